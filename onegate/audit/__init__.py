@@ -1,0 +1,34 @@
+"""The one audit mechanism (django-auditlog underneath).
+
+- :func:`audited` registers a model: each create, update and delete writes a LogEntry in the same
+  transaction (auditlog hooks the model's save/delete signals), with the acting user, the values
+  before and after, the client address and the request id.
+- :func:`log_view` records that a user opened a sensitive page about an object.
+- :func:`acting_as` sets the actor outside a request (Celery tasks, management commands).
+"""
+
+import contextlib
+
+
+def audited(model, **options):
+    from auditlog.registry import auditlog
+
+    auditlog.register(model, serialize_data=False, **options)
+    return model
+
+
+def log_view(obj) -> None:
+    """Record that the current actor looked at ``obj`` (a person's page, an export, a PDF)."""
+    from auditlog.signals import accessed
+
+    accessed.send(sender=type(obj), instance=obj)
+
+
+@contextlib.contextmanager
+def acting_as(user, request_id: str | None = None):
+    from auditlog.context import set_actor
+
+    from .request_id import use_request_id
+
+    with use_request_id(request_id), set_actor(user):
+        yield

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "onegate.audit"
+    label = "onegate_audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self):
+        from auditlog.models import LogEntry
+
+        from onegate import scoping
+        from onegate.accounts.models import Role
+
+        # The trail holds before/after values of personal data: administrators and managers only.
+        scoping.register(LogEntry, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))

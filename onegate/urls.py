@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("OneGate administration")
+admin.site.site_title = "OneGate"
+
+urlpatterns = [
+    path("", include("onegate.web.urls")),
+    path("akun/", include("onegate.accounts.urls")),
+    path("audit/", include("onegate.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

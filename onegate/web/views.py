@@ -1,0 +1,61 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from onegate import scoping
+from onegate.accounts.models import DeniedAccess, Role, User
+from onegate.agencies.models import Agency
+from onegate.regions.models import Region, RegionLevel
+
+from .health import check_database, check_redis
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    problems = [p for p in (check_database(), check_redis()) if p]
+    body = {"status": "ok" if not problems else "unavailable", "problems": problems}
+    return JsonResponse(body, status=200 if not problems else 503)
+
+
+@login_required
+def home(request):
+    """The home page of the user's role: who they are, what they may see, where to go."""
+    user = request.user
+    context = {"role_template": f"web/home/{user.role}.html"}
+    if user.role == Role.ADMIN:
+        by_role = User.objects.values_list("role").annotate(n=Count("pk")).order_by("role")
+        context["user_counts"] = [(Role(role).label, n) for role, n in by_role]
+        context["agency_count"] = Agency.objects.count()
+        by_level = Region.objects.values_list("level").annotate(n=Count("pk")).order_by("level")
+        context["region_counts"] = [(RegionLevel(level).label, n) for level, n in by_level]
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        from auditlog.models import LogEntry
+
+        context["recent_changes"] = scoping.restrict(LogEntry.objects.select_related("actor", "content_type"), user)[:8]
+        context["recent_denials"] = scoping.restrict(DeniedAccess.objects.all(), user)[:5]
+    if user.region_id:
+        context["scope_children"] = Region.objects.filter(parent_id=user.region_id).annotate(n=Count("children"))
+    return render(request, "web/home.html", context)
+
+
+@login_required
+@scoping.roles_required(Role.ADMIN, Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN)
+def region_list(request):
+    """Browse and search the official region codes (public reference data)."""
+    q = request.GET.get("q", "").strip()
+    parent_code = request.GET.get("induk", "").strip()
+    parent = get_object_or_404(Region, code=parent_code) if parent_code else None
+    regions = Region.objects.annotate(n_children=Count("children"))
+    if q:
+        regions = regions.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    elif parent:
+        regions = regions.filter(parent=parent)
+    else:
+        regions = regions.filter(parent__isnull=True)
+    page = Paginator(regions.order_by("code"), 50).get_page(request.GET.get("page"))
+    return render(request, "web/region_list.html", {"page": page, "q": q, "parent": parent})

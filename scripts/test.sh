@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up like the run command, then run the whole test suite (browser tests included).
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/core -k scoping
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+trap stop_services EXIT
+ensure_venv
+apt_install chromium
+ensure_postgres
+ensure_redis
+export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+# Playwright's sync API runs an event loop in the test thread; Django's guard against ORM use from
+# async code would otherwise refuse the live-server tests' database setup.
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+status=0
+python -m pytest "$@" || status=$?
+exit $status

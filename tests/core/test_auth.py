@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessFailureLog
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+PASSWORD = "rahasia-uji-123"
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_and_logout(users, client):
+    response = login(client, "kel.wates", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_wrong_password_keeps_the_username_and_is_logged(users, client, caplog):
+    response = login(client, "kel.wates", "salah")
+    assert response.status_code == 200
+    assert 'value="kel.wates"' in response.content.decode()
+    assert AccessFailureLog.objects.filter(username="kel.wates").count() == 1
+    assert any("login failed username=kel.wates" in r.getMessage() for r in caplog.records)
+
+
+def test_repeated_failures_lock_the_username_on_that_address(users, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "kel.wates", "salah")
+    locked = login(client, "kel.wates", PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode() or "Terlalu banyak" in locked.content.decode()
+    # Another officer behind the same office address is not locked out.
+    assert login(client, "kel.kranggan", PASSWORD).status_code == 302
+
+
+def test_an_idle_session_expires(users, client, settings):
+    login(client, "loket", PASSWORD)
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 30 * 60
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_activity_extends_the_session(users, client):
+    login(client, "loket", PASSWORD)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_password_change(users, client):
+    login(client, "manajer", PASSWORD)
+    bad = client.post(reverse("password_change"), {"old_password": "salah", "new_password1": "x", "new_password2": "y"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    good = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Mojokerto-aman-2026", "new_password2": "Mojokerto-aman-2026"},
+    )
+    assert good.status_code == 302
+    client.post(reverse("logout"))
+    assert login(client, "manajer", "Mojokerto-aman-2026").status_code == 302
+
+
+@pytest.mark.parametrize("role_field", [{"role": "agency"}, {"role": "kelurahan", "region_id": "35.76"}])
+def test_a_user_without_the_scope_their_role_needs_is_invalid(users, role_field):
+    from django.core.exceptions import ValidationError
+
+    user = users["loket"]
+    for key, value in role_field.items():
+        setattr(user, key, value)
+    with pytest.raises(ValidationError):
+        user.full_clean()
