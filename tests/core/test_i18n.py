@@ -28,3 +28,9 @@ def test_forms_accept_typed_dd_mm_yyyy():
     with translation.override("id"):
         form = F({"d": "17/08/2026"})
         assert form.is_valid() and form.cleaned_data["d"] == datetime.date(2026, 8, 17)
+
+
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(users, client_for):
+    client = client_for(users["loket"])
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Beranda" in page.content.decode() and page["Content-Language"] == "id"
