@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+# Tests run with development settings (pytest-django turns DEBUG off while they run).
+export DEBUG=${DEBUG:-1}
 trap stop_services EXIT
 ensure_venv
 apt_install chromium
