@@ -12,4 +12,4 @@ class AgenciesConfig(AppConfig):
 
         from .models import Agency
 
-        audited(Agency)
+        audited(Agency, exclude_fields=["officers"])

@@ -9,6 +9,11 @@
 
 import contextlib
 
+from django.utils.translation import gettext_noop
+
+# django-auditlog's action names, translated in our own catalogue (the library ships no Indonesian).
+AUDITLOG_ACTION_NAMES = (gettext_noop("create"), gettext_noop("update"), gettext_noop("delete"), gettext_noop("access"))
+
 
 def audited(model, **options):
     from auditlog.registry import auditlog
