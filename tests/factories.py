@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from onegate.accounts.models import Role, User
 from onegate.agencies.models import Agency, AgencyKind
+from onegate.regions.models import Region, RegionLevel
 
 
 class AgencyFactory(DjangoModelFactory):
@@ -34,3 +35,16 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class RegionFactory(DjangoModelFactory):
+    """A kelurahan under Kota Mojokerto's Magersari by default; pass ``code``/``parent`` for others."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"35.76.02.{1900 + n}")
+    name = factory.Sequence(lambda n: f"Kelurahan Uji {n}")
+    level = RegionLevel.KELURAHAN
+    parent_id = factory.LazyAttribute(lambda r: r.code.rsplit(".", 1)[0])

@@ -82,3 +82,13 @@ def test_it_loads_the_national_file(capsys):
     assert Region.objects.filter(level__in=["kelurahan", "desa"]).count() == 83762
     call_command("load_regions", str(NATIONAL_FILE))
     assert "0 created, 0 updated, 91599 unchanged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_new_kelurahan_falls_inside_its_city_scope():
+    from tests.factories import RegionFactory
+
+    load_demo_regions()
+    new = RegionFactory()
+    city = Region.objects.get(code="35.76")
+    assert city.contains(new) and not Region.objects.get(code="33.16").contains(new)
