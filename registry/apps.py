@@ -3,7 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
-    """Beneficiary registry: households, people and their profiles (filled by the Registry issue)."""
+    """Beneficiary registry: households, people and their disability, welfare and PPKS profiles."""
 
     name = "registry"
     verbose_name = _("Beneficiary registry")
+
+    def ready(self):
+        from onegate import scoping
+        from onegate.accounts.models import Role
+        from onegate.audit import audited
+
+        from . import models as m
+
+        readers = {Role.ADMIN, Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
+        writers = {Role.MANAGER, Role.KELURAHAN}
+        roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
+        # Households and people are placed by their kelurahan; profiles follow their person.
+        scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
+        scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
+        for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
+            scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
+        for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
+            audited(model, exclude_fields=["updated_at"])

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -48,3 +50,32 @@ class RegionFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kelurahan Uji {n}")
     level = RegionLevel.KELURAHAN
     parent_id = factory.LazyAttribute(lambda r: r.code.rsplit(".", 1)[0])
+
+
+def nik_for(kecamatan: str, born, sex: str, serial: int) -> str:
+    """A NIK that agrees with the person: kecamatan digits, birth date (+40 for women), serial."""
+    day = born.day + (40 if sex == "P" else 0)
+    return f"{kecamatan.replace('.', '')[:6]}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = "registry.Household"
+
+    kk_number = factory.Sequence(lambda n: f"357602{n:010d}")
+    address = factory.Sequence(lambda n: f"Jl. Pahlawan No. {n}")
+    rt = "002"
+    rw = "004"
+    region_id = "35.76.02.1010"  # Wates
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = "registry.Person"
+
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "L"
+    birth_place = "Mojokerto"
+    birth_date = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=n * 37))
+    region_id = "35.76.02.1010"
+    nik = factory.LazyAttributeSequence(lambda p, n: nik_for(p.region_id, p.birth_date, p.sex, n + 1))

@@ -1,0 +1,42 @@
+from django.db import migrations
+
+# Permensos 8/2012: the 26 categories of Pemerlu Pelayanan Kesejahteraan Sosial.
+PPKS_CATEGORIES = [
+    "Anak Balita Terlantar",
+    "Anak Terlantar",
+    "Anak yang Berhadapan dengan Hukum",
+    "Anak Jalanan",
+    "Anak dengan Kedisabilitasan (ADK)",
+    "Anak yang Menjadi Korban Tindak Kekerasan atau Diperlakukan Salah",
+    "Anak yang Memerlukan Perlindungan Khusus",
+    "Lanjut Usia Terlantar",
+    "Penyandang Disabilitas",
+    "Tuna Susila",
+    "Gelandangan",
+    "Pengemis",
+    "Pemulung",
+    "Kelompok Minoritas",
+    "Bekas Warga Binaan Lembaga Pemasyarakatan (BWBLP)",
+    "Orang dengan HIV/AIDS (ODHA)",
+    "Korban Penyalahgunaan NAPZA",
+    "Korban Trafficking",
+    "Korban Tindak Kekerasan",
+    "Pekerja Migran Bermasalah Sosial (PMBS)",
+    "Korban Bencana Alam",
+    "Korban Bencana Sosial",
+    "Perempuan Rawan Sosial Ekonomi",
+    "Fakir Miskin",
+    "Keluarga Bermasalah Sosial Psikologis",
+    "Komunitas Adat Terpencil",
+]
+
+
+def load(apps, schema_editor):
+    PpksCategory = apps.get_model("registry", "PpksCategory")
+    for number, name in enumerate(PPKS_CATEGORIES, start=1):
+        PpksCategory.objects.update_or_create(code=number, defaults={"name": name})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("registry", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,359 @@
+"""The beneficiary registry: households (keluarga, KK) and people (NIK) with their disability,
+welfare and PPKS profiles. Every record goes draft → submitted → verified/rejected; verified records
+are the "one data" that all agencies plan with."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
+
+
+class VerificationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VerifiedRecord(models.Model):
+    """Fields every registry record carries for the verification workflow."""
+
+    status = models.CharField(
+        _("verification status"), max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.DRAFT
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("verified by")
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Household(VerifiedRecord):
+    kk_number = models.CharField(_("KK number"), max_length=16, null=True, blank=True, unique=True, validators=[SIXTEEN_DIGITS])
+    address = models.CharField(_("address"), max_length=300)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self):
+        head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
+        return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+
+
+class Relationship(models.TextChoices):
+    HEAD = "kepala", _("Head of family")
+    SPOUSE = "suami_istri", _("Husband/wife")
+    CHILD = "anak", _("Child")
+    CHILD_IN_LAW = "menantu", _("Son/daughter-in-law")
+    GRANDCHILD = "cucu", _("Grandchild")
+    PARENT = "orang_tua", _("Parent")
+    PARENT_IN_LAW = "mertua", _("Parent-in-law")
+    OTHER_RELATIVE = "famili_lain", _("Other relative")
+    OTHER = "lainnya", _("Other")
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class Religion(models.TextChoices):
+    ISLAM = "islam", "Islam"
+    PROTESTANT = "kristen", _("Protestant")
+    CATHOLIC = "katolik", _("Catholic")
+    HINDU = "hindu", "Hindu"
+    BUDDHIST = "buddha", _("Buddhist")
+    CONFUCIAN = "khonghucu", _("Confucian")
+    BELIEF = "kepercayaan", _("Indigenous belief")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "belum_kawin", _("Not married")
+    MARRIED = "kawin", _("Married")
+    DIVORCED = "cerai_hidup", _("Divorced")
+    WIDOWED = "cerai_mati", _("Widowed")
+
+
+class Education(models.TextChoices):
+    NONE = "tidak_sekolah", _("No schooling")
+    SD = "sd", _("Primary (SD)")
+    SMP = "smp", _("Junior secondary (SMP)")
+    SMA = "sma", _("Senior secondary (SMA/SMK)")
+    DIPLOMA = "diploma", _("Diploma")
+    UNIVERSITY = "sarjana", _("University")
+
+
+class LifeStatus(models.TextChoices):
+    ALIVE = "hidup", _("Alive")
+    DECEASED = "meninggal", _("Deceased")
+    MOVED = "pindah", _("Moved away")
+
+
+class Person(VerifiedRecord):
+    """A registered person. ``region`` is the kelurahan/desa where they live (the household's, or
+    their domicile's when different): it decides which officers see them."""
+
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True, unique=True, validators=[SIXTEEN_DIGITS])
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, blank=True)
+    marital_status = models.CharField(_("marital status"), max_length=12, choices=MaritalStatus.choices, blank=True)
+    education = models.CharField(_("education"), max_length=15, choices=Education.choices, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    mother_name = models.CharField(_("mother's name"), max_length=150, blank=True)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
+    )
+    relationship = models.CharField(_("relationship in the family"), max_length=12, choices=Relationship.choices, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
+    domicile_address = models.CharField(
+        _("domicile address"), max_length=300, blank=True, help_text=_("Only when the person lives elsewhere than the household address.")
+    )
+    life_status = models.CharField(_("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE)
+    needs_civil_documents = models.BooleanField(
+        _("needs civil registration documents"), default=False, help_text=_("Set for people without a NIK, for a Disdukcapil referral.")
+    )
+    nik_mismatch_confirmed = models.BooleanField(
+        _("NIK disagreement confirmed"), default=False, help_text=_("The officer checked that the NIK is right although it disagrees.")
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("merged into")
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["birth_date"]),
+            GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="person_name_trgm"),
+        ]
+        constraints = [
+            # Without a NIK a person must be flagged for the civil registry.
+            models.CheckConstraint(
+                condition=models.Q(nik__isnull=False) | models.Q(needs_civil_documents=True), name="person_without_nik_flagged"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class DisabilityType(models.TextChoices):
+    PHYSICAL = "fisik", _("Physical")
+    INTELLECTUAL = "intelektual", _("Intellectual")
+    MENTAL = "mental", _("Mental")
+    BLIND = "netra", _("Sensory: visual (netra)")
+    DEAF = "rungu", _("Sensory: hearing (rungu)")
+    SPEECH = "wicara", _("Sensory: speech (wicara)")
+
+
+class Severity(models.TextChoices):
+    MILD = "ringan", _("Mild")
+    MODERATE = "sedang", _("Moderate")
+    SEVERE = "berat", _("Severe")
+
+
+class DisabilityCause(models.TextChoices):
+    CONGENITAL = "bawaan", _("Congenital")
+    ILLNESS = "penyakit", _("Illness")
+    ACCIDENT = "kecelakaan", _("Accident")
+    DISASTER = "bencana", _("Disaster")
+    OTHER = "lainnya", _("Other")
+
+
+class AssistiveDevice(models.TextChoices):
+    WHEELCHAIR = "kursi_roda", _("Wheelchair")
+    CRUTCHES = "kruk", _("Crutches")
+    HEARING_AID = "alat_bantu_dengar", _("Hearing aid")
+    WHITE_CANE = "tongkat_netra", _("White cane")
+    PROSTHESIS = "prostesis", _("Prosthetic leg/arm")
+    OTHER = "lainnya", _("Other")
+
+
+class DailyDependence(models.TextChoices):
+    INDEPENDENT = "mandiri", _("Independent")
+    PARTIAL = "sebagian", _("Needs some help")
+    TOTAL = "total", _("Fully dependent")
+
+
+class Difficulty(models.IntegerChoices):
+    """Washington Group scale, as Regsosek 2022 asks it."""
+
+    NONE = 1, _("No difficulty")
+    SOME = 2, _("Some difficulty")
+    A_LOT = 3, _("A lot of difficulty")
+    CANNOT = 4, _("Cannot do at all")
+
+
+WG_DOMAINS = {
+    "wg_seeing": _("Seeing"),
+    "wg_hearing": _("Hearing"),
+    "wg_walking": _("Walking or climbing stairs"),
+    "wg_hands": _("Using hands and fingers"),
+    "wg_learning": _("Learning / intellectual"),
+    "wg_behaviour": _("Behaviour / emotion"),
+    "wg_communicating": _("Understanding, speaking, communicating"),
+    "wg_self_care": _("Self-care"),
+    "wg_remembering": _("Remembering / concentrating"),
+}
+
+
+def _difficulty(label):
+    return models.PositiveSmallIntegerField(label, choices=Difficulty.choices, null=True, blank=True)
+
+
+class DisabilityProfile(models.Model):
+    """Disability per UU 8/2016, beside the Washington Group domains that DTSEN uses."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="disability", verbose_name=_("person"))
+    types = ArrayField(models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    cause = models.CharField(_("cause"), max_length=12, choices=DisabilityCause.choices, blank=True)
+    devices_needed = ArrayField(
+        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices needed")
+    )
+    devices_owned = ArrayField(
+        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices owned")
+    )
+    daily_dependence = models.CharField(_("dependence in daily activities"), max_length=10, choices=DailyDependence.choices, blank=True)
+    caregiver = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="cared_for", verbose_name=_("caregiver (registered)")
+    )
+    caregiver_name = models.CharField(_("caregiver name"), max_length=150, blank=True)
+    card_number = models.CharField(_("disability card number"), max_length=40, blank=True)
+    wg_seeing = _difficulty(WG_DOMAINS["wg_seeing"])
+    wg_hearing = _difficulty(WG_DOMAINS["wg_hearing"])
+    wg_walking = _difficulty(WG_DOMAINS["wg_walking"])
+    wg_hands = _difficulty(WG_DOMAINS["wg_hands"])
+    wg_learning = _difficulty(WG_DOMAINS["wg_learning"])
+    wg_behaviour = _difficulty(WG_DOMAINS["wg_behaviour"])
+    wg_communicating = _difficulty(WG_DOMAINS["wg_communicating"])
+    wg_self_care = _difficulty(WG_DOMAINS["wg_self_care"])
+    wg_remembering = _difficulty(WG_DOMAINS["wg_remembering"])
+
+    class Meta:
+        verbose_name = _("disability profile")
+        verbose_name_plural = _("disability profiles")
+        indexes = [GinIndex(fields=["types"], name="disability_types_gin")]
+
+    def __str__(self):
+        return f"{self.person}: {', '.join(self.types)}"
+
+    @property
+    def is_multiple(self) -> bool:
+        """Two or more types make a multiple (ganda) disability."""
+        return len(self.types) >= 2
+
+    @property
+    def has_wg_disability(self) -> bool:
+        """DTSEN's definition: any domain at 'a lot of difficulty' or worse."""
+        return any((getattr(self, f) or 0) >= Difficulty.A_LOT for f in WG_DOMAINS)
+
+
+class DtksStatus(models.TextChoices):
+    REGISTERED = "terdaftar", _("Registered")
+    NOT_REGISTERED = "tidak_terdaftar", _("Not registered")
+    PROPOSED = "diusulkan", _("Proposed")
+
+
+class WelfareProfile(models.Model):
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="welfare", verbose_name=_("person"))
+    dtks_status = models.CharField(_("DTKS/DTSEN status"), max_length=16, choices=DtksStatus.choices)
+    decile = models.PositiveSmallIntegerField(
+        _("welfare decile"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    uninhabitable_house = models.BooleanField(_("uninhabitable house (RTLH)"), default=False)
+
+    class Meta:
+        verbose_name = _("welfare profile")
+        verbose_name_plural = _("welfare profiles")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(decile__isnull=True) | models.Q(decile__range=(1, 10)), name="decile_1_to_10")
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_dtks_status_display()}"
+
+
+class Program(models.TextChoices):
+    PKH = "pkh", "PKH"
+    BPNT = "bpnt", "BPNT/Sembako"
+    PBI_JK = "pbi_jk", "PBI-JK"
+    BLT_DD = "blt_dd", "BLT-DD"
+    ATENSI = "atensi", "ATENSI"
+    OTHER = "lainnya", _("Other")
+
+
+class ProgramReceipt(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="programs", verbose_name=_("person"))
+    program = models.CharField(_("program"), max_length=10, choices=Program.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("program received")
+        verbose_name_plural = _("programs received")
+        constraints = [models.UniqueConstraint(fields=["person", "program", "year"], name="one_program_per_year")]
+
+    def __str__(self):
+        return f"{self.get_program_display()} {self.year}"
+
+
+class PpksCategory(models.Model):
+    """The 26 official PPKS categories (Permensos 8/2012): reference data."""
+
+    code = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("PPKS category")
+        verbose_name_plural = _("PPKS categories")
+
+    def __str__(self):
+        return self.name
+
+
+class PpksStatus(models.TextChoices):
+    ACTIVE = "aktif", _("Active")
+    HANDLED = "tertangani", _("Handled")
+
+
+class PersonPpks(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ppks", verbose_name=_("person"))
+    category = models.ForeignKey(PpksCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    identified_on = models.DateField(_("date identified"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=150, blank=True, help_text=_("e.g. outreach, RT/RW report, hospital"))
+    status = models.CharField(_("status"), max_length=12, choices=PpksStatus.choices, default=PpksStatus.ACTIVE)
+
+    class Meta:
+        verbose_name = _("PPKS record")
+        verbose_name_plural = _("PPKS records")
+        constraints = [models.UniqueConstraint(fields=["person", "category"], name="one_record_per_ppks_category")]
+
+    def __str__(self):
+        return f"{self.person}: {self.category}"

@@ -1,0 +1,180 @@
+"""Registry business rules: creating and changing households and people, the verification
+workflow, NIK checks and duplicate detection. Views, imports, tasks and tests all call these."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onegate import scoping
+from onegate.regions.models import VILLAGE_LEVELS, Region
+
+from .models import Household, Person, VerificationStatus
+from .nik import nik_disagreements
+
+DUPLICATE_NAME_SIMILARITY = 0.6
+
+
+# --- Checks ------------------------------------------------------------------------------------
+def person_nik_warnings(data: dict) -> dict[str, str]:
+    """Disagreements between the NIK and the person's sex, birth date and kecamatan."""
+    if not data.get("nik"):
+        return {}
+    region = data.get("region")
+    return nik_disagreements(
+        data["nik"],
+        sex=data.get("sex"),
+        birth_date=data.get("birth_date"),
+        region_code=region.code if isinstance(region, Region) else region,
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    person: Person
+    reason: str
+
+
+def find_likely_duplicates(
+    *, full_name: str, birth_date: datetime.date | None, region: Region, nik: str | None = None, exclude_pk=None, limit: int = 5
+) -> list[DuplicateCandidate]:
+    """People who are probably the same as the one being entered: the same NIK, or a close name
+    (trigram similarity) with the same birth date within the same regency/city."""
+    found: dict[int, DuplicateCandidate] = {}
+    people = Person.objects.filter(merged_into__isnull=True).exclude(pk=exclude_pk).select_related("region")
+    if nik:
+        for p in people.filter(nik=nik):
+            found[p.pk] = DuplicateCandidate(p, _("same NIK"))
+    if birth_date and full_name:
+        city_code = ".".join(region.code.split(".")[:2])
+        similar = (
+            people.filter(birth_date=birth_date, region__code__startswith=city_code + ".")
+            .annotate(similarity=TrigramSimilarity(Upper("full_name"), full_name.upper()))
+            .filter(similarity__gte=DUPLICATE_NAME_SIMILARITY)
+            .order_by("-similarity")[:limit]
+        )
+        for p in similar:
+            found.setdefault(p.pk, DuplicateCandidate(p, _("similar name, same date of birth")))
+    return list(found.values())[:limit]
+
+
+def _check_village(region: Region) -> None:
+    if region.level not in VILLAGE_LEVELS:
+        raise ValidationError({"region": _("Choose a kelurahan or desa.")})
+
+
+def _person_rules(person: Person, *, confirm_nik: bool) -> None:
+    """Rules every saved person obeys, whoever saves it (form, import, self-report)."""
+    _check_village(person.region)
+    if not person.nik:
+        person.needs_civil_documents = True
+    warnings = person_nik_warnings({"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date, "region": person.region})
+    if warnings and not (confirm_nik or person.nik_mismatch_confirmed):
+        raise ValidationError(warnings, code="nik_disagreement")
+    person.nik_mismatch_confirmed = bool(warnings)
+    person.full_clean(exclude=["created_by", "verified_by", "merged_into"])
+
+
+# --- Writes ------------------------------------------------------------------------------------
+@transaction.atomic
+def household_create(*, data: dict, members: list[dict], acting_user, confirm_nik: bool = False) -> Household:
+    """A household with its members, as a draft. Members live at the household's kelurahan."""
+    scoping.ensure_can(acting_user, Household, scoping.ADD)
+    household = Household(**data, created_by=acting_user)
+    _check_village(household.region)
+    household.full_clean(exclude=["created_by", "verified_by"])
+    household.save()
+    for member in members:
+        person_create(data={**member, "household": household, "region": household.region}, acting_user=acting_user, confirm_nik=confirm_nik)
+    scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
+    return household
+
+
+@transaction.atomic
+def household_update(household: Household, *, data: dict, acting_user) -> Household:
+    for field, value in data.items():
+        setattr(household, field, value)
+    _check_village(household.region)
+    _back_to_verification(household)
+    household.full_clean(exclude=["created_by", "verified_by"])
+    household.save()
+    # Members follow the household when it moves to another kelurahan.
+    for person in household.members.exclude(region=household.region).filter(domicile_address=""):
+        person.region = household.region
+        person.save()
+    scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
+    return household
+
+
+@transaction.atomic
+def person_create(*, data: dict, acting_user, confirm_nik: bool = False) -> Person:
+    scoping.ensure_can(acting_user, Person, scoping.ADD)
+    person = Person(**data, created_by=acting_user)
+    _person_rules(person, confirm_nik=confirm_nik)
+    person.save()
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    return person
+
+
+@transaction.atomic
+def person_update(person: Person, *, data: dict, acting_user, confirm_nik: bool = False) -> Person:
+    """Change a person. A verified record goes back for verification; the audit keeps the old one."""
+    nik_changed = "nik" in data and data["nik"] != person.nik
+    for field, value in data.items():
+        setattr(person, field, value)
+    if nik_changed:
+        person.nik_mismatch_confirmed = False
+    _back_to_verification(person)
+    _person_rules(person, confirm_nik=confirm_nik)
+    person.save()
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    return person
+
+
+def _back_to_verification(record) -> None:
+    if record.status == VerificationStatus.VERIFIED:
+        record.status = VerificationStatus.SUBMITTED
+        record.verified_by = None
+        record.verified_at = None
+
+
+# --- Verification workflow ---------------------------------------------------------------------
+@transaction.atomic
+def record_submit(record: Household | Person, *, acting_user) -> None:
+    scoping.ensure_allowed(acting_user, record, scoping.CHANGE)
+    if record.status not in (VerificationStatus.DRAFT, VerificationStatus.REJECTED):
+        raise ValidationError(_("Only a draft or a rejected record can be submitted."))
+    records = [record, *record.members.all()] if isinstance(record, Household) else [record]
+    for r in records:
+        if r.status in (VerificationStatus.DRAFT, VerificationStatus.REJECTED):
+            r.status = VerificationStatus.SUBMITTED
+            r.rejection_reason = ""
+            r.save(update_fields=["status", "rejection_reason", "updated_at"])
+
+
+@transaction.atomic
+def record_verify(record: Household | Person, *, acting_user) -> None:
+    scoping.ensure_allowed(acting_user, record, "verify")
+    if record.status != VerificationStatus.SUBMITTED:
+        raise ValidationError(_("Only a record awaiting verification can be verified."))
+    records = [record, *record.members.filter(status=VerificationStatus.SUBMITTED)] if isinstance(record, Household) else [record]
+    now = timezone.now()
+    for r in records:
+        r.status, r.verified_by, r.verified_at, r.rejection_reason = VerificationStatus.VERIFIED, acting_user, now, ""
+        r.save(update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"])
+
+
+@transaction.atomic
+def record_reject(record: Household | Person, *, acting_user, reason: str) -> None:
+    scoping.ensure_allowed(acting_user, record, "verify")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason, so the officer knows what to fix.")})
+    if record.status != VerificationStatus.SUBMITTED:
+        raise ValidationError(_("Only a record awaiting verification can be rejected."))
+    record.status, record.rejection_reason = VerificationStatus.REJECTED, reason.strip()
+    record.save(update_fields=["status", "rejection_reason", "updated_at"])
