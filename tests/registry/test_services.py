@@ -51,7 +51,8 @@ def test_an_officer_cannot_register_into_another_kelurahan(users):
 def test_front_desk_and_agencies_cannot_register(users):
     for username in ("loket", "dinkes"):
         with pytest.raises(PermissionDenied):
-            wates_household(users)
+            wates_household(users, acting=username)
+    assert not Household.objects.exists()
 
 
 def test_a_kecamatan_is_not_an_address(users):
