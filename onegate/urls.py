@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("onegate.web.urls")),
     path("akun/", include("onegate.accounts.urls")),
     path("audit/", include("onegate.audit.urls")),
+    path("registri/", include("registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

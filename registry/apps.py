@@ -9,13 +9,14 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
-        from onegate import scoping
+        from onegate import navigation, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
         from . import models as m
 
-        readers = {Role.ADMIN, Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
+        # Administrators configure the portal; they do not browse personal data.
+        readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         writers = {Role.MANAGER, Role.KELURAHAN}
         roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
         # Households and people are placed by their kelurahan; profiles follow their person.
@@ -25,3 +26,12 @@ class RegistryConfig(AppConfig):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             audited(model, exclude_fields=["updated_at"])
+
+        staff = frozenset(readers)
+        navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))
+        navigation.register(
+            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=11)
+        )
+        navigation.register(
+            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12)
+        )

@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
@@ -54,6 +55,9 @@ class Household(VerifiedRecord):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["region", "status"])]
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
 
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
@@ -161,6 +165,9 @@ class Person(VerifiedRecord):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("registry:person-detail", args=[self.pk])
+
 
 class DisabilityType(models.TextChoices):
     PHYSICAL = "fisik", _("Physical")
@@ -262,6 +269,10 @@ class DisabilityProfile(models.Model):
 
     def __str__(self):
         return f"{self.person}: {', '.join(self.types)}"
+
+    @property
+    def type_labels(self) -> list[str]:
+        return [DisabilityType(t).label for t in self.types]
 
     @property
     def is_multiple(self) -> bool:

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "regions", "audit"],
-    "loket": ["home", "regions"],
-    "kel.wates": ["home", "regions"],
-    "kel.kranggan": ["home", "regions"],
+    "manajer": ["home", "people", "household-new", "verification", "regions", "audit"],
+    "loket": ["home", "people", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "regions"],
     "dinkes": ["home"],
     "disdukcapil": ["home"],
 }

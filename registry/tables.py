@@ -1,0 +1,26 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person
+from .nik import mask_nik
+
+
+class PersonTable(tables.Table):
+    nik = tables.Column(verbose_name=_("NIK"), orderable=False)
+    full_name = tables.Column(verbose_name=_("Name"), linkify=lambda record: record.get_absolute_url())
+    birth_date = tables.DateColumn(verbose_name=_("Date of birth"), format="d/m/Y")
+    region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
+    status = tables.Column(verbose_name=_("Verification"))
+
+    class Meta:
+        model = Person
+        fields = ["nik", "full_name", "sex", "birth_date", "region", "status"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No person matches.")
+
+    def render_nik(self, value, record):
+        return mask_nik(value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("orang/", views.person_list, name="person-list"),
+    path("orang/<int:pk>/", views.person_detail, name="person-detail"),
+    path("orang/<int:pk>/ubah/", views.person_edit, name="person-edit"),
+    path("keluarga/baru/", views.household_create, name="household-create"),
+    path("keluarga/<int:pk>/", views.household_detail, name="household-detail"),
+    path("verifikasi/", views.verification_queue, name="verification-queue"),
+    path("<str:kind>/<int:pk>/ajukan/", views.record_submit, name="record-submit"),
+    path("<str:kind>/<int:pk>/verifikasi/", views.record_verify, name="record-verify"),
+    path("<str:kind>/<int:pk>/tolak/", views.record_reject, name="record-reject"),
+]
