@@ -39,6 +39,8 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = village_choices(user)
+        if user.region_id and user.region.is_village:
+            self.fields["region"].initial = user.region_id  # an officer's own kelurahan
         for f in ("rt", "rw"):
             self.fields[f].widget.attrs.update({"inputmode": "numeric", "size": 3})
 
