@@ -85,10 +85,11 @@ def nik_disagreements(nik: str, *, sex: str | None, birth_date: datetime.date | 
     ):
         problems["birth_date"] = _("The NIK encodes birth date %(nik_date)s.") % {"nik_date": parts.birth_date.strftime("%d/%m/%Y")}
     if sex and sex != parts.sex:
-        problems["sex"] = _("The NIK encodes a %(sex)s (day of birth %(plus)s 40).") % {
-            "sex": _("woman") if parts.sex == "P" else _("man"),
-            "plus": _("above") if parts.sex == "P" else _("not above"),
-        }
+        problems["sex"] = (
+            _("The NIK belongs to a woman: 40 is added to her day of birth.")
+            if parts.sex == "P"
+            else _("The NIK belongs to a man: the day of birth has no 40 added.")
+        )
     if region_code and not region_code.startswith(parts.kecamatan_code):
         problems["region"] = _("The NIK was issued in kecamatan %(code)s, not in this address's kecamatan.") % {
             "code": parts.kecamatan_code

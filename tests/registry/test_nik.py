@@ -4,12 +4,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.nik import clean_number, mask_nik, nik_disagreements, parse_nik
 
 TODAY = datetime.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The assertions read the English source messages (the portal itself speaks Indonesian)."""
+    with translation.override("en"):
+        yield
 kecamatan = st.sampled_from(["357601", "357602", "357603", "331601", "640301"])
 birth_dates = st.dates(min_value=datetime.date(1927, 1, 1), max_value=TODAY)
 sexes = st.sampled_from(["L", "P"])

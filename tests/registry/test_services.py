@@ -3,6 +3,7 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from onegate import scoping
 from onegate.regions.models import Region
@@ -12,6 +13,12 @@ from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory, nik_for
 
 BORN = datetime.date(1984, 3, 9)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    with translation.override("en"):
+        yield
 
 
 def member(name="Sutrisno", sex="L", born=BORN, relationship=Relationship.HEAD, serial=1, nik=True):
