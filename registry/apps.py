@@ -13,6 +13,7 @@ class RegistryConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
+        from . import demo  # noqa: F401  (registers the registry demo step)
         from . import models as m
 
         # Administrators configure the portal; they do not browse personal data.
