@@ -7,7 +7,7 @@ from .nik import mask_nik
 
 
 class PersonTable(tables.Table):
-    nik = tables.Column(verbose_name=_("NIK"), orderable=False)
+    nik = tables.Column(verbose_name=_("NIK"), orderable=False, empty_values=())
     full_name = tables.Column(verbose_name=_("Name"), linkify=lambda record: record.get_absolute_url())
     birth_date = tables.DateColumn(verbose_name=_("Date of birth"), format="d/m/Y")
     region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class WebConfig(AppConfig):
@@ -22,3 +23,7 @@ class WebConfig(AppConfig):
             navigation.NavItem("audit", _("Audit trail"), "audit:trail", frozenset({Role.ADMIN, Role.MANAGER}), order=90)
         )
         navigation.register(navigation.NavItem("admin", _("Administration"), "admin:index", frozenset({Role.ADMIN}), order=95))
+
+
+# django-tables2 ships no Indonesian: its pagination words are translated in our catalogue.
+TABLES2_STRINGS = (gettext_noop("previous"), gettext_noop("next"))

@@ -154,3 +154,9 @@ def test_submit_verify_and_reject_through_the_pages(users, client_for):
     client_for(users["manajer"]).post(reverse("registry:record-verify", args=["keluarga", household.pk]))
     household.refresh_from_db()
     assert household.status == VerificationStatus.VERIFIED
+
+
+def test_people_without_nik_are_marked_in_the_list(users, people, client_for):
+    PersonFactory(full_name="Tanpa Identitas", nik=None, needs_civil_documents=True)
+    body = client_for(users["manajer"]).get(reverse("registry:person-list"), {"without_nik": "true"}).content.decode()
+    assert "Tanpa Identitas" in body and "badge text-bg-warning" in body
