@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .models import Household, Person, Relationship
+from .models import WG_DOMAINS, AssistiveDevice, DisabilityProfile, DisabilityType, Household, Person, Relationship, WelfareProfile
 from .nik import clean_number
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
@@ -107,3 +107,29 @@ MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, ext
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class DisabilityProfileForm(forms.ModelForm):
+    types = forms.MultipleChoiceField(
+        label=_("Disability types (UU 8/2016)"),
+        choices=DisabilityType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Two or more make a multiple disability."),
+    )
+    devices_needed = forms.MultipleChoiceField(
+        label=_("Assistive devices needed"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    devices_owned = forms.MultipleChoiceField(
+        label=_("Assistive devices owned"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = DisabilityProfile
+        fields = ["types", "severity", "cause", "devices_needed", "devices_owned", "daily_dependence", "caregiver_name", "card_number", *WG_DOMAINS]
+
+
+class WelfareProfileForm(forms.ModelForm):
+    class Meta:
+        model = WelfareProfile
+        fields = ["dtks_status", "decile", "uninhabitable_house"]
+        widgets = {"decile": forms.NumberInput(attrs={"min": 1, "max": 10})}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from onegate import scoping
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .models import Household, Person, VerificationStatus
+from .models import DisabilityProfile, Household, Person, VerificationStatus, WelfareProfile
 from .nik import nik_disagreements
 
 DUPLICATE_NAME_SIMILARITY = 0.6
@@ -134,6 +134,24 @@ def person_update(person: Person, *, data: dict, acting_user, confirm_nik: bool 
     person.save()
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
     return person
+
+
+@transaction.atomic
+def person_profile_save(person: Person, profile_model, *, data: dict, acting_user):
+    """Create or change a person's disability or welfare profile; a verified person goes back
+    for verification, since the profile is part of the record the manager approved."""
+    if profile_model not in (DisabilityProfile, WelfareProfile):
+        raise ValueError(f"not a person profile: {profile_model}")
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    profile = profile_model.objects.filter(person=person).first() or profile_model(person=person)
+    for field, value in data.items():
+        setattr(profile, field, value)
+    profile.full_clean()
+    profile.save()
+    if person.status == VerificationStatus.VERIFIED:
+        _back_to_verification(person)
+        person.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
+    return profile
 
 
 def _back_to_verification(record) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("orang/", views.person_list, name="person-list"),
     path("orang/<int:pk>/", views.person_detail, name="person-detail"),
     path("orang/<int:pk>/ubah/", views.person_edit, name="person-edit"),
+    path("orang/<int:pk>/profil/<str:profile>/", views.person_profile_edit, name="person-profile-edit"),
     path("keluarga/baru/", views.household_create, name="household-create"),
     path("keluarga/<int:pk>/", views.household_detail, name="household-detail"),
     path("verifikasi/", views.verification_queue, name="verification-queue"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +13,8 @@ from onegate.audit import log_view
 
 from . import services
 from .filters import PersonFilter
-from .forms import HouseholdForm, MemberFormSet, PersonForm, RejectForm
-from .models import Household, Person, PersonPpks, ProgramReceipt, VerificationStatus
+from .forms import DisabilityProfileForm, HouseholdForm, MemberFormSet, PersonForm, RejectForm, WelfareProfileForm
+from .models import DisabilityProfile, Household, Person, PersonPpks, ProgramReceipt, VerificationStatus, WelfareProfile
 from .tables import PersonTable
 
 PAGE_SIZE = 25
@@ -68,6 +69,27 @@ def person_edit(request, pk):
             messages.success(request, _("Changes saved."))
             return redirect(person)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+PROFILE_FORMS = {"disabilitas": (DisabilityProfile, DisabilityProfileForm), "kesejahteraan": (WelfareProfile, WelfareProfileForm)}
+
+
+@login_required
+def person_profile_edit(request, pk, profile):
+    if profile not in PROFILE_FORMS:
+        raise Http404
+    model, form_class = PROFILE_FORMS[profile]
+    person = scoping.get_scoped_object(request.user, _people(request.user), scoping.CHANGE, pk=pk)
+    form = form_class(request.POST or None, instance=model.objects.filter(person=person).first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_profile_save(person, model, data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(person)
+    return render(request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name})
 
 
 @login_required

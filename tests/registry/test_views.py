@@ -160,3 +160,32 @@ def test_people_without_nik_are_marked_in_the_list(users, people, client_for):
     PersonFactory(full_name="Tanpa Identitas", nik=None, needs_civil_documents=True)
     body = client_for(users["manajer"]).get(reverse("registry:person-list"), {"without_nik": "true"}).content.decode()
     assert "Tanpa Identitas" in body and "badge text-bg-warning" in body
+
+
+def test_disability_profile_edit_in_scope_out_of_scope_and_read_only(users, people, client_for):
+    person = people["wates"]
+    person.status = VerificationStatus.VERIFIED
+    person.save()
+    url = reverse("registry:person-profile-edit", args=[person.pk, "disabilitas"])
+    assert client_for(users["kel.kranggan"]).get(url).status_code == 404
+    assert client_for(users["loket"]).get(url).status_code == 403
+    client = client_for(users["kel.wates"])
+    assert client.get(url).status_code == 200
+    empty = client.post(url, {"severity": "berat"})
+    assert empty.status_code == 200 and "types" in empty.context["form"].errors
+    saved = client.post(url, {"types": ["fisik", "netra"], "severity": "berat", "devices_needed": ["kursi_roda"], "wg_walking": "4"})
+    assert saved.status_code == 302
+    person.refresh_from_db()
+    assert person.disability.types == ["fisik", "netra"] and person.disability.is_multiple and person.disability.has_wg_disability
+    assert person.status == VerificationStatus.SUBMITTED  # a changed profile needs verifying again
+    assert LogEntry.objects.filter(content_type__model="disabilityprofile", actor=users["kel.wates"]).exists()
+
+
+def test_welfare_profile_edit_validates_the_decile(users, people, client_for):
+    url = reverse("registry:person-profile-edit", args=[people["wates"].pk, "kesejahteraan"])
+    client = client_for(users["kel.wates"])
+    bad = client.post(url, {"dtks_status": "terdaftar", "decile": "11"})
+    assert bad.status_code == 200 and "decile" in bad.context["form"].errors
+    assert client.post(url, {"dtks_status": "terdaftar", "decile": "2", "uninhabitable_house": "on"}).status_code == 302
+    assert people["wates"].__class__.objects.get(pk=people["wates"].pk).welfare.decile == 2
+    assert client.get(reverse("registry:person-profile-edit", args=[people["wates"].pk, "lainnya"])).status_code == 404
