@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "registry"
 urlpatterns = [
     path("orang/", views.person_list, name="person-list"),
+    re_path(r"^orang/ekspor\.(?P<file_format>csv|xlsx)$", views.person_export, name="person-export"),
     path("orang/<int:pk>/", views.person_detail, name="person-detail"),
     path("orang/<int:pk>/ubah/", views.person_edit, name="person-edit"),
     path("orang/<int:pk>/profil/<str:profile>/", views.person_profile_edit, name="person-profile-edit"),

@@ -2,16 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from onegate import scoping
-from onegate.audit import log_view
+from onegate.audit import log_export, log_view
 
-from . import services
+from . import exports, services
 from .filters import PersonFilter
 from .forms import DisabilityProfileForm, HouseholdForm, MemberFormSet, PersonForm, RejectForm, WelfareProfileForm
 from .models import DisabilityProfile, Household, Person, PersonPpks, ProgramReceipt, VerificationStatus, WelfareProfile
@@ -33,7 +33,28 @@ def person_list(request):
     table = PersonTable(rows)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
-    return render(request, template, {"filter": filterset, "table": table})
+    can_export = scoping.can(request.user, Person, "export")
+    return render(request, template, {"filter": filterset, "table": table, "can_export": can_export})
+
+
+@login_required
+def person_export(request, file_format):
+    """The current filtered list, within the user's scope, as CSV or XLSX; every export is audited."""
+    scoping.ensure_can(request.user, Person, "export")
+    people = _people(request.user, "export")
+    filterset = PersonFilter(request.GET or None, queryset=people, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("The filters are not valid; nothing was exported."))
+        return redirect("registry:person-list")
+    rows = filterset.qs if filterset.is_bound else people
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
+    if file_format == "csv":
+        response = StreamingHttpResponse(exports.as_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.as_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
+    return response
 
 
 @login_required

@@ -29,6 +29,20 @@ def log_view(obj) -> None:
     accessed.send(sender=type(obj), instance=obj)
 
 
+def log_export(model, *, count: int, file_format: str, filters: dict) -> None:
+    """Record that the current actor exported ``count`` rows of ``model`` (who, when, which filters)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="export",
+        object_repr=f"export {file_format}: {count} {model._meta.verbose_name_plural}",
+        action=LogEntry.Action.ACCESS,
+        additional_data={"export": file_format, "rows": count, "filters": filters},
+    )
+
+
 @contextlib.contextmanager
 def acting_as(user, request_id: str | None = None):
     from auditlog.context import set_actor

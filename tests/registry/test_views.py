@@ -189,3 +189,35 @@ def test_welfare_profile_edit_validates_the_decile(users, people, client_for):
     assert client.post(url, {"dtks_status": "terdaftar", "decile": "2", "uninhabitable_house": "on"}).status_code == 302
     assert people["wates"].__class__.objects.get(pk=people["wates"].pk).welfare.decile == 2
     assert client.get(reverse("registry:person-profile-edit", args=[people["wates"].pk, "lainnya"])).status_code == 404
+
+
+def test_export_csv_and_xlsx_hold_only_the_scope_and_are_audited(users, people, client_for):
+    import io
+
+    import openpyxl
+
+    response = client_for(users["kel.wates"]).get(reverse("registry:person-export", args=["csv"]))
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('penduduk.csv"')
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("nik,no_kk,nama,jenis_kelamin,tempat_lahir,tanggal_lahir")
+    assert len(lines) == 2 and "Sutrisno Wates" in lines[1] and people["wates"].nik in lines[1]
+    entry = LogEntry.objects.get(object_pk="export", actor=users["kel.wates"])
+    assert entry.additional_data["rows"] == 1 and entry.additional_data["export"] == "csv"
+
+    xlsx = client_for(users["manajer"]).get(reverse("registry:person-export", args=["xlsx"]), {"region": KRANGGAN})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.values)
+    assert rows[1][2] == "Rahayu Kranggan" and len(rows) == 2
+    assert rows[1][0] == people["kranggan"].nik  # stored as text: Excel keeps all 16 digits
+    assert LogEntry.objects.get(object_pk="export", actor=users["manajer"]).additional_data["filters"] == {"region": KRANGGAN}
+
+
+@pytest.mark.parametrize("username, status", [("loket", 403), ("dinkes", 403), ("admin", 403)])
+def test_export_is_refused_to_roles_without_it(users, people, client_for, username, status):
+    assert client_for(users[username]).get(reverse("registry:person-export", args=["csv"])).status_code == status
+    assert not LogEntry.objects.filter(object_pk="export").exists()
+
+
+def test_export_of_an_unknown_format_is_404(users, client_for):
+    assert client_for(users["manajer"]).get("/registri/orang/ekspor.pdf").status_code == 404

@@ -1,0 +1,61 @@
+"""Exports of the person list: the rows the user may see, as CSV or XLSX (Indonesian headers,
+dd/mm/yyyy dates), so agencies get Excel files rather than proprietary formats."""
+
+import csv
+import io
+
+import tablib
+from django.db.models import QuerySet
+
+COLUMNS = [
+    ("nik", lambda p: p.nik or ""),
+    ("no_kk", lambda p: p.household.kk_number if p.household_id and p.household.kk_number else ""),
+    ("nama", lambda p: p.full_name),
+    ("jenis_kelamin", lambda p: p.sex),
+    ("tempat_lahir", lambda p: p.birth_place),
+    ("tanggal_lahir", lambda p: p.birth_date.strftime("%d/%m/%Y") if p.birth_date else ""),
+    ("hubungan_keluarga", lambda p: p.relationship),
+    ("alamat", lambda p: p.household.address if p.household_id else p.domicile_address),
+    ("rt", lambda p: p.household.rt if p.household_id else ""),
+    ("rw", lambda p: p.household.rw if p.household_id else ""),
+    ("kode_wilayah", lambda p: p.region_id),
+    ("kelurahan", lambda p: p.region.name),
+    ("status_verifikasi", lambda p: p.status),
+    ("jenis_disabilitas", lambda p: ";".join(p.disability.types) if _has(p, "disability") else ""),
+    ("tingkat_disabilitas", lambda p: p.disability.severity if _has(p, "disability") else ""),
+    ("status_dtks", lambda p: p.welfare.dtks_status if _has(p, "welfare") else ""),
+    ("desil", lambda p: p.welfare.decile or "" if _has(p, "welfare") else ""),
+]
+HEADERS = [name for name, _ in COLUMNS]
+XLSX_MAX_ROWS = 200_000
+
+
+def _has(person, relation) -> bool:
+    return hasattr(person, relation)  # a missing reverse one-to-one raises an AttributeError subclass
+
+
+def export_rows(people: QuerySet, limit: int | None = None):
+    people = people.select_related("household", "region", "disability", "welfare").order_by("region_id", "full_name", "pk")
+    for person in people[:limit].iterator(chunk_size=2000):
+        yield [value(person) for _, value in COLUMNS]
+
+
+def as_csv_lines(people: QuerySet):
+    """CSV lines with a BOM, so Excel opens the file as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(HEADERS)
+    yield buffer.getvalue()
+    for row in export_rows(people):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()
+
+
+def as_xlsx(people: QuerySet) -> bytes:
+    data = tablib.Dataset(headers=HEADERS, title="penduduk")
+    for row in export_rows(people, limit=XLSX_MAX_ROWS):
+        data.append(row)
+    return data.export("xlsx")
