@@ -56,6 +56,18 @@ ensure_venv() {
   export PATH="$VENV/bin:$PATH"
 }
 
+# A git-ignored .env for development, so manage.py run by hand finds the private servers.
+ensure_dev_env() {
+  [ -f "$ROOT/.env" ] && return 0
+  cat > "$ROOT/.env" <<ENV
+# Written by make run / make test for local development (git-ignored). Production: see .env.example.
+DEBUG=1
+DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/onegate
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+ENV
+  say "wrote .env for development (DEBUG=1, the private servers)"
+}
+
 pg_bindir() {
   local dir
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

@@ -19,6 +19,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 ensure_venv
+ensure_dev_env
 ensure_postgres
 ensure_redis
 say "migrating the database"

@@ -8,6 +8,7 @@ cd "$ROOT"
 export DEBUG=${DEBUG:-1}
 trap stop_services EXIT
 ensure_venv
+ensure_dev_env
 apt_install chromium
 ensure_postgres
 ensure_redis
