@@ -7,6 +7,7 @@ import io
 import tablib
 from django.db.models import QuerySet
 
+# hasattr: a missing profile (reverse one-to-one) raises an AttributeError subclass.
 COLUMNS = [
     ("nik", lambda p: p.nik or ""),
     ("no_kk", lambda p: p.household.kk_number if p.household_id and p.household.kk_number else ""),
@@ -21,17 +22,13 @@ COLUMNS = [
     ("kode_wilayah", lambda p: p.region_id),
     ("kelurahan", lambda p: p.region.name),
     ("status_verifikasi", lambda p: p.status),
-    ("jenis_disabilitas", lambda p: ";".join(p.disability.types) if _has(p, "disability") else ""),
-    ("tingkat_disabilitas", lambda p: p.disability.severity if _has(p, "disability") else ""),
-    ("status_dtks", lambda p: p.welfare.dtks_status if _has(p, "welfare") else ""),
-    ("desil", lambda p: p.welfare.decile or "" if _has(p, "welfare") else ""),
+    ("jenis_disabilitas", lambda p: ";".join(p.disability.types) if hasattr(p, "disability") else ""),
+    ("tingkat_disabilitas", lambda p: p.disability.severity if hasattr(p, "disability") else ""),
+    ("status_dtks", lambda p: p.welfare.dtks_status if hasattr(p, "welfare") else ""),
+    ("desil", lambda p: p.welfare.decile or "" if hasattr(p, "welfare") else ""),
 ]
 HEADERS = [name for name, _ in COLUMNS]
 XLSX_MAX_ROWS = 200_000
-
-
-def _has(person, relation) -> bool:
-    return hasattr(person, relation)  # a missing reverse one-to-one raises an AttributeError subclass
 
 
 def export_rows(people: QuerySet, limit: int | None = None):

@@ -4,22 +4,13 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from onegate.regions.models import VILLAGE_LEVELS, Region
-
+from .forms import village_choices
 from .models import DisabilityType, Person, PpksCategory, Program, Sex, VerificationStatus
-
-
-def _villages(request):
-    villages = Region.objects.filter(level__in=VILLAGE_LEVELS).order_by("name")
-    user = getattr(request, "user", None)
-    if user and user.region_id:
-        villages = villages.filter(code__startswith=user.region_id)
-    return villages
 
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("NIK, KK or name"), method="search")
-    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=_villages)
+    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=lambda request: village_choices(request.user))
     status = django_filters.ChoiceFilter(label=_("Verification"), choices=VerificationStatus.choices)
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     disability = django_filters.ChoiceFilter(label=_("Disability type"), choices=DisabilityType.choices, method="by_disability")

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
@@ -11,10 +12,10 @@ DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyy
 
 
 def village_choices(user):
-    """The kelurahan/desa a user may register people in."""
+    """The kelurahan/desa inside the user's region scope (for entry forms and list filters)."""
     villages = Region.objects.filter(level__in=VILLAGE_LEVELS)
     if user.region_id:
-        villages = villages.filter(code__startswith=user.region_id + ".") | villages.filter(code=user.region_id)
+        villages = villages.filter(Q(code=user.region_id) | Q(code__startswith=user.region_id + "."))
     return villages.order_by("name")
 
 
@@ -78,13 +79,17 @@ class PersonForm(forms.ModelForm):
         return data
 
     def person_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_nik"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_nik", "DELETE")}
 
 
 class MemberForm(PersonForm):
     class Meta(PersonForm.Meta):
         fields = ["nik", "full_name", "sex", "birth_place", "birth_date", "relationship"]
         widgets = PersonForm.Meta.widgets
+
+    def member_data(self) -> dict:
+        """What household_create takes for one member, with this member's own NIK confirmation."""
+        return {**self.person_data(), "confirm_nik": self.cleaned_data.get("confirm_nik", False)}
 
 
 class BaseMemberFormSet(forms.BaseFormSet):

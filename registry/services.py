@@ -82,15 +82,21 @@ def _person_rules(person: Person, *, confirm_nik: bool) -> None:
 
 # --- Writes ------------------------------------------------------------------------------------
 @transaction.atomic
-def household_create(*, data: dict, members: list[dict], acting_user, confirm_nik: bool = False) -> Household:
-    """A household with its members, as a draft. Members live at the household's kelurahan."""
+def household_create(*, data: dict, members: list[dict], acting_user) -> Household:
+    """A household with its members, as a draft. Members live at the household's kelurahan; a
+    member's ``confirm_nik`` says the officer checked that member's disagreeing NIK."""
     scoping.ensure_can(acting_user, Household, scoping.ADD)
     household = Household(**data, created_by=acting_user)
     _check_village(household.region)
     household.full_clean(exclude=["created_by", "verified_by"])
     household.save()
     for member in members:
-        person_create(data={**member, "household": household, "region": household.region}, acting_user=acting_user, confirm_nik=confirm_nik)
+        person_data = {k: v for k, v in member.items() if k != "confirm_nik"}
+        person_create(
+            data={**person_data, "household": household, "region": household.region},
+            acting_user=acting_user,
+            confirm_nik=member.get("confirm_nik", False),
+        )
     scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
     return household
 

@@ -134,14 +134,11 @@ def household_create(request):
     members = MemberFormSet(request.POST or None, prefix="anggota", form_kwargs={"region": region})
     duplicates = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        member_data = [f.person_data() for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        for m in member_data:
-            m.pop("DELETE", None)
-        confirm = all(f.cleaned_data.get("confirm_nik") or not f.cleaned_data.get("nik") for f in members.forms if f.cleaned_data)
+        member_data = [f.member_data() for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(member_data, region)
         if not duplicates:
             try:
-                household = services.household_create(data=form.cleaned_data, members=member_data, acting_user=request.user, confirm_nik=confirm)
+                household = services.household_create(data=form.cleaned_data, members=member_data, acting_user=request.user)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

@@ -43,7 +43,6 @@ def home(request):
     return render(request, "web/home.html", context)
 
 
-@login_required
 @scoping.roles_required(Role.ADMIN, Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN)
 def region_list(request):
     """Browse and search the official region codes (public reference data)."""

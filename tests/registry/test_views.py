@@ -221,3 +221,16 @@ def test_export_is_refused_to_roles_without_it(users, people, client_for, userna
 
 def test_export_of_an_unknown_format_is_404(users, client_for):
     assert client_for(users["manajer"]).get("/registri/orang/ekspor.pdf").status_code == 404
+
+
+def test_one_members_confirmed_nik_does_not_depend_on_the_others(users, client_for):
+    data = household_post()
+    data["anggota-0-sex"] = "P"  # the head's NIK encodes a man
+    client = client_for(users["kel.wates"])
+    asked = client.post(reverse("registry:household-create"), data)
+    assert asked.status_code == 200 and "confirm_nik" in asked.context["members"].forms[0].errors
+    saved = client.post(reverse("registry:household-create"), {**data, "anggota-0-confirm_nik": "on"})
+    assert saved.status_code == 302
+    head = Household.objects.get().members.get(relationship="kepala")
+    wife = Household.objects.get().members.get(relationship="suami_istri")
+    assert head.nik_mismatch_confirmed and not wife.nik_mismatch_confirmed
