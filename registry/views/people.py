@@ -1,0 +1,121 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from onegate import scoping
+from onegate.audit import log_export, log_view
+
+from .. import exports, services
+from ..filters import PersonFilter
+from ..forms import (
+    DisabilityProfileForm,
+    PersonForm,
+    WelfareProfileForm,
+)
+from ..models import (
+    DisabilityProfile,
+    Person,
+    PersonPpks,
+    ProgramReceipt,
+    WelfareProfile,
+)
+from ..tables import PersonTable
+from .common import add_service_errors, scoped_people
+
+PAGE_SIZE = 25
+
+
+@login_required
+def person_list(request):
+    scoping.ensure_can(request.user, Person, scoping.VIEW)
+    people = scoped_people(request.user).select_related("region").order_by("full_name", "pk")
+    filterset = PersonFilter(request.GET or None, queryset=people, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
+    table = PersonTable(rows)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
+    can_export = scoping.can(request.user, Person, "export")
+    return render(request, template, {"filter": filterset, "table": table, "can_export": can_export})
+
+
+@login_required
+def person_export(request, file_format):
+    """The current filtered list, within the user's scope, as CSV or XLSX; every export is audited."""
+    scoping.ensure_can(request.user, Person, "export")
+    people = scoped_people(request.user, "export")
+    filterset = PersonFilter(request.GET or None, queryset=people, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("The filters are not valid; nothing was exported."))
+        return redirect("registry:person-list")
+    rows = filterset.qs if filterset.is_bound else people
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
+    if file_format == "csv":
+        response = StreamingHttpResponse(exports.as_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.as_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
+    return response
+
+
+@login_required
+def person_detail(request, pk):
+    person = scoping.get_scoped_object(
+        request.user,
+        scoped_people(request.user)
+        .select_related("region", "household__region", "disability__caregiver", "welfare", "verified_by", "created_by")
+        .prefetch_related(
+            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
+            Prefetch("programs", queryset=ProgramReceipt.objects.order_by("-year")),
+        ),
+        pk=pk,
+    )
+    log_view(person)
+    from auditlog.models import LogEntry
+
+    history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
+    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify")})
+
+
+@login_required
+def person_edit(request, pk):
+    person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
+    # The form edits its own copy: the service compares the new values with the saved ones.
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), region=person.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person, data=form.person_data(), acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+PROFILE_FORMS = {"disabilitas": (DisabilityProfile, DisabilityProfileForm), "kesejahteraan": (WelfareProfile, WelfareProfileForm)}
+
+
+@login_required
+def person_profile_edit(request, pk, profile):
+    if profile not in PROFILE_FORMS:
+        raise Http404
+    model, form_class = PROFILE_FORMS[profile]
+    person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
+    form = form_class(request.POST or None, instance=model.objects.filter(person=person).first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_profile_save(person, model, data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(person)
+    return render(request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name})
+
+
