@@ -112,6 +112,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Shared by every web worker, so rate limits and cached reference data hold across processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="onegate"),
+    }
+}
+RATELIMIT_USE_CACHE = "default"
 
 # --- Users, login, sessions -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
