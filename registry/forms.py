@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .models import WG_DOMAINS, AssistiveDevice, DisabilityProfile, DisabilityType, Household, Person, Relationship, WelfareProfile
+from .models import (
+    WG_DOMAINS,
+    AssistiveDevice,
+    DisabilityProfile,
+    DisabilityType,
+    Household,
+    Person,
+    PersonPpks,
+    ProgramReceipt,
+    Relationship,
+    WelfareProfile,
+)
 from .nik import clean_number
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
@@ -138,3 +149,23 @@ class WelfareProfileForm(forms.ModelForm):
         model = WelfareProfile
         fields = ["dtks_status", "decile", "uninhabitable_house"]
         widgets = {"decile": forms.NumberInput(attrs={"min": 1, "max": 10})}
+
+
+class PpksRecordForm(forms.ModelForm):
+    class Meta:
+        model = PersonPpks
+        fields = ["category", "identified_on", "source", "status"]
+        widgets = {"identified_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: f"{c.code}. {c.name}"
+        if self.instance.pk:
+            self.fields["category"].disabled = True  # another category is another record
+
+
+class ProgramReceiptForm(forms.ModelForm):
+    class Meta:
+        model = ProgramReceipt
+        fields = ["program", "year", "note"]
+        widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"})}

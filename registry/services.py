@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from onegate import scoping
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .models import DisabilityProfile, Household, Person, VerificationStatus, WelfareProfile
+from .models import DisabilityProfile, Household, Person, PersonPpks, PpksStatus, ProgramReceipt, VerificationStatus, WelfareProfile
 from .nik import nik_disagreements
 
 DUPLICATE_NAME_SIMILARITY = 0.6
@@ -154,10 +154,66 @@ def person_profile_save(person: Person, profile_model, *, data: dict, acting_use
         setattr(profile, field, value)
     profile.full_clean()
     profile.save()
+    _person_record_changed(person)
+    return profile
+
+
+@transaction.atomic
+def ppks_record_save(person: Person, *, data: dict, acting_user, record: PersonPpks | None = None) -> PersonPpks:
+    """Add a PPKS category to a person, or change one of their PPKS records (date, source, status)."""
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    if record is not None and record.person_id != person.pk:
+        raise ValueError("the PPKS record belongs to another person")
+    record = record or PersonPpks(person=person)
+    for field, value in data.items():
+        setattr(record, field, value)
+    _full_clean_with_friendly_unique(record, {"category": _("This person already has this PPKS category; edit that record.")})
+    record.save()
+    _person_record_changed(person)
+    return record
+
+
+def ppks_record_mark_handled(record: PersonPpks, *, acting_user) -> PersonPpks:
+    """Close a PPKS record: the person's problem in that category has been handled."""
+    return ppks_record_save(record.person, data={"status": PpksStatus.HANDLED}, acting_user=acting_user, record=record)
+
+
+@transaction.atomic
+def program_receipt_add(person: Person, *, data: dict, acting_user) -> ProgramReceipt:
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    receipt = ProgramReceipt(person=person, **data)
+    _full_clean_with_friendly_unique(receipt, {"program": _("This program is already recorded for that year.")})
+    receipt.save()
+    _person_record_changed(person)
+    return receipt
+
+
+@transaction.atomic
+def program_receipt_remove(receipt: ProgramReceipt, *, acting_user) -> None:
+    """Remove a wrongly entered receipt; the audit trail keeps what it was."""
+    person = receipt.person
+    scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
+    receipt.delete()
+    _person_record_changed(person)
+
+
+def _full_clean_with_friendly_unique(obj, messages: dict[str, str]) -> None:
+    """full_clean, with the one-per-person constraints reported on the field the officer chose."""
+    try:
+        obj.full_clean(exclude=["person"], validate_constraints=False)
+        obj.validate_constraints()
+    except ValidationError as exc:
+        if getattr(exc, "error_dict", None) and "__all__" in exc.error_dict:
+            raise ValidationError(messages) from exc
+        raise
+
+
+def _person_record_changed(person: Person) -> None:
+    """Profiles, programs and PPKS records are part of what the manager verified: a change to a
+    verified person sends it back for verification."""
     if person.status == VerificationStatus.VERIFIED:
         _back_to_verification(person)
         person.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
-    return profile
 
 
 def _back_to_verification(record) -> None:

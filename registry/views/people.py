@@ -70,7 +70,7 @@ def person_detail(request, pk):
         scoped_people(request.user)
         .select_related("region", "household__region", "disability__caregiver", "welfare", "verified_by", "created_by")
         .prefetch_related(
-            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
+            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category").order_by("category__code")),
             Prefetch("programs", queryset=ProgramReceipt.objects.order_by("-year")),
         ),
         pk=pk,
