@@ -11,6 +11,10 @@ DEMO_DUPLICATES = 8
 
 @demo.register(order=10, name="registry")
 def seed_registry(say):
+    from .reference import ensure_ppks_categories
+
+    if added := ensure_ppks_categories():
+        say(f"{added} PPKS categories added")
     if Household.objects.filter(region__code__startswith="35.76.").exists():
         say("households already there, kept")
         return

@@ -1,34 +1,6 @@
 from django.db import migrations
 
-# Permensos 8/2012: the 26 categories of Pemerlu Pelayanan Kesejahteraan Sosial.
-PPKS_CATEGORIES = [
-    "Anak Balita Terlantar",
-    "Anak Terlantar",
-    "Anak yang Berhadapan dengan Hukum",
-    "Anak Jalanan",
-    "Anak dengan Kedisabilitasan (ADK)",
-    "Anak yang Menjadi Korban Tindak Kekerasan atau Diperlakukan Salah",
-    "Anak yang Memerlukan Perlindungan Khusus",
-    "Lanjut Usia Terlantar",
-    "Penyandang Disabilitas",
-    "Tuna Susila",
-    "Gelandangan",
-    "Pengemis",
-    "Pemulung",
-    "Kelompok Minoritas",
-    "Bekas Warga Binaan Lembaga Pemasyarakatan (BWBLP)",
-    "Orang dengan HIV/AIDS (ODHA)",
-    "Korban Penyalahgunaan NAPZA",
-    "Korban Trafficking",
-    "Korban Tindak Kekerasan",
-    "Pekerja Migran Bermasalah Sosial (PMBS)",
-    "Korban Bencana Alam",
-    "Korban Bencana Sosial",
-    "Perempuan Rawan Sosial Ekonomi",
-    "Fakir Miskin",
-    "Keluarga Bermasalah Sosial Psikologis",
-    "Komunitas Adat Terpencil",
-]
+from registry.reference import PPKS_CATEGORIES
 
 
 def load(apps, schema_editor):
