@@ -4,7 +4,7 @@ audited, and a verified person goes back for verification."""
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from registry.models import PersonPpks, PpksCategory, PpksStatus, Program, ProgramReceipt, VerificationStatus
 from tests.conftest import KRANGGAN
@@ -36,12 +36,11 @@ def test_an_officer_adds_a_ppks_record_and_the_verified_person_goes_back(users, 
 
 def test_the_same_category_twice_is_refused_on_the_category_field(users, person, client_for):
     PersonPpks.objects.create(person=person, category=street_children())
-    with translation.override("en"):
-        response = client_for(users["kel.wates"]).post(
-            reverse("registry:ppks-add", args=[person.pk]), {"category": street_children().pk, "status": PpksStatus.ACTIVE}
-        )
+    response = client_for(users["kel.wates"]).post(
+        reverse("registry:ppks-add", args=[person.pk]), {"category": street_children().pk, "status": PpksStatus.ACTIVE}
+    )
     assert response.status_code == 200
-    assert "already has this PPKS category" in str(response.context["form"].errors["category"])
+    assert "sudah memiliki kategori PPKS ini" in str(response.context["form"].errors["category"])
     assert PersonPpks.objects.filter(person=person).count() == 1
 
 
