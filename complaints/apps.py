@@ -3,7 +3,32 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
-    """Complaint desk (loket): intake, tickets, follow-up (filled by the Complaint desk issue)."""
+    """Complaint desk (loket): intake, tickets and receipts, the day's queue, follow-up with SLA,
+    and the public status check."""
 
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from onegate import navigation, scoping
+        from onegate.accounts.models import Role
+        from onegate.audit import audited
+
+        from . import demo  # noqa: F401  (registers the complaints demo step)
+        from . import models as m
+
+        staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
+        desk = {Role.MANAGER, Role.FRONT_DESK}
+        # A complaint is placed in the kelurahan of the person concerned: the front desk and the
+        # manager see their whole city, a kelurahan officer their own kelurahan. Agencies see
+        # complaints only through the referrals addressed to them (Referral issue).
+        roles = {"view": staff, "add": desk, "change": staff, "assign": {Role.MANAGER}}
+        scoping.register(m.Complaint, scoping.ScopeRule(region_field="region", roles=roles))
+        for model in (m.ComplaintEvent, m.Attachment):
+            scoping.register(model, scoping.ScopeRule(region_field="complaint__region", roles=roles))
+        for model in (m.Complaint, m.Attachment, m.Category):
+            audited(model, exclude_fields=["updated_at"])
+
+        navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20))
+        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset(desk), order=21))
+        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset(desk), order=22))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onegate.agencies",
     "onegate.accounts",
     "onegate.audit",
+    "onegate.workdays",
     "onegate.web",
     # Capabilities.
     "registry",
@@ -210,6 +211,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- The office running this portal -----------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Dinas Sosial P3A Kota Mojokerto")
 OFFICE_REGION_CODE = env.str("OFFICE_REGION_CODE", default="35.76")
+
+# --- Complaint desk ---------------------------------------------------------------------------
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
+# An open complaint due within this many working days shows as "at risk".
+COMPLAINT_AT_RISK_WORKING_DAYS = env.int("COMPLAINT_AT_RISK_WORKING_DAYS", default=1)
+# Public status checks per client address (django-ratelimit rate: count/period).
+PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
 
 # --- Security (production defaults; DEBUG turns them off for local http) -----------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

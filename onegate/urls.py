@@ -10,6 +10,8 @@ urlpatterns = [
     path("akun/", include("onegate.accounts.urls")),
     path("audit/", include("onegate.audit.urls")),
     path("registri/", include("registry.urls")),
+    path("pengaduan/", include("complaints.urls")),
+    path("cek-pengaduan/", include("complaints.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

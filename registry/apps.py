@@ -20,6 +20,8 @@ class RegistryConfig(AppConfig):
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         writers = {Role.MANAGER, Role.KELURAHAN}
         roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
+        # The front desk may record a minimal person for a complaint; the kelurahan completes it.
+        roles["quick_add"] = readers
         # Households and people are placed by their kelurahan; profiles follow their person.
         scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))

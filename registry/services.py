@@ -128,6 +128,18 @@ def person_create(*, data: dict, acting_user, confirm_nik: bool = False) -> Pers
 
 
 @transaction.atomic
+def person_quick_register(*, data: dict, acting_user, confirm_nik: bool = False) -> Person:
+    """A minimal draft person recorded at the front desk (name, sex, kelurahan, and what is known).
+    It waits in the kelurahan's verification queue, where the officer completes and submits it."""
+    scoping.ensure_can(acting_user, Person, "quick_add")
+    person = Person(**data, created_by=acting_user, status=VerificationStatus.DRAFT)
+    _person_rules(person, confirm_nik=confirm_nik)
+    person.save()
+    scoping.ensure_allowed(acting_user, person, scoping.VIEW)
+    return person
+
+
+@transaction.atomic
 def person_update(person: Person, *, data: dict, acting_user, confirm_nik: bool = False) -> Person:
     """Change a person. A verified record goes back for verification; the audit keeps the old one."""
     nik_changed = "nik" in data and data["nik"] != person.nik

@@ -1,0 +1,141 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onegate import scoping
+from registry.forms import DATE_INPUT, NikField, village_choices
+from registry.models import Person, Sex
+
+from .attachments import AttachmentsField
+from .models import Category, Channel, Complaint, Relation, Status, Urgency
+from .services import TRANSITIONS
+
+
+def category_choices():
+    """Top categories with their sub-categories under them, for a grouped select."""
+    categories = list(Category.objects.filter(is_active=True).select_related("parent"))
+    children = {}
+    for c in categories:
+        if c.parent_id:
+            children.setdefault(c.parent_id, []).append(c)
+    choices = [("", "---------")]
+    for top in (c for c in categories if not c.parent_id):
+        subs = children.get(top.pk, [])
+        if subs:
+            choices.append((top.name, [(top.pk, f"{top.name} ({_('general')})")] + [(s.pk, s.name) for s in subs]))
+        else:
+            choices.append((top.pk, top.name))
+    return choices
+
+
+class CategoryField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.filter(is_active=True), label=_("Category"), **kwargs)
+        self.choices = category_choices
+
+
+class ComplaintContentForm(forms.Form):
+    """What every complaint has, whoever records it (the desk or the public form)."""
+
+    category = CategoryField()
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    attachments = AttachmentsField(
+        label=_("Attachments"), help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")
+    )
+
+
+class IntakeForm(ComplaintContentForm):
+    """The desk's intake form: channel, complainant, the person concerned, then the content."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE], initial=Channel.WALK_IN)
+    is_anonymous = forms.BooleanField(label=_("The complainant stays anonymous"), required=False)
+    complainant_name = forms.CharField(label=_("Complainant name"), max_length=150, required=False)
+    complainant_phone = forms.CharField(
+        label=_("Complainant phone"), max_length=30, required=False, help_text=_("Needed to check the status online."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    complainant_relation = forms.ChoiceField(label=_("Relation to the person"), choices=[("", "---------"), *Relation.choices], required=False)
+    subject = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, widget=forms.RadioSelect, label=_("Person in the registry"))
+    subject_name = forms.CharField(label=_("Name of the person concerned"), max_length=150, required=False)
+    subject_region = forms.ModelChoiceField(queryset=None, required=False, label=_("Kelurahan/desa of the person"))
+    register_subject = forms.BooleanField(
+        label=_("Register this person in the registry (the kelurahan verifies and completes the record)"), required=False, initial=True
+    )
+    subject_sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices], required=False)
+    subject_nik = NikField()
+    subject_birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
+    subject_confirm_nik = forms.BooleanField(label=_("I checked: the NIK is right although it disagrees with the data"), required=False)
+
+    field_order = [
+        "channel", "is_anonymous", "complainant_name", "complainant_phone", "complainant_relation",
+        "subject", "subject_name", "subject_region", "register_subject", "subject_sex", "subject_nik", "subject_birth_date", "subject_confirm_nik",
+        "category", "urgency", "description", "attachments",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["subject"].queryset = scoping.restrict(Person.objects.filter(merged_into__isnull=True), user)
+        self.fields["subject_region"].queryset = village_choices(user)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_anonymous") and not data.get("complainant_name"):
+            self.add_error("complainant_name", _("Give the complainant's name, or tick anonymous."))
+        if not data.get("subject"):
+            if not data.get("subject_name"):
+                self.add_error("subject_name", _("Choose the person from the registry, or write their name."))
+            if not data.get("subject_region"):
+                self.add_error("subject_region", _("Choose the kelurahan/desa where the person lives."))
+            if data.get("register_subject") and not data.get("subject_sex"):
+                self.add_error("subject_sex", _("Needed to register the person."))
+        return data
+
+    def complaint_data(self) -> dict:
+        d = self.cleaned_data
+        data = {k: d[k] for k in ("channel", "is_anonymous", "complainant_name", "complainant_phone", "complainant_relation", "category", "urgency", "description")}
+        if d.get("subject"):
+            data["subject"] = d["subject"]
+        else:
+            data.update(subject_name=d["subject_name"], region=d["subject_region"])
+        return data
+
+    def quick_person_data(self) -> dict | None:
+        d = self.cleaned_data
+        if d.get("subject") or not d.get("register_subject"):
+            return None
+        return {
+            "full_name": d["subject_name"], "sex": d["subject_sex"], "nik": d.get("subject_nik") or None,
+            "birth_date": d.get("subject_birth_date"), "region": d["subject_region"],
+            "phone": d.get("complainant_phone", "") if d.get("complainant_relation") == Relation.SELF else "",
+        }
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+                           help_text=_("Required to finish, close or reopen: the outcome or the reason."))
+    is_public = forms.BooleanField(label=_("Show this note to the resident on the status page"), required=False, initial=True)
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(complaint.status, set())
+        self.fields["to_status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    is_public = forms.BooleanField(label=_("Show this note to the resident on the status page"), required=False)
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=None, label=_("Officer"), required=False, empty_label=_("nobody"))
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.get_role_display()})"
+
+
+class AttachmentForm(forms.Form):
+    attachments = AttachmentsField(label=_("Add attachments"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))

@@ -1,0 +1,39 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Complaint, SlaState
+from .services import SlaClock
+
+
+class ComplaintTable(tables.Table):
+    ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=lambda record: record.get_absolute_url())
+    received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="d/m/Y H:i")
+    subject_name = tables.Column(verbose_name=_("Person concerned"))
+    category = tables.Column(verbose_name=_("Category"), accessor="category", order_by=("category__name",))
+    region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
+    status = tables.Column(verbose_name=_("Status"))
+    due_date = tables.Column(verbose_name=_("SLA"))
+    assigned_to = tables.Column(verbose_name=_("Officer"), accessor="assigned_to", order_by=("assigned_to__username",))
+
+    class Meta:
+        model = Complaint
+        fields = ["ticket_number", "received_at", "subject_name", "category", "region", "status", "due_date", "assigned_to"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No complaint matches.")
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge og-complaint-{}">{}</span>', record.status, record.get_status_display())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clock = SlaClock.now()
+
+    def render_due_date(self, value, record):
+        state = self.clock.state(record)
+        return format_html(
+            '<span class="badge og-sla-{}">{}</span> <span class="small">{}</span>', state, SlaState(state).label, value.strftime("%d/%m/%Y")
+        )
+
+    def render_assigned_to(self, value, record):
+        return value.get_full_name() or value.username

@@ -1,0 +1,153 @@
+"""Following a complaint up: the list, the complaint page with its timeline, and the actions on it."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from onegate import scoping
+from onegate.accounts.models import Role
+from onegate.audit import log_view
+from registry.views.common import add_service_errors
+
+from .. import services
+from ..filters import ComplaintFilter
+from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
+from ..models import Complaint
+from ..tables import ComplaintTable
+from .common import get_complaint, scoped_complaints
+
+PAGE_SIZE = 25
+
+
+@login_required
+def complaint_list(request):
+    scoping.ensure_can(request.user, Complaint, scoping.VIEW)
+    complaints = scoped_complaints(request.user).select_related("category__parent", "region", "assigned_to")
+    filterset = ComplaintFilter(request.GET or None, queryset=complaints, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else complaints
+    table = ComplaintTable(rows, order_by="-received_at")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    template = "complaints/_table.html" if request.htmx else "complaints/list.html"
+    return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Complaint, scoping.ADD)})
+
+
+@login_required
+def complaint_detail(request, pk):
+    complaint = get_complaint(request, pk)
+    log_view(complaint)
+    user = request.user
+    can_change = scoping.can(user, Complaint, scoping.CHANGE)
+    context = {
+        "complaint": complaint,
+        "sla_state": complaint.sla_state(),
+        "events": complaint.events.select_related("actor").order_by("at", "pk"),
+        "attachments": complaint.attachments.all(),
+        "can_change": can_change,
+        "status_form": StatusForm(complaint=complaint) if can_change else None,
+        "note_form": NoteForm() if can_change else None,
+        "attachment_form": AttachmentForm() if can_change else None,
+        "assign_form": AssignForm(officers=_officers_for(complaint), initial={"officer": complaint.assigned_to_id})
+        if scoping.can(user, Complaint, "assign")
+        else None,
+    }
+    return render(request, "complaints/detail.html", context)
+
+
+def _officers_for(complaint):
+    """Staff who can work on this complaint: their role may change complaints and their area covers it."""
+    region = complaint.region_id
+    area_codes = [".".join(region.split(".")[:n]) for n in range(1, region.count(".") + 2)]
+    return get_user_model().objects.filter(
+        is_active=True, role__in=[Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN], region_id__in=area_codes
+    ).order_by("role", "username")
+
+
+def _action(request, pk, form_class, run, success, **form_kwargs):
+    """Run one action form on a complaint; on an error show the complaint page with the form."""
+    complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
+    form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))
+    if form.is_valid():
+        try:
+            run(complaint, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(complaint)
+    messages.error(request, _("Not saved: see the form below."))
+    return render(request, "complaints/action_form.html", {"complaint": complaint, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def complaint_status(request, pk):
+    return _action(
+        request, pk, StatusForm,
+        lambda c, d: services.complaint_change_status(c, to_status=d["to_status"], note=d["note"], is_public=d["is_public"], acting_user=request.user),
+        _("Status changed."),
+        form_kwargs=lambda c: {"complaint": c},
+    )
+
+
+@login_required
+@require_POST
+def complaint_note(request, pk):
+    return _action(
+        request, pk, NoteForm,
+        lambda c, d: services.complaint_add_note(c, note=d["note"], is_public=d["is_public"], acting_user=request.user),
+        _("Note added."),
+        form_kwargs=lambda c: {},
+    )
+
+
+@login_required
+@require_POST
+def complaint_assign(request, pk):
+    return _action(
+        request, pk, AssignForm,
+        lambda c, d: services.complaint_assign(c, officer=d["officer"], acting_user=request.user),
+        _("Assignment saved."),
+        form_kwargs=lambda c: {"officers": _officers_for(c)},
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    return _action(
+        request, pk, AttachmentForm,
+        lambda c, d: services.complaint_add_attachments(c, uploads=d["attachments"], acting_user=request.user),
+        _("Attachments added."),
+        form_kwargs=lambda c: {},
+    )
+
+
+@login_required
+@require_POST
+def complaint_served(request, pk):
+    complaint = get_complaint(request, pk, scoping.CHANGE)
+    try:
+        services.complaint_mark_served(complaint, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(ticket)s served.") % {"ticket": complaint.ticket_number})
+    return redirect(request.POST.get("next") == "queue" and "complaints:queue" or complaint)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Attachments live outside the web root and are served only to users who may see the complaint."""
+    complaint = get_complaint(request, pk)
+    attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
+    log_view(attachment)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkdaysConfig(AppConfig):
+    """Working days: weekends and configured public holidays, for every due date (complaint and
+    referral SLAs)."""
+
+    name = "onegate.workdays"
+    label = "workdays"
+    verbose_name = _("Working days")
+
+    def ready(self):
+        from onegate.audit import audited
+
+        from . import demo  # noqa: F401  (registers the demo holidays)
+        from .models import Holiday
+
+        audited(Holiday)
