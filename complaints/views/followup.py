@@ -68,7 +68,7 @@ def _officers_for(complaint):
     ).order_by("role", "username")
 
 
-def _action(request, pk, form_class, run, success, **form_kwargs):
+def _action(request, pk, form_class, run, success, form_kwargs):
     """Run one action form on a complaint; on an error show the complaint page with the form."""
     complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
     form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))

@@ -1,0 +1,209 @@
+"""Complaint pages: intake by the desk with its receipt, quick registration, attachments, the queue,
+follow-up actions, and who sees what on every page."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from complaints.models import Attachment, Channel, Complaint, EventKind, Status
+from registry.models import Person, VerificationStatus
+from tests.complaints.factories import category, make_complaint
+from tests.conftest import KRANGGAN, WATES
+from tests.factories import PersonFactory
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def intake_post(**overrides):
+    data = {
+        "channel": Channel.WALK_IN, "complainant_name": "Siti Aminah", "complainant_phone": "081234567890",
+        "complainant_relation": "keluarga", "category": category().pk, "urgency": "biasa",
+        "description": "Kartu BPJS tidak aktif saat berobat.", "register_subject": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def wates_person(users):
+    return PersonFactory(full_name="Sutrisno Wates", region_id=WATES)
+
+
+def test_the_desk_records_a_walk_in_for_a_registry_person_and_gets_the_receipt(users, client_for, wates_person):
+    client = client_for(users["loket"])
+    photo = SimpleUploadedFile("kartu.png", png_bytes(), content_type="image/png")
+    response = client.post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[photo]))
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("complaints:receipt", args=[complaint.pk])
+    assert (complaint.subject, complaint.region_id, complaint.queue_number, complaint.created_by) == (wates_person, WATES, 1, users["loket"])
+    assert complaint.attachments.get().content_type == "image/png"
+    receipt = client.get(response["Location"]).content.decode()
+    assert complaint.ticket_number in receipt and complaint.received_at.strftime("%d/%m/%Y") in receipt
+    assert "Loket" in receipt or users["loket"].username in receipt
+    assert reverse("complaints-public:status") in receipt
+    pdf = client.get(reverse("complaints:receipt-pdf", args=[complaint.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_quick_registration_puts_the_person_in_the_kelurahan_verification_queue(users, client_for):
+    client = client_for(users["loket"])
+    response = client.post(reverse("complaints:create"), intake_post(subject_name="Paijo Gelandangan", subject_region=KRANGGAN, subject_sex="L"))
+    assert response.status_code == 302
+    person = Person.objects.get(full_name="Paijo Gelandangan")
+    assert (person.status, person.region_id, person.needs_civil_documents, person.created_by) == (VerificationStatus.DRAFT, KRANGGAN, True, users["loket"])
+    assert Complaint.objects.get().subject == person
+    queue = client_for(users["kel.kranggan"]).get(reverse("registry:verification-queue"))
+    assert person in queue.context["people"]
+
+
+def test_a_disagreeing_nik_at_quick_registration_must_be_confirmed(users, client_for):
+    client = client_for(users["loket"])
+    data = intake_post(subject_name="Sri Rahayu", subject_region=WATES, subject_sex="L", subject_nik="3576024101900001")  # a woman's NIK
+    response = client.post(reverse("complaints:create"), data)
+    assert response.status_code == 200 and not Complaint.objects.exists() and not Person.objects.filter(full_name="Sri Rahayu").exists()
+    assert "subject_sex" in response.context["form"].errors
+    assert client.post(reverse("complaints:create"), {**data, "subject_confirm_nik": "on"}).status_code == 302
+    assert Person.objects.get(full_name="Sri Rahayu").nik_mismatch_confirmed
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("foto.jpg", b"MZ\x90\x00" + b"\x00" * 200, "not a photo"),  # an executable renamed .jpg
+        ("surat.pdf", png_bytes(), "not a photo"),  # a PNG calling itself PDF
+        ("rusak.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "damaged"),
+    ],
+)
+def test_a_rejected_file_gives_a_clear_error_and_keeps_the_form(users, client_for, wates_person, settings, name, content, reason):
+    settings.LANGUAGE_CODE = "en"
+    client = client_for(users["loket"])
+    client.cookies["django_language"] = "en"
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[upload]))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    errors = " ".join(response.context["form"].errors["attachments"])
+    assert name in errors and reason in errors
+    page = response.content.decode()
+    assert "Kartu BPJS tidak aktif saat berobat." in page and 'value="Siti Aminah"' in page
+    assert f'value="{wates_person.pk}" id="subject-{wates_person.pk}" checked' in page
+
+
+def test_a_file_over_the_limit_is_refused(users, client_for, wates_person, settings):
+    settings.ATTACHMENT_MAX_MB = 1
+    big = SimpleUploadedFile("besar.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10))
+    response = client_for(users["loket"]).post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[big]))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    assert "besar.pdf" in " ".join(response.context["form"].errors["attachments"])
+
+
+def test_attachments_are_served_only_to_users_who_see_the_complaint(users, client_for, wates_person, settings, tmp_path):
+    client = client_for(users["loket"])
+    client.post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[SimpleUploadedFile("kartu.png", png_bytes())]))
+    complaint, attachment = Complaint.objects.get(), Attachment.objects.get()
+    assert not str(attachment.file.path).startswith(str(settings.STATIC_ROOT or "/nonexistent"))
+    url = reverse("complaints:attachment", args=[complaint.pk, attachment.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes()
+    assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+    assert client_for(users["kel.wates"]).get(url).status_code == 200
+    for outsider in ("kel.kranggan", "dinkes", "admin"):
+        assert client_for(users[outsider]).get(url).status_code == 404
+
+
+@pytest.fixture
+def two_complaints(users):
+    wates = make_complaint(users["loket"], subject=PersonFactory(region_id=WATES))
+    kranggan = make_complaint(users["loket"], subject=PersonFactory(region_id=KRANGGAN))
+    return {"wates": wates, "kranggan": kranggan}
+
+
+@pytest.mark.parametrize(
+    "username, visible",
+    [("manajer", {"wates", "kranggan"}), ("loket", {"wates", "kranggan"}), ("kel.wates", {"wates"}), ("kel.kranggan", {"kranggan"})],
+)
+def test_each_role_sees_its_own_complaints_on_every_page(users, client_for, two_complaints, username, visible):
+    client = client_for(users[username])
+    listed = {row.record.pk for row in client.get(reverse("complaints:list")).context["table"].page.object_list}
+    assert listed == {two_complaints[k].pk for k in visible}
+    for key, complaint in two_complaints.items():
+        expected = 200 if key in visible else 404
+        for name in ("complaints:detail", "complaints:receipt", "complaints:receipt-pdf"):
+            assert client.get(reverse(name, args=[complaint.pk])).status_code == expected, (name, key)
+
+
+@pytest.mark.parametrize("username", ["dinkes", "admin"])
+def test_agencies_and_administrators_see_no_complaints(users, client_for, two_complaints, username):
+    client = client_for(users[username])
+    assert client.get(reverse("complaints:list")).status_code == 403
+    assert client.get(reverse("complaints:create")).status_code == 403
+    assert client.get(reverse("complaints:queue")).status_code == 403
+    assert client.get(reverse("complaints:detail", args=[two_complaints["wates"].pk])).status_code == 404
+    assert client.post(reverse("complaints:note", args=[two_complaints["wates"].pk]), {"note": "x"}).status_code == 404
+
+
+def test_kelurahan_officers_cannot_record_complaints_or_reassign(users, client_for, two_complaints):
+    client = client_for(users["kel.wates"])
+    assert client.get(reverse("complaints:create")).status_code == 403
+    complaint = two_complaints["wates"]
+    assert client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code == 403
+    assert client.post(reverse("complaints:note", args=[complaint.pk]), {"note": "Sudah dikunjungi."}).status_code == 302
+    assert client.post(reverse("complaints:note", args=[two_complaints["kranggan"].pk]), {"note": "x"}).status_code == 404
+
+
+def test_the_manager_follows_up_status_assignment_and_notes(users, client_for, two_complaints):
+    client = client_for(users["manajer"])
+    complaint = two_complaints["wates"]
+    assert client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code == 302
+    assert client.post(reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": ""}).status_code == 400
+    assert client.post(reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on"}).status_code == 302
+    assert client.post(reverse("complaints:note", args=[complaint.pk]), {"note": "Catatan internal"}).status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.assigned_to) == (Status.ASSESSMENT, users["kel.wates"])
+    kinds = list(complaint.events.values_list("kind", flat=True))
+    assert kinds == [EventKind.CREATED, EventKind.ASSIGNED, EventKind.STATUS, EventKind.NOTE]
+    page = client.get(complaint.get_absolute_url()).content.decode()
+    assert "Kunjungan rumah" in page and "Catatan internal" in page
+
+
+def test_filters_by_status_sla_category_region_channel_and_date(users, client_for, two_complaints):
+    client = client_for(users["manajer"])
+
+    def tickets(query):
+        return {row.record.pk for row in client.get(reverse("complaints:list") + query).context["table"].page.object_list}
+
+    wates, kranggan = two_complaints["wates"], two_complaints["kranggan"]
+    assert tickets(f"?region={WATES}") == {wates.pk}
+    assert tickets(f"?category={category().pk}") == {wates.pk, kranggan.pk}
+    assert tickets("?status=ditutup") == set()
+    assert tickets("?channel=datang&sla=tepat_waktu") == {wates.pk, kranggan.pk}
+    assert tickets(f"?q={wates.ticket_number}") == {wates.pk}
+    today = wates.received_at.strftime("%d/%m/%Y")
+    assert tickets(f"?received_from={today}&received_to={today}") == {wates.pk, kranggan.pk}
+
+
+def test_the_days_queue_lists_walk_ins_waiting_and_served(users, client_for, two_complaints):
+    client = client_for(users["loket"])
+    phone = make_complaint(users["loket"], channel=Channel.PHONE)
+    response = client.get(reverse("complaints:queue"))
+    assert [c.queue_number for c in response.context["waiting"]] == [1, 2] and phone not in response.context["waiting"]
+    client.post(reverse("complaints:served", args=[two_complaints["wates"].pk]), {"next": "queue"})
+    response = client.get(reverse("complaints:queue"))
+    assert [c.pk for c in response.context["served"]] == [two_complaints["wates"].pk]
+    assert [c.pk for c in response.context["waiting"]] == [two_complaints["kranggan"].pk]
+
+
+def test_person_search_only_finds_people_in_scope(users, client_for):
+    PersonFactory(full_name="Rahayu Wates", region_id=WATES)
+    PersonFactory(full_name="Rahayu Kranggan", region_id=KRANGGAN)
+    found = client_for(users["loket"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"})
+    assert {p.full_name for p, _ in found.context["people"]} == {"Rahayu Wates", "Rahayu Kranggan"}
+    officer = client_for(users["kel.wates"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"})
+    assert {p.full_name for p, _ in officer.context["people"]} == {"Rahayu Wates"}
+    assert client_for(users["dinkes"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"}).status_code == 403
