@@ -30,5 +30,5 @@ class ComplaintsConfig(AppConfig):
             audited(model, exclude_fields=["updated_at"])
 
         navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20))
-        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset(desk), order=21))
-        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset(desk), order=22))
+        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21))
+        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset({Role.FRONT_DESK}), order=22))

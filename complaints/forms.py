@@ -17,11 +17,11 @@ def category_choices():
     for c in categories:
         if c.parent_id:
             children.setdefault(c.parent_id, []).append(c)
-    choices = [("", "---------")]
+    choices, general = [("", "---------")], _("general")
     for top in (c for c in categories if not c.parent_id):
         subs = children.get(top.pk, [])
         if subs:
-            choices.append((top.name, [(top.pk, f"{top.name} ({_('general')})")] + [(s.pk, s.name) for s in subs]))
+            choices.append((top.name, [(top.pk, f"{top.name} ({general})")] + [(s.pk, s.name) for s in subs]))
         else:
             choices.append((top.pk, top.name))
     return choices

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "regions", "audit"],
-    "loket": ["home", "people", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "regions"],
+    "manajer": ["home", "people", "household-new", "verification", "complaints", "regions", "audit"],
+    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "regions"],
     "dinkes": ["home"],
     "disdukcapil": ["home"],
 }
