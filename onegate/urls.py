@@ -10,6 +10,7 @@ urlpatterns = [
     path("akun/", include("onegate.accounts.urls")),
     path("audit/", include("onegate.audit.urls")),
     path("registri/", include("registry.urls")),
+    path("lapor/disabilitas/", include("registry.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
