@@ -1,16 +1,19 @@
 """Forms for self-reports: the public form (with its anti-spam checks) and the officer's forms."""
 
+import datetime
 import time
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import self_reports
 from .forms import DATE_INPUT, NikField
 from .models import AssistiveDevice, DisabilityType, ReporterRelation, SelfReport, Severity, Sex
 
+PHONE = RegexValidator(r"^\+?[0-9][0-9 \-]{6,25}$", _("Enter a phone number, e.g. 0812 3456 7890."))
 EXPIRED = _("The anti-spam question had expired. Please answer the new question.")
 
 # The fields a report stores; the others are consent and anti-spam.
@@ -36,6 +39,7 @@ class SelfReportForm(forms.ModelForm):
     reporter_phone = forms.CharField(
         label=_("Your phone or WhatsApp number"),
         max_length=30,
+        validators=[PHONE],
         help_text=_("The officer calls this number to check the report."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
@@ -96,11 +100,18 @@ class SelfReportForm(forms.ModelForm):
     def _use_challenge(self, challenge: self_reports.Challenge) -> None:
         self.challenge = challenge
         self.fields["challenge_answer"].label = _("Anti-spam question: how much is %(a)d plus %(b)d?") % {"a": challenge.a, "b": challenge.b}
+        self._bound_fields_cache.pop("challenge_answer", None)  # a bound field made during cleaning keeps the old label
         self.initial["challenge_token"] = challenge.token
         if self.is_bound and self.data.get("challenge_token") != challenge.token:
             self.data = self.data.copy()
             self.data["challenge_token"] = challenge.token
             self.data["challenge_answer"] = ""
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born and born > datetime.date.today():
+            raise ValidationError(_("The date of birth is in the future."))
+        return born
 
     def clean_challenge_answer(self):
         answer = self.cleaned_data["challenge_answer"]
@@ -115,7 +126,8 @@ class SelfReportForm(forms.ModelForm):
         data = super().clean()
         if self.data.get("website"):
             raise ValidationError(_("The form could not be sent. Check it and send it again."), code="honeypot")
-        if data.get("reporter_relation") != ReporterRelation.SELF and not data.get("reporter_name"):
+        relation = data.get("reporter_relation")
+        if relation and relation != ReporterRelation.SELF and not data.get("reporter_name"):
             self.add_error("reporter_name", _("Give your name, so the officer knows who reported."))
         challenge = self.received_challenge
         if challenge and challenge.seconds_since_issued(self.now) < settings.SELF_REPORT_MIN_SECONDS:

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from onegate.web.client_ip import client_ip
 from registry import self_reports
@@ -98,10 +97,10 @@ def test_the_answer_is_the_same_whether_the_nik_is_registered_or_not(users):
     assert set(SelfReport.objects.values_list("nik", flat=True)) == {registered.nik, new_nik}
 
 
-def test_a_malformed_nik_gets_a_clear_error_and_keeps_what_was_typed(db, regions, client):
+def test_a_malformed_nik_gets_a_clear_error_and_keeps_what_was_typed(db, regions, client, settings):
     data = report_post(nik="3576-0212-0390")
-    with translation.override("en"):
-        page = client.post(FORM_URL, data, HTTP_COOKIE="django_language=en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post(FORM_URL, data)
     assert page.status_code == 200 and not SelfReport.objects.exists()
     form = page.context["form"]
     assert list(form.errors) == ["nik"]
@@ -120,7 +119,7 @@ def test_a_malformed_nik_gets_a_clear_error_and_keeps_what_was_typed(db, regions
     [("wrong answer", "challenge_answer"), ("no answer", "challenge_answer"), ("forged token", "challenge_answer"),
      ("expired token", "challenge_answer"), ("honeypot", None), ("too fast", None), ("no consent", "consent")],
 )
-def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, regions, client, case, field):
+def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, regions, client, settings, case, field):
     data = report_post()
     if case == "wrong answer":
         data["challenge_answer"] = str(int(data["challenge_answer"]) + 1)
@@ -138,6 +137,7 @@ def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, region
         data.update(challenge_token=fresh.token, challenge_answer=str(fresh.a + fresh.b))
     elif case == "no consent":
         del data["consent"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.post(FORM_URL, data)
     assert page.status_code == 200 and not SelfReport.objects.exists()
     form = page.context["form"]
@@ -149,7 +149,8 @@ def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, region
         # A new question replaces the failed one, with an empty answer box.
         assert form["challenge_token"].value() != data["challenge_token"] and form["challenge_answer"].value() in ("", None)
         question = self_reports.read_challenge(form["challenge_token"].value())
-        assert f"{question.a}" in form.fields["challenge_answer"].label
+        assert f"how much is {question.a} plus {question.b}?" in form["challenge_answer"].label
+        assert f"how much is {question.a} plus {question.b}?" in body
 
 
 def test_a_wrong_answer_uses_up_the_question(db, regions, client):
@@ -200,6 +201,13 @@ def test_client_ip_reads_the_address_the_last_proxy_saw(rf, settings):
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.9")) == "10.0.0.9"
     settings.PROXY_COUNT = 2
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4, 172.16.0.2", REMOTE_ADDR="10.0.0.9")) == "1.2.3.4"
+
+
+@pytest.mark.parametrize("field, value", [("reporter_phone", "call me"), ("birth_date", "01/01/2999"), ("birth_date", "31/02/1990"), ("types", [])])
+def test_bad_values_are_refused_with_the_field_named(db, regions, client, field, value):
+    page = client.post(FORM_URL, report_post(**{field: value}))
+    assert page.status_code == 200 and list(page.context["form"].errors) == [field]
+    assert not SelfReport.objects.exists()
 
 
 def test_only_the_offices_villages_can_be_chosen(db, regions, client):
