@@ -83,11 +83,10 @@ class SelfReportForm(forms.ModelForm):
         widgets = {"birth_date": DATE_INPUT}
         labels = {"birth_place": _("Place of birth"), "birth_date": _("Date of birth"), "address": _("Address (street, number, hamlet)")}
 
-    def __init__(self, *args, now: float | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.now = time.time() if now is None else now
+        self.now = time.time()
         self.fields["region"].queryset = self_reports.office_villages().select_related("parent").order_by("name")
-        self.fields["birth_date"].required = True
         for f in ("rt", "rw"):
             self.fields[f].widget.attrs.update({"inputmode": "numeric", "size": 3})
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"

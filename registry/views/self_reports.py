@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from onegate import scoping
@@ -111,10 +112,12 @@ def self_report_create_person(request, pk):
 
 
 @login_required
+@require_POST
 def self_report_find_person(request, pk):
-    """Link to a registered person found by NIK, among the people the officer may change."""
+    """Link to a registered person found by NIK, among the people the officer may change. Posted,
+    so the NIK stays out of addresses and access logs."""
     report = _report(request, pk, scoping.CHANGE)
-    form = FindPersonForm(request.GET or None)
+    form = FindPersonForm(request.POST)
     if form.is_valid():
         person = scoped_people(request.user, scoping.CHANGE).filter(nik=form.cleaned_data["nik"]).first()
         if person:

@@ -254,6 +254,7 @@ def test_the_front_desk_may_read_a_report_but_not_act_on_it(users, reports, clie
     assert page.status_code == 200 and not page.context["can_act"]
     assert client.get(reverse("registry:self-report-create-person", args=[reports["kranggan"].pk])).status_code == 403
     assert client.post(reverse("registry:self-report-reject", args=[reports["kranggan"].pk]), {"reason": "spam"}).status_code == 403
+    assert client.post(reverse("registry:self-report-find-person", args=[reports["kranggan"].pk]), {"nik": "3576020101010001"}).status_code == 403
     assert SelfReport.objects.get(pk=reports["kranggan"].pk).status == SelfReportStatus.NEW
 
 
@@ -351,12 +352,12 @@ def test_finding_a_person_by_nik_looks_only_inside_the_scope(users, reports, cli
     outside = PersonFactory(region_id=KRANGGAN)
     client = client_for(users["kel.wates"])
     url = reverse("registry:self-report-find-person", args=[reports["wates"].pk])
-    found = client.get(url, {"nik": inside.nik})
+    found = client.post(url, {"nik": inside.nik})
     assert found["Location"] == reverse("registry:self-report-link-person", args=[reports["wates"].pk, inside.pk])
     # Someone registered in Kranggan and nobody at all get the same answer.
     answers = []
     for nik in (outside.nik, "3576020101010001"):
-        page = client.get(url, {"nik": nik}, follow=True)
+        page = client.post(url, {"nik": nik}, follow=True)
         assert page.redirect_chain == [(review_url(reports["wates"]), 302)]
         answers.append([str(m) for m in page.context["messages"]])
     assert answers[0] == answers[1] and len(answers[0]) == 1
