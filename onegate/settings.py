@@ -152,7 +152,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+# django-ipware is not installed, so axes would read REMOTE_ADDR (the proxy's address): one
+# function reads the client's address for login throttling and rate limits alike.
+AXES_CLIENT_IP_CALLABLE = "onegate.web.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "onegate.web.client_ip.client_ip"
 
 # --- Audit (django-auditlog) ------------------------------------------------------------------
 AUDITLOG_CID_GETTER = "onegate.audit.request_id.get_request_id"
@@ -218,6 +223,13 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
 COMPLAINT_AT_RISK_WORKING_DAYS = env.int("COMPLAINT_AT_RISK_WORKING_DAYS", default=1)
 # Public status checks per client address (django-ratelimit rate: count/period).
 PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
+
+# --- Public self-report form (no account) ------------------------------------------------------
+# Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many
+# people behind one address, so keep it generous; the challenge and honeypot stop simple bots.
+SELF_REPORT_RATE = env.str("SELF_REPORT_RATE", default="10/h")
+# A form sent sooner than this after it was shown is a bot's.
+SELF_REPORT_MIN_SECONDS = env.int("SELF_REPORT_MIN_SECONDS", default=5)
 
 # --- Security (production defaults; DEBUG turns them off for local http) -----------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

@@ -29,6 +29,9 @@ class RegistryConfig(AppConfig):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             audited(model, exclude_fields=["updated_at"])
+        # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
+        scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
+        audited(m.SelfReport)
 
         staff = frozenset(readers)
         navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))

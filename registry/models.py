@@ -368,3 +368,79 @@ class PersonPpks(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.category}"
+
+
+# --- Self-reports (public, no account) ---------------------------------------------------------
+class ReporterRelation(models.TextChoices):
+    SELF = "sendiri", _("Myself")
+    FAMILY = "keluarga", _("A family member")
+    COMPANION = "pendamping", _("A companion")
+    OTHER = "lainnya", _("Someone else")
+
+
+class SelfReportStatus(models.TextChoices):
+    NEW = "baru", _("New")
+    PROCESSED = "diproses", _("Processed")
+    REJECTED = "ditolak", _("Rejected")
+
+
+class SelfReport(models.Model):
+    """A person with a disability reported online, by themselves or by someone close, without an
+    account. It waits for the kelurahan's officer, who checks it and turns it into a registry
+    record (a new draft person or a link to a registered one) or rejects it."""
+
+    reference = models.CharField(_("reference code"), max_length=20, unique=True)
+    reporter_relation = models.CharField(_("who is reporting"), max_length=10, choices=ReporterRelation.choices)
+    reporter_name = models.CharField(_("reporter's name"), max_length=150)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=30)
+    reporter_email = models.EmailField(_("reporter's email"), blank=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[SIXTEEN_DIGITS])  # never looked up publicly
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    address = models.CharField(_("address"), max_length=300)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
+    types = ArrayField(models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    devices_needed = ArrayField(
+        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices needed")
+    )
+    daily_needs = models.TextField(_("daily needs"), max_length=1000, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    status = models.CharField(_("status"), max_length=10, choices=SelfReportStatus.choices, default=SelfReportStatus.NEW)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("registered person")
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("processed by")
+    )
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-report")
+        verbose_name_plural = _("self-reports")
+        indexes = [models.Index(fields=["region", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="diproses") | models.Q(person__isnull=False), name="processed_self_report_has_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.full_name}"
+
+    def get_absolute_url(self):
+        return reverse("registry:self-report-review", args=[self.pk])
+
+    @property
+    def type_labels(self) -> list[str]:
+        return [DisabilityType(t).label for t in self.types]
+
+    @property
+    def device_labels(self) -> list[str]:
+        return [AssistiveDevice(d).label for d in self.devices_needed]

@@ -7,6 +7,15 @@ from .people import (  # noqa: F401
     person_list,
     person_profile_edit,
 )
+from .self_reports import (  # noqa: F401
+    self_report_create_person,
+    self_report_find_person,
+    self_report_form,
+    self_report_link_person,
+    self_report_reject,
+    self_report_review,
+    self_report_thanks,
+)
 from .verification import (  # noqa: F401
     record_reject,
     record_submit,

@@ -9,7 +9,7 @@ from onegate import scoping
 
 from .. import services
 from ..forms import RejectForm
-from ..models import Household, Person, VerificationStatus
+from ..models import Household, Person, SelfReport, SelfReportStatus, VerificationStatus
 from .common import scoped_people
 
 
@@ -22,7 +22,8 @@ def verification_queue(request):
         .order_by("status", "-updated_at")
     )
     people = scoped_people(request.user).filter(household__isnull=True, status__in=[VerificationStatus.SUBMITTED, VerificationStatus.DRAFT, VerificationStatus.REJECTED]).select_related("region")
-    return render(request, "registry/verification_queue.html", {"households": households[:200], "people": people[:200], "can_verify": scoping.can(request.user, Household, "verify")})
+    self_reports = scoping.restrict(SelfReport.objects.select_related("region"), request.user).filter(status=SelfReportStatus.NEW).order_by("created_at")
+    return render(request, "registry/verification_queue.html", {"households": households[:200], "people": people[:200], "self_reports": self_reports[:200], "can_verify": scoping.can(request.user, Household, "verify")})
 
 
 def _workflow_target(request, kind, pk, action):
