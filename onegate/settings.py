@@ -229,7 +229,7 @@ PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
 # people behind one address, so keep it generous; the challenge and honeypot stop simple bots.
 SELF_REPORT_RATE = env.str("SELF_REPORT_RATE", default="10/h")
 # A form sent sooner than this after it was shown is a bot's.
-SELF_REPORT_MIN_SECONDS = env.int("SELF_REPORT_MIN_SECONDS", default=5)
+PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=5)
 
 # --- Security (production defaults; DEBUG turns them off for local http) -----------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

@@ -1,20 +1,26 @@
 """Forms for self-reports: the public form (with its anti-spam checks) and the officer's forms."""
 
 import datetime
-import time
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from onegate.web.antispam import AntiSpamFormMixin
+
 from . import self_reports
 from .forms import DATE_INPUT, NikField
-from .models import AssistiveDevice, DisabilityType, ReporterRelation, SelfReport, Severity, Sex
+from .models import (
+    AssistiveDevice,
+    DisabilityType,
+    ReporterRelation,
+    SelfReport,
+    Severity,
+    Sex,
+)
 
 PHONE = RegexValidator(r"^\+?[0-9][0-9 \-]{6,25}$", _("Enter a phone number, e.g. 0812 3456 7890."))
-EXPIRED = _("The anti-spam question had expired. Please answer the new question.")
 
 # The fields a report stores; the others are consent and anti-spam.
 REPORT_FIELDS = [
@@ -31,7 +37,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} (Kec. {obj.parent.name})" if obj.parent_id else obj.name
 
 
-class SelfReportForm(forms.ModelForm):
+class SelfReportForm(AntiSpamFormMixin, forms.ModelForm):
     reporter_relation = forms.ChoiceField(label=_("Who is filling in this form?"), choices=ReporterRelation.choices, widget=forms.RadioSelect)
     reporter_name = forms.CharField(
         label=_("Your name"), max_length=150, required=False, help_text=_("Not needed when you report about yourself.")
@@ -69,14 +75,6 @@ class SelfReportForm(forms.ModelForm):
         ),
         error_messages={"required": _("The report can only be processed with your consent.")},
     )
-    challenge_token = forms.CharField(widget=forms.HiddenInput)
-    challenge_answer = forms.IntegerField(
-        error_messages={"required": _("Please answer the anti-spam question.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
-    )
-    # A honeypot: hidden from people (and screen readers); simple bots fill every field.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
-
     class Meta:
         model = SelfReport
         fields = REPORT_FIELDS
@@ -85,26 +83,10 @@ class SelfReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.now = time.time()
         self.fields["region"].queryset = self_reports.office_villages().select_related("parent").order_by("name")
         for f in ("rt", "rw"):
             self.fields[f].widget.attrs.update({"inputmode": "numeric", "size": 3})
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
-        # The challenge that came with the form, if it is still good; otherwise a new question.
-        self.received_challenge = self_reports.read_challenge(self.data.get("challenge_token")) if self.is_bound else None
-        self._use_challenge(self.received_challenge or self_reports.new_challenge(issued_at=self.now))
-        if self.is_bound and self.received_challenge is None:  # the answer was cleared with the old question
-            self.fields["challenge_answer"].error_messages["required"] = EXPIRED
-
-    def _use_challenge(self, challenge: self_reports.Challenge) -> None:
-        self.challenge = challenge
-        self.fields["challenge_answer"].label = _("Anti-spam question: how much is %(a)d plus %(b)d?") % {"a": challenge.a, "b": challenge.b}
-        self._bound_fields_cache.pop("challenge_answer", None)  # a bound field made during cleaning keeps the old label
-        self.initial["challenge_token"] = challenge.token
-        if self.is_bound and self.data.get("challenge_token") != challenge.token:
-            self.data = self.data.copy()
-            self.data["challenge_token"] = challenge.token
-            self.data["challenge_answer"] = ""
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
@@ -112,35 +94,12 @@ class SelfReportForm(forms.ModelForm):
             raise ValidationError(_("The date of birth is in the future."))
         return born
 
-    def clean_challenge_answer(self):
-        answer = self.cleaned_data["challenge_answer"]
-        if not self.received_challenge.is_answered_by(answer):
-            # One try per question: a bot cannot run through the possible sums.
-            self_reports.spend_challenge(self.received_challenge)
-            self._use_challenge(self_reports.new_challenge(issued_at=self.received_challenge.issued_at))
-            raise ValidationError(_("That is not the right answer. Please answer the new question."), code="wrong")
-        return answer
-
     def clean(self):
         data = super().clean()
-        if self.data.get("website"):
-            raise ValidationError(_("The form could not be sent. Check it and send it again."), code="honeypot")
         relation = data.get("reporter_relation")
         if relation and relation != ReporterRelation.SELF and not data.get("reporter_name"):
             self.add_error("reporter_name", _("Give your name, so the officer knows who reported."))
-        challenge = self.received_challenge
-        if challenge and challenge.seconds_since_issued(self.now) < settings.SELF_REPORT_MIN_SECONDS:
-            raise ValidationError(_("The form was sent very quickly. Check your answers and send it again."), code="too_fast")
         return data
-
-    def spend_challenge(self) -> bool:
-        """Use up the solved challenge (call once the form is valid); False, with a new question
-        and an error on the form, if it was already used."""
-        if self_reports.spend_challenge(self.received_challenge):
-            return True
-        self._use_challenge(self_reports.new_challenge(issued_at=self.now))
-        self.add_error("challenge_answer", EXPIRED)
-        return False
 
     def report_data(self) -> dict:
         return {f: self.cleaned_data[f] for f in REPORT_FIELDS}

@@ -7,12 +7,8 @@ NIK is already registered (UU 27/2022; no public page may reveal it).
 """
 
 import secrets
-import time
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +18,16 @@ from onegate import scoping
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
 from . import services
-from .models import DisabilityProfile, Person, ReporterRelation, SelfReport, SelfReportStatus
+from .models import (
+    DisabilityProfile,
+    Person,
+    ReporterRelation,
+    SelfReport,
+    SelfReportStatus,
+)
 
 # No 0/O or 1/I: the code is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CHALLENGE_SALT = "registry.self_reports.challenge"
-CHALLENGE_MAX_AGE = 3 * 3600  # a slow typist on a phone still gets through
 DUPLICATES_SHOWN = 5
 
 
@@ -40,56 +40,6 @@ def new_reference() -> str:
     """A random code such as LD-7K3Q-9XHA: says nothing about the person or how many reports exist."""
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(8))
     return f"LD-{code[:4]}-{code[4:]}"
-
-
-# --- Anti-spam challenge -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Challenge:
-    """A small sum shown as text. The signed token carries the numbers and when the form was shown,
-    so the server keeps no state until the form comes back."""
-
-    a: int
-    b: int
-    issued_at: int
-    nonce: str
-    token: str
-
-    def is_answered_by(self, answer) -> bool:
-        return answer == self.a + self.b
-
-    def seconds_since_issued(self, now: float | None = None) -> float:
-        return (time.time() if now is None else now) - self.issued_at
-
-
-def new_challenge(*, issued_at: float | None = None) -> Challenge:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    issued = int(time.time() if issued_at is None else issued_at)
-    nonce = secrets.token_hex(8)
-    token = signing.dumps({"a": a, "b": b, "t": issued, "n": nonce}, salt=CHALLENGE_SALT)
-    return Challenge(a, b, issued, nonce, token)
-
-
-def read_challenge(token: str | None) -> Challenge | None:
-    """The challenge a token stands for; None when it is forged, expired or already used."""
-    if not token:
-        return None
-    try:
-        data = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-        challenge = Challenge(int(data["a"]), int(data["b"]), int(data["t"]), str(data["n"]), token)
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-    if challenge.seconds_since_issued() > CHALLENGE_MAX_AGE or cache.get(_spent_key(challenge)):
-        return None
-    return challenge
-
-
-def spend_challenge(challenge: Challenge) -> bool:
-    """Mark a challenge used, so one solved form cannot be posted again; False if it already was."""
-    return cache.add(_spent_key(challenge), 1, timeout=CHALLENGE_MAX_AGE + 60)
-
-
-def _spent_key(challenge: Challenge) -> str:
-    return f"self-report-challenge:{challenge.nonce}"
 
 
 # --- Public submission ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def answer_the_question(page, *, wrong=False):
 
 
 def test_a_resident_reports_on_a_phone_and_the_kelurahan_officer_registers_the_person(demo_site, browser, settings):
-    settings.SELF_REPORT_MIN_SECONDS = 0  # a robot fills the form faster than any person
+    settings.PUBLIC_FORM_MIN_SECONDS = 0  # a robot fills the form faster than any person
     resident = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     resident.goto(f"{demo_site.url}/lapor/disabilitas/")
     assert serious_violations(resident) == []

@@ -12,9 +12,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onegate.web import antispam
 from onegate.web.client_ip import client_ip
 from registry import self_reports
-from registry.models import DisabilityProfile, Person, SelfReport, SelfReportStatus, VerificationStatus
+from registry.models import (
+    DisabilityProfile,
+    Person,
+    SelfReport,
+    SelfReportStatus,
+    VerificationStatus,
+)
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory, nik_for
 
@@ -24,7 +31,7 @@ BORN = datetime.date(1990, 3, 12)
 
 def report_post(**overrides) -> dict:
     """A complete public form, its challenge shown a minute ago and answered right."""
-    challenge = self_reports.new_challenge(issued_at=time.time() - 60)
+    challenge = antispam.new_challenge(issued_at=time.time() - 60)
     data = {
         "reporter_relation": "keluarga", "reporter_name": "Siti Aminah", "reporter_phone": "081234567890", "reporter_email": "",
         "full_name": "Budi Santoso", "nik": "", "sex": "L", "birth_place": "Mojokerto", "birth_date": "12/03/1990",
@@ -128,12 +135,12 @@ def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, region
     elif case == "forged token":
         data["challenge_token"] = data["challenge_token"][:-3] + "abc"
     elif case == "expired token":
-        old = self_reports.new_challenge(issued_at=time.time() - self_reports.CHALLENGE_MAX_AGE - 60)
+        old = antispam.new_challenge(issued_at=time.time() - antispam.CHALLENGE_MAX_AGE - 60)
         data.update(challenge_token=old.token, challenge_answer=str(old.a + old.b))
     elif case == "honeypot":
         data["website"] = "http://spam.example"
     elif case == "too fast":
-        fresh = self_reports.new_challenge()
+        fresh = antispam.new_challenge()
         data.update(challenge_token=fresh.token, challenge_answer=str(fresh.a + fresh.b))
     elif case == "no consent":
         del data["consent"]
@@ -148,7 +155,7 @@ def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, region
     if field == "challenge_answer" and case != "no answer":
         # A new question replaces the failed one, with an empty answer box.
         assert form["challenge_token"].value() != data["challenge_token"] and form["challenge_answer"].value() in ("", None)
-        question = self_reports.read_challenge(form["challenge_token"].value())
+        question = antispam.read_challenge(form["challenge_token"].value())
         assert f"how much is {question.a} plus {question.b}?" in form["challenge_answer"].label
         assert f"how much is {question.a} plus {question.b}?" in body
 
