@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
+from onegate.web.antispam import AntiSpamFormMixin
 from registry.forms import DATE_INPUT, NikField, village_choices
 from registry.models import Person, Sex
 
@@ -139,3 +140,40 @@ class AssignForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     attachments = AttachmentsField(label=_("Add attachments"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))
+
+
+class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
+    """The public form: a resident reports without an account. It never looks anything up in the
+    registry, so it reveals nothing about who is registered."""
+
+    complainant_name = forms.CharField(label=_("Your name"), max_length=150)
+    complainant_phone = forms.CharField(
+        label=_("Your phone or WhatsApp number"), max_length=30, help_text=_("With the ticket number, it lets you check the status."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    complainant_relation = forms.ChoiceField(label=_("Who is the complaint about?"), choices=Relation.choices)
+    subject_name = forms.CharField(label=_("Name of the person concerned"), max_length=150)
+    region = forms.ModelChoiceField(queryset=None, label=_("Kelurahan/desa where the person lives"), empty_label=_("Choose…"))
+    consent = forms.BooleanField(
+        label=_("I agree that the Social Office processes these data to handle the complaint."),
+        error_messages={"required": _("The complaint can only be processed with your consent.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from registry.self_reports import office_villages
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = office_villages().order_by("name")
+        self.fields["urgency"].label = _("How urgent is it?")
+
+    def clean_complainant_phone(self):
+        from .public import phone_digits
+
+        phone = self.cleaned_data["complainant_phone"]
+        if len(phone_digits(phone)) < 8:
+            raise forms.ValidationError(_("Enter a phone number, e.g. 0812 3456 7890."))
+        return phone
+
+    def complaint_data(self) -> dict:
+        fields = ("complainant_name", "complainant_phone", "complainant_relation", "subject_name", "region", "category", "urgency", "description")
+        return {f: self.cleaned_data[f] for f in fields} | {"channel": Channel.ONLINE}

@@ -1,15 +1,19 @@
-"""Public pages (no account): the status check by ticket and phone number."""
+"""Public pages (no account): the online complaint form and the status check by ticket and phone."""
 
 import hmac
 import re
 
 from django import forms
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from . import services
 from .models import Complaint
+
+TICKET_SESSION_KEY = "online_complaint_ticket"
 
 
 def phone_digits(phone: str) -> str:
@@ -50,3 +54,27 @@ def status_check(request):
         else:
             context["not_found"] = True
     return render(request, "complaints/public_status.html", context)
+
+
+@never_cache
+@ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_COMPLAINT_RATE, method="POST", block=False)
+def online_complaint(request):
+    """Residents' own complaints: the same queue as the desk's, with channel "online"."""
+    from .forms import OnlineComplaintForm
+
+    if request.method == "POST" and getattr(request, "limited", False):
+        return render(request, "complaints/public_limited.html", status=429)
+    form = OnlineComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and form.spend_challenge():
+        complaint = services.complaint_create(data=form.complaint_data(), attachments=form.cleaned_data["attachments"])
+        request.session[TICKET_SESSION_KEY] = complaint.pk
+        return redirect("complaints-public:sent")
+    return render(request, "complaints/public_form.html", {"form": form, "office_name": settings.OFFICE_NAME})
+
+
+@never_cache
+def online_complaint_sent(request):
+    complaint = Complaint.objects.filter(pk=request.session.get(TICKET_SESSION_KEY), channel="online").first()
+    if complaint is None:
+        return redirect("complaints-public:form")
+    return render(request, "complaints/public_sent.html", {"complaint": complaint})

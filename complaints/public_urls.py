@@ -4,5 +4,7 @@ from . import public
 
 app_name = "complaints-public"
 urlpatterns = [
+    path("", public.online_complaint, name="form"),
+    path("terkirim/", public.online_complaint_sent, name="sent"),
     path("status/", public.status_check, name="status"),
 ]

@@ -223,6 +223,8 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
 COMPLAINT_AT_RISK_WORKING_DAYS = env.int("COMPLAINT_AT_RISK_WORKING_DAYS", default=1)
 # Public status checks per client address (django-ratelimit rate: count/period).
 PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
+# Online complaints one client address may post.
+PUBLIC_COMPLAINT_RATE = env.str("PUBLIC_COMPLAINT_RATE", default="10/h")
 
 # --- Public self-report form (no account) ------------------------------------------------------
 # Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many

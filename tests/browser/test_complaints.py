@@ -97,3 +97,31 @@ def test_a_resident_checks_the_status_on_a_phone(demo_site, browser):
     expect(page.get_by_role("heading", level=2)).to_have_text(complaint.ticket_number)
     expect(page.locator("main")).to_contain_text(complaint.get_status_display())
     assert serious_violations(page) == []
+
+
+def test_a_resident_submits_a_complaint_online_on_a_phone(demo_site, browser, settings):
+    settings.PUBLIC_FORM_MIN_SECONDS = 0  # the robot types faster than any person
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{demo_site.url}/akun/masuk/")
+    page.get_by_role("link", name="Sampaikan pengaduan").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Nama Anda").fill("Bu Warsini")
+    page.get_by_label("Nomor telepon atau WhatsApp Anda").fill("0813 2222 3333")
+    page.get_by_label("Siapa yang diadukan?").select_option("tetangga")
+    page.get_by_label("Nama orang yang diadukan").fill("Mbah Kromo")
+    page.get_by_label("Kelurahan/desa tempat orang itu tinggal").select_option("35.76.02.1010")
+    page.locator("#id_category").select_option(label="ODGJ")
+    page.get_by_label("Uraian").fill("Lansia tinggal sendiri dan tidak ada yang merawat.")
+    page.get_by_role("button", name="Kirim pengaduan").click()  # consent and the sum still missing
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    assert serious_violations(page) == []
+    expect(page.get_by_label("Uraian")).to_have_value("Lansia tinggal sendiri dan tidak ada yang merawat.")
+    page.locator("#id_consent").check()
+    label = page.locator("label[for=id_challenge_answer]").inner_text()
+    a, b = [int(n) for n in __import__("re").findall(r"\d+", label)[:2]]
+    page.locator("#id_challenge_answer").fill(str(a + b))
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pengaduan diterima")
+    complaint = Complaint.objects.get(channel="online", subject_name="Mbah Kromo")
+    expect(page.locator("#ticket")).to_have_text(complaint.ticket_number)
+    assert serious_violations(page) == []
