@@ -3,6 +3,10 @@ from complaints.models import Category, Channel
 
 
 def category(name="Kesehatan/BPJS PBI"):
+    if not Category.objects.exists():  # a transactional test before this one flushed the migration's rows
+        from complaints.reference import load_categories
+
+        load_categories(Category)
     return Category.objects.get(name=name, parent=None)
 
 
