@@ -20,6 +20,7 @@ class RegistryConfig(AppConfig):
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         writers = {Role.MANAGER, Role.KELURAHAN}
         roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
+        roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
         # Households and people are placed by their kelurahan; profiles follow their person.
         scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
@@ -27,6 +28,7 @@ class RegistryConfig(AppConfig):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             audited(model, exclude_fields=["updated_at"])
+        audited(m.DuplicateDismissal)
 
         staff = frozenset(readers)
         navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))
@@ -35,4 +37,7 @@ class RegistryConfig(AppConfig):
         )
         navigation.register(
             navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12)
+        )
+        navigation.register(
+            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13)
         )
