@@ -1,3 +1,4 @@
+from .duplicates import duplicate_compare, duplicate_dismiss, duplicate_list  # noqa: F401
 from .households import household_create, household_detail  # noqa: F401
 from .people import (  # noqa: F401
     person_detail,
