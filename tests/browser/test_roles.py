@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "regions", "audit"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "regions", "audit"],
     "loket": ["home", "people", "regions"],
     "kel.wates": ["home", "people", "household-new", "verification", "regions"],
     "kel.kranggan": ["home", "people", "household-new", "verification", "regions"],

@@ -13,6 +13,7 @@ from registry import merging
 from registry.models import (
     DisabilityProfile,
     DuplicateDismissal,
+    DuplicatePair,
     Person,
     PersonPpks,
     PpksCategory,
@@ -332,3 +333,13 @@ def test_the_manager_menu_has_the_review(users, client_for):
     assert "duplicates" in {item["key"] for item in nav}
     nav = client_for(users["kel.wates"]).get(reverse("registry:person-list")).context["nav_items"]
     assert "duplicates" not in {item["key"] for item in nav}
+
+
+@pytest.mark.celery
+def test_the_worker_runs_the_scan(transactional_db, regions, celery_worker_queue):
+    from registry.tasks import find_duplicates
+
+    a, b = person("Slamet Riyadi"), person("Slamet Riyadhi")
+    assert find_duplicates.delay(full=True).get(timeout=60) == 1
+    assert merging.last_scan().full
+    assert DuplicatePair.objects.get().person_a_id == min(a.pk, b.pk)
