@@ -69,7 +69,7 @@ def person_detail(request, pk):
     merged = scoping.restrict(Person.objects.filter(pk=pk, merged_into__isnull=False), request.user).first()
     if merged:  # the record was merged: its person lives on in the survivor
         messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": merged.pk})
-        return redirect(merged.merged_into)
+        return redirect("registry:person-detail", merged.merged_into_id)
     person = scoping.get_scoped_object(
         request.user,
         scoped_people(request.user)
