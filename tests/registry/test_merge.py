@@ -90,7 +90,8 @@ def test_a_dismissed_pair_does_not_come_back(users):
 
 
 def test_only_managers_get_pairs(users):
-    person("Bambang Sutrisno"), person("Bambang Sutrisna")
+    person("Bambang Sutrisno")
+    person("Bambang Sutrisna")
     merging.refresh_duplicate_pairs()
     for username in ("kel.wates", "loket", "dinkes", "admin"):
         assert pairs_for(users[username]) == set()
@@ -159,7 +160,7 @@ def test_merge_moves_profiles_programs_ppks_caregiving_and_membership(users, two
     assert LogEntry.objects.get_for_object(duplicate).filter(changes__has_key="merge").get().additional_data == entry.additional_data
 
 
-def _builders(survivor, duplicate):
+def _builders(duplicate):
     """One row pointing at ``duplicate`` for each (model, field) that links to a person."""
     category = PpksCategory.objects.first()
     other = person("Orang Lain", born=datetime.date(1990, 1, 1))
@@ -177,7 +178,7 @@ def test_merge_repoints_every_link_to_a_person_whatever_declares_it(users, two_r
     """Walks Person._meta.related_objects as the merge does: every registry link is repointed, and
     a registry link added later without a row here fails this test."""
     survivor, duplicate = two_records
-    builders = _builders(survivor, duplicate)
+    builders = _builders(duplicate)
     links = merging._links_to_person()
     registry_links = [link for link in links if link[0]._meta.app_label == "registry"]
     assert set(registry_links) == set(builders), "add a builder for the new link to Person"
@@ -192,7 +193,8 @@ def test_the_kept_nik_moves_from_the_duplicate_despite_the_unique_constraint(use
     duplicate = person("Joko Susila")
     nik = duplicate.nik
     merging.merge_people(survivor, duplicate, acting_user=users["manajer"])  # blank NIK: filled from the other
-    survivor.refresh_from_db(), duplicate.refresh_from_db()
+    survivor.refresh_from_db()
+    duplicate.refresh_from_db()
     assert (survivor.nik, survivor.needs_civil_documents) == (nik, False)
     assert (duplicate.nik, duplicate.needs_civil_documents) == (None, True)
 
