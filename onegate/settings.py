@@ -7,6 +7,7 @@ weak SECRET_KEY, and the production defaults pass `manage.py check --deploy` wit
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -261,4 +262,7 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
+    # Likely duplicates: people added or changed since the last scan, and everyone at night.
+    "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
+    "registry-duplicates-all": {"task": "registry.tasks.find_duplicates", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True}},
 }

@@ -22,6 +22,7 @@ class RegistryConfig(AppConfig):
         roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
         # The front desk may record a minimal person for a complaint; the kelurahan completes it.
         roles["quick_add"] = readers
+        roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
         # Households and people are placed by their kelurahan; profiles follow their person.
         scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
@@ -32,6 +33,7 @@ class RegistryConfig(AppConfig):
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)
+        audited(m.DuplicateDismissal)
 
         staff = frozenset(readers)
         navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))
@@ -40,4 +42,7 @@ class RegistryConfig(AppConfig):
         )
         navigation.register(
             navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12)
+        )
+        navigation.register(
+            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13)
         )

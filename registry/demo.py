@@ -22,3 +22,10 @@ def seed_registry(say):
 
     counts = generate(households=DEMO_HOUSEHOLDS, seed=2026, duplicates=DEMO_DUPLICATES, workers=1)
     say(", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@demo.register(order=11, name="registry-duplicates")
+def find_demo_duplicates(say):
+    from .merging import refresh_duplicate_pairs
+
+    say(f"{refresh_duplicate_pairs()} likely duplicate pairs found or confirmed")

@@ -444,3 +444,61 @@ class SelfReport(models.Model):
     @property
     def device_labels(self) -> list[str]:
         return [AssistiveDevice(d).label for d in self.devices_needed]
+
+
+# --- Duplicate review ---------------------------------------------------------------------------
+class DuplicatePair(models.Model):
+    """Two people who are probably the same, found by registry/merging.py's scan (a precomputed
+    list: comparing every pair of names live takes half a minute at a million people). The pair
+    is stored canonically, lower pk first."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("other person"))
+    similarity = models.FloatField(_("name similarity"))
+    same_birth_date = models.BooleanField(_("same date of birth"))
+    same_household = models.BooleanField(_("same household"))
+
+    class Meta:
+        verbose_name = _("likely duplicate")
+        verbose_name_plural = _("likely duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_duplicate_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
+        ]
+
+
+class DuplicateDismissal(models.Model):
+    """A manager's decision that two likely duplicates are different people: the pair is not
+    proposed again. Stored canonically, lower pk first."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("other person"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    dismissed_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_dismissal_per_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="dismissal_pair_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id} ≠ {self.person_b_id}"
+
+
+class DuplicateScan(models.Model):
+    """Where the last duplicate scan stopped (one row): the next scan looks only at people added
+    or changed since then."""
+
+    last_person_id = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    full = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("duplicate scan")

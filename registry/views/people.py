@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..tables import PersonTable
 from .common import add_service_errors, scoped_people
+from .duplicates import merged_records
 
 PAGE_SIZE = 25
 
@@ -65,6 +66,10 @@ def person_export(request, file_format):
 
 @login_required
 def person_detail(request, pk):
+    merged = scoping.restrict(Person.objects.filter(pk=pk, merged_into__isnull=False), request.user).first()
+    if merged:  # the record was merged: its person lives on in the survivor
+        messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": merged.pk})
+        return redirect("registry:person-detail", merged.merged_into_id)
     person = scoping.get_scoped_object(
         request.user,
         scoped_people(request.user)
@@ -79,7 +84,7 @@ def person_detail(request, pk):
     from auditlog.models import LogEntry
 
     history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
-    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify")})
+    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), **merged_records(request.user, person)})
 
 
 @login_required
