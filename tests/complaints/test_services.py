@@ -135,3 +135,14 @@ def test_assignment_only_to_officers_who_can_see_the_complaint(users, db):
 def test_anonymous_complainants_leave_no_name_or_phone(users, db):
     complaint = make_complaint(users["loket"], is_anonymous=True)
     assert (complaint.complainant_name, complaint.complainant_phone) == ("", "")
+
+
+def test_merging_duplicate_people_moves_their_complaints(users, db):
+    from registry import merging
+    from tests.factories import PersonFactory
+
+    survivor, duplicate = PersonFactory(full_name="Joko Susilo"), PersonFactory(full_name="Joko Susila")
+    complaint = make_complaint(users["loket"], subject=duplicate)
+    merging.merge_people(survivor, duplicate, acting_user=users["manajer"])
+    complaint.refresh_from_db()
+    assert complaint.subject == survivor
