@@ -29,6 +29,24 @@ class ComplaintsConfig(AppConfig):
         for model in (m.Complaint, m.Attachment, m.Category):
             audited(model, exclude_fields=["updated_at"])
 
+        from registry import panels
+
+        panels.register("complaints", panels.PersonPanel(20, "complaints/_person_panel.html", person_complaints))
         navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20))
         navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21))
         navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset({Role.FRONT_DESK}), order=22))
+
+
+def person_complaints(user, person):
+    """The person's complaints the user may see, for the person's page."""
+    from onegate import scoping
+
+    from .models import Complaint
+    from .models import SlaState
+    from .services import SlaClock
+
+    if not scoping.can(user, Complaint):
+        return None
+    complaints = scoping.restrict(Complaint.objects.filter(subject=person), user).select_related("category__parent").order_by("-received_at")[:20]
+    clock = SlaClock.now()
+    return {"rows": [(c, state, SlaState(state).label) for c in complaints for state in [clock.state(c)]]}

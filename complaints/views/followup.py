@@ -18,7 +18,7 @@ from registry.views.common import add_service_errors
 from .. import services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
-from ..models import Complaint
+from ..models import Complaint, SlaState
 from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
 
@@ -45,7 +45,8 @@ def complaint_detail(request, pk):
     can_change = scoping.can(user, Complaint, scoping.CHANGE)
     context = {
         "complaint": complaint,
-        "sla_state": complaint.sla_state(),
+        "sla_state": (state := complaint.sla_state()),
+        "sla_label": SlaState(state).label,
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "attachments": complaint.attachments.all(),
         "can_change": can_change,

@@ -207,3 +207,21 @@ def test_person_search_only_finds_people_in_scope(users, client_for):
     officer = client_for(users["kel.wates"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"})
     assert {p.full_name for p, _ in officer.context["people"]} == {"Rahayu Wates"}
     assert client_for(users["dinkes"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"}).status_code == 403
+
+
+def test_the_person_page_lists_their_complaints_within_scope(users, client_for, wates_person):
+    complaint = make_complaint(users["loket"], subject=wates_person)
+    page = client_for(users["kel.wates"]).get(wates_person.get_absolute_url()).content.decode()
+    assert complaint.ticket_number in page and complaint.get_absolute_url() in page
+    # The person's page itself stays out of an agency's reach, complaints included.
+    assert client_for(users["dinkes"]).get(wates_person.get_absolute_url()).status_code == 404
+
+
+def test_administrators_manage_the_category_tree_and_holidays(users, client_for):
+    client = client_for(users["admin"])
+    top = category()
+    assert client.get(reverse("admin:complaints_category_changelist")).status_code == 200
+    assert client.get(reverse("admin:complaints_category_change", args=[top.pk])).status_code == 200
+    assert client.get(reverse("admin:workdays_holiday_add")).status_code == 200
+    response = client.post(reverse("admin:workdays_holiday_add"), {"date": "17/08/2027", "name": "HUT RI"})
+    assert response.status_code == 302
