@@ -1,0 +1,180 @@
+"""Writing a plan: new households and people by COPY, changed ones by one UPDATE per table, and an
+audit row (django-auditlog's LogEntry, written in bulk since COPY sends no signals) for every record
+created or changed, with the actor, the request id (cid) and the batch in additional_data.
+
+Runs inside the caller's transaction: either everything is written or nothing.
+"""
+
+import datetime
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from ..models import (
+    DisabilityProfile,
+    DtksStatus,
+    Household,
+    Person,
+    PersonPpks,
+    PpksCategory,
+    Program,
+    ProgramReceipt,
+    WelfareProfile,
+)
+from .copying import allocate_ids, copy_rows, update_rows
+from .planning import DISABILITY_FIELDS, HOUSEHOLD_FIELDS, PERSON_FIELDS, WELFARE_FIELDS, Plan
+
+PPKS_SOURCE = "Impor data"
+LOG_COLUMNS = (
+    "content_type_id", "object_pk", "object_id", "object_repr", "action", "changes_text", "changes",
+    "actor_id", "cid", "remote_addr", "timestamp", "additional_data", "actor_email",
+)  # fmt: skip
+
+
+class AuditTrail:
+    """LogEntry rows as django-auditlog writes them (JSON changes {field: [old, new]}, dates as
+    text, datetimes naive UTC, foreign keys as their ids, the model's excluded fields left out),
+    collected while writing and COPied at the end."""
+
+    def __init__(self, *, actor, cid: str | None, remote_addr: str | None, batch_id: int, now):
+        self.entries = []  # (model, pk, text, action, values or changes)
+        self.actor_id, self.actor_email = actor.pk, actor.email or None
+        self.cid, self.remote_addr, self.now = cid, remote_addr, now
+        self.now_text = self._value(now)
+        self.additional = Jsonb({"import_batch": batch_id})
+
+    def created(self, model, pk: int, text: str, values: dict) -> None:
+        self.entries.append((model, pk, text, LogEntry.Action.CREATE, values))
+
+    def updated(self, model, pk: int, text: str, changes: dict) -> None:
+        self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes))
+
+    def __len__(self):
+        return len(self.entries)
+
+    @staticmethod
+    def _value(value):
+        if isinstance(value, datetime.datetime):
+            return str(timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    def _changes(self, model, pk, action, data) -> dict:
+        excluded = auditlog.get_model_fields(model)["exclude_fields"]
+        value = self._value
+        if action == LogEntry.Action.UPDATE:
+            return {_name(k): [value(old), value(new)] for k, (old, new) in data.items() if not k.startswith("_")}
+        changes = {"id": [None, pk]}
+        for attname, v in data.items():
+            if v is None or v == "" or v == [] or attname in excluded:
+                continue
+            changes[_name(attname)] = [None, self.now_text if v is self.now else value(v)]
+        return changes
+
+    def rows(self):
+        # Looked up before COPY starts: no other query can run on the connection during it.
+        content_types = {m: ct.pk for m, ct in ContentType.objects.get_for_models(*{e[0] for e in self.entries}).items()}
+        return self._rows(content_types)
+
+    def _rows(self, content_types):
+        for model, pk, text, action, data in self.entries:
+            yield (content_types[model], str(pk), pk, text, action, "", Jsonb(self._changes(model, pk, action, data)),
+                   self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)  # fmt: skip
+
+    def write(self) -> None:
+        if self.entries:
+            copy_rows(LogEntry, LOG_COLUMNS, self.rows())
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _name(attname: str) -> str:
+    """A field's name from its column name (region_id → region), as auditlog keys its changes."""
+    if attname not in _NAMES:
+        _NAMES[attname] = attname[:-3] if attname.endswith("_id") else attname
+    return _NAMES[attname]
+
+
+def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr: str | None = None) -> dict:
+    """Write everything the plan holds; returns the number of records written per kind."""
+    now = timezone.now()
+    audit = AuditTrail(actor=actor, cid=cid, remote_addr=remote_addr, batch_id=batch_id, now=now)
+    stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
+    counts = {}
+
+    # Households.
+    households = list(plan.households.values())
+    new = [w for w in households if w.id is None]
+    changed = [w for w in households if w.id is not None]
+    for write, pk in zip(new, allocate_ids(Household, len(new)), strict=True):
+        write.id = pk
+    columns = ("id", *HOUSEHOLD_FIELDS, *stamps)
+    copy_rows(Household, columns, [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), *stamps.values()) for w in new])
+    for w in new:
+        audit.created(Household, w.id, f"KK {w.values['kk_number']} · {w.changes['_head'] or w.values['address']}", {**w.values, **stamps})
+    update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), now) for w in changed])
+    for w in changed:
+        audit.updated(Household, w.id, f"KK {w.values['kk_number']} · {w.changes['_head'] or w.values['address']}", w.changes)
+    counts["households_created"], counts["households_updated"] = len(new), len(changed)
+
+    # People.
+    for write in plan.people:
+        if write.new_household:
+            household_id = plan.households[write.new_household].id
+            if write.id is not None:
+                write.changes["household_id"] = [write.changes.get("household_id", [None])[0], household_id]
+            write.values["household_id"] = household_id
+    new = [w for w in plan.people if w.id is None]
+    changed = [w for w in plan.people if w.id is not None and w.changes]
+    for write, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+        write.id = pk
+    columns = ("id", *PERSON_FIELDS, *stamps)
+    copy_rows(Person, columns, [(w.id, *(w.values[n] for n in PERSON_FIELDS), *stamps.values()) for w in new])
+    for w in new:
+        audit.created(Person, w.id, w.values["full_name"], {**w.values, **stamps})
+    update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in PERSON_FIELDS), now) for w in changed])
+    for w in changed:
+        audit.updated(Person, w.id, w.values["full_name"], w.changes)
+    counts["people_created"], counts["people_updated"] = len(new), len(changed)
+
+    _write_profiles(plan, audit)
+    audit.write()
+    counts["audit_entries"] = len(audit)
+    return counts
+
+
+def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
+    for model, attr, fields, text in (
+        (DisabilityProfile, "disability", DISABILITY_FIELDS, lambda name, v: f"{name}: {', '.join(v['types'])}"),
+        (WelfareProfile, "welfare", WELFARE_FIELDS, lambda name, v: f"{name}: {DtksStatus(v['dtks_status']).label}"),
+    ):
+        writes = [(p, getattr(p, attr)) for p in plan.people if getattr(p, attr) is not None]
+        new = [(p, w) for p, w in writes if w.id is None]
+        changed = [(p, w) for p, w in writes if w.id is not None and w.changes]
+        for (_, w), pk in zip(new, allocate_ids(model, len(new)), strict=True):
+            w.id = pk
+        copy_rows(model, ("id", "person_id", *fields), [(w.id, p.id, *(w.values[n] for n in fields)) for p, w in new])
+        for p, w in new:
+            audit.created(model, w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values})
+        update_rows(model, ("id", *fields), [(w.id, *(w.values[n] for n in fields)) for _, w in changed])
+        for p, w in changed:
+            audit.updated(model, w.id, text(p.values["full_name"], w.values), w.changes)
+
+    programs = [(p, program, year) for p in plan.people for program, year in p.programs]
+    ids = allocate_ids(ProgramReceipt, len(programs))
+    copy_rows(ProgramReceipt, ("id", "person_id", "program", "year"), [(pk, p.id, program, year) for pk, (p, program, year) in zip(ids, programs, strict=True)])
+    for pk, (p, program, year) in zip(ids, programs, strict=True):
+        audit.created(ProgramReceipt, pk, f"{Program(program).label} {year}", {"person_id": p.id, "program": program, "year": year})
+
+    ppks = [(p, category) for p in plan.people for category in p.ppks]
+    ids = allocate_ids(PersonPpks, len(ppks))
+    names = dict(PpksCategory.objects.values_list("id", "name")) if ppks else {}
+    columns = ("id", "person_id", "category_id", "source")
+    copy_rows(PersonPpks, columns, [(pk, p.id, category, PPKS_SOURCE) for pk, (p, category) in zip(ids, ppks, strict=True)])
+    for pk, (p, category) in zip(ids, ppks, strict=True):
+        audit.created(PersonPpks, pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, "source": PPKS_SOURCE, "status": "aktif"})
