@@ -239,4 +239,10 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
+    "purge-stale-imports": {"task": "registry.importing.tasks.purge_stale_imports", "schedule": 3600},
 }
+
+# --- Registry import ----------------------------------------------------------------------------
+# Files with more rows are checked and written by a Celery task, with a progress bar.
+REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=60 * 1024 * 1024)

@@ -1,4 +1,12 @@
 from .households import household_create, household_detail  # noqa: F401
+from .imports import (  # noqa: F401
+    import_cancel,
+    import_confirm,
+    import_detail,
+    import_progress,
+    import_start,
+    import_template,
+)
 from .people import (  # noqa: F401
     person_detail,
     person_edit,
