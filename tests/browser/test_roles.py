@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "regions", "audit"],
+    "manajer": ["home", "people", "household-new", "verification", "import", "regions", "audit"],
     "loket": ["home", "people", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "import", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "regions"],
     "dinkes": ["home"],
     "disdukcapil": ["home"],
 }
