@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are always exact
 LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
 PROGRESS_EVERY = 2000  # rows
+ANALYZE_AFTER = 10_000  # people written: refresh the planner's statistics at once
 
 
 def own_batches(queryset, user):
@@ -157,7 +158,7 @@ def _enqueue(step: str, batch: ImportBatch) -> None:
 
 
 # --- Checking (the preview) --------------------------------------------------------------------
-def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
+def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, lock: bool = False, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
     """Read and check the batch's file with the uploader's scope. Raises ImportFileError."""
     user = batch.uploaded_by
     table = open_table(file_of(batch), batch.file_format)
@@ -174,7 +175,7 @@ def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span
         table.close()
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
-    plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed).plan(rows)
+    plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed, lock=lock).plan(rows)
     set_progress(batch.pk, start + span)
     return plan, table.ignored
 
@@ -259,18 +260,32 @@ def run_apply(batch: ImportBatch) -> None:
         with without_gc(), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
+            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, lock=True, progress_span=(0, 50))
             set_progress(batch.pk, 60)
-            write_plan(plan, actor=batch.uploaded_by, batch_id=batch.pk, cid=batch.request_id or None)
+            written = write_plan(plan, actor=batch.uploaded_by, batch_id=batch.pk, cid=batch.request_id or None)
             _record_counts(batch, plan)
             batch.status, batch.progress, batch.finished_at = ImportStatus.DONE, 100, timezone.now()
             _delete_file(batch)
             batch.save()
     except ImportFileError as exc:
         _fail(batch, exc.message)
+        return
     except Exception:
         logger.exception("import batch %s: writing failed", batch.pk)
         _fail(batch, _("The import failed because of an error in the portal; nothing was saved."))
+        return
+    if written["people_created"] + written["people_updated"] >= ANALYZE_AFTER:
+        _refresh_statistics()
+
+
+def _refresh_statistics() -> None:
+    """A big import changes the tables faster than autovacuum notices: without fresh statistics the
+    next queries (the next import's lookups, the lists) get plans made for much smaller tables."""
+    from ..models import DisabilityProfile, Household, Person, PersonPpks, ProgramReceipt, WelfareProfile
+
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Person, Household, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _fail(batch: ImportBatch, message: str) -> None:

@@ -1,8 +1,8 @@
 """Checking one row on its own: every cell read into a model value, with the same rules a person
 saved through the forms obeys (``services._person_rules``): NIK and KK cleaning, a kelurahan/desa
-(``services._check_village``) inside the user's scope, required fields, choices and lengths taken
-from the models. What needs the rest of the file or the registry (duplicates, matching, NIK
-disagreements with the stored record) is done in planning.py.
+(``services._check_village``) inside the user's scope, choices and lengths taken from the models.
+What needs the rest of the file or the registry (required fields of a new person, duplicates,
+matching, NIK disagreements with the stored record) is done in planning.py.
 
 The reference data (regions, PPKS categories) is loaded once per file, and a value read once is
 not read again (the same "Kepala Keluarga" or region code appears on thousands of rows).
@@ -35,7 +35,6 @@ from ..nik import clean_number
 from . import columns as c
 from .columns import CellError
 
-REQUIRED_CELLS = ("nama", "jenis_kelamin", "kode_wilayah")
 # Where a column's value goes: the person, the row's household, the two profiles, or the row itself.
 PERSON, HOUSEHOLD, DISABILITY, WELFARE, ROW = range(5)
 
@@ -62,24 +61,23 @@ def _text(raw) -> str:
     return raw if isinstance(raw, str) else str(raw)
 
 
-def _memo(read):
-    """``read`` remembering its answers (errors too) by the raw cell value."""
-    answers = {}
+class _Remembered:
+    """A reader whose answers (errors too) are kept by raw cell value: the same "Kepala Keluarga"
+    or region code appears on thousands of rows. ``check`` looks into ``answers`` itself."""
 
-    def remembered(raw):
+    __slots__ = ("read", "answers")
+
+    def __init__(self, read):
+        self.read = read
+        self.answers = {}  # raw → (value, error message or None)
+
+    def answer(self, raw):
         try:
-            value, error = answers[raw]
-        except KeyError:
-            try:
-                value, error = read(raw), None
-            except CellError as exc:
-                value, error = None, str(exc)
-            answers[raw] = (value, error)
-        if error is not None:
-            raise CellError(error)
-        return list(value) if isinstance(value, list) else value
-
-    return remembered
+            result = (self.read(raw), None)
+        except CellError as exc:
+            result = (None, str(exc))
+        self.answers[raw] = result
+        return result
 
 
 class RowChecker:
@@ -89,7 +87,8 @@ class RowChecker:
         self.regions = {r.code: r for r in Region.objects.all()}
         self.ppks = c.PpksLookup(list(PpksCategory.objects.values_list("id", "code", "name")))
         self.kk_label = _("KK number")
-        self.required = [(column, positions[column]) for column in REQUIRED_CELLS]
+        # An officer's file may leave kode_wilayah out: their own kelurahan, as in the entry form.
+        self.default_region = user.region_id if user.region_id and user.region.is_village else None
         address_limit = min(Household._meta.get_field("address").max_length, Person._meta.get_field("domicile_address").max_length)
         rt_digits = Household._meta.get_field("rt").max_length
 
@@ -105,23 +104,23 @@ class RowChecker:
             return read
 
         def choice(choices):
-            return _memo(lambda raw: c.read_choice(choices, _text(raw)))
+            return _Remembered(lambda raw: c.read_choice(choices, _text(raw)))
 
         def choice_list(choices):
-            return _memo(lambda raw: c.read_choice_list(choices, _text(raw)))
+            return _Remembered(lambda raw: c.read_choice_list(choices, _text(raw)))
 
         readers = {
             "nik": (PERSON, "nik", self.read_nik),
-            "no_kk": (ROW, "kk", self.read_kk),
+            "no_kk": (ROW, "kk", _Remembered(self.read_kk)),  # the same for a family's rows
             "nama": (PERSON, "full_name", text("full_name")),
             "jenis_kelamin": (PERSON, "sex", choice(Sex)),
             "tempat_lahir": (PERSON, "birth_place", text("birth_place")),
-            "tanggal_lahir": (PERSON, "birth_date", _memo(c.read_date)),
+            "tanggal_lahir": (PERSON, "birth_date", _Remembered(c.read_date)),
             "hubungan_keluarga": (PERSON, "relationship", choice(Relationship)),
             "alamat": (ROW, "address", text("", address_limit)),
-            "rt": (HOUSEHOLD, "rt", _memo(lambda raw: c.read_digits(raw, rt_digits))),
-            "rw": (HOUSEHOLD, "rw", _memo(lambda raw: c.read_digits(raw, rt_digits))),
-            "kode_wilayah": (PERSON, "region_id", _memo(self.read_region)),
+            "rt": (HOUSEHOLD, "rt", _Remembered(lambda raw: c.read_digits(raw, rt_digits))),
+            "rw": (HOUSEHOLD, "rw", _Remembered(lambda raw: c.read_digits(raw, rt_digits))),
+            "kode_wilayah": (PERSON, "region_id", _Remembered(self.read_region)),
             "agama": (PERSON, "religion", choice(Religion)),
             "status_perkawinan": (PERSON, "marital_status", choice(MaritalStatus)),
             "pendidikan": (PERSON, "education", choice(Education)),
@@ -133,10 +132,10 @@ class RowChecker:
             "penyebab_disabilitas": (DISABILITY, "cause", choice(DisabilityCause)),
             "alat_bantu": (DISABILITY, "devices_needed", choice_list(AssistiveDevice)),
             "status_dtks": (WELFARE, "dtks_status", choice(DtksStatus)),
-            "desil": (WELFARE, "decile", _memo(lambda raw: c.read_int(raw, 1, 10))),
-            "rtlh": (WELFARE, "uninhabitable_house", _memo(c.read_bool)),
-            "program": (ROW, "programs", _memo(lambda raw: c.read_programs(_text(raw)))),
-            "ppks": (ROW, "ppks", _memo(lambda raw: self.ppks.read(_text(raw)))),
+            "desil": (WELFARE, "decile", _Remembered(lambda raw: c.read_int(raw, 1, 10))),
+            "rtlh": (WELFARE, "uninhabitable_house", _Remembered(c.read_bool)),
+            "program": (ROW, "programs", _Remembered(lambda raw: c.read_programs(_text(raw)))),
+            "ppks": (ROW, "ppks", _Remembered(lambda raw: self.ppks.read(_text(raw)))),
         }
         assert readers.keys() == set(c.COLUMN_NAMES), "every template column needs a reader"
         # (column, position, where, name, read) for the columns this file has, in template order.
@@ -164,6 +163,8 @@ class RowChecker:
 
     @staticmethod
     def _number(raw, label) -> str:
+        if raw.__class__ is str and len(raw) == 16 and raw.isascii() and raw.isdigit():
+            return raw  # what clean_number returns for it, without its regular expressions
         if not isinstance(raw, str):  # a number cell in XLSX: Excel keeps 15 significant digits only
             raise CellError(
                 _("%(label)s is stored as a number: Excel keeps only 15 digits. Format the column as Text and type it again.") % {"label": label}
@@ -185,15 +186,20 @@ class RowChecker:
                     continue
             elif raw is None:
                 continue
+            if read.__class__ is _Remembered:
+                value, error = read.answers.get(raw) or read.answer(raw)
+                if error is not None:
+                    errors.append((column, error))
+                else:
+                    parts[where][name] = list(value) if value.__class__ is list else value
+                continue
             try:
                 parts[where][name] = read(raw)
             except CellError as exc:
                 errors.append((column, str(exc)))
-        for column, position in self.required:
-            raw = cells[position]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                errors.append((column, _("Empty: this column is required.")))
         person, household, disability, welfare, extra = parts
+        if self.default_region and "region_id" not in person and not any(e[0] == "kode_wilayah" for e in errors):
+            person["region_id"] = self.default_region
         row = CheckedRow(line, person, extra.get("kk"), None, disability, welfare, extra.get("programs", []), extra.get("ppks", []), errors)
         address = extra.get("address")
         if row.kk:

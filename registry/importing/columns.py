@@ -38,21 +38,21 @@ class Column:
     name: str
     description: str  # an English msgid, translated where shown
     example: str = ""
-    required: bool = False  # the header must have it
+    required: bool = False  # the header must have it (only nik: short lists update who they name)
 
 
 COLUMNS = [
     Column("nik", N_("NIK, 16 digits (empty for people without a NIK)"), "3576024505800003", True),
-    Column("no_kk", N_("KK number, 16 digits (empty: a person without a household)"), "3576020101150007", True),
-    Column("nama", N_("Full name (required)"), "Siti Aminah", True),
-    Column("jenis_kelamin", N_("L or P (Laki-laki / Perempuan)"), "P", True),
-    Column("tempat_lahir", N_("Place of birth"), "Mojokerto", True),
-    Column("tanggal_lahir", N_("Date of birth, dd/mm/yyyy or yyyy-mm-dd"), "05/05/1980", True),
-    Column("hubungan_keluarga", N_("Relationship in the family (Kepala Keluarga, Istri, Anak, …)"), "Istri", True),
-    Column("alamat", N_("Household address (or domicile address without KK)"), "Jl. Pahlawan No. 12", True),
-    Column("rt", N_("RT, digits"), "002", True),
-    Column("rw", N_("RW, digits"), "004", True),
-    Column("kode_wilayah", N_("Kemendagri code of the kelurahan/desa (35.76.02.1010 or 3576021010)"), "35.76.02.1010", True),
+    Column("no_kk", N_("KK number, 16 digits (empty: a person without a household)"), "3576020101150007"),
+    Column("nama", N_("Full name (required for a new person)"), "Siti Aminah"),
+    Column("jenis_kelamin", N_("L or P (Laki-laki / Perempuan); required for a new person"), "P"),
+    Column("tempat_lahir", N_("Place of birth"), "Mojokerto"),
+    Column("tanggal_lahir", N_("Date of birth, dd/mm/yyyy or yyyy-mm-dd"), "05/05/1980"),
+    Column("hubungan_keluarga", N_("Relationship in the family (Kepala Keluarga, Istri, Anak, …)"), "Istri"),
+    Column("alamat", N_("Household address (or domicile address without KK)"), "Jl. Pahlawan No. 12"),
+    Column("rt", N_("RT, digits"), "002"),
+    Column("rw", N_("RW, digits"), "004"),
+    Column("kode_wilayah", N_("Kemendagri code of the kelurahan/desa (35.76.02.1010 or 3576021010); empty: the officer's own kelurahan"), "35.76.02.1010"),
     Column("agama", N_("Religion"), "Islam"),
     Column("status_perkawinan", N_("Marital status"), "Kawin"),
     Column("pendidikan", N_("Education"), "SMA"),

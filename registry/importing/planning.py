@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
@@ -51,7 +52,10 @@ def _any(model, column: str, values: list) -> RawSQL:
 
 def _rows(queryset, fields) -> list[tuple]:
     """``queryset.values_list(*fields)`` fetched as plain tuples, without the ORM's per-row work."""
-    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    try:
+        sql, params = queryset.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # e.g. queryset.none(), or an empty __in
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -98,11 +102,13 @@ class Plan:
 
 
 class Planner:
-    def __init__(self, *, user, nik_warnings_confirmed: bool):
+    def __init__(self, *, user, nik_warnings_confirmed: bool, lock: bool = False):
         """``nik_warnings_confirmed``: the uploader ticked "I checked these NIKs". In the preview
-        it is True (rows are counted as they would be imported once confirmed)."""
+        it is True (rows are counted as they would be imported once confirmed). ``lock``: lock the
+        matched records (inside the transaction that writes the plan)."""
         self.user = user
         self.confirmed = nik_warnings_confirmed
+        self.lock = lock
         self.now = timezone.now()
         self.person_defaults = _defaults(Person, PERSON_FIELDS)
         self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
@@ -153,9 +159,12 @@ class Planner:
             p = row.person
             if p.get("nik"):
                 by_key[("nik", p["nik"])].append(row)
+            elif "full_name" not in p:
+                self._reject(row, invalid, "nama", _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."))
             else:
                 place = row.kk or p.get("region_id")
                 by_key[("name", place, normalise_name(p["full_name"]), p.get("birth_date"))].append(row)
+        valid = [r for r in valid if r.line not in invalid]
         for k, rows in by_key.items():
             if len(rows) > 1:
                 lines = ", ".join(str(r.line) for r in rows)
@@ -191,7 +200,10 @@ class Planner:
 
     # --- The database -----------------------------------------------------------------------
     def _scoped(self, queryset):
-        return scoping.restrict(queryset, self.user, scoping.CHANGE)
+        """The records the user may change; locked when about to write, so that nobody changes them
+        between this read and the write (the write sets every imported field from what was read)."""
+        queryset = scoping.restrict(queryset, self.user, scoping.CHANGE)
+        return queryset.select_for_update(of=("self",)) if self.lock else queryset
 
     def _load(self, valid):
         niks = [row.person["nik"] for row in valid if row.person.get("nik")]
@@ -222,7 +234,7 @@ class Planner:
                 self.by_name[(place, normalise_name(person["full_name"]), person["birth_date"])].append(person)
         loose = [row for row in unknown if not row.kk]
         if loose:
-            regions = {row.person["region_id"] for row in loose}
+            regions = {row.person.get("region_id") for row in loose} - {None}
             dates = {row.person.get("birth_date") for row in loose} - {None}
             candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in=regions))
             if None not in {row.person.get("birth_date") for row in loose}:
@@ -254,7 +266,7 @@ class Planner:
                 self._reject(row, invalid, "no_kk", _("KK number already registered elsewhere; contact Dinsos."))
                 continue
             household = self.households_by_kk.get(row.kk)
-            if household and household["region_id"] != p["region_id"]:
+            if household and p.get("region_id", household["region_id"]) != household["region_id"]:
                 self._reject(row, invalid, "kode_wilayah", _("This KK is registered in another kelurahan (%(code)s); move the household on its own page.") % {"code": household["region_id"]})
                 continue
             nik = p.get("nik")
@@ -263,8 +275,10 @@ class Planner:
             elif nik and nik in self.nik_elsewhere:
                 self._reject(row, invalid, "nik", _("NIK already registered elsewhere; contact Dinsos."))
                 continue
+            elif "full_name" not in p:
+                person = None  # a new NIK without a name: refused below as a new person without one
             else:
-                candidates = self.by_name.get((row.kk or p["region_id"], normalise_name(p["full_name"]), p.get("birth_date")), [])
+                candidates = self.by_name.get((row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date")), [])
                 if nik:
                     candidates = [c for c in candidates if not c["nik"]]
                 if len(candidates) > 1:
@@ -292,9 +306,17 @@ class Planner:
             old = self.matches[row.line]
             new = dict(self.person_defaults) if old is None else dict(old)
             new.update(row.person)
+            if old is None:
+                missing = [column for column, name in _NEW_PERSON_NEEDS if not new.get(name)]
+                for column in missing:
+                    self._reject(row, invalid, column, _("Empty: required for a new person."))
+                if missing:
+                    continue
             if row.kk:
                 household = self.households_by_kk.get(row.kk)
                 new["household_id"] = household["id"] if household else ("new", row.kk)
+                if household:
+                    new["region_id"] = household["region_id"]  # members live at the household's kelurahan
             elif old and old["household_id"] and old["region_id"] != new["region_id"]:
                 self._reject(row, invalid, "kode_wilayah", _("This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."))
                 continue
@@ -384,10 +406,12 @@ class Planner:
         for kk, values in values_by_kk.items():
             old = self.households_by_kk.get(kk)
             if old is None:
-                if "address" not in values:
+                needs = [(c, n) for c, n in (("alamat", "address"), ("kode_wilayah", "region_id")) if n not in values]
+                if needs:
                     for row in valid:
                         if row.kk == kk:
-                            self._reject(row, invalid, "alamat", _("A new household needs its address (alamat) on at least one row."))
+                            for column, _name in needs:
+                                self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
                     continue
                 new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
                 plan.households[kk] = Write(None, new, {"_head": head_name.get(kk, "")})
@@ -404,6 +428,7 @@ class Planner:
         return [r for r in valid if r.line not in invalid]
 
 
+_NEW_PERSON_NEEDS = (("nama", "full_name"), ("jenis_kelamin", "sex"), ("kode_wilayah", "region_id"))
 _WARNING_COLUMN = {"sex": "jenis_kelamin", "birth_date": "tanggal_lahir", "region": "kode_wilayah", "nik": "nik"}
 
 

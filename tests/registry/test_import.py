@@ -268,6 +268,7 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
     batch = upload(officer, csv_file(lines))
     assert counts(batch) == {"new": 1, "changed": 0, "unchanged": 0, "invalid": 4, "warning": 0}
     assert [(line, column) for line, column, _ in batch.errors] == [(3, "alamat"), (4, "hubungan_keluarga"), (5, "no_kk"), (6, "alamat")]
+    assert "alamat" in batch.errors[3][2]
     assert batch.errors[2][2] == "KK number already registered elsewhere; contact Dinsos."
     confirm(officer, batch)
     assert Household.objects.get(kk_number=kk2).members.get().full_name == "Kepala Satu"
@@ -321,6 +322,43 @@ def test_profiles_of_an_existing_person_are_completed_not_duplicated(users):
     assert counts(confirm(officer, upload(officer, csv_file([line.removesuffix(";fisik") + ";"], header=header))))["unchanged"] == 1
 
 
+def test_short_lists_update_the_people_they_name(users):
+    """Lists as received from SIKS-NG/DTSEN: NIK and decile only, or NIK and name."""
+    officer = users["kel.wates"]
+    known = PersonFactory(region_id=WATES, full_name="Punya Desil")
+    WelfareProfile.objects.create(person=known, dtks_status="terdaftar", decile=5)
+    without_profile = PersonFactory(region_id=WATES, full_name="Belum Ada Profil")
+    unknown = nik_for(WATES, D(1993, 3, 3), "P", 51)
+    batch = upload(officer, csv_file([f"{known.nik};2", f"{without_profile.nik};3", f"{unknown};4"], header="NIK;Desil"))
+    assert counts(batch) == {"new": 0, "changed": 1, "unchanged": 0, "invalid": 2, "warning": 0}
+    assert [(line, column) for line, column, _ in batch.errors] == [(3, "status_dtks"), (4, "jenis_kelamin"), (4, "nama")]
+    confirm(officer, batch)
+    assert WelfareProfile.objects.get(person=known).decile == 2 and known.full_name == Person.objects.get(pk=known.pk).full_name
+
+    # Without kode_wilayah an officer's new people are in the officer's kelurahan; a manager must say where.
+    line = f"{unknown};Nama Saja;P"
+    assert counts(upload(officer, csv_file([line], header="nik;nama;jenis_kelamin")))["new"] == 1
+    batch = upload(users["manajer"], csv_file([line], header="nik;nama;jenis_kelamin"))
+    assert [(line, column) for line, column, _ in batch.errors] == [(2, "kode_wilayah")]
+
+
+def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, monkeypatch, private_media):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    people, logged = Person.objects.count(), registry_log_count()
+
+    def write_then_fail(plan, **kwargs):
+        real_write_plan(plan, **kwargs)
+        raise RuntimeError("disk full")
+
+    real_write_plan = batches.write_plan
+    monkeypatch.setattr(batches, "write_plan", write_then_fail)
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.FAILED and "nothing was saved" in batch.message
+    assert Person.objects.count() == people and registry_log_count() == logged
+    assert not Household.objects.filter(kk_number=KK1).exists() and stored_files(private_media) == []
+
+
 # --- Files that cannot be imported --------------------------------------------------------------
 @pytest.mark.parametrize(
     "file, reason",
@@ -328,7 +366,7 @@ def test_profiles_of_an_existing_person_are_completed_not_duplicated(users):
         (SimpleUploadedFile("data.pdf", b"%PDF-1.4"), ".csv or .xlsx"),
         (SimpleUploadedFile("data.xls", b"\xd0\xcf\x11\xe0rest"), ".xls"),
         (SimpleUploadedFile("data.csv", b""), "empty"),
-        (SimpleUploadedFile("data.csv", "nik;nama\r\n".encode()), "lacks the required column"),
+        (SimpleUploadedFile("data.csv", "nama;alamat\r\nSiti;Jl. A\r\n".encode()), "lacks the required column(s): nik"),
         (SimpleUploadedFile("data.csv", ";".join(COLUMN_NAMES).encode() + b"\r\n"), "no rows"),
         (SimpleUploadedFile("data.csv", (";".join(COLUMN_NAMES) + "\r\n;;Siti Ma\xe2ruf").encode("cp1252")), "not UTF-8"),
         (SimpleUploadedFile("data.xlsx", b"not a zip"), "not an Excel"),
