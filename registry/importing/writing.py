@@ -6,6 +6,7 @@ Runs inside the caller's transaction: either everything is written or nothing.
 """
 
 import datetime
+import json
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -43,8 +44,9 @@ class AuditTrail:
         self.entries = []  # (model, pk, text, action, values or changes)
         self.actor_id, self.actor_email = actor.pk, actor.email or None
         self.cid, self.remote_addr, self.now = cid, remote_addr, now
-        self.now_text = self._value(now)
-        self.additional = Jsonb({"import_batch": batch_id})
+        self.now_text = _value(now)
+        additional = json.dumps({"import_batch": batch_id})
+        self.additional = Jsonb(None, dumps=lambda _: additional)  # the same for every row: encoded once
 
     def created(self, model, pk: int, text: str, values: dict) -> None:
         self.entries.append((model, pk, text, LogEntry.Action.CREATE, values))
@@ -55,24 +57,23 @@ class AuditTrail:
     def __len__(self):
         return len(self.entries)
 
-    @staticmethod
-    def _value(value):
-        if isinstance(value, datetime.datetime):
-            return str(timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
-
-    def _changes(self, model, pk, action, data) -> dict:
-        excluded = auditlog.get_model_fields(model)["exclude_fields"]
-        value = self._value
-        if action == LogEntry.Action.UPDATE:
-            return {_name(k): [value(old), value(new)] for k, (old, new) in data.items() if not k.startswith("_")}
+    def _created(self, pk, data: dict, excluded) -> dict:
         changes = {"id": [None, pk]}
+        now, now_text, date, moment = self.now, self.now_text, datetime.date, datetime.datetime
         for attname, v in data.items():
-            if v is None or v == "" or v == [] or attname in excluded:
+            if v is None or v == "" or attname in excluded:
                 continue
-            changes[_name(attname)] = [None, self.now_text if v is self.now else value(v)]
+            kind = v.__class__
+            if kind is list:
+                if not v:
+                    continue
+            elif kind is date:
+                v = v.isoformat()
+            elif v is now:
+                v = now_text
+            elif kind is moment:
+                v = _value(v)
+            changes[_NAMES.get(attname) or _name(attname)] = [None, v]
         return changes
 
     def rows(self):
@@ -81,13 +82,28 @@ class AuditTrail:
         return self._rows(content_types)
 
     def _rows(self, content_types):
+        excluded = {model: set(auditlog.get_model_fields(model)["exclude_fields"]) for model in content_types}
+        create = LogEntry.Action.CREATE
         for model, pk, text, action, data in self.entries:
-            yield (content_types[model], str(pk), pk, text, action, "", Jsonb(self._changes(model, pk, action, data)),
+            if action == create:
+                changes = self._created(pk, data, excluded[model])
+            else:
+                changes = {_name(k): [_value(old), _value(new)] for k, (old, new) in data.items() if not k.startswith("_")}
+            yield (content_types[model], str(pk), pk, text, action, "", Jsonb(changes),
                    self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)  # fmt: skip
 
     def write(self) -> None:
         if self.entries:
             copy_rows(LogEntry, LOG_COLUMNS, self.rows())
+
+
+def _value(value):
+    """A value as django-auditlog keeps it in JSON changes: dates as text, datetimes naive UTC."""
+    if isinstance(value, datetime.datetime):
+        return str(timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 _NAMES: dict[str, str] = {}
@@ -148,10 +164,16 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     return counts
 
 
+def _labels(choices) -> dict[str, str]:
+    """Each choice's label, translated once (not once per row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
+    dtks, programs_text = _labels(DtksStatus), _labels(Program)
     for model, attr, fields, text in (
         (DisabilityProfile, "disability", DISABILITY_FIELDS, lambda name, v: f"{name}: {', '.join(v['types'])}"),
-        (WelfareProfile, "welfare", WELFARE_FIELDS, lambda name, v: f"{name}: {DtksStatus(v['dtks_status']).label}"),
+        (WelfareProfile, "welfare", WELFARE_FIELDS, lambda name, v: f"{name}: {dtks[v['dtks_status']]}"),
     ):
         writes = [(p, getattr(p, attr)) for p in plan.people if getattr(p, attr) is not None]
         new = [(p, w) for p, w in writes if w.id is None]
@@ -169,7 +191,7 @@ def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
     ids = allocate_ids(ProgramReceipt, len(programs))
     copy_rows(ProgramReceipt, ("id", "person_id", "program", "year"), [(pk, p.id, program, year) for pk, (p, program, year) in zip(ids, programs, strict=True)])
     for pk, (p, program, year) in zip(ids, programs, strict=True):
-        audit.created(ProgramReceipt, pk, f"{Program(program).label} {year}", {"person_id": p.id, "program": program, "year": year})
+        audit.created(ProgramReceipt, pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year})
 
     ppks = [(p, category) for p in plan.people for category in p.ppks]
     ids = allocate_ids(PersonPpks, len(ppks))
