@@ -7,5 +7,5 @@ planning.py  the whole file against itself and the registry: new, changed, uncha
 writing.py   the plan written with COPY and one UPDATE per table, with bulk audit rows
 copying.py   the COPY/UPDATE helpers
 batches.py   upload → preview → confirm/cancel → apply, sync or through tasks.py (Celery)
-template.py  the blank template files
+template.py  the blank template files; forms.py the upload and confirmation forms
 """

@@ -281,7 +281,14 @@ def run_apply(batch: ImportBatch) -> None:
 def _refresh_statistics() -> None:
     """A big import changes the tables faster than autovacuum notices: without fresh statistics the
     next queries (the next import's lookups, the lists) get plans made for much smaller tables."""
-    from ..models import DisabilityProfile, Household, Person, PersonPpks, ProgramReceipt, WelfareProfile
+    from ..models import (
+        DisabilityProfile,
+        Household,
+        Person,
+        PersonPpks,
+        ProgramReceipt,
+        WelfareProfile,
+    )
 
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Person, Household, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks))
     with connection.cursor() as cursor:

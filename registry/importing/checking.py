@@ -65,7 +65,7 @@ class _Remembered:
     """A reader whose answers (errors too) are kept by raw cell value: the same "Kepala Keluarga"
     or region code appears on thousands of rows. ``check`` looks into ``answers`` itself."""
 
-    __slots__ = ("read", "answers")
+    __slots__ = ("answers", "read")
 
     def __init__(self, read):
         self.read = read

@@ -79,7 +79,7 @@ def _header(cells: list) -> tuple[dict[str, int], list[str]]:
 # --- CSV ---------------------------------------------------------------------------------------
 def _open_csv(path: Path) -> Table:
     data = path.read_bytes()
-    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise ImportFileError(_("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise ImportFileError(_("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”."))

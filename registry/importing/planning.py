@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 
 from onegate import scoping
 
-from ..models import DisabilityProfile, Household, Person, PersonPpks, ProgramReceipt, Relationship, VerificationStatus, WelfareProfile
+from ..models import (
+    DisabilityProfile,
+    Household,
+    Person,
+    PersonPpks,
+    ProgramReceipt,
+    Relationship,
+    VerificationStatus,
+    WelfareProfile,
+)
 from ..nik import nik_disagreements
 from .checking import CheckedRow
 from .columns import normalise_name

@@ -26,7 +26,13 @@ from ..models import (
     WelfareProfile,
 )
 from .copying import allocate_ids, copy_rows, update_rows
-from .planning import DISABILITY_FIELDS, HOUSEHOLD_FIELDS, PERSON_FIELDS, WELFARE_FIELDS, Plan
+from .planning import (
+    DISABILITY_FIELDS,
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    WELFARE_FIELDS,
+    Plan,
+)
 
 PPKS_SOURCE = "Impor data"
 LOG_COLUMNS = (
@@ -112,7 +118,7 @@ _NAMES: dict[str, str] = {}
 def _name(attname: str) -> str:
     """A field's name from its column name (region_id → region), as auditlog keys its changes."""
     if attname not in _NAMES:
-        _NAMES[attname] = attname[:-3] if attname.endswith("_id") else attname
+        _NAMES[attname] = attname.removesuffix("_id")
     return _NAMES[attname]
 
 

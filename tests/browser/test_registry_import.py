@@ -7,7 +7,13 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from registry.models import Household, ImportBatch, ImportStatus, Person, VerificationStatus
+from registry.models import (
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    VerificationStatus,
+)
 from tests.browser.test_roles import log_in, serious_violations
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import nik_for

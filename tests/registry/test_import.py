@@ -16,7 +16,13 @@ from openpyxl import Workbook
 
 from registry import services
 from registry.importing import batches
-from registry.importing.columns import COLUMN_NAMES, PpksLookup, read_choice, read_date, read_programs
+from registry.importing.columns import (
+    COLUMN_NAMES,
+    PpksLookup,
+    read_choice,
+    read_date,
+    read_programs,
+)
 from registry.importing.parsing import open_table
 from registry.models import (
     DisabilityProfile,
@@ -237,7 +243,7 @@ def test_a_changed_verified_person_goes_back_to_submitted(users):
     manager, officer = users["manajer"], users["kel.wates"]
     person = PersonFactory(full_name="Sudah Verifikasi", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager)
     untouched = PersonFactory(full_name="Tidak Berubah", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager)
-    day = lambda p: p.birth_date.strftime("%d/%m/%Y")  # noqa: E731
+    day = lambda p: p.birth_date.strftime("%d/%m/%Y")
     lines = [
         f"{person.nik};;Sudah Verifikasi;L;;{day(person)};;;;;{WATES};",
         f"{untouched.nik};;Tidak Berubah;L;;{day(untouched)};;;;;{WATES};",
@@ -257,7 +263,7 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
     officer = users["kel.wates"]
     elsewhere = HouseholdFactory(kk_number="3576030303030003", region_id=KRANGGAN)
     kk2, kk4 = "3576020404040004", "3576020505050005"
-    nik = lambda n, sex="L": nik_for(WATES, D(1990, 1, n), sex, n)  # noqa: E731
+    nik = lambda n, sex="L": nik_for(WATES, D(1990, 1, n), sex, n)
     lines = [
         f"{nik(1)};{kk2};Kepala Satu;L;;01/01/1990;Kepala Keluarga;Jl. Satu;3;4;{WATES};",  # 2 new
         f"{nik(2)};{kk2};Anggota Dua;L;;02/01/1990;Anak;Jl. Dua;;;{WATES};",  # 3 another address
@@ -366,7 +372,7 @@ def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, m
         (SimpleUploadedFile("data.pdf", b"%PDF-1.4"), ".csv or .xlsx"),
         (SimpleUploadedFile("data.xls", b"\xd0\xcf\x11\xe0rest"), ".xls"),
         (SimpleUploadedFile("data.csv", b""), "empty"),
-        (SimpleUploadedFile("data.csv", "nama;alamat\r\nSiti;Jl. A\r\n".encode()), "lacks the required column(s): nik"),
+        (SimpleUploadedFile("data.csv", b"nama;alamat\r\nSiti;Jl. A\r\n"), "lacks the required column(s): nik"),
         (SimpleUploadedFile("data.csv", ";".join(COLUMN_NAMES).encode() + b"\r\n"), "no rows"),
         (SimpleUploadedFile("data.csv", (";".join(COLUMN_NAMES) + "\r\n;;Siti Ma\xe2ruf").encode("cp1252")), "not UTF-8"),
         (SimpleUploadedFile("data.xlsx", b"not a zip"), "not an Excel"),
