@@ -102,7 +102,9 @@ def _open_csv(path: Path) -> Table:
         raise ImportFileError(_("The file cannot be read as CSV: %(error)s") % {"error": exc}) from None
     positions, ignored = _header(header)
     width = len(header)
-    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=max(0, text.count("\n") - 1))
+    after_header = text[len(first_line) + 1 :]
+    estimated = sum(1 for line in after_header.splitlines() if line.strip(" \t;,"))  # lines, not records: an estimate
+    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=estimated)
 
 
 def _csv_rows(reader, width: int) -> Iterator[tuple[int, list]]:

@@ -20,7 +20,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import scoping
@@ -71,7 +70,7 @@ def _rows(queryset, fields) -> list[tuple]:
 
 
 def _defaults(model, names) -> dict:
-    return {name: model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name).get_default() for name in names}
+    return {name: model._meta.get_field(name.removesuffix("_id")).get_default() for name in names}
 
 
 @dataclass(slots=True, eq=False)
@@ -81,11 +80,11 @@ class Write:
     id: int | None
     values: dict
     changes: dict = field(default_factory=dict)
+    label: str = ""  # how the audit trail names the record
 
 
 @dataclass(slots=True, eq=False)
 class PersonWrite(Write):
-    line: int = 0
     new_household: str | None = None  # KK number of a household created by this import
     disability: Write | None = None
     welfare: Write | None = None
@@ -118,7 +117,6 @@ class Planner:
         self.user = user
         self.confirmed = nik_warnings_confirmed
         self.lock = lock
-        self.now = timezone.now()
         self.person_defaults = _defaults(Person, PERSON_FIELDS)
         self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
 
@@ -342,7 +340,7 @@ class Planner:
                 for name, message in problems.items():
                     plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
             new["nik_mismatch_confirmed"] = bool(problems)
-            write = PersonWrite(id=None if old is None else old["id"], values=new, line=row.line)
+            write = PersonWrite(id=None if old is None else old["id"], values=new)
             if isinstance(new["household_id"], tuple):
                 write.new_household = row.kk
             if not self._profiles(row, old, write, invalid):
@@ -404,9 +402,11 @@ class Planner:
         """Households to create or change, from the valid rows only (an invalid row's address
         never reaches a record)."""
         values_by_kk: dict[str, dict] = {}
+        rows_by_kk: dict[str, list] = defaultdict(list)
         head_name: dict[str, str] = {}
         for row in valid:
             if row.kk:
+                rows_by_kk[row.kk].append(row)
                 merged = values_by_kk.setdefault(row.kk, {})
                 for name, value in row.household.items():
                     merged.setdefault(name, value)
@@ -415,15 +415,13 @@ class Planner:
         for kk, values in values_by_kk.items():
             old = self.households_by_kk.get(kk)
             if old is None:
-                needs = [(c, n) for c, n in (("alamat", "address"), ("kode_wilayah", "region_id")) if n not in values]
-                if needs:
-                    for row in valid:
-                        if row.kk == kk:
-                            for column, _name in needs:
-                                self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
-                    continue
-                new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
-                plan.households[kk] = Write(None, new, {"_head": head_name.get(kk, "")})
+                needs = [column for column, name in (("alamat", "address"), ("kode_wilayah", "region_id")) if name not in values]
+                for row in rows_by_kk[kk] if needs else ():
+                    for column in needs:
+                        self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
+                if not needs:
+                    new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
+                    plan.households[kk] = Write(None, new, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
                 continue
             new = {**{n: old[n] for n in HOUSEHOLD_FIELDS}, **values}
             for name in ("rt", "rw"):  # 2 and 002 are the same RT
@@ -433,7 +431,7 @@ class Planner:
             if changes:
                 if old["status"] == VerificationStatus.VERIFIED:
                     _back_to_verification(old, new, changes)
-                plan.households[kk] = Write(old["id"], new, {**changes, "_head": head_name.get(kk, "")})
+                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
         return [r for r in valid if r.line not in invalid]
 
 

@@ -94,7 +94,7 @@ class AuditTrail:
             if action == create:
                 changes = self._created(pk, data, excluded[model])
             else:
-                changes = {_name(k): [_value(old), _value(new)] for k, (old, new) in data.items() if not k.startswith("_")}
+                changes = {_name(k): [_value(old), _value(new)] for k, (old, new) in data.items()}
             yield (content_types[model], str(pk), pk, text, action, "", Jsonb(changes),
                    self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)  # fmt: skip
 
@@ -138,10 +138,10 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     columns = ("id", *HOUSEHOLD_FIELDS, *stamps)
     copy_rows(Household, columns, [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), *stamps.values()) for w in new])
     for w in new:
-        audit.created(Household, w.id, f"KK {w.values['kk_number']} · {w.changes['_head'] or w.values['address']}", {**w.values, **stamps})
+        audit.created(Household, w.id, w.label, {**w.values, **stamps})
     update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), now) for w in changed])
     for w in changed:
-        audit.updated(Household, w.id, f"KK {w.values['kk_number']} · {w.changes['_head'] or w.values['address']}", w.changes)
+        audit.updated(Household, w.id, w.label, w.changes)
     counts["households_created"], counts["households_updated"] = len(new), len(changed)
 
     # People.

@@ -388,6 +388,12 @@ def test_a_file_that_cannot_be_read_is_refused_and_nothing_is_kept(users, client
     assert not ImportBatch.objects.exists() and stored_files(private_media) == []
 
 
+def test_a_csv_without_a_final_newline_or_with_commas_is_read(users):
+    line = f"{nik_for(WATES, D(1990, 1, 1), 'L', 71)},Tanpa Akhir Baris,L"
+    batch = upload(users["kel.wates"], SimpleUploadedFile("data.csv", f"NIK,Nama,Jenis Kelamin\n{line}".encode()))
+    assert batch.status == ImportStatus.PREVIEW and counts(batch)["new"] == 1
+
+
 def test_only_the_first_problems_are_stored_but_counts_are_exact(users, monkeypatch):
     monkeypatch.setattr(batches, "STORED_PROBLEMS", 3)
     lines = [f"123;;Salah {i};L;;01/01/1990;;;;;{WATES};" for i in range(7)]
