@@ -84,6 +84,6 @@ def test_navigation_follows_the_role(users, client_for):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
     assert nav("admin") == ["home", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "household-new", "verification", "regions", "audit"]
-    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "regions"]
+    assert nav("manajer") == ["home", "people", "household-new", "verification", "import", "regions", "audit"]
+    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "regions"]
     assert nav("dinkes") == ["home"]
