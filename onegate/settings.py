@@ -245,4 +245,5 @@ CELERY_BEAT_SCHEDULE = {
 # --- Registry import ----------------------------------------------------------------------------
 # Files with more rows are checked and written by a Celery task, with a progress bar.
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
-REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=60 * 1024 * 1024)
+# About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)

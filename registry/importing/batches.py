@@ -50,7 +50,7 @@ def sync_max_rows() -> int:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 60 * 1024 * 1024)
+    return getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 40 * 1024 * 1024)
 
 
 def import_folder() -> Path:

@@ -2,8 +2,8 @@
 without BOM) or XLSX (the first sheet, read-only). A file that cannot be read at all raises
 :class:`ImportFileError` with a message for the uploader; single bad cells are the checker's job."""
 
+import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,33 +78,58 @@ def _header(cells: list) -> tuple[dict[str, int], list[str]]:
 
 # --- CSV ---------------------------------------------------------------------------------------
 def _open_csv(path: Path) -> Table:
-    data = path.read_bytes()
-    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+    with path.open("rb") as f:
+        start = f.read(4096)
+    if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise ImportFileError(_("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
         raise ImportFileError(_("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            _("The file is not UTF-8 text (line %(line)d). In Excel choose “CSV UTF-8 (comma delimited)” when saving.") % {"line": line}
-        ) from None
-    del data
-    if not text.strip():
+    lines = _utf8_lines_with_content(path)
+    if not lines:
         raise ImportFileError(_("The file is empty."))
-    first_line = text[: text.find("\n")] if "\n" in text else text
+    # Read as a stream: the rows are never all in memory as text.
+    f = path.open(encoding="utf-8-sig", newline="")
+    first_line = f.readline()
+    f.seek(0)
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(f, delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:
+        f.close()
         raise ImportFileError(_("The file cannot be read as CSV: %(error)s") % {"error": exc}) from None
-    positions, ignored = _header(header)
+    try:
+        positions, ignored = _header(header)
+    except ImportFileError:
+        f.close()
+        raise
     width = len(header)
-    after_header = text[len(first_line) + 1 :]
-    estimated = sum(1 for line in after_header.splitlines() if line.strip(" \t;,"))  # lines, not records: an estimate
-    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=estimated)
+    # Lines after the header, not records (a quoted cell may span lines): an estimate.
+    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=lines - 1, _close=[f.close])
+
+
+def _utf8_lines_with_content(path: Path) -> int:
+    """Check that the whole file is UTF-8 (refused at upload, not halfway through the import) and
+    count its lines that hold something besides separators."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, line_number, tail = 0, 1, b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line = line_number + chunk[: max(0, exc.start)].count(b"\n")
+                raise ImportFileError(
+                    _("The file is not UTF-8 text (line %(line)d). In Excel choose “CSV UTF-8 (comma delimited)” when saving.") % {"line": line}
+                ) from None
+            line_number += chunk.count(b"\n")
+            *complete, tail = (tail + chunk).split(b"\n")
+            lines += sum(1 for line in complete if line.strip(b" \t\r;,\xef\xbb\xbf"))
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file is not UTF-8 text (it ends in the middle of a character).")) from None
+    return lines + (1 if tail.strip(b" \t\r;,\xef\xbb\xbf") else 0)
 
 
 def _csv_rows(reader, width: int) -> Iterator[tuple[int, list]]:

@@ -6,6 +6,7 @@ Runs inside the caller's transaction: either everything is written or nothing.
 """
 
 import datetime
+import itertools
 import json
 
 from auditlog.models import LogEntry
@@ -54,8 +55,9 @@ class AuditTrail:
         additional = json.dumps({"import_batch": batch_id})
         self.additional = Jsonb(None, dumps=lambda _: additional)  # the same for every row: encoded once
 
-    def created(self, model, pk: int, text: str, values: dict) -> None:
-        self.entries.append((model, pk, text, LogEntry.Action.CREATE, values))
+    def created(self, model, pk: int, text: str, values: dict, stamps: dict | None = None) -> None:
+        """``stamps``: fields set on every record of the import (who, when), kept apart to save memory."""
+        self.entries.append((model, pk, text, LogEntry.Action.CREATE, (values, stamps) if stamps else (values,)))
 
     def updated(self, model, pk: int, text: str, changes: dict) -> None:
         self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes))
@@ -63,10 +65,10 @@ class AuditTrail:
     def __len__(self):
         return len(self.entries)
 
-    def _created(self, pk, data: dict, excluded) -> dict:
+    def _created(self, pk, parts: tuple[dict, ...], excluded) -> dict:
         changes = {"id": [None, pk]}
         now, now_text, date, moment = self.now, self.now_text, datetime.date, datetime.datetime
-        for attname, v in data.items():
+        for attname, v in itertools.chain.from_iterable(part.items() for part in parts):
             if v is None or v == "" or attname in excluded:
                 continue
             kind = v.__class__
@@ -138,7 +140,7 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     columns = ("id", *HOUSEHOLD_FIELDS, *stamps)
     copy_rows(Household, columns, [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), *stamps.values()) for w in new])
     for w in new:
-        audit.created(Household, w.id, w.label, {**w.values, **stamps})
+        audit.created(Household, w.id, w.label, w.values, stamps)
     update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), now) for w in changed])
     for w in changed:
         audit.updated(Household, w.id, w.label, w.changes)
@@ -158,7 +160,7 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     columns = ("id", *PERSON_FIELDS, *stamps)
     copy_rows(Person, columns, [(w.id, *(w.values[n] for n in PERSON_FIELDS), *stamps.values()) for w in new])
     for w in new:
-        audit.created(Person, w.id, w.values["full_name"], {**w.values, **stamps})
+        audit.created(Person, w.id, w.values["full_name"], w.values, stamps)
     update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in PERSON_FIELDS), now) for w in changed])
     for w in changed:
         audit.updated(Person, w.id, w.values["full_name"], w.changes)
