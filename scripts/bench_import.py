@@ -280,8 +280,9 @@ def main():
 
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     print(f"third import, every phone number changed: {changed['changed']} changed, {changed['new']} new; "
-          f"preview {changed['preview_s']:.2f} s, apply {changed['apply_s']:.2f} s (writing {changed['writing_s']:.2f} s, "
-          f"commit {changed['commit_s']:.2f} s); overall {n / (changed['preview_s'] + changed['apply_s']):,.0f} rows/s")  # fmt: skip
+          f"preview {changed['preview_s']:.2f} s, apply {changed['apply_s']:.2f} s (validation {changed['apply_validation_s']:.2f} s, "
+          f"writing {changed['writing_s']:.2f} s, commit {changed['commit_s']:.2f} s, ANALYZE {changed['statistics_s']:.2f} s); "
+          f"overall {n / (changed['preview_s'] + changed['apply_s']):,.0f} rows/s")  # fmt: skip
 
     if args.baseline_rows:
         empty_registry()
