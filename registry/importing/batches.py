@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from ..models import ImportBatch, ImportStatus, Person
 from .checking import RowChecker
 from .parsing import ImportFileError, file_format_for, open_table
 from .planning import Plan, Planner
-from .writing import write_plan
+from .writing import RecordsChanged, write_plan
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def _enqueue(step: str, batch: ImportBatch) -> None:
 
 
 # --- Checking (the preview) --------------------------------------------------------------------
-def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, lock: bool = False, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
+def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
     """Read and check the batch's file with the uploader's scope. Raises ImportFileError."""
     user = batch.uploaded_by
     table = open_table(file_of(batch), batch.file_format)
@@ -175,7 +175,7 @@ def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, lock: bool = 
         table.close()
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
-    plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed, lock=lock).plan(rows)
+    plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed).plan(rows)
     set_progress(batch.pk, start + span)
     return plan, table.ignored
 
@@ -253,14 +253,15 @@ def cancel(batch: ImportBatch, *, user) -> None:
 
 def run_apply(batch: ImportBatch) -> None:
     """Check the file again (the registry may have changed since the preview) and write it, all in
-    one transaction with the batch's final counts; an error leaves the registry as it was."""
+    one transaction with the batch's final counts; an error leaves the registry as it was. The
+    records to change are locked and compared with what was read (writing.lock_unchanged)."""
     if not batch.is_writing:
         return
     try:
         with without_gc(), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, lock=True, progress_span=(0, 50))
+            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
             set_progress(batch.pk, 60)
             written = write_plan(plan, actor=batch.uploaded_by, batch_id=batch.pk, cid=batch.request_id or None)
             _record_counts(batch, plan)
@@ -269,6 +270,10 @@ def run_apply(batch: ImportBatch) -> None:
             batch.save()
     except ImportFileError as exc:
         _fail(batch, exc.message)
+        return
+    except (RecordsChanged, IntegrityError) as exc:
+        logger.warning("import batch %s: the registry changed while writing (%s)", batch.pk, exc)
+        _fail(batch, _("Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."))
         return
     except Exception:
         logger.exception("import batch %s: writing failed", batch.pk)

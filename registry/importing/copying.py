@@ -84,3 +84,12 @@ def allocate_ids(model, n: int) -> list[int]:
         sequence = cursor.fetchone()[0]
         cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, n])
         return cursor.fetchone()[0]
+
+
+def lock_rows(model, columns: tuple[str, ...], ids: list[int]) -> list[tuple]:
+    """(id, *columns) of these rows, locked until the end of the transaction."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {table} WHERE id = ANY(%s) FOR UPDATE", [ids])
+        return cursor.fetchall()

@@ -81,6 +81,7 @@ class Write:
     values: dict
     changes: dict = field(default_factory=dict)
     label: str = ""  # how the audit trail names the record
+    seen: dict | None = None  # the stored record as read, checked again under lock before writing
 
 
 @dataclass(slots=True, eq=False)
@@ -110,13 +111,11 @@ class Plan:
 
 
 class Planner:
-    def __init__(self, *, user, nik_warnings_confirmed: bool, lock: bool = False):
+    def __init__(self, *, user, nik_warnings_confirmed: bool):
         """``nik_warnings_confirmed``: the uploader ticked "I checked these NIKs". In the preview
-        it is True (rows are counted as they would be imported once confirmed). ``lock``: lock the
-        matched records (inside the transaction that writes the plan)."""
+        it is True (rows are counted as they would be imported once confirmed)."""
         self.user = user
         self.confirmed = nik_warnings_confirmed
-        self.lock = lock
         self.person_defaults = _defaults(Person, PERSON_FIELDS)
         self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
 
@@ -207,10 +206,7 @@ class Planner:
 
     # --- The database -----------------------------------------------------------------------
     def _scoped(self, queryset):
-        """The records the user may change; locked when about to write, so that nobody changes them
-        between this read and the write (the write sets every imported field from what was read)."""
-        queryset = scoping.restrict(queryset, self.user, scoping.CHANGE)
-        return queryset.select_for_update(of=("self",)) if self.lock else queryset
+        return scoping.restrict(queryset, self.user, scoping.CHANGE)
 
     def _load(self, valid):
         niks = [row.person["nik"] for row in valid if row.person.get("nik")]
@@ -340,7 +336,7 @@ class Planner:
                 for name, message in problems.items():
                     plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
             new["nik_mismatch_confirmed"] = bool(problems)
-            write = PersonWrite(id=None if old is None else old["id"], values=new)
+            write = PersonWrite(id=None if old is None else old["id"], values=new, seen=old)
             if isinstance(new["household_id"], tuple):
                 write.new_household = row.kk
             if not self._profiles(row, old, write, invalid):
@@ -377,7 +373,7 @@ class Planner:
                     if (set(before) != set(value)) if isinstance(value, list) else before != value:
                         changes[name] = [before, value]
                 if changes:
-                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes)
+                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes, seen=existing)
         if row.welfare:
             existing = self.welfare.get(person_id) if person_id else None
             if existing is None:
@@ -388,7 +384,7 @@ class Planner:
             else:
                 changes = {n: [existing[n], v] for n, v in row.welfare.items() if existing[n] != v}
                 if changes:
-                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes)
+                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes, seen=existing)
         if row.programs:
             have = self.programs.get(person_id, ()) if person_id else ()
             write.programs = [p for p in row.programs if p not in have]
@@ -431,7 +427,7 @@ class Planner:
             if changes:
                 if old["status"] == VerificationStatus.VERIFIED:
                     _back_to_verification(old, new, changes)
-                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
+                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old)
         return [r for r in valid if r.line not in invalid]
 
 

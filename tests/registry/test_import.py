@@ -365,6 +365,24 @@ def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, m
     assert not Household.objects.filter(kk_number=KK1).exists() and stored_files(private_media) == []
 
 
+def test_a_record_changed_while_importing_fails_the_batch_and_saves_nothing(users, existing, monkeypatch):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    renamed = existing["renamed"]
+    real_make_plan = batches.make_plan
+
+    def plan_then_someone_edits(*args, **kwargs):
+        result = real_make_plan(*args, **kwargs)
+        Person.objects.filter(pk=renamed.pk).update(phone="0811")  # a form saved meanwhile
+        return result
+
+    monkeypatch.setattr(batches, "make_plan", plan_then_someone_edits)
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.FAILED and "changed or registered by someone else" in batch.message
+    renamed.refresh_from_db()
+    assert renamed.full_name == "Nama Lama" and not Person.objects.filter(full_name="Budi Santoso").exists()
+
+
 # --- Files that cannot be imported --------------------------------------------------------------
 @pytest.mark.parametrize(
     "file, reason",
