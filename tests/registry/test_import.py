@@ -178,6 +178,10 @@ def test_confirming_writes_drafts_households_profiles_and_audit_rows(users, exis
     update = entries.get(content_type=person_type, action=LogEntry.Action.UPDATE)
     assert update.object_id == existing["renamed"].pk and update.changes == {"full_name": ["Nama Lama", "Nama Baru"]}
     assert entries.filter(content_type=ContentType.objects.get_for_model(Household), action=LogEntry.Action.CREATE).count() == 1
+    page = client.get(reverse("registry:person-detail", args=[budi.pk]))  # the history shows the import's rows
+    assert page.status_code == 200 and entry in page.context["history"]
+    trail = client_for(users["manajer"]).get(reverse("audit:trail"), {"object_pk": str(budi.pk)})
+    assert trail.status_code == 200 and "Budi Santoso" in trail.content.decode()
     # The batch is itself on the record: who confirmed it and when.
     assert LogEntry.objects.get_for_object(batch).filter(actor=officer, changes__status__1=ImportStatus.DONE).exists()
 
