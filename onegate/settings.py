@@ -265,4 +265,11 @@ CELERY_BEAT_SCHEDULE = {
     # Likely duplicates: people added or changed since the last scan, and everyone at night.
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {"task": "registry.tasks.find_duplicates", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True}},
+    "purge-stale-imports": {"task": "registry.importing.tasks.purge_stale_imports", "schedule": 3600},
 }
+
+# --- Registry import ----------------------------------------------------------------------------
+# Files with more rows are checked and written by a Celery task, with a progress bar.
+REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
+# About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)

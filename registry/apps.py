@@ -15,6 +15,8 @@ class RegistryConfig(AppConfig):
 
         from . import demo  # noqa: F401  (registers the registry demo step)
         from . import models as m
+        from .importing import batches
+        from .importing import tasks  # noqa: F401  (registers the import Celery tasks)
 
         # Administrators configure the portal; they do not browse personal data.
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
@@ -34,6 +36,13 @@ class RegistryConfig(AppConfig):
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)
         audited(m.DuplicateDismissal)
+        # Import batches: the uploader and the managers above them; officers see only their own.
+        import_roles = {"view": writers, "add": writers, "change": writers}
+        scoping.register(
+            m.ImportBatch,
+            scoping.ScopeRule(region_field="region", roles=import_roles, role_filters={Role.KELURAHAN: batches.own_batches}),
+        )
+        audited(m.ImportBatch, include_fields=["status"])
 
         staff = frozenset(readers)
         navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))
@@ -46,3 +55,4 @@ class RegistryConfig(AppConfig):
         navigation.register(
             navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13)
         )
+        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=14))

@@ -502,3 +502,63 @@ class DuplicateScan(models.Model):
 
     class Meta:
         verbose_name = _("duplicate scan")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "pratinjau", _("Preview: waiting for confirmation")
+    PROCESSING = "diproses", _("Processing")
+    DONE = "selesai", _("Imported")
+    CANCELLED = "dibatalkan", _("Cancelled")
+    FAILED = "gagal", _("Failed")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of households and people: checked (preview), then confirmed or cancelled.
+
+    The file holds personal data: it lives under PRIVATE_MEDIA_ROOT only until the batch is confirmed,
+    cancelled or fails, and ``file_path`` is emptied when it is deleted. ``region`` is the uploader's
+    scope at upload time; it places the batch for scoping. Counts are exact; ``errors`` and
+    ``warnings`` keep the first rows only (see registry/importing/batches.py)."""
+
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PROCESSING)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region scope"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=4)
+    file_path = models.CharField(_("stored file"), max_length=255, blank=True, help_text=_("Relative to the private media folder."))
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
+    warning_count = models.PositiveIntegerField(_("NIK warnings"), default=0)
+    errors = models.JSONField(_("invalid rows"), default=list, blank=True)
+    warnings = models.JSONField(_("NIK warnings"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    nik_warnings_checked = models.BooleanField(_("NIK warnings checked"), default=False)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [models.Index(fields=["region", "created_at"]), models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})" if self.created_at else self.original_name
+
+    def get_absolute_url(self):
+        return reverse("registry:import-detail", args=[self.pk])
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status == ImportStatus.PROCESSING and self.confirmed_at is None
+
+    @property
+    def is_writing(self) -> bool:
+        return self.status == ImportStatus.PROCESSING and self.confirmed_at is not None

@@ -1,5 +1,13 @@
 from .duplicates import duplicate_compare, duplicate_dismiss, duplicate_list  # noqa: F401
 from .households import household_create, household_detail  # noqa: F401
+from .imports import (  # noqa: F401
+    import_cancel,
+    import_confirm,
+    import_detail,
+    import_progress,
+    import_start,
+    import_template,
+)
 from .person_records import ppks_record_edit, ppks_record_mark_handled, program_receipt_add, program_receipt_remove  # noqa: F401
 from .people import (  # noqa: F401
     person_detail,

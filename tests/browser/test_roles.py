@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "duplicates", "complaints", "regions", "audit"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "regions", "audit"],
     "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "import", "complaints", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "complaints", "regions"],
     "dinkes": ["home"],
     "disdukcapil": ["home"],
 }

@@ -84,7 +84,7 @@ def test_navigation_follows_the_role(users, client_for):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
     assert nav("admin") == ["home", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "complaints", "regions", "audit"]
+    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "regions", "audit"]
     assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"]
-    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "complaints", "regions"]
+    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "regions"]
     assert nav("dinkes") == ["home"]

@@ -1,0 +1,330 @@
+"""The life of an import batch, as service functions the views and tasks call:
+
+upload → (check: preview counts and problems) → confirm → (apply: write) → done
+                                               ↘ cancel
+
+Small files are checked and applied in the request; bigger ones (more rows than
+settings.REGISTRY_IMPORT_SYNC_MAX_ROWS) in a Celery task, with progress in the cache for the page to
+poll. The uploaded file holds personal data: it is stored under PRIVATE_MEDIA_ROOT, readable by the
+portal's user only, and deleted as soon as the batch is confirmed and written, cancelled or failed.
+"""
+
+import contextlib
+import datetime
+import gc
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onegate import scoping
+
+from ..models import ImportBatch, ImportStatus, Person
+from .checking import RowChecker
+from .parsing import ImportFileError, file_format_for, open_table
+from .planning import Plan, Planner
+from .writing import RecordsChanged, write_plan
+
+logger = logging.getLogger(__name__)
+
+STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are always exact
+LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
+PROGRESS_EVERY = 2000  # rows
+ANALYZE_AFTER = 10_000  # people written: refresh the planner's statistics at once
+
+
+def own_batches(queryset, user):
+    """Scoping for kelurahan officers: the batches they uploaded themselves."""
+    return queryset.filter(uploaded_by=user)
+
+
+def sync_max_rows() -> int:
+    return getattr(settings, "REGISTRY_IMPORT_SYNC_MAX_ROWS", 5000)
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 40 * 1024 * 1024)
+
+
+def import_folder() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+
+
+def file_of(batch: ImportBatch) -> Path:
+    return import_folder() / batch.file_path
+
+
+# --- Progress ----------------------------------------------------------------------------------
+def _progress_key(batch_id: int) -> str:
+    return f"registry:import:{batch_id}:progress"
+
+
+def set_progress(batch_id: int, percent: int) -> None:
+    """In the cache, not the database: the apply step runs in one long transaction."""
+    cache.set(_progress_key(batch_id), int(percent), timeout=6 * 3600)
+
+
+def progress_of(batch: ImportBatch) -> int:
+    if batch.status != ImportStatus.PROCESSING:
+        return batch.progress
+    return cache.get(_progress_key(batch.pk), batch.progress)
+
+
+@contextlib.contextmanager
+def without_gc():
+    """Python's cycle collector walks every live object again and again while an import builds
+    hundreds of thousands of small dicts (which form no cycles): off for the duration."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --- Upload ------------------------------------------------------------------------------------
+def upload(uploaded_file, *, user, request_id: str | None = None) -> ImportBatch:
+    """Store the file, check its type, encoding and header at once, and check its rows: here when
+    the file is small, in a task otherwise. A file that cannot be read raises ValidationError and
+    leaves nothing behind."""
+    scoping.ensure_can(user, ImportBatch, scoping.ADD)
+    scoping.ensure_can(user, Person, scoping.ADD)
+    try:
+        file_format = file_format_for(uploaded_file.name)
+        if not uploaded_file.size:
+            raise ImportFileError(_("The file is empty."))
+        if uploaded_file.size > max_upload_bytes():
+            raise ImportFileError(_("The file is larger than %(mb)d MB: split it.") % {"mb": max_upload_bytes() // 2**20})
+    except ImportFileError as exc:
+        raise ValidationError({"file": exc.message}) from None
+    path = _store(uploaded_file, file_format)
+    try:
+        table = open_table(path, file_format)
+        estimated = table.estimated_rows
+        table.close()
+        if estimated == 0:
+            raise ImportFileError(_("The file has a header but no rows."))
+    except ImportFileError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError({"file": exc.message}) from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    batch = ImportBatch.objects.create(
+        uploaded_by=user,
+        region_id=user.region_id,
+        original_name=Path(uploaded_file.name).name[:255],
+        file_format=file_format,
+        file_path=path.name,
+        total_rows=estimated or 0,
+        request_id=request_id or "",
+    )
+    if estimated is not None and estimated <= sync_max_rows():
+        run_preview(batch)
+    else:
+        _enqueue("preview", batch)
+    return batch
+
+
+def _store(uploaded_file, file_format: str) -> Path:
+    folder = import_folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{uuid.uuid4().hex}.{file_format}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # the portal's user only
+    with os.fdopen(fd, "wb") as f:
+        for chunk in uploaded_file.chunks():
+            f.write(chunk)
+    return path
+
+
+def _enqueue(step: str, batch: ImportBatch) -> None:
+    from . import tasks
+
+    task = tasks.preview_import if step == "preview" else tasks.apply_import
+
+    def send():
+        result = task.delay(batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(task_id=result.id)
+
+    transaction.on_commit(send)
+
+
+# --- Checking (the preview) --------------------------------------------------------------------
+def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
+    """Read and check the batch's file with the uploader's scope. Raises ImportFileError."""
+    user = batch.uploaded_by
+    table = open_table(file_of(batch), batch.file_format)
+    start, span = progress_span[0], progress_span[1] - progress_span[0]
+    expected = max(1, batch.total_rows or table.estimated_rows or 1)
+    try:
+        checker = RowChecker(user=user, positions=table.positions)
+        rows = []
+        for line, cells in table.rows:
+            rows.append(checker.check(line, cells))
+            if len(rows) % PROGRESS_EVERY == 0:
+                set_progress(batch.pk, start + span * 0.8 * min(1, len(rows) / expected))
+    finally:
+        table.close()
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed).plan(rows)
+    set_progress(batch.pk, start + span)
+    return plan, table.ignored
+
+
+def _record_counts(batch: ImportBatch, plan: Plan) -> None:
+    batch.total_rows = plan.total
+    batch.new_count, batch.changed_count, batch.unchanged_count = plan.new, plan.changed, plan.unchanged
+    batch.invalid_count = plan.invalid
+    batch.warning_count = len(plan.warning_lines)
+    batch.errors = [list(e) for e in plan.errors[:STORED_PROBLEMS]]
+    batch.warnings = [list(w) for w in plan.warnings[:STORED_PROBLEMS]]
+
+
+def run_preview(batch: ImportBatch) -> None:
+    """Check the file and keep the counts and problems on the batch (writes nothing else)."""
+    try:
+        with without_gc():
+            plan, ignored = make_plan(batch, nik_warnings_confirmed=True)
+    except ImportFileError as exc:
+        _fail(batch, exc.message)
+        return
+    except Exception:
+        logger.exception("import batch %s: checking failed", batch.pk)
+        _fail(batch, _("The file could not be checked because of an error in the portal; nothing was saved."))
+        return
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not current.is_checking:  # cancelled meanwhile
+            return
+        _record_counts(batch, plan)
+        batch.ignored_columns = ignored
+        batch.status, batch.progress = ImportStatus.PREVIEW, 100
+        batch.save()
+
+
+# --- Confirm, cancel, apply --------------------------------------------------------------------
+def _ensure_uploader(batch: ImportBatch, user) -> None:
+    """Managers may look at an officer's batch; only the uploader decides on it."""
+    scoping.ensure_allowed(user, batch, scoping.CHANGE)
+    if batch.uploaded_by_id != user.pk:
+        raise PermissionDenied("only the uploader confirms or cancels an import")
+
+
+def confirm(batch: ImportBatch, *, user, nik_warnings_checked: bool, request_id: str | None = None) -> None:
+    _ensure_uploader(batch, user)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.PREVIEW:
+            raise ValidationError(_("This import is not waiting for confirmation."))
+        if batch.warning_count and not nik_warnings_checked:
+            raise ValidationError(
+                {"nik_checked": _("Tick the box to say you checked the NIK of the rows with warnings, or cancel and correct the file.")}
+            )
+        batch.status, batch.confirmed_at, batch.progress = ImportStatus.PROCESSING, timezone.now(), 0
+        batch.nik_warnings_checked = bool(batch.warning_count and nik_warnings_checked)
+        batch.request_id = request_id or batch.request_id
+        batch.save()
+    if batch.total_rows <= sync_max_rows():
+        run_apply(batch)
+    else:
+        _enqueue("apply", batch)
+
+
+def cancel(batch: ImportBatch, *, user) -> None:
+    """Nothing is written; the file is deleted."""
+    _ensure_uploader(batch, user)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not (batch.status == ImportStatus.PREVIEW or batch.is_checking):
+            raise ValidationError(_("Only an import waiting for confirmation can be cancelled."))
+        batch.status, batch.finished_at = ImportStatus.CANCELLED, timezone.now()
+        _delete_file(batch)
+        batch.save()
+
+
+def run_apply(batch: ImportBatch) -> None:
+    """Check the file again (the registry may have changed since the preview) and write it, all in
+    one transaction with the batch's final counts; an error leaves the registry as it was. The
+    records to change are locked and compared with what was read (writing.lock_unchanged)."""
+    if not batch.is_writing:
+        return
+    try:
+        with without_gc(), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
+            set_progress(batch.pk, 60)
+            written = write_plan(plan, actor=batch.uploaded_by, batch_id=batch.pk, cid=batch.request_id or None)
+            _record_counts(batch, plan)
+            batch.status, batch.progress, batch.finished_at = ImportStatus.DONE, 100, timezone.now()
+            _delete_file(batch)
+            batch.save()
+    except ImportFileError as exc:
+        _fail(batch, exc.message)
+        return
+    except (RecordsChanged, IntegrityError) as exc:
+        logger.warning("import batch %s: the registry changed while writing (%s)", batch.pk, exc)
+        _fail(batch, _("Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."))
+        return
+    except Exception:
+        logger.exception("import batch %s: writing failed", batch.pk)
+        _fail(batch, _("The import failed because of an error in the portal; nothing was saved."))
+        return
+    if written["people_created"] + written["people_updated"] >= ANALYZE_AFTER:
+        _refresh_statistics()
+
+
+def _refresh_statistics() -> None:
+    """A big import changes the tables faster than autovacuum notices: without fresh statistics the
+    next queries (the next import's lookups, the lists) get plans made for much smaller tables."""
+    from ..models import (
+        DisabilityProfile,
+        Household,
+        Person,
+        PersonPpks,
+        ProgramReceipt,
+        WelfareProfile,
+    )
+
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Person, Household, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    batch.refresh_from_db()
+    batch.status, batch.message, batch.finished_at = ImportStatus.FAILED, message, timezone.now()
+    _delete_file(batch)
+    batch.save()
+
+
+def _delete_file(batch: ImportBatch) -> None:
+    if batch.file_path:
+        file_of(batch).unlink(missing_ok=True)
+        batch.file_path = ""
+
+
+def purge_stale(*, preview_hours: int = 24, processing_hours: int = 6) -> int:
+    """Cancel previews nobody decided on and fail stuck jobs, deleting their files."""
+    now = timezone.now()
+    stale = ImportBatch.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=now - datetime.timedelta(hours=preview_hours))
+    stuck = ImportBatch.objects.filter(status=ImportStatus.PROCESSING, created_at__lt=now - datetime.timedelta(hours=processing_hours))
+    count = 0
+    for batch in stale:
+        batch.status, batch.finished_at = ImportStatus.CANCELLED, now
+        _delete_file(batch)
+        batch.save()
+        count += 1
+    for batch in stuck:
+        _fail(batch, _("The import took too long and was stopped; nothing was saved."))
+        count += 1
+    return count

@@ -1,0 +1,448 @@
+"""From checked rows to a plan: which rows are new, changed, unchanged or invalid, and exactly what
+to write. Nothing is written here; preview and apply run the same planning.
+
+Matching (documented in docs/import.md):
+- a row with a NIK is the person with that NIK; if nobody has it, the person of the same household
+  (no_kk), normalised name and birth date who has no NIK yet (the NIK is added);
+- a row without a NIK is the person of the same household (no_kk), normalised name and birth date;
+  without no_kk, the person without a household in the same kelurahan with that name and birth date;
+- a household is matched by no_kk.
+
+Only people and households the user may change are read in full (``scoping.restrict``). For the
+rest the planner learns only that a NIK or KK number exists ("registered elsewhere"), nothing else.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from onegate import scoping
+
+from ..models import (
+    DisabilityProfile,
+    Household,
+    Person,
+    PersonPpks,
+    ProgramReceipt,
+    Relationship,
+    VerificationStatus,
+    WelfareProfile,
+)
+from ..nik import nik_disagreements
+from .checking import CheckedRow
+from .columns import normalise_name
+
+CHUNK = 20_000
+PERSON_FIELDS = (
+    "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "marital_status", "education", "occupation",
+    "phone", "mother_name", "household_id", "relationship", "region_id", "domicile_address", "needs_civil_documents",
+    "nik_mismatch_confirmed", "status", "verified_by_id", "verified_at",
+)  # fmt: skip
+HOUSEHOLD_FIELDS = ("kk_number", "address", "rt", "rw", "region_id", "status", "verified_by_id", "verified_at")
+DISABILITY_FIELDS = ("types", "severity", "cause", "devices_needed")
+WELFARE_FIELDS = ("dtks_status", "decile", "uninhabitable_house")
+# Which template column to blame when a household field disagrees.
+HOUSEHOLD_COLUMN = {"address": "alamat", "rt": "rt", "rw": "rw", "region_id": "kode_wilayah"}
+
+
+def _any(model, column: str, values: list) -> RawSQL:
+    """``column = ANY(array)``: one parameter however many values (an IN list of thousands of
+    parameters costs more to build than to run)."""
+    quote = connection.ops.quote_name
+    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)", (values,), output_field=BooleanField())
+
+
+def _rows(queryset, fields) -> list[tuple]:
+    """``queryset.values_list(*fields)`` fetched as plain tuples, without the ORM's per-row work."""
+    try:
+        sql, params = queryset.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # e.g. queryset.none(), or an empty __in
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _defaults(model, names) -> dict:
+    return {name: model._meta.get_field(name.removesuffix("_id")).get_default() for name in names}
+
+
+@dataclass(slots=True, eq=False)
+class Write:
+    """One record to create (``id`` None) or update, with its audit changes {field: [old, new]}."""
+
+    id: int | None
+    values: dict
+    changes: dict = field(default_factory=dict)
+    label: str = ""  # how the audit trail names the record
+    seen: dict | None = None  # the stored record as read, checked again under lock before writing
+
+
+@dataclass(slots=True, eq=False)
+class PersonWrite(Write):
+    new_household: str | None = None  # KK number of a household created by this import
+    disability: Write | None = None
+    welfare: Write | None = None
+    programs: list = field(default_factory=list)  # [(program, year)] to add
+    ppks: list = field(default_factory=list)  # [category id] to add
+
+
+@dataclass
+class Plan:
+    total: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)  # [(line, column, message)], by line
+    warnings: list = field(default_factory=list)  # [(line, column, message)]: NIK disagreements
+    warning_lines: set = field(default_factory=set)
+    households: dict = field(default_factory=dict)  # KK number → Write (new or changed)
+    people: list = field(default_factory=list)  # [PersonWrite] new or changed
+
+    @property
+    def invalid(self) -> int:
+        return len({line for line, _, _ in self.errors})
+
+
+class Planner:
+    def __init__(self, *, user, nik_warnings_confirmed: bool):
+        """``nik_warnings_confirmed``: the uploader ticked "I checked these NIKs". In the preview
+        it is True (rows are counted as they would be imported once confirmed)."""
+        self.user = user
+        self.confirmed = nik_warnings_confirmed
+        self.person_defaults = _defaults(Person, PERSON_FIELDS)
+        self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
+
+    def plan(self, rows: Iterable[CheckedRow]) -> Plan:
+        plan = Plan()
+        invalid: dict[int, CheckedRow] = {}
+        valid = []
+        for row in rows:
+            plan.total += 1
+            if row.errors:
+                invalid[row.line] = row
+            else:
+                valid.append(row)
+        valid = self._file_duplicates(valid, invalid)
+        valid = self._household_consistency(valid, invalid)
+        self._load(valid)
+        valid = self._match(valid, invalid)
+        writes = self._compare(valid, invalid, plan)
+        valid = self._households(valid, invalid, writes, plan)
+        for row in valid:
+            write = writes[row.line]
+            if write is None:
+                if row.kk in plan.households and plan.households[row.kk].id is not None:
+                    plan.changed += 1
+                else:
+                    plan.unchanged += 1
+                continue
+            plan.people.append(write)
+            if write.id is None:
+                plan.new += 1
+            else:
+                plan.changed += 1
+        plan.errors = sorted((row.line, column, message) for row in invalid.values() for column, message in row.errors)
+        plan.warnings = [w for w in plan.warnings if w[0] not in invalid]
+        plan.warning_lines = {w[0] for w in plan.warnings}
+        return plan
+
+    # --- Within the file ---------------------------------------------------------------------
+    @staticmethod
+    def _reject(row, invalid, column, message):
+        row.errors.append((column, message))
+        invalid[row.line] = row
+
+    def _file_duplicates(self, valid, invalid):
+        by_key = defaultdict(list)
+        for row in valid:
+            p = row.person
+            if p.get("nik"):
+                by_key[("nik", p["nik"])].append(row)
+            elif "full_name" not in p:
+                self._reject(row, invalid, "nama", _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."))
+            else:
+                place = row.kk or p.get("region_id")
+                by_key[("name", place, normalise_name(p["full_name"]), p.get("birth_date"))].append(row)
+        valid = [r for r in valid if r.line not in invalid]
+        for k, rows in by_key.items():
+            if len(rows) > 1:
+                lines = ", ".join(str(r.line) for r in rows)
+                for row in rows:
+                    if k[0] == "nik":
+                        self._reject(row, invalid, "nik", _("The same NIK is on rows %(lines)s.") % {"lines": lines})
+                    else:
+                        self._reject(row, invalid, "nama", _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines})
+        return [r for r in valid if r.line not in invalid]
+
+    def _household_consistency(self, valid, invalid):
+        first: dict[str, tuple[int, dict]] = {}
+        heads: dict[str, int] = {}
+        for row in valid:
+            if not row.kk:
+                continue
+            if row.kk not in first:
+                first[row.kk] = (row.line, dict(row.household))
+            else:
+                line, values = first[row.kk]
+                for name, value in row.household.items():
+                    if values.setdefault(name, value) != value:
+                        self._reject(
+                            row, invalid, HOUSEHOLD_COLUMN[name],
+                            _("Differs from row %(line)d of the same KK (%(value)s).") % {"line": line, "value": values[name]},
+                        )
+            if row.person.get("relationship") == Relationship.HEAD:
+                if row.kk in heads:
+                    self._reject(row, invalid, "hubungan_keluarga", _("A second head of family for this KK (row %(line)d is the first).") % {"line": heads[row.kk]})
+                else:
+                    heads[row.kk] = row.line
+        return [r for r in valid if r.line not in invalid]
+
+    # --- The database -----------------------------------------------------------------------
+    def _scoped(self, queryset):
+        return scoping.restrict(queryset, self.user, scoping.CHANGE)
+
+    def _load(self, valid):
+        niks = [row.person["nik"] for row in valid if row.person.get("nik")]
+        kks = list({row.kk for row in valid if row.kk})
+        person_fields = ("id", *PERSON_FIELDS, "merged_into_id")
+        self.people_by_nik, self.nik_elsewhere = {}, set()
+        for chunk in _chunks(niks):
+            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "nik", chunk))), person_fields):
+                self.people_by_nik[values[1]] = dict(zip(person_fields, values))
+            # Outside the scope only the existence of the number is read.
+            self.nik_elsewhere.update({nik for nik, in _rows(Person.objects.filter(_any(Person, "nik", chunk)), ["nik"])} - self.people_by_nik.keys())
+        household_fields = ("id", *HOUSEHOLD_FIELDS)
+        self.households_by_kk, self.kk_elsewhere = {}, set()
+        for chunk in _chunks(kks):
+            for values in _rows(self._scoped(Household.objects.filter(_any(Household, "kk_number", chunk))), household_fields):
+                self.households_by_kk[values[1]] = dict(zip(household_fields, values))
+            self.kk_elsewhere.update({kk for kk, in _rows(Household.objects.filter(_any(Household, "kk_number", chunk)), ["kk_number"])} - self.households_by_kk.keys())
+
+        # People a row without a (known) NIK may be: members of the file's households, and people
+        # without a household in the file's kelurahan, by name and birth date.
+        self.by_name = defaultdict(list)
+        unknown = [row for row in valid if not row.person.get("nik") or row.person["nik"] not in self.people_by_nik]
+        household_ids = {self.households_by_kk[row.kk]["id"]: row.kk for row in unknown if row.kk in self.households_by_kk}
+        for chunk in _chunks(list(household_ids)):
+            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk))), person_fields):
+                person = dict(zip(person_fields, values))
+                place = household_ids[person["household_id"]]
+                self.by_name[(place, normalise_name(person["full_name"]), person["birth_date"])].append(person)
+        loose = [row for row in unknown if not row.kk]
+        if loose:
+            regions = {row.person.get("region_id") for row in loose} - {None}
+            dates = {row.person.get("birth_date") for row in loose} - {None}
+            candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in=regions))
+            if None not in {row.person.get("birth_date") for row in loose}:
+                candidates = candidates.filter(birth_date__in=dates)
+            for values in _rows(candidates, person_fields):
+                person = dict(zip(person_fields, values))
+                self.by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
+
+    def _load_profiles(self, person_ids):
+        self.disability, self.welfare = {}, {}
+        self.programs, self.ppks = defaultdict(set), defaultdict(set)
+        for chunk in _chunks(list(person_ids)):
+            for pk, person_id, *values in _rows(self._scoped(DisabilityProfile.objects.filter(_any(DisabilityProfile, "person_id", chunk))), ("id", "person_id", *DISABILITY_FIELDS)):
+                self.disability[person_id] = {"id": pk, **dict(zip(DISABILITY_FIELDS, values))}
+            for pk, person_id, *values in _rows(self._scoped(WelfareProfile.objects.filter(_any(WelfareProfile, "person_id", chunk))), ("id", "person_id", *WELFARE_FIELDS)):
+                self.welfare[person_id] = {"id": pk, **dict(zip(WELFARE_FIELDS, values))}
+            for person_id, program, year in _rows(self._scoped(ProgramReceipt.objects.filter(_any(ProgramReceipt, "person_id", chunk))), ("person_id", "program", "year")):
+                self.programs[person_id].add((program, year))
+            for person_id, category_id in _rows(self._scoped(PersonPpks.objects.filter(_any(PersonPpks, "person_id", chunk))), ("person_id", "category_id")):
+                self.ppks[person_id].add(category_id)
+
+    # --- Matching ----------------------------------------------------------------------------
+    def _match(self, valid, invalid):
+        self.matches: dict[int, dict | None] = {}
+        matched_by: dict[int, CheckedRow] = {}
+        for row in valid:
+            p = row.person
+            if row.kk in self.kk_elsewhere:
+                self._reject(row, invalid, "no_kk", _("KK number already registered elsewhere; contact Dinsos."))
+                continue
+            household = self.households_by_kk.get(row.kk)
+            if household and p.get("region_id", household["region_id"]) != household["region_id"]:
+                self._reject(row, invalid, "kode_wilayah", _("This KK is registered in another kelurahan (%(code)s); move the household on its own page.") % {"code": household["region_id"]})
+                continue
+            nik = p.get("nik")
+            if nik and nik in self.people_by_nik:
+                person = self.people_by_nik[nik]
+            elif nik and nik in self.nik_elsewhere:
+                self._reject(row, invalid, "nik", _("NIK already registered elsewhere; contact Dinsos."))
+                continue
+            elif "full_name" not in p:
+                person = None  # a new NIK without a name: refused below as a new person without one
+            else:
+                candidates = self.by_name.get((row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date")), [])
+                if nik:
+                    candidates = [c for c in candidates if not c["nik"]]
+                if len(candidates) > 1:
+                    self._reject(row, invalid, "nama", _("Matches %(n)d registered people with this name and date of birth; add the NIK.") % {"n": len(candidates)})
+                    continue
+                person = candidates[0] if candidates else None
+            if person is not None:
+                if person["merged_into_id"]:
+                    self._reject(row, invalid, "nik", _("This record was merged into another one; update that one."))
+                    continue
+                if person["id"] in matched_by:
+                    self._reject(row, invalid, "nama", _("The same registered person as row %(line)d.") % {"line": matched_by[person["id"]].line})
+                    continue
+                matched_by[person["id"]] = row
+            self.matches[row.line] = person
+        valid = [r for r in valid if r.line not in invalid]
+        self._load_profiles(p["id"] for r in valid if (p := self.matches[r.line]) and (r.disability or r.welfare or r.programs or r.ppks))
+        return valid
+
+    # --- Comparing ---------------------------------------------------------------------------
+    def _compare(self, valid, invalid, plan) -> dict[int, PersonWrite | None]:
+        """For each row: the person to create or change (None: nothing to write for the person)."""
+        writes = {}
+        for row in valid:
+            old = self.matches[row.line]
+            new = dict(self.person_defaults) if old is None else dict(old)
+            new.update(row.person)
+            if old is None:
+                missing = [column for column, name in _NEW_PERSON_NEEDS if not new.get(name)]
+                for column in missing:
+                    self._reject(row, invalid, column, _("Empty: required for a new person."))
+                if missing:
+                    continue
+            if row.kk:
+                household = self.households_by_kk.get(row.kk)
+                new["household_id"] = household["id"] if household else ("new", row.kk)
+                if household:
+                    new["region_id"] = household["region_id"]  # members live at the household's kelurahan
+            elif old and old["household_id"] and old["region_id"] != new["region_id"]:
+                self._reject(row, invalid, "kode_wilayah", _("This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."))
+                continue
+            if not new["nik"]:
+                new["needs_civil_documents"] = True
+            # The same rule as services._person_rules: a disagreement confirmed once stays confirmed
+            # while the NIK stays the same.
+            already = old is not None and old["nik"] == new["nik"] and old["nik_mismatch_confirmed"]
+            problems = nik_disagreements(new["nik"], sex=new["sex"], birth_date=new["birth_date"], region_code=new["region_id"]) if new["nik"] else {}
+            if problems and not already:
+                if not self.confirmed:
+                    self._reject(row, invalid, "nik", _("The NIK disagrees with the row and this was not confirmed as checked."))
+                    continue
+                for name, message in problems.items():
+                    plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
+            new["nik_mismatch_confirmed"] = bool(problems)
+            write = PersonWrite(id=None if old is None else old["id"], values=new, seen=old)
+            if isinstance(new["household_id"], tuple):
+                write.new_household = row.kk
+            if not self._profiles(row, old, write, invalid):
+                continue
+            if old is None:
+                new.pop("id", None)
+                new.pop("merged_into_id", None)
+                writes[row.line] = write
+                continue
+            write.changes = {name: [old[name], new[name]] for name in PERSON_FIELDS if old[name] != new[name]}
+            touched = write.changes or write.disability or write.welfare or write.programs or write.ppks
+            if touched and old["status"] == VerificationStatus.VERIFIED:
+                _back_to_verification(old, new, write.changes)
+            writes[row.line] = write if touched else None
+        return writes
+
+    def _profiles(self, row, old, write: PersonWrite, invalid) -> bool:
+        """The person's profile changes onto ``write``; False (and the row rejected) when a new
+        profile lacks what it needs."""
+        person_id = old["id"] if old else None
+        if row.disability:
+            existing = self.disability.get(person_id) if person_id else None
+            if existing is None:
+                missing = [col for col, name in (("jenis_disabilitas", "types"), ("tingkat_disabilitas", "severity")) if name not in row.disability]
+                if missing:
+                    for col in missing:
+                        self._reject(row, invalid, col, _("A new disability record needs both jenis_disabilitas and tingkat_disabilitas."))
+                    return False
+                write.disability = Write(None, {"types": [], "severity": "", "cause": "", "devices_needed": [], **row.disability})
+            else:
+                changes = {}
+                for name, value in row.disability.items():
+                    before = existing[name]
+                    if (set(before) != set(value)) if isinstance(value, list) else before != value:
+                        changes[name] = [before, value]
+                if changes:
+                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes, seen=existing)
+        if row.welfare:
+            existing = self.welfare.get(person_id) if person_id else None
+            if existing is None:
+                if "dtks_status" not in row.welfare:
+                    self._reject(row, invalid, "status_dtks", _("A new welfare record needs status_dtks."))
+                    return False
+                write.welfare = Write(None, {"decile": None, "uninhabitable_house": False, **row.welfare})
+            else:
+                changes = {n: [existing[n], v] for n, v in row.welfare.items() if existing[n] != v}
+                if changes:
+                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes, seen=existing)
+        if row.programs:
+            have = self.programs.get(person_id, ()) if person_id else ()
+            write.programs = [p for p in row.programs if p not in have]
+        if row.ppks:
+            have = self.ppks.get(person_id, ()) if person_id else ()
+            write.ppks = [p for p in row.ppks if p not in have]
+        return True
+
+    # --- Households --------------------------------------------------------------------------
+    def _households(self, valid, invalid, writes, plan):
+        """Households to create or change, from the valid rows only (an invalid row's address
+        never reaches a record)."""
+        values_by_kk: dict[str, dict] = {}
+        rows_by_kk: dict[str, list] = defaultdict(list)
+        head_name: dict[str, str] = {}
+        for row in valid:
+            if row.kk:
+                rows_by_kk[row.kk].append(row)
+                merged = values_by_kk.setdefault(row.kk, {})
+                for name, value in row.household.items():
+                    merged.setdefault(name, value)
+                if row.person.get("relationship") == Relationship.HEAD:
+                    head_name[row.kk] = row.person["full_name"]
+        for kk, values in values_by_kk.items():
+            old = self.households_by_kk.get(kk)
+            if old is None:
+                needs = [column for column, name in (("alamat", "address"), ("kode_wilayah", "region_id")) if name not in values]
+                for row in rows_by_kk[kk] if needs else ():
+                    for column in needs:
+                        self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
+                if not needs:
+                    new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
+                    plan.households[kk] = Write(None, new, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
+                continue
+            new = {**{n: old[n] for n in HOUSEHOLD_FIELDS}, **values}
+            for name in ("rt", "rw"):  # 2 and 002 are the same RT
+                if name in values and old[name].isdigit() and int(old[name]) == int(values[name]):
+                    new[name] = old[name]
+            changes = {n: [old[n], new[n]] for n in HOUSEHOLD_FIELDS if old[n] != new[n]}
+            if changes:
+                if old["status"] == VerificationStatus.VERIFIED:
+                    _back_to_verification(old, new, changes)
+                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old)
+        return [r for r in valid if r.line not in invalid]
+
+
+_NEW_PERSON_NEEDS = (("nama", "full_name"), ("jenis_kelamin", "sex"), ("kode_wilayah", "region_id"))
+_WARNING_COLUMN = {"sex": "jenis_kelamin", "birth_date": "tanggal_lahir", "region": "kode_wilayah", "nik": "nik"}
+
+
+def _back_to_verification(old: dict, new: dict, changes: dict) -> None:
+    """services._back_to_verification for a row: a changed verified record waits for verification again."""
+    new.update(status=VerificationStatus.SUBMITTED, verified_by_id=None, verified_at=None)
+    for name in ("status", "verified_by_id", "verified_at"):
+        if old[name] != new[name]:
+            changes[name] = [old[name], new[name]]
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

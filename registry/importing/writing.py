@@ -1,0 +1,238 @@
+"""Writing a plan: new households and people by COPY, changed ones by one UPDATE per table, and an
+audit row (django-auditlog's LogEntry, written in bulk since COPY sends no signals) for every record
+created or changed, with the actor, the request id (cid) and the batch in additional_data.
+
+Runs inside the caller's transaction: either everything is written or nothing.
+"""
+
+import datetime
+import itertools
+import json
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from ..models import (
+    DisabilityProfile,
+    DtksStatus,
+    Household,
+    Person,
+    PersonPpks,
+    PpksCategory,
+    Program,
+    ProgramReceipt,
+    WelfareProfile,
+)
+from .copying import allocate_ids, copy_rows, lock_rows, update_rows
+from .planning import (
+    DISABILITY_FIELDS,
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    WELFARE_FIELDS,
+    Plan,
+)
+
+PPKS_SOURCE = "Impor data"
+LOG_COLUMNS = (
+    "content_type_id", "object_pk", "object_id", "object_repr", "action", "changes_text", "changes",
+    "actor_id", "cid", "remote_addr", "timestamp", "additional_data", "actor_email",
+)  # fmt: skip
+
+
+class AuditTrail:
+    """LogEntry rows as django-auditlog writes them (JSON changes {field: [old, new]}, dates as
+    text, datetimes naive UTC, foreign keys as their ids, the model's excluded fields left out),
+    collected while writing and COPied at the end."""
+
+    def __init__(self, *, actor, cid: str | None, remote_addr: str | None, batch_id: int, now):
+        self.entries = []  # (model, pk, text, action, values or changes)
+        self.actor_id, self.actor_email = actor.pk, actor.email or None
+        self.cid, self.remote_addr, self.now = cid, remote_addr, now
+        self.now_text = _value(now)
+        additional = json.dumps({"import_batch": batch_id})
+        self.additional = Jsonb(None, dumps=lambda _: additional)  # the same for every row: encoded once
+
+    def created(self, model, pk: int, text: str, values: dict, stamps: dict | None = None) -> None:
+        """``stamps``: fields set on every record of the import (who, when), kept apart to save memory."""
+        self.entries.append((model, pk, text, LogEntry.Action.CREATE, (values, stamps) if stamps else (values,)))
+
+    def updated(self, model, pk: int, text: str, changes: dict) -> None:
+        self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes))
+
+    def __len__(self):
+        return len(self.entries)
+
+    def _created(self, pk, parts: tuple[dict, ...], excluded) -> dict:
+        changes = {"id": [None, pk]}
+        now, now_text, date, moment = self.now, self.now_text, datetime.date, datetime.datetime
+        for attname, v in itertools.chain.from_iterable(part.items() for part in parts):
+            if v is None or v == "" or attname in excluded:
+                continue
+            kind = v.__class__
+            if kind is list:
+                if not v:
+                    continue
+            elif kind is date:
+                v = v.isoformat()
+            elif v is now:
+                v = now_text
+            elif kind is moment:
+                v = _value(v)
+            changes[_NAMES.get(attname) or _name(attname)] = [None, v]
+        return changes
+
+    def rows(self):
+        # Looked up before COPY starts: no other query can run on the connection during it.
+        content_types = {m: ct.pk for m, ct in ContentType.objects.get_for_models(*{e[0] for e in self.entries}).items()}
+        return self._rows(content_types)
+
+    def _rows(self, content_types):
+        excluded = {model: set(auditlog.get_model_fields(model)["exclude_fields"]) for model in content_types}
+        create = LogEntry.Action.CREATE
+        for model, pk, text, action, data in self.entries:
+            if action == create:
+                changes = self._created(pk, data, excluded[model])
+            else:
+                changes = {_name(k): [_value(old), _value(new)] for k, (old, new) in data.items()}
+            yield (content_types[model], str(pk), pk, text, action, "", Jsonb(changes),
+                   self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)  # fmt: skip
+
+    def write(self) -> None:
+        if self.entries:
+            copy_rows(LogEntry, LOG_COLUMNS, self.rows())
+
+
+def _value(value):
+    """A value as django-auditlog keeps it in JSON changes: dates as text, datetimes naive UTC."""
+    if isinstance(value, datetime.datetime):
+        return str(timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _name(attname: str) -> str:
+    """A field's name from its column name (region_id → region), as auditlog keys its changes."""
+    if attname not in _NAMES:
+        _NAMES[attname] = attname.removesuffix("_id")
+    return _NAMES[attname]
+
+
+class RecordsChanged(Exception):
+    """Someone changed a record between the import's reading and writing it."""
+
+
+def lock_unchanged(plan: Plan) -> None:
+    """Lock the records the plan changes and check they are still as read; raise RecordsChanged
+    otherwise. The write sets every imported field from what was read, so a change made meanwhile
+    (a form saved during the import) would be lost without this. Only the records to change are
+    locked: an import that changes little locks little."""
+    households = [w for w in plan.households.values() if w.id is not None]
+    people = [w for w in plan.people if w.id is not None and w.changes]
+    disability = [p.disability for p in plan.people if p.disability is not None and p.disability.id is not None]
+    welfare = [p.welfare for p in plan.people if p.welfare is not None and p.welfare.id is not None]
+    for model, fields, writes in (
+        (Household, HOUSEHOLD_FIELDS, households),
+        (Person, PERSON_FIELDS, people),
+        (DisabilityProfile, DISABILITY_FIELDS, disability),
+        (WelfareProfile, WELFARE_FIELDS, welfare),
+    ):
+        if not writes:
+            continue
+        expected = {w.id: tuple(w.seen[f] for f in fields) for w in writes}
+        now = {pk: tuple(values) for pk, *values in lock_rows(model, fields, list(expected))}
+        if now != expected:
+            raise RecordsChanged(model.__name__)
+
+
+def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr: str | None = None) -> dict:
+    """Write everything the plan holds; returns the number of records written per kind."""
+    lock_unchanged(plan)
+    now = timezone.now()
+    audit = AuditTrail(actor=actor, cid=cid, remote_addr=remote_addr, batch_id=batch_id, now=now)
+    stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
+    counts = {}
+
+    # Households.
+    households = list(plan.households.values())
+    new = [w for w in households if w.id is None]
+    changed = [w for w in households if w.id is not None]
+    for write, pk in zip(new, allocate_ids(Household, len(new)), strict=True):
+        write.id = pk
+    columns = ("id", *HOUSEHOLD_FIELDS, *stamps)
+    copy_rows(Household, columns, [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), *stamps.values()) for w in new])
+    for w in new:
+        audit.created(Household, w.id, w.label, w.values, stamps)
+    update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), now) for w in changed])
+    for w in changed:
+        audit.updated(Household, w.id, w.label, w.changes)
+    counts["households_created"], counts["households_updated"] = len(new), len(changed)
+
+    # People.
+    for write in plan.people:
+        if write.new_household:
+            household_id = plan.households[write.new_household].id
+            if write.id is not None:
+                write.changes["household_id"] = [write.changes.get("household_id", [None])[0], household_id]
+            write.values["household_id"] = household_id
+    new = [w for w in plan.people if w.id is None]
+    changed = [w for w in plan.people if w.id is not None and w.changes]
+    for write, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+        write.id = pk
+    columns = ("id", *PERSON_FIELDS, *stamps)
+    copy_rows(Person, columns, [(w.id, *(w.values[n] for n in PERSON_FIELDS), *stamps.values()) for w in new])
+    for w in new:
+        audit.created(Person, w.id, w.values["full_name"], w.values, stamps)
+    update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in PERSON_FIELDS), now) for w in changed])
+    for w in changed:
+        audit.updated(Person, w.id, w.values["full_name"], w.changes)
+    counts["people_created"], counts["people_updated"] = len(new), len(changed)
+
+    _write_profiles(plan, audit)
+    audit.write()
+    counts["audit_entries"] = len(audit)
+    return counts
+
+
+def _labels(choices) -> dict[str, str]:
+    """Each choice's label, translated once (not once per row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
+    dtks, programs_text = _labels(DtksStatus), _labels(Program)
+    for model, attr, fields, text in (
+        (DisabilityProfile, "disability", DISABILITY_FIELDS, lambda name, v: f"{name}: {', '.join(v['types'])}"),
+        (WelfareProfile, "welfare", WELFARE_FIELDS, lambda name, v: f"{name}: {dtks[v['dtks_status']]}"),
+    ):
+        writes = [(p, getattr(p, attr)) for p in plan.people if getattr(p, attr) is not None]
+        new = [(p, w) for p, w in writes if w.id is None]
+        changed = [(p, w) for p, w in writes if w.id is not None and w.changes]
+        for (_, w), pk in zip(new, allocate_ids(model, len(new)), strict=True):
+            w.id = pk
+        copy_rows(model, ("id", "person_id", *fields), [(w.id, p.id, *(w.values[n] for n in fields)) for p, w in new])
+        for p, w in new:
+            audit.created(model, w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values})
+        update_rows(model, ("id", *fields), [(w.id, *(w.values[n] for n in fields)) for _, w in changed])
+        for p, w in changed:
+            audit.updated(model, w.id, text(p.values["full_name"], w.values), w.changes)
+
+    programs = [(p, program, year) for p in plan.people for program, year in p.programs]
+    ids = allocate_ids(ProgramReceipt, len(programs))
+    copy_rows(ProgramReceipt, ("id", "person_id", "program", "year"), [(pk, p.id, program, year) for pk, (p, program, year) in zip(ids, programs, strict=True)])
+    for pk, (p, program, year) in zip(ids, programs, strict=True):
+        audit.created(ProgramReceipt, pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year})
+
+    ppks = [(p, category) for p in plan.people for category in p.ppks]
+    ids = allocate_ids(PersonPpks, len(ppks))
+    names = dict(PpksCategory.objects.values_list("id", "name")) if ppks else {}
+    columns = ("id", "person_id", "category_id", "source")
+    copy_rows(PersonPpks, columns, [(pk, p.id, category, PPKS_SOURCE) for pk, (p, category) in zip(ids, ppks, strict=True)])
+    for pk, (p, category) in zip(ids, ppks, strict=True):
+        audit.created(PersonPpks, pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, "source": PPKS_SOURCE, "status": "aktif"})

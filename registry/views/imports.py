@@ -1,0 +1,120 @@
+"""Importing households and people from a file: upload, preview, confirm or cancel, progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from onegate import scoping
+
+from ..importing import batches
+from ..importing.columns import COLUMNS
+from ..importing.forms import ImportConfirmForm, ImportUploadForm
+from ..importing.template import template_csv, template_xlsx
+from ..models import ImportBatch, ImportStatus
+from .common import add_service_errors
+
+RECENT_BATCHES = 20
+PROBLEMS_PER_PAGE = 100
+
+
+def _batches(user):
+    return scoping.restrict(ImportBatch.objects.select_related("uploaded_by", "region"), user)
+
+
+def _batch(request, pk, action=scoping.VIEW) -> ImportBatch:
+    scoping.ensure_can(request.user, ImportBatch, scoping.VIEW)  # agencies and the front desk: 403
+    return scoping.get_scoped_object(request.user, _batches(request.user), action, pk=pk)
+
+
+@login_required
+def import_start(request):
+    scoping.ensure_can(request.user, ImportBatch, scoping.ADD)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batches.upload(form.cleaned_data["file"], user=request.user, request_id=getattr(request, "request_id", None))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(batch)
+    recent = _batches(request.user).order_by("-created_at")[:RECENT_BATCHES]
+    return render(request, "registry/import_start.html", {"form": form, "recent": recent, "columns": COLUMNS})
+
+
+@login_required
+def import_template(request, file_format):
+    scoping.ensure_can(request.user, ImportBatch, scoping.ADD)
+    if file_format == "csv":
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="templat-impor-penduduk.{file_format}"'
+    return response
+
+
+@login_required
+def import_detail(request, pk):
+    batch = _batch(request, pk)
+    errors = Paginator(batch.errors, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "batch": batch,
+        "errors": errors,
+        "progress": batches.progress_of(batch),
+        "confirm_form": ImportConfirmForm(),
+        "can_decide": batch.uploaded_by_id == request.user.pk and batch.status == ImportStatus.PREVIEW,
+        "stored_problems": batches.STORED_PROBLEMS,
+    }
+    return render(request, "registry/import_detail.html", context)
+
+
+@login_required
+def import_progress(request, pk):
+    """Polled by htmx while a task runs; once it has finished the page reloads itself."""
+    batch = _batch(request, pk)
+    if batch.status != ImportStatus.PROCESSING:
+        return HttpResponseClientRefresh()
+    return render(request, "registry/_import_progress.html", {"batch": batch, "progress": batches.progress_of(batch)})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    batch = _batch(request, pk, scoping.CHANGE)
+    form = ImportConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        batches.confirm(
+            batch, user=request.user, nik_warnings_checked=form.cleaned_data.get("nik_checked", False), request_id=getattr(request, "request_id", None)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(batch)
+    batch.refresh_from_db()
+    if batch.status == ImportStatus.DONE:
+        messages.success(
+            request,
+            _("Imported: %(new)d new and %(changed)d changed people. New records are drafts: submit them for verification.")
+            % {"new": batch.new_count, "changed": batch.changed_count},
+        )
+    elif batch.status == ImportStatus.FAILED:
+        messages.error(request, batch.message)
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk):
+    batch = _batch(request, pk, scoping.CHANGE)
+    try:
+        batches.cancel(batch, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Import cancelled: nothing was saved and the file was deleted."))
+    return redirect("registry:import-start")
