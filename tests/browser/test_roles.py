@@ -10,13 +10,13 @@ from onegate.demo import DEFAULT_DEMO_PASSWORD
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "duplicates", "complaints", "regions", "audit"],
-    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "regions"],
-    "dinkes": ["home"],
-    "disdukcapil": ["home"],
+    "admin": ["home", "directory", "regions", "audit", "admin"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "complaints", "directory", "regions", "audit"],
+    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "directory", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "directory", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "directory", "regions"],
+    "dinkes": ["home", "directory"],
+    "disdukcapil": ["home", "directory"],
 }
 EXPECTED_SCOPE = {"kel.wates": "Wates", "kel.kranggan": "Kranggan", "dinkes": "Dinas Kesehatan", "manajer": "Kota Mojokerto"}
 
