@@ -1,8 +1,5 @@
 from django.contrib import admin
 
-from onegate.agencies.admin import AgencyAdmin
-from onegate.agencies.models import Agency
-
 from .models import Contact, RequiredDocument, Service, ServiceSchedule
 
 
@@ -43,28 +40,11 @@ class ServiceAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-class AgencyContactInline(admin.TabularInline):
-    model = Contact
-    fields = ("name", "title", "department", "email", "phone", "service")
-    extra = 0
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Named contacts of an agency, or of one of its services."""
 
-
-class ServiceInline(admin.TabularInline):
-    model = Service
-    fields = ("name", "category", "status", "sla_working_days")
-    show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj):
-        return False  # services are added on their own page, with their documents and hours
-
-
-admin.site.unregister(Agency)
-
-
-@admin.register(Agency)
-class DirectoryAgencyAdmin(AgencyAdmin):
-    """The core's agency admin with the directory's contacts and services."""
-
-    inlines = [AgencyContactInline, ServiceInline]
+    list_display = ("name", "title", "agency", "service", "phone", "email")
+    list_filter = ("agency",)
+    search_fields = ("name", "title", "agency__name")
+    autocomplete_fields = ("agency", "service")

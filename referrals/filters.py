@@ -1,11 +1,19 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onegate.agencies.models import Agency, AgencyKind
 
-from .models import Service, ServiceCategory, ServiceStatus
+from .models import (
+    OPEN_STATUSES,
+    Referral,
+    ReferralStatus,
+    Service,
+    ServiceCategory,
+    ServiceStatus,
+)
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -39,3 +47,27 @@ class ServiceFilter(django_filters.FilterSet):
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("inactive")):
             rows = rows.filter(status=ServiceStatus.ACTIVE)
         return rows
+
+
+class ReferralFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Letter number or name"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
+    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="overdue_only", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "agency", "overdue"]
+
+    def __init__(self, *args, agency_view=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency_view:  # an agency's inbox holds its own referrals only, never drafts
+            del self.filters["agency"]
+            self.filters["status"].extra["choices"] = [c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(person_name__icontains=value))
+
+    def overdue_only(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()) if value else queryset

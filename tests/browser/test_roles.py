@@ -11,12 +11,12 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "directory", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "duplicates", "complaints", "directory", "regions", "audit"],
-    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "directory", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "directory", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "directory", "regions"],
-    "dinkes": ["home", "directory"],
-    "disdukcapil": ["home", "directory"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "complaints", "referrals", "directory", "regions", "audit"],
+    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "complaints", "referrals", "directory", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "complaints", "referrals", "directory", "regions"],
+    "dinkes": ["home", "referral-inbox", "directory"],
+    "disdukcapil": ["home", "referral-inbox", "directory"],
 }
 EXPECTED_SCOPE = {"kel.wates": "Wates", "kel.kranggan": "Kranggan", "dinkes": "Dinas Kesehatan", "manajer": "Kota Mojokerto"}
 
