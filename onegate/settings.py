@@ -227,6 +227,13 @@ PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
 # Online complaints one client address may post.
 PUBLIC_COMPLAINT_RATE = env.str("PUBLIC_COMPLAINT_RATE", default="10/h")
 
+# --- Referrals --------------------------------------------------------------------------------
+# Letter numbers: [classification]/[number]/[unit code]/[month in Roman]/[year], yearly series.
+LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460")
+OFFICE_UNIT_CODE = env.str("OFFICE_UNIT_CODE", default="417.302")
+# The manager's approval before a referral is sent (SLRT's "penetapan layanan"): only managers send.
+REFERRAL_SEND_NEEDS_MANAGER = env.bool("REFERRAL_SEND_NEEDS_MANAGER", default=False)
+
 # --- Public self-report form (no account) ------------------------------------------------------
 # Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many
 # people behind one address, so keep it generous; the challenge and honeypot stop simple bots.

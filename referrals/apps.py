@@ -3,7 +3,48 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
-    """Cross-agency referrals and the service directory (filled by the Referral issue)."""
+    """Cross-agency referrals and the service directory."""
 
     name = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self):
+        from complaints import panels as complaint_panels
+        from onegate import navigation, scoping
+        from onegate.accounts.models import Role
+        from onegate.audit import audited
+        from registry import panels as person_panels
+
+        from . import demo  # noqa: F401  (registers the referral demo steps)
+        from . import models as m
+        from .panels import complaint_referrals, person_referrals
+
+        staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
+        # Dinsos staff refer and follow up in their region (the person's kelurahan); the agency
+        # works the referrals addressed to it once they are sent, never the drafts. Redirecting
+        # is the agency's call, or the manager's.
+        roles = {
+            "view": staff | {Role.AGENCY}, "add": staff, "change": staff, "send": staff, "note": staff | {Role.AGENCY},
+            "work": {Role.AGENCY}, "redirect": {Role.AGENCY, Role.MANAGER},
+        }
+
+        def agency_inbox(queryset, user, prefix=""):
+            return queryset.filter(**{f"{prefix}agency_id": user.agency_id}).exclude(**{f"{prefix}status": m.ReferralStatus.DRAFT})
+
+        scoping.register(m.Referral, scoping.ScopeRule(
+            region_field="region", agency_field="agency", roles=roles, role_filters={Role.AGENCY: agency_inbox},
+        ))
+        for model in (m.ReferralEvent, m.ReferralDocument):
+            scoping.register(model, scoping.ScopeRule(
+                region_field="referral__region", agency_field="referral__agency", roles=roles,
+                role_filters={Role.AGENCY: lambda queryset, user: agency_inbox(queryset, user, "referral__")},
+            ))
+        for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
+            audited(model, exclude_fields=["updated_at"])
+
+        person_panels.register("referrals", person_panels.PersonPanel(30, "referrals/_person_panel.html", person_referrals))
+        complaint_panels.register("referrals", complaint_panels.ComplaintPanel(10, "referrals/_complaint_panel.html", complaint_referrals))
+        everyone = frozenset(Role.values)
+        navigation.register(navigation.NavItem("referrals", _("Referrals"), "referrals:list", frozenset(staff), order=30))
+        navigation.register(navigation.NavItem("referral-inbox", _("Referral inbox"), "referrals:list", frozenset({Role.AGENCY}), order=30))
+        navigation.register(navigation.NavItem("directory", _("Service directory"), "referrals:directory", everyone, order=40))

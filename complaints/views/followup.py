@@ -15,7 +15,7 @@ from onegate.accounts.models import Role
 from onegate.audit import log_view
 from registry.views.common import add_service_errors
 
-from .. import services
+from .. import panels, services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
 from ..models import Complaint, SlaState
@@ -56,6 +56,7 @@ def complaint_detail(request, pk):
         "assign_form": AssignForm(officers=_officers_for(complaint), initial={"officer": complaint.assigned_to_id})
         if scoping.can(user, Complaint, "assign")
         else None,
+        "panels": panels.panels_for(user, complaint),
     }
     return render(request, "complaints/detail.html", context)
 

@@ -10,13 +10,13 @@ from onegate.demo import DEFAULT_DEMO_PASSWORD
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "admin": ["home", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "regions", "audit"],
-    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "import", "complaints", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "complaints", "regions"],
-    "dinkes": ["home"],
-    "disdukcapil": ["home"],
+    "admin": ["home", "directory", "regions", "audit", "admin"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "regions", "audit"],
+    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"],
+    "dinkes": ["home", "referral-inbox", "directory"],
+    "disdukcapil": ["home", "referral-inbox", "directory"],
 }
 EXPECTED_SCOPE = {"kel.wates": "Wates", "kel.kranggan": "Kranggan", "dinkes": "Dinas Kesehatan", "manajer": "Kota Mojokerto"}
 

@@ -83,8 +83,8 @@ def test_navigation_follows_the_role(users, client_for):
     def nav(username):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
-    assert nav("admin") == ["home", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "regions", "audit"]
-    assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "regions"]
-    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "regions"]
-    assert nav("dinkes") == ["home"]
+    assert nav("admin") == ["home", "directory", "regions", "audit", "admin"]
+    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "regions", "audit"]
+    assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"]
+    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"]
+    assert nav("dinkes") == ["home", "referral-inbox", "directory"]

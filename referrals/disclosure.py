@@ -1,0 +1,68 @@
+"""What an agency learns about the person it is referred (UU 27/2022: least privilege).
+
+Without consent the agency gets the minimum to find and serve the person: name, sex, age and
+kelurahan. With the consent recorded on the referral it also gets the NIK, date of birth, address,
+phone and disability, and the documents sent with the referral. Dinsos staff see the registry
+record itself, through the registry's own scoping."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class SharedField:
+    label: str
+    value: str
+
+
+def age_on(birth_date: datetime.date | None, today: datetime.date) -> int | None:
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def _address(person) -> str:
+    if person.domicile_address:
+        return person.domicile_address
+    household = person.household
+    if household is None:
+        return ""
+    rt_rw = f" RT {household.rt}/RW {household.rw}" if household.rt or household.rw else ""
+    return f"{household.address}{rt_rw}"
+
+
+def shared_person(referral, today: datetime.date | None = None) -> list[SharedField]:
+    """The person as the referral's agency may see them, field by field."""
+    today = today or timezone.localdate()
+    person = referral.person
+    fields = [SharedField(_("Name"), referral.person_name)]
+    if person is not None:
+        fields.append(SharedField(_("Sex"), str(person.get_sex_display())))
+        age = age_on(person.birth_date, today)
+        if age is not None:
+            fields.append(SharedField(_("Age"), _("%(years)s years") % {"years": age}))
+    fields.append(SharedField(_("Kelurahan/desa"), referral.region.name))
+    if not referral.consent_given or person is None:
+        return fields
+    fields.append(SharedField(_("NIK"), person.nik or _("none (needs civil registration documents)")))
+    if person.birth_date:
+        fields.append(SharedField(_("Date of birth"), person.birth_date.strftime("%d/%m/%Y")))
+    if address := _address(person):
+        fields.append(SharedField(_("Address"), address))
+    if person.phone:
+        fields.append(SharedField(_("Phone"), person.phone))
+    disability = getattr(person, "disability", None)
+    if disability is not None and disability.types:
+        fields.append(SharedField(_("Disability"), ", ".join(str(label) for label in disability.type_labels)))
+    return fields
+
+
+def agency_sees_documents(referral, document_kind: str) -> bool:
+    """Supporting documents (KTP, KK… photos) carry the same data as the NIK: only with consent.
+    Results the agency uploaded are its own."""
+    from .models import DocumentKind
+
+    return document_kind == DocumentKind.RESULT or referral.consent_given

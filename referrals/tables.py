@@ -1,0 +1,43 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Referral
+
+
+class ReferralTable(tables.Table):
+    number = tables.Column(verbose_name=_("Letter number"), linkify=lambda record: record.get_absolute_url(), empty_values=())
+    sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="d/m/Y")
+    person_name = tables.Column(verbose_name=_("Person"))
+    region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
+    service = tables.Column(verbose_name=_("Service"), accessor="service__name", order_by=("agency__name", "service__name"))
+    status = tables.Column(verbose_name=_("Status"))
+    due_date = tables.Column(verbose_name=_("Due"))
+
+    class Meta:
+        model = Referral
+        fields = ["number", "sent_at", "person_name", "region", "service", "status", "due_date"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No referral matches.")
+
+    def __init__(self, *args, agency_view=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        self.agency_view = agency_view
+
+    def render_number(self, value, record):
+        return value or str(record)
+
+    def render_service(self, value, record):
+        if self.agency_view:
+            return value
+        return format_html("{}<br><span class='small'>{}</span>", value, record.agency.name)
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge og-referral-{}">{}</span>', record.status, record.get_status_display())
+
+    def render_due_date(self, value, record):
+        if record.is_overdue(self.today):
+            return format_html('<span class="badge og-sla-terlambat">{}</span> <span class="small">{}</span>', _("Overdue"), value.strftime("%d/%m/%Y"))
+        return value.strftime("%d/%m/%Y")

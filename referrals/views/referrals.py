@@ -1,0 +1,266 @@
+"""Referral pages: the list (the agency's inbox), drafting from a complaint or a person, the
+referral page with its timeline, and the actions on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from complaints.models import Complaint
+from onegate import scoping
+from onegate.accounts.models import Role
+from onegate.audit import log_view
+from registry.views.common import add_service_errors, scoped_people
+
+from .. import services
+from ..disclosure import agency_sees_documents, shared_person
+from ..filters import ReferralFilter
+from ..forms import (
+    DocumentForm,
+    NoteForm,
+    RedirectForm,
+    ReferralForm,
+    SendForm,
+    StatusForm,
+)
+from ..models import (
+    OPEN_STATUSES,
+    DocumentKind,
+    Referral,
+    ReferralEventKind,
+    ReferralStatus,
+)
+from ..tables import ReferralTable
+
+PAGE_SIZE = 25
+
+
+def scoped_referrals(user, action=scoping.VIEW):
+    return scoping.restrict(Referral.objects.all(), user, action)
+
+
+def get_referral(request, pk, action=scoping.VIEW):
+    referrals = scoped_referrals(request.user).select_related("agency", "service", "region", "complaint", "person__household", "created_by")
+    return scoping.get_scoped_object(request.user, referrals, action, pk=pk)
+
+
+def _is_agency(user) -> bool:
+    return user.role == Role.AGENCY
+
+
+@login_required
+def referral_list(request):
+    """Dinsos staff: the referrals of their region. An agency: its inbox. Overdue ones first."""
+    user = request.user
+    scoping.ensure_can(user, Referral, scoping.VIEW)
+    today = timezone.localdate()
+    referrals = scoped_referrals(user).select_related("agency", "service", "region").annotate(
+        rank=Case(
+            When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
+            When(status__in=OPEN_STATUSES, then=Value(1)),
+            When(status=ReferralStatus.DRAFT, then=Value(2)),
+            default=Value(3), output_field=IntegerField(),
+        )
+    )
+    filterset = ReferralFilter(request.GET or None, queryset=referrals, agency_view=_is_agency(user))
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else referrals
+    table = ReferralTable(rows.order_by("rank", "due_date", "-created_at"), agency_view=_is_agency(user), orderable=False)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    template = "referrals/_table.html" if request.htmx else "referrals/list.html"
+    return render(request, template, {"filter": filterset, "table": table, "is_agency": _is_agency(user)})
+
+
+def _origin(request):
+    """The complaint or the person a new referral starts from (?pengaduan= or ?orang=)."""
+    user = request.user
+    if pk := request.GET.get("pengaduan", ""):
+        complaint = scoping.get_scoped_object(user, Complaint.objects.select_related("subject", "region"), pk=pk if pk.isdigit() else 0)
+        return complaint, complaint.subject
+    if pk := request.GET.get("orang", ""):
+        return None, scoping.get_scoped_object(user, scoped_people(user).select_related("region"), pk=pk if pk.isdigit() else 0)
+    raise Http404("a referral starts from a complaint or a person")
+
+
+@login_required
+def referral_create(request):
+    scoping.ensure_can(request.user, Referral, scoping.ADD)
+    complaint, person = _origin(request)
+    form = ReferralForm(request.POST or None, request.FILES or None, complaint=complaint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                data=form.referral_data(), acting_user=request.user, complaint=complaint, person=None if complaint else person,
+                uploads=form.cleaned_data["attachments"], complaint_attachments=form.cleaned_data.get("complaint_attachments", []),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Referral drafted. Check it, then send it to the agency."))
+            return redirect(referral)
+    name = complaint.subject_display if complaint else person.full_name
+    return render(request, "referrals/form.html", {"form": form, "complaint": complaint, "person": person, "person_name": name})
+
+
+@login_required
+def referral_edit(request, pk):
+    referral = get_referral(request, pk, scoping.CHANGE)
+    if referral.status != ReferralStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect(referral)
+    initial = {
+        "service": referral.service_id, "reason": referral.reason, "request": referral.request,
+        "documents_provided": referral.documents_provided, "consent_given": str(referral.consent_given),
+        "consent_by": referral.consent_by, "consent_giver": referral.consent_giver, "consent_method": referral.consent_method,
+        "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
+        "complaint_attachments": list(referral.complaint_attachments.all()),
+    }
+    form = ReferralForm(request.POST or None, request.FILES or None, complaint=referral.complaint, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update_draft(
+                referral, data=form.referral_data(), acting_user=request.user, uploads=form.cleaned_data["attachments"],
+                complaint_attachments=form.cleaned_data.get("complaint_attachments"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(referral)
+    context = {"form": form, "referral": referral, "complaint": referral.complaint, "person": referral.person, "person_name": referral.person_name}
+    return render(request, "referrals/form.html", context)
+
+
+@login_required
+def service_documents(request):
+    """The documents field for the chosen service (htmx, on the drafting form)."""
+    scoping.ensure_can(request.user, Referral, scoping.ADD)
+    form = ReferralForm(initial={"service": request.GET.get("service", "")})
+    return render(request, "referrals/_documents_field.html", {"form": form})
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = get_referral(request, pk)
+    log_view(referral)
+    user = request.user
+    agency_view = _is_agency(user)
+    documents = [d for d in referral.documents.select_related("uploaded_by") if not agency_view or agency_sees_documents(referral, d.kind)]
+    complaint_files = list(referral.complaint_attachments.all()) if not agency_view or referral.consent_given else []
+    open_ = referral.status in OPEN_STATUSES
+    context = {
+        "referral": referral,
+        "agency_view": agency_view,
+        "shared_person": shared_person(referral) if agency_view else None,
+        "events": _timeline(referral, agency_view),
+        "documents": documents,
+        "complaint_files": complaint_files,
+        "redirects": referral.redirects.select_related("agency"),
+        "can_edit": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, scoping.CHANGE),
+        "send_form": SendForm() if referral.status == ReferralStatus.DRAFT and services.may_send(user) else None,
+        "awaits_manager": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, "send") and not services.may_send(user),
+        "status_form": StatusForm(referral=referral) if services.may_work(user, referral) else None,
+        "redirect_form": RedirectForm(referral=referral) if open_ and scoping.can(user, Referral, "redirect") else None,
+        "note_form": NoteForm() if scoping.can(user, Referral, "note") else None,
+        "document_form": DocumentForm() if scoping.can(user, Referral, "note") else None,
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+def _timeline(referral, agency_view):
+    """The referral's events; an agency without the person's consent does not see the names of
+    the files the office attached (a file name often carries a name or a NIK)."""
+    events = list(referral.events.select_related("actor").order_by("at", "pk"))
+    if agency_view and not referral.consent_given:
+        for event in events:
+            if event.kind == ReferralEventKind.DOCUMENT and (event.actor is None or event.actor.role != Role.AGENCY):
+                event.note = ""
+    return events
+
+
+def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):
+    """Run one action form on a referral; on an error show the form again with the messages."""
+    referral = get_referral(request, pk, action)
+    form = form_class(request.POST, request.FILES or None, **form_kwargs(referral))
+    if form.is_valid():
+        try:
+            run(referral, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(referral)
+    messages.error(request, _("Not saved: see the form below."))
+    return render(request, "referrals/action_form.html", {"referral": referral, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def referral_send(request, pk):
+    return _action(request, pk, "send", SendForm,
+                   lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user), _("Referral sent to the agency."))
+
+
+@login_required
+@require_POST
+def referral_status(request, pk):
+    return _action(request, pk, "work", StatusForm,
+                   lambda r, d: services.referral_change_status(r, to_status=d["to_status"], note=d["note"], acting_user=request.user),
+                   _("Status changed."), form_kwargs=lambda r: {"referral": r})
+
+
+@login_required
+@require_POST
+def referral_redirect(request, pk):
+    return _action(request, pk, "redirect", RedirectForm,
+                   lambda r, d: services.referral_redirect(r, to_service=d["to_service"], note=d["note"], acting_user=request.user),
+                   _("Redirected: the other agency has received a linked referral."), form_kwargs=lambda r: {"referral": r})
+
+
+@login_required
+@require_POST
+def referral_note(request, pk):
+    return _action(request, pk, "note", NoteForm,
+                   lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user), _("Note added."))
+
+
+@login_required
+@require_POST
+def referral_documents(request, pk):
+    return _action(request, pk, "note", DocumentForm,
+                   lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user), _("Documents added."))
+
+
+def _file_response(stored, content_type, name):
+    response = FileResponse(stored.open("rb"), content_type=content_type, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    """Files are served only to users who may see the referral; an agency gets supporting
+    documents only with the person's consent."""
+    referral = get_referral(request, pk)
+    document = get_object_or_404(referral.documents, pk=document_pk)
+    if _is_agency(request.user) and not agency_sees_documents(referral, document.kind):
+        raise Http404("no consent to share this document")
+    log_view(document)
+    return _file_response(document.file, document.content_type, document.original_name)
+
+
+@login_required
+def complaint_file_download(request, pk, attachment_pk):
+    """A complaint's file sent along with the referral, for whoever may see the referral."""
+    referral = get_referral(request, pk)
+    attachment = get_object_or_404(referral.complaint_attachments, pk=attachment_pk)
+    if _is_agency(request.user) and not agency_sees_documents(referral, DocumentKind.SUPPORTING):
+        raise Http404("no consent to share this document")
+    log_view(attachment)
+    return _file_response(attachment.file, attachment.content_type, attachment.original_name)

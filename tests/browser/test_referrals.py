@@ -1,0 +1,85 @@
+"""Referrals in chromium: the service directory searched on a tablet; axe-core finds no serious or
+critical violation on any referral page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from referrals.models import Service
+from tests.browser.test_roles import log_in, serious_violations
+
+pytestmark = pytest.mark.browser
+TABLET = {"width": 820, "height": 1180}
+
+
+def test_staff_search_the_service_directory_on_a_tablet(demo_site, browser):
+    page = browser.new_context(viewport=TABLET).new_page()
+    log_in(page, demo_site.url, "dinkes")
+    page.goto(demo_site.url + reverse("referrals:directory"))
+    assert serious_violations(page) == []
+    page.locator("#id_q").fill("kursi roda")
+    page.locator("#id_q").press("Enter")
+    expect(page.locator("#directory-results article")).to_have_count(1)
+    expect(page.locator("#directory-results")).to_contain_text("alat bantu disabilitas")
+    assert "q=kursi%20roda" in page.url  # the search is in the address, so it can be shared and reloaded
+    assert serious_violations(page) == []
+    page.locator("#id_category").select_option("adminduk")  # a select refreshes the results by itself
+    expect(page.locator("#directory-results")).to_contain_text("No service matches")
+    page.locator("#id_q").fill("")
+    page.locator("#id_q").press("Enter")
+    expect(page.locator("#directory-results article")).to_have_count(Service.objects.filter(category="adminduk").count())
+    page.locator("#directory-results article a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(Service.objects.filter(category="adminduk").order_by("agency__name", "name").first().name)
+    assert serious_violations(page) == []
+
+
+def test_loket_refers_a_complaint_the_agency_completes_and_the_complaint_is_closed(demo_site, browser):
+    from complaints.models import Complaint
+
+    complaint = Complaint.objects.filter(status="asesmen", subject__nik__isnull=False, referrals__isnull=True).order_by("pk").first()
+    service = Service.objects.get(agency__code="dinkes", name="Pendaftaran PBI-JK daerah")
+    desk = browser.new_context(viewport=TABLET).new_page()
+    log_in(desk, demo_site.url, "loket")
+    desk.goto(demo_site.url + complaint.get_absolute_url())
+    desk.locator("#complaint-referrals a[href*='pengaduan=']").click()
+    assert serious_violations(desk) == []
+    desk.locator("#id_service").select_option(str(service.pk))
+    expect(desk.locator("#documents-field input[type=checkbox]")).to_have_count(3)  # KTP, KK, SKTM arrive by htmx
+    desk.locator("#documents-field input[value='SKTM']").check()
+    desk.locator("#id_reason").fill("Kartu BPJS PBI tidak aktif saat berobat.")
+    desk.locator("#id_request").fill("Mohon pengaktifan kembali PBI-JK.")
+    desk.locator("input[name=consent_given][value=True]").check()
+    desk.locator("#id_consent_by").fill(complaint.subject.full_name)
+    desk.locator("#id_consent_giver").select_option("diri_sendiri")
+    desk.locator("#id_consent_method").select_option("tertulis")
+    desk.locator("form.og-referral-form button[type=submit]").click()
+    expect(desk.locator("#referral-status")).to_be_visible()
+    assert serious_violations(desk) == []
+    desk.locator("form[action$='/kirim/'] button[type=submit]").click()
+    referral = complaint.referrals.get()
+    expect(desk.get_by_role("heading", level=1)).to_contain_text(referral.number)
+
+    agency = browser.new_context(viewport=TABLET).new_page()
+    log_in(agency, demo_site.url, "dinkes")
+    agency.locator(f"main a[href='{reverse('referrals:list')}']").click()  # the home page's card (the menu is folded on a tablet)
+    assert serious_violations(agency) == []
+    agency.locator(f"a[href='{referral.get_absolute_url()}']").click()
+    expect(agency.locator("#shared-person")).to_contain_text(complaint.subject.nik)  # consent was given
+    assert serious_violations(agency) == []
+    agency.locator("#id_to_status").select_option("diterima")
+    agency.locator("form[action$='/status/'] button[type=submit]").click()
+    agency.locator("#id_to_status").select_option("selesai")
+    agency.locator("form[action$='/status/'] #id_note").fill("PBI-JK aktif kembali mulai hari ini.")
+    agency.locator("form[action$='/status/'] button[type=submit]").click()
+    expect(agency.locator("#referral-outcome")).to_contain_text("PBI-JK aktif kembali")
+    assert serious_violations(agency) == []
+
+    desk.goto(demo_site.url + complaint.get_absolute_url())
+    expect(desk.locator("#close-note")).to_have_value(re.compile(rf"^{re.escape(service.agency.name)} \(.+\): PBI-JK aktif kembali mulai hari ini\.$"))
+    assert serious_violations(desk) == []
+    desk.locator("#close-prompt button[type=submit]").click()
+    complaint.refresh_from_db()
+    assert complaint.status == "selesai" and "PBI-JK aktif kembali" in complaint.closing_reason
+    expect(desk.locator("#close-prompt")).to_have_count(0)
