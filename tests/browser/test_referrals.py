@@ -26,7 +26,7 @@ def test_staff_search_the_service_directory_on_a_tablet(demo_site, browser):
     assert "q=kursi%20roda" in page.url  # the search is in the address, so it can be shared and reloaded
     assert serious_violations(page) == []
     page.locator("#id_category").select_option("adminduk")  # a select refreshes the results by itself
-    expect(page.locator("#directory-results")).to_contain_text("No service matches")
+    expect(page.locator("#directory-results")).to_contain_text("Tidak ada layanan yang cocok")
     page.locator("#id_q").fill("")
     page.locator("#id_q").press("Enter")
     expect(page.locator("#directory-results article")).to_have_count(Service.objects.filter(category="adminduk").count())

@@ -61,7 +61,7 @@ def test_a_referral_goes_from_draft_to_completed_and_every_step_is_on_the_timeli
     assert referral_lines.count() == 6  # five steps and the prompt to close
     assert not referral_lines.filter(is_public=True).exists()
     assert "PBI-JK aktif mulai bulan depan." in referral_lines[4].note
-    assert "close the complaint" in referral_lines[5].note
+    assert referral_lines[5].note == "Semua rujukan sudah selesai: tutup pengaduan dengan hasilnya."  # (Indonesian by default)
 
 
 def test_closed_loop_the_complaint_is_ready_to_close_only_when_every_referral_is_finished(users, directory, complaint):
