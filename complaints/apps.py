@@ -32,9 +32,10 @@ class ComplaintsConfig(AppConfig):
         from registry import panels
 
         panels.register("complaints", panels.PersonPanel(20, "complaints/_person_panel.html", person_complaints))
-        navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20))
-        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21))
-        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset({Role.FRONT_DESK}), order=22))
+        navigation.register_group("complaints", _("Complaints"))
+        navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20, group="complaints"))
+        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21, group="complaints"))
+        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset({Role.FRONT_DESK}), order=22, group="complaints"))
 
 
 def person_complaints(user, person):

@@ -45,14 +45,15 @@ class RegistryConfig(AppConfig):
         audited(m.ImportBatch, include_fields=["status"])
 
         staff = frozenset(readers)
-        navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10))
+        navigation.register_group("registry", _("Registry"))
+        navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10, group="registry"))
         navigation.register(
-            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=11)
+            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=11, group="registry")
         )
         navigation.register(
-            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12)
+            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12, group="registry")
         )
         navigation.register(
-            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13)
+            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13, group="registry")
         )
-        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=14))
+        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=14, group="registry"))

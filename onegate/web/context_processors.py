@@ -4,4 +4,5 @@ from onegate import navigation
 
 
 def portal(request):
-    return {"nav_items": navigation.items_for(getattr(request, "user", None)), "office_name": settings.OFFICE_NAME}
+    user = getattr(request, "user", None)
+    return {"nav_items": navigation.items_for(user), "nav_menu": navigation.menu_for(user), "office_name": settings.OFFICE_NAME}

@@ -14,7 +14,7 @@ from registry.models import (
     Person,
     VerificationStatus,
 )
-from tests.browser.test_roles import log_in, serious_violations
+from tests.browser.test_roles import click_menu, log_in, serious_violations
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import nik_for
 
@@ -38,7 +38,7 @@ def test_an_officer_imports_a_file_on_a_tablet(demo_site, browser):
     page = browser.new_context(viewport=TABLET).new_page()
     log_in(page, demo_site.url, "kel.wates")
     page.get_by_role("button", name="Tampilkan menu").click()  # the menu is folded at tablet width
-    page.locator("[data-nav=import]").click()
+    click_menu(page, "import")
     expect(page.locator("#import-form")).to_be_visible()
     assert serious_violations(page) == []
     with page.expect_download() as download:

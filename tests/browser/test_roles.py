@@ -30,6 +30,19 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def click_menu(page, key):
+    """Follow a main-menu entry as a person does: open the folded menu (tablet width) and the
+    entry's drop-down group when it has one."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    link = page.locator(f"[data-nav={key}]")
+    group = page.locator(f"li.dropdown:has([data-nav={key}]) > [data-nav-group]")
+    if group.count() and not link.is_visible():
+        group.click()
+    link.click()
+
+
 def log_in(page, base_url, username):
     page.goto(f"{base_url}/akun/masuk/")
     page.get_by_label("Nama pengguna").fill(username)

@@ -88,3 +88,16 @@ def test_navigation_follows_the_role(users, client_for):
     assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"]
     assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"]
     assert nav("dinkes") == ["home", "referral-inbox", "directory"]
+
+
+def test_a_capabilitys_entries_fold_into_one_menu_when_there_are_several(users, client_for):
+    def menu(username):
+        entries = client_for(users[username]).get(reverse("home")).context["nav_menu"]
+        return [(e["key"], [c["key"] for c in e["children"]]) if "children" in e else e["key"] for e in entries]
+
+    manager = menu("manajer")
+    assert ("registry", ["people", "household-new", "verification", "duplicates", "import"]) in manager
+    assert "audit" in manager
+    desk = menu("loket")
+    assert "people" in desk  # a group of one stays a plain entry
+    assert ("complaints", ["complaints", "complaint-new", "desk-queue"]) in desk
