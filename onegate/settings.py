@@ -217,6 +217,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- The office running this portal -----------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Dinas Sosial P3A Kota Mojokerto")
 OFFICE_REGION_CODE = env.str("OFFICE_REGION_CODE", default="35.76")
+# The letterhead of printed letters: address, phone and logo (a PNG, JPEG or SVG file).
+OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="Jl. Raya Ijen No. 20, Kota Mojokerto 61321")
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="(0321) 321456")
+OFFICE_LOGO = env.str("OFFICE_LOGO", default=str(BASE_DIR / "static" / "img" / "office-logo.svg"))
+# The portal's public address (scheme and host), for links in emails and the QR codes of letters.
+# Empty: the address the request came in on (emails then carry paths only).
+PORTAL_URL = env.str("PORTAL_URL", default="")
 
 # --- Complaint desk ---------------------------------------------------------------------------
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
@@ -233,6 +240,13 @@ LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460"
 OFFICE_UNIT_CODE = env.str("OFFICE_UNIT_CODE", default="417.302")
 # The manager's approval before a referral is sent (SLRT's "penetapan layanan"): only managers send.
 REFERRAL_SEND_NEEDS_MANAGER = env.bool("REFERRAL_SEND_NEEDS_MANAGER", default=False)
+# Who signs referral letters (a wet signature and stamp on the printed letter). An empty name
+# leaves a dotted line to write it by hand.
+LETTER_SIGNER_TITLE = env.str("LETTER_SIGNER_TITLE", default="Kepala Dinas Sosial P3A Kota Mojokerto")
+LETTER_SIGNER_NAME = env.str("LETTER_SIGNER_NAME", default="")
+LETTER_SIGNER_ID = env.str("LETTER_SIGNER_ID", default="")
+# Letter verification page (public, opened from the letter's QR code): views per client address.
+LETTER_VERIFY_RATE = env.str("LETTER_VERIFY_RATE", default="60/h")
 
 # --- Public self-report form (no account) ------------------------------------------------------
 # Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rujukan/", include("referrals.urls")),
     path("lapor/pengaduan/", include("complaints.public_urls")),
     path("lapor/disabilitas/", include("registry.public_urls")),
+    path("verifikasi-surat/", include("referrals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

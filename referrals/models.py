@@ -195,6 +195,9 @@ class Referral(models.Model):
     (see :mod:`referrals.disclosure`)."""
 
     number = models.CharField(_("letter number"), max_length=60, unique=True, null=True, blank=True, editable=False)
+    # In the letter's QR code: opens the public page that confirms the letter is genuine. Random,
+    # so that nobody can walk the sequential letter numbers.
+    verification_token = models.CharField(_("verification token"), max_length=40, unique=True, null=True, blank=True, editable=False)
     complaint = models.ForeignKey(
         "complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
@@ -244,6 +247,9 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draf") | (models.Q(number__isnull=False) & models.Q(due_date__isnull=False) & models.Q(sent_at__isnull=False)),
                 name="sent_referral_has_number_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draf") | models.Q(verification_token__isnull=False), name="sent_referral_has_verification_token",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["selesai", "ditolak", "dialihkan"]) | ~models.Q(outcome=""),

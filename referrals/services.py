@@ -4,6 +4,7 @@ progress, complete, reject, redirect), notes and documents, and the closed loop 
 complaint. Views, demo data, tasks and tests all call these."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,9 +217,10 @@ def _dispatch(referral, actor, note):
     now = timezone.now()
     today = timezone.localdate(now)
     referral.number = next_letter_number(today)
+    referral.verification_token = secrets.token_urlsafe(24)  # 192 random bits, for the letter's QR code
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
-    referral.save(update_fields=["number", "due_date", "sent_at", "status", "updated_at"])
+    referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
     _event(referral, ReferralEventKind.STATUS, actor, note=note.strip(), from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SENT)
 
 

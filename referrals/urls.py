@@ -8,6 +8,7 @@ urlpatterns = [
     path("baru/", views.referral_create, name="create"),
     path("baru/dokumen-layanan/", views.service_documents, name="service-documents"),
     path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/surat.pdf", views.letter_pdf, name="letter"),
     path("<int:pk>/ubah/", views.referral_edit, name="edit"),
     path("<int:pk>/kirim/", views.referral_send, name="send"),
     path("<int:pk>/status/", views.referral_status, name="status"),
