@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "onegate.audit",
     "onegate.workdays",
     "onegate.web",
+    "onegate.notifications",
     # Capabilities.
     "registry",
     "complaints",
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "onegate.web.context_processors.portal",
+                "onegate.notifications.context_processors.notifications",
             ],
         },
     },
@@ -247,6 +249,8 @@ LETTER_SIGNER_NAME = env.str("LETTER_SIGNER_NAME", default="")
 LETTER_SIGNER_ID = env.str("LETTER_SIGNER_ID", default="")
 # Letter verification page (public, opened from the letter's QR code): views per client address.
 LETTER_VERIFY_RATE = env.str("LETTER_VERIFY_RATE", default="60/h")
+# A referral this many working days past its due date is escalated to the Dinsos managers again.
+REFERRAL_ESCALATION_DAYS = env.int("REFERRAL_ESCALATION_DAYS", default=3)
 
 # --- Public self-report form (no account) ------------------------------------------------------
 # Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many
@@ -287,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {"task": "registry.tasks.find_duplicates", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True}},
     "purge-stale-imports": {"task": "registry.importing.tasks.purge_stale_imports", "schedule": 3600},
+    # Notification emails not sent yet (the state is in PostgreSQL, so nothing is lost between runs).
+    "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
+    # Overdue referrals: tell the agencies and the managers, escalate the late ones.
+    "referrals-overdue": {"task": "referrals.tasks.check_overdue_referrals", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Registry import ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("onegate.web.urls")),
     path("akun/", include("onegate.accounts.urls")),
     path("audit/", include("onegate.audit.urls")),
+    path("notifikasi/", include("onegate.notifications.urls")),
     path("registri/", include("registry.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("rujukan/", include("referrals.urls")),

@@ -225,6 +225,9 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.TextField(_("outcome or reason"), blank=True)
+    # Set by the daily overdue job (referrals.followup): 1 when the agency and the managers were
+    # told it is overdue, 2 when it was escalated to the managers.
+    escalation_level = models.PositiveSmallIntegerField(_("overdue notices"), default=0, editable=False)
     redirected_from = models.ForeignKey(
         "self", verbose_name=_("redirected from"), null=True, blank=True, on_delete=models.PROTECT, related_name="redirects"
     )
@@ -289,6 +292,8 @@ class ReferralEventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     NOTE = "catatan", _("Note")
     DOCUMENT = "dokumen", _("Document added")
+    OVERDUE = "terlambat", _("Overdue: agency and managers notified")
+    ESCALATED = "eskalasi", _("Escalated to the managers")
 
 
 class ReferralEvent(models.Model):

@@ -20,6 +20,7 @@ from onegate import scoping
 from onegate.accounts.models import Role
 from onegate.workdays.services import add_working_days
 
+from . import followup
 from .models import (
     FINISHED_STATUSES,
     DocumentKind,
@@ -327,6 +328,7 @@ def _close_the_loop(referral, actor):
         complaint=complaint, kind=EventKind.REFERRAL, actor=actor,
         note=_("All referrals are finished: close the complaint with the outcome."),
     )
+    followup.notify_ready_to_close(complaint)
 
 
 def may_work(user, referral) -> bool:
