@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.referral_list, name="list"),
     path("baru/", views.referral_create, name="create"),
+    path("kinerja/", views.performance, name="performance"),
     path("baru/dokumen-layanan/", views.service_documents, name="service-documents"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/surat.pdf", views.letter_pdf, name="letter"),
