@@ -49,6 +49,15 @@ def test_running_the_job_twice_notifies_and_emails_each_recipient_once(users, di
     assert ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.REFERRAL, note__contains=referral.number).count() == 2  # sent, overdue
 
 
+def test_the_jobs_timeline_lines_show_on_the_referral_complaint_and_person_pages(users, directory, complaint, wates_person, client_for):
+    referral = due_on(sent(users["loket"], directory["pbi"], complaint=complaint), MONDAY)
+    followup.check_overdue_referrals(THURSDAY)
+    client = client_for(users["manajer"])
+    for url in (referral.get_absolute_url(), complaint.get_absolute_url(), wates_person.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200 and "was due on 02/03/2026" in response.content.decode(), url
+
+
 def test_after_the_escalation_days_the_managers_are_notified_again_at_a_higher_level(users, directory, complaint):
     referral = due_on(sent(users["loket"], directory["pbi"], complaint=complaint), MONDAY)
     followup.check_overdue_referrals(TUESDAY)
