@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "onegate.audit",
     "onegate.workdays",
     "onegate.web",
+    "onegate.notifications",
     # Capabilities.
     "registry",
     "complaints",
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "onegate.web.context_processors.portal",
+                "onegate.notifications.context_processors.notifications",
             ],
         },
     },
@@ -217,6 +219,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- The office running this portal -----------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Dinas Sosial P3A Kota Mojokerto")
 OFFICE_REGION_CODE = env.str("OFFICE_REGION_CODE", default="35.76")
+# The letterhead of printed letters: address, phone and logo (a PNG, JPEG or SVG file).
+OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="Jl. Raya Ijen No. 20, Kota Mojokerto 61321")
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="(0321) 321456")
+OFFICE_LOGO = env.str("OFFICE_LOGO", default=str(BASE_DIR / "static" / "img" / "office-logo.svg"))
+# The portal's public address (scheme and host), for links in emails and the QR codes of letters.
+# Empty: the address the request came in on (emails then carry paths only).
+PORTAL_URL = env.str("PORTAL_URL", default="")
 
 # --- Complaint desk ---------------------------------------------------------------------------
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
@@ -233,6 +242,15 @@ LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460"
 OFFICE_UNIT_CODE = env.str("OFFICE_UNIT_CODE", default="417.302")
 # The manager's approval before a referral is sent (SLRT's "penetapan layanan"): only managers send.
 REFERRAL_SEND_NEEDS_MANAGER = env.bool("REFERRAL_SEND_NEEDS_MANAGER", default=False)
+# Who signs referral letters (a wet signature and stamp on the printed letter). An empty name
+# leaves a dotted line to write it by hand.
+LETTER_SIGNER_TITLE = env.str("LETTER_SIGNER_TITLE", default="Kepala Dinas Sosial P3A Kota Mojokerto")
+LETTER_SIGNER_NAME = env.str("LETTER_SIGNER_NAME", default="")
+LETTER_SIGNER_ID = env.str("LETTER_SIGNER_ID", default="")
+# Letter verification page (public, opened from the letter's QR code): views per client address.
+LETTER_VERIFY_RATE = env.str("LETTER_VERIFY_RATE", default="60/h")
+# A referral this many working days past its due date is escalated to the Dinsos managers again.
+REFERRAL_ESCALATION_DAYS = env.int("REFERRAL_ESCALATION_DAYS", default=3)
 
 # --- Public self-report form (no account) ------------------------------------------------------
 # Posts allowed per client address (django-ratelimit syntax: 10/h, 50/d). Mobile carriers put many
@@ -273,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {"task": "registry.tasks.find_duplicates", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True}},
     "purge-stale-imports": {"task": "registry.importing.tasks.purge_stale_imports", "schedule": 3600},
+    # Notification emails not sent yet (the state is in PostgreSQL, so nothing is lost between runs).
+    "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
+    # Overdue referrals: tell the agencies and the managers, escalate the late ones.
+    "referrals-overdue": {"task": "referrals.tasks.check_overdue_referrals", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Registry import ----------------------------------------------------------------------------

@@ -9,11 +9,13 @@ urlpatterns = [
     path("", include("onegate.web.urls")),
     path("akun/", include("onegate.accounts.urls")),
     path("audit/", include("onegate.audit.urls")),
+    path("notifikasi/", include("onegate.notifications.urls")),
     path("registri/", include("registry.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("rujukan/", include("referrals.urls")),
     path("lapor/pengaduan/", include("complaints.public_urls")),
     path("lapor/disabilitas/", include("registry.public_urls")),
+    path("verifikasi-surat/", include("referrals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -135,3 +135,27 @@ class NoteForm(forms.Form):
 
 class DocumentForm(forms.Form):
     attachments = AttachmentsField(label=_("Add documents"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))
+
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+
+
+class PerformancePeriodForm(forms.Form):
+    """The period of the managers' performance table, by the date referrals were sent."""
+
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DATE_INPUT)
+    sent_until = forms.DateField(label=_("Sent until"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sent_from") and data.get("sent_until") and data["sent_from"] > data["sent_until"]:
+            self.add_error("sent_until", _("The end of the period comes before its start."))
+        return data
+
+    def filter(self, referrals):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("sent_from"):
+            referrals = referrals.filter(sent_at__date__gte=data["sent_from"])
+        if data.get("sent_until"):
+            referrals = referrals.filter(sent_at__date__lte=data["sent_until"])
+        return referrals

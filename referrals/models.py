@@ -195,6 +195,9 @@ class Referral(models.Model):
     (see :mod:`referrals.disclosure`)."""
 
     number = models.CharField(_("letter number"), max_length=60, unique=True, null=True, blank=True, editable=False)
+    # In the letter's QR code: opens the public page that confirms the letter is genuine. Random,
+    # so that nobody can walk the sequential letter numbers.
+    verification_token = models.CharField(_("verification token"), max_length=40, unique=True, null=True, blank=True, editable=False)
     complaint = models.ForeignKey(
         "complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
@@ -222,6 +225,9 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.TextField(_("outcome or reason"), blank=True)
+    # Set by the daily overdue job (referrals.followup): 1 when the agency and the managers were
+    # told it is overdue, 2 when it was escalated to the managers.
+    escalation_level = models.PositiveSmallIntegerField(_("overdue notices"), default=0, editable=False)
     redirected_from = models.ForeignKey(
         "self", verbose_name=_("redirected from"), null=True, blank=True, on_delete=models.PROTECT, related_name="redirects"
     )
@@ -244,6 +250,9 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draf") | (models.Q(number__isnull=False) & models.Q(due_date__isnull=False) & models.Q(sent_at__isnull=False)),
                 name="sent_referral_has_number_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draf") | models.Q(verification_token__isnull=False), name="sent_referral_has_verification_token",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["selesai", "ditolak", "dialihkan"]) | ~models.Q(outcome=""),
@@ -283,6 +292,8 @@ class ReferralEventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     NOTE = "catatan", _("Note")
     DOCUMENT = "dokumen", _("Document added")
+    OVERDUE = "terlambat", _("Overdue: agency and managers notified")
+    ESCALATED = "eskalasi", _("Escalated to the managers")
 
 
 class ReferralEvent(models.Model):

@@ -4,6 +4,7 @@ progress, complete, reject, redirect), notes and documents, and the closed loop 
 complaint. Views, demo data, tasks and tests all call these."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from onegate import scoping
 from onegate.accounts.models import Role
 from onegate.workdays.services import add_working_days
 
+from . import followup
 from .models import (
     FINISHED_STATUSES,
     DocumentKind,
@@ -216,9 +218,10 @@ def _dispatch(referral, actor, note):
     now = timezone.now()
     today = timezone.localdate(now)
     referral.number = next_letter_number(today)
+    referral.verification_token = secrets.token_urlsafe(24)  # 192 random bits, for the letter's QR code
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
-    referral.save(update_fields=["number", "due_date", "sent_at", "status", "updated_at"])
+    referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
     _event(referral, ReferralEventKind.STATUS, actor, note=note.strip(), from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SENT)
 
 
@@ -325,6 +328,7 @@ def _close_the_loop(referral, actor):
         complaint=complaint, kind=EventKind.REFERRAL, actor=actor,
         note=_("All referrals are finished: close the complaint with the outcome."),
     )
+    followup.notify_ready_to_close(complaint)
 
 
 def may_work(user, referral) -> bool:

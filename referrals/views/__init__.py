@@ -1,4 +1,6 @@
 from .directory import directory, hsds_json, hsds_zip, service_detail  # noqa: F401
+from .letters import letter_pdf  # noqa: F401
+from .performance import performance  # noqa: F401
 from .referrals import (  # noqa: F401
     complaint_file_download,
     document_download,
