@@ -55,7 +55,7 @@ def test_the_jobs_timeline_lines_show_on_the_referral_complaint_and_person_pages
     client = client_for(users["manajer"])
     for url in (referral.get_absolute_url(), complaint.get_absolute_url(), wates_person.get_absolute_url()):
         response = client.get(url)
-        assert response.status_code == 200 and "was due on 02/03/2026" in response.content.decode(), url
+        assert response.status_code == 200 and "seharusnya selesai pada 02/03/2026" in response.content.decode(), url
 
 
 def test_after_the_escalation_days_the_managers_are_notified_again_at_a_higher_level(users, directory, complaint):
@@ -67,7 +67,7 @@ def test_after_the_escalation_days_the_managers_are_notified_again_at_a_higher_l
     followup.check_overdue_referrals(NEXT_MONDAY)  # still escalated once
     assert send_pending_emails() == 1
     assert notified() == [("dinkes", 1), ("manajer", 1), ("manajer", 2)]
-    assert [m.to for m in mail.outbox] == [["manajer@example.test"]] and "Escalat" in mail.outbox[0].subject
+    assert [m.to for m in mail.outbox] == [["manajer@example.test"]] and "Eskalasi" in mail.outbox[0].subject
     referral.refresh_from_db()
     assert referral.escalation_level == followup.ESCALATED
     assert referral.events.filter(kind=ReferralEventKind.ESCALATED).count() == 1
