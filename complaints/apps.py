@@ -29,9 +29,9 @@ class ComplaintsConfig(AppConfig):
         for model in (m.Complaint, m.Attachment, m.Category):
             audited(model, exclude_fields=["updated_at"])
 
-        from registry import panels
+        from onegate import panels
 
-        panels.register("complaints", panels.PersonPanel(20, "complaints/_person_panel.html", person_complaints))
+        panels.register("person", "complaints", panels.Panel(20, "complaints/_person_panel.html", person_complaints))
         navigation.register_group("complaints", _("Complaints"))
         navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20, group="complaints"))
         navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21, group="complaints"))
@@ -42,8 +42,7 @@ def person_complaints(user, person):
     """The person's complaints the user may see, for the person's page."""
     from onegate import scoping
 
-    from .models import Complaint
-    from .models import SlaState
+    from .models import Complaint, SlaState
     from .services import SlaClock
 
     if not scoping.can(user, Complaint):

@@ -9,11 +9,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
-        from complaints import panels as complaint_panels
-        from onegate import navigation, scoping
+        from onegate import navigation, panels, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
-        from registry import panels as person_panels
 
         from . import demo  # noqa: F401  (registers the referral demo steps)
         from . import models as m
@@ -42,8 +40,8 @@ class ReferralsConfig(AppConfig):
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
             audited(model, exclude_fields=["updated_at"])
 
-        person_panels.register("referrals", person_panels.PersonPanel(30, "referrals/_person_panel.html", person_referrals))
-        complaint_panels.register("referrals", complaint_panels.ComplaintPanel(10, "referrals/_complaint_panel.html", complaint_referrals))
+        panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
+        panels.register("complaint", "referrals", panels.Panel(10, "referrals/_complaint_panel.html", complaint_referrals))
         everyone = frozenset(Role.values)
         navigation.register_group("referrals", _("Referrals"))
         navigation.register(navigation.NavItem("referrals", _("Referrals"), "referrals:list", frozenset(staff), order=30, group="referrals"))

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from onegate import scoping
+from onegate import panels, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from registry.views.common import add_service_errors
 
-from .. import panels, services
+from .. import services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
 from ..models import Complaint, SlaState
@@ -56,7 +56,7 @@ def complaint_detail(request, pk):
         "assign_form": AssignForm(officers=_officers_for(complaint), initial={"officer": complaint.assigned_to_id})
         if scoping.can(user, Complaint, "assign")
         else None,
-        "panels": panels.panels_for(user, complaint),
+        "panels": panels.panels_for("complaint", user, complaint),
     }
     return render(request, "complaints/detail.html", context)
 

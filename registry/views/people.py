@@ -7,11 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from onegate import scoping
+from onegate import panels, scoping
 from onegate.audit import log_export, log_view
 
 from .. import exports, services
-from ..panels import panels_for
 from ..filters import PersonFilter
 from ..forms import (
     DisabilityProfileForm,
@@ -85,7 +84,7 @@ def person_detail(request, pk):
     from auditlog.models import LogEntry
 
     history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
-    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), "panels": panels_for(request.user, person), **merged_records(request.user, person)})
+    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), "panels": panels.panels_for("person", request.user, person), **merged_records(request.user, person)})
 
 
 @login_required
