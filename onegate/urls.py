@@ -12,6 +12,7 @@ urlpatterns = [
     path("registri/", include("registry.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("rujukan/", include("referrals.urls")),
+    path("laporan/", include("reports.urls")),
     path("lapor/pengaduan/", include("complaints.public_urls")),
     path("lapor/disabilitas/", include("registry.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
