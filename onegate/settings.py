@@ -302,3 +302,20 @@ CELERY_BEAT_SCHEDULE = {
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
 # About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+
+# --- Reports ------------------------------------------------------------------------------------
+# Rendered report files are deleted this many days after they were made (the request stays, marked
+# expired). Requests waiting this long in the queue are sent to the workers again (Redis can lose a
+# message); a render with no sign of life for this long is retried, then failed after the attempts.
+REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=7)
+REPORT_RESEND_QUEUED_MINUTES = env.int("REPORT_RESEND_QUEUED_MINUTES", default=5)
+REPORT_STALLED_MINUTES = env.int("REPORT_STALLED_MINUTES", default=15)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=2)
+# WeasyPrint keeps the memory of a render until its process ends: PDFs are rendered in child
+# processes, at most this many at once (one per core), each recycled after this many parts.
+REPORT_RENDER_PROCESSES = env.int("REPORT_RENDER_PROCESSES", default=2)
+REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", default=10)
+CELERY_BEAT_SCHEDULE.update({
+    "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
+    "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
+})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("registri/", include("registry.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("rujukan/", include("referrals.urls")),
+    path("laporan/", include("reports.urls")),
     path("lapor/pengaduan/", include("complaints.public_urls")),
     path("lapor/disabilitas/", include("registry.public_urls")),
     path("verifikasi-surat/", include("referrals.public_urls")),

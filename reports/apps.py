@@ -3,7 +3,51 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """PDF reports rendered by Celery workers, and the dashboard (filled by the Reports issue)."""
+    """PDF reports rendered by Celery workers, and the dashboard."""
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from django.db.models import Q
+
+        from onegate import navigation, scoping
+        from onegate.accounts.models import Role
+        from onegate.audit import audited
+
+        from . import (
+            kinds,  # noqa: F401  (registers the report kinds)
+            tasks,  # noqa: F401  (registers the Celery tasks)
+        )
+        from . import models as m
+
+        def own(queryset, user):
+            return queryset.filter(requested_by_id=user.pk)
+
+        def manager(queryset, user):
+            # Managers see their own requests and every request whose scope lies in their region
+            # (the monthly reports of the whole city among them).
+            return queryset.filter(Q(requested_by_id=user.pk) | scoping.region_q(user, "scope_region"))
+
+        def agency(queryset, user):
+            return queryset.filter(scope_role=Role.AGENCY, scope_agency_id=user.agency_id)
+
+        askers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN, Role.AGENCY}
+        scoping.register(m.ReportRequest, scoping.ScopeRule(
+            roles={"view": askers, "add": askers},
+            role_filters={Role.MANAGER: manager, Role.FRONT_DESK: own, Role.KELURAHAN: own, Role.AGENCY: agency},
+        ))
+        audited(m.ReportRequest, include_fields=["status"])
+        navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
+
+        from registry import panels
+
+        panels.register("reports", panels.PersonPanel(90, "reports/_person_panel.html", person_profile_panel))
+
+
+def person_profile_panel(user, person):
+    """The button that asks for the person's profile sheet, for those who may ask for one."""
+    from . import kinds
+    from .models import ReportType
+
+    return {"person": person} if kinds.get(ReportType.PERSON_PROFILE).can_request(user) else None

@@ -11,12 +11,12 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "directory", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "regions", "audit"],
-    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"],
-    "kel.wates": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"],
-    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"],
-    "dinkes": ["home", "referral-inbox", "directory"],
-    "disdukcapil": ["home", "referral-inbox", "directory"],
+    "manajer": ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"],
+    "loket": ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"],
+    "kel.wates": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"],
+    "kel.kranggan": ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"],
+    "dinkes": ["home", "referral-inbox", "directory", "reports"],
+    "disdukcapil": ["home", "referral-inbox", "directory", "reports"],
 }
 EXPECTED_SCOPE = {"kel.wates": "Wates", "kel.kranggan": "Kranggan", "dinkes": "Dinas Kesehatan", "manajer": "Kota Mojokerto"}
 

@@ -84,11 +84,10 @@ def test_navigation_follows_the_role(users, client_for):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
     assert nav("admin") == ["home", "directory", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "regions", "audit"]
-    assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "regions"]
-    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "regions"]
-    assert nav("dinkes") == ["home", "referral-inbox", "directory"]
-
+    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"]
+    assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"]
+    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"]
+    assert nav("dinkes") == ["home", "referral-inbox", "directory", "reports"]
 
 def test_a_capabilitys_entries_fold_into_one_menu_when_there_are_several(users, client_for):
     def menu(username):

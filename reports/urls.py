@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("baru/<str:report_type>/", views.report_new, name="new"),
+    path("profil/<int:person_pk>/", views.report_person_profile, name="person-profile"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/kemajuan/", views.report_progress, name="progress"),
+    path("<int:pk>/unduh/", views.report_download, name="download"),
+]

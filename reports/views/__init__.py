@@ -1,0 +1,8 @@
+from .requests import (  # noqa: F401
+    report_detail,
+    report_download,
+    report_list,
+    report_new,
+    report_person_profile,
+    report_progress,
+)

@@ -1,0 +1,26 @@
+"""A Celery worker whose PDF rendering never finishes (it says it is half done, then waits), so a
+test can kill it in the middle of a render: ``python -m tests.reports.blocking_worker QUEUE``."""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onegate.settings")
+
+import django
+
+django.setup()
+
+from onegate.celery import app
+from reports import rendering
+
+
+def never_finishing_render(document, target, progress):
+    progress(0.5)
+    time.sleep(3600)
+
+
+rendering.render = never_finishing_render
+
+if __name__ == "__main__":
+    app.worker_main(["worker", "-Q", sys.argv[1], "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=WARNING"])
