@@ -40,9 +40,9 @@ class ReportsConfig(AppConfig):
         audited(m.ReportRequest, include_fields=["status"])
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
-        from registry import panels
+        from onegate import panels
 
-        panels.register("reports", panels.PersonPanel(90, "reports/_person_panel.html", person_profile_panel))
+        panels.register("person", "reports", panels.Panel(90, "reports/_person_panel.html", person_profile_panel))
 
 
 def person_profile_panel(user, person):
