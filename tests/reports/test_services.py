@@ -164,7 +164,7 @@ def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(users,
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep() == {"resent": 0, "retried": 0, "failed": 1}
     stalled.refresh_from_db()
-    assert stalled.status == ReportStatus.FAILED and "no sign of life for 15 minutes, 2 attempts" in stalled.error
+    assert stalled.status == ReportStatus.FAILED and "tidak ada tanda aktif selama 15 menit, 2 percobaan" in stalled.error
     alive.refresh_from_db()
     assert alive.status == ReportStatus.RUNNING
 
