@@ -40,14 +40,16 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_x_of_y_css() -> str:
-    """The CSS ``content`` value that writes "Page X of Y" (translated) with the page counters."""
+def page_x_of_y_css(total: int | None = None) -> str:
+    """The CSS ``content`` value that writes "Page X of Y" (translated) with the page counter; Y is
+    WeasyPrint's page count, or ``total`` for the head of a document rendered in parts."""
     from django.utils.translation import gettext
 
     pattern = gettext("Page %(page)s of %(pages)s")
     before, rest = pattern.split("%(page)s", 1)
     middle, after = rest.split("%(pages)s", 1)
-    pieces = [css_string(before), "counter(page)", css_string(middle), "counter(pages)", css_string(after)]
+    pages = "counter(pages)" if total is None else css_string(str(total))
+    pieces = [css_string(before), "counter(page)", css_string(middle), pages, css_string(after)]
     return " ".join(p for p in pieces if p != '""')
 
 

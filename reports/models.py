@@ -16,6 +16,16 @@ class ReportType(models.TextChoices):
     PERSON_PROFILE = "profil_individu", _("Person profile")
 
 
+class Population(models.TextChoices):
+    """Who a beneficiary list lists."""
+
+    ALL = "semua", _("Everyone registered")
+    DISABILITY = "disabilitas", _("People with a disability")
+    DTKS = "dtks", _("People registered in DTKS/DTSEN")
+    PPKS = "ppks", _("People with an active PPKS record")
+    PROGRAM = "program", _("People receiving a program this year")
+
+
 class ReportStatus(models.TextChoices):
     QUEUED = "antri", _("Queued")
     RUNNING = "diproses", _("Rendering")
@@ -44,6 +54,7 @@ class ReportRequest(models.Model):
         "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     include_unverified = models.BooleanField(_("include records not yet verified"), default=False)
+    population = models.CharField(_("people listed"), max_length=12, choices=Population.choices, default=Population.ALL)
     # Who asked, and what they could see then.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,5 +1,11 @@
-"""HTML → PDF in child processes (reports/pdfchild.py), numbered by WeasyPrint's page counters
-("Page X of Y" in the document's CSS)."""
+"""HTML → PDF in child processes (reports/pdfchild.py), several at once for documents made of
+parts, and the parts joined into one PDF (reports/pdfmerge.py).
+
+A document of one part is numbered by WeasyPrint's page counters ("Page X of Y" in its CSS). A
+document of several parts is paginated by the report itself: each part says how many pages it
+makes and where it starts, and writes "Page X of Y" on each page; the renderer checks that every
+part made exactly the pages it announced, so a page number can never be wrong in silence.
+"""
 
 import json
 import logging
@@ -9,12 +15,15 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+
+from . import pdfmerge
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +35,17 @@ class RenderError(Exception):
 @dataclass
 class Part:
     html: str
+    pages: int | None = None  # the pages it must make (parts of a multi-part document)
+    page_offset: int = 0  # the pages before it in the document
 
 
 @dataclass
 class Document:
-    """What a report hands to the renderer."""
+    """What a report hands to the renderer: one part, or several (built lazily, in order)."""
 
-    parts: list[Part]
+    parts: Iterable[Part]
+    multipart: bool = False
+    part_count: int | None = None  # for the progress bar
     data: dict = field(default_factory=dict)  # the figures behind a recap, kept for its CSV/XLSX
 
 
@@ -55,11 +68,11 @@ class ChildRenderer:
         )
         self.done = 0
 
-    def render(self, html_path: Path, pdf_path: Path) -> int:
+    def render(self, html_path: Path, pdf_path: Path, page_offset: int | None = None) -> int:
         if self.process is None or self.done >= self.parts_per_process:
             self._start()
         try:
-            self.process.stdin.write(json.dumps({"html": str(html_path), "pdf": str(pdf_path)}) + "\n")
+            self.process.stdin.write(json.dumps({"html": str(html_path), "pdf": str(pdf_path), "page_offset": page_offset}) + "\n")
             self.process.stdin.flush()
             line = self.process.stdout.readline()
         except OSError:
@@ -75,15 +88,15 @@ class ChildRenderer:
         return reply["pages"]
 
     def close(self):
+        """Stop the child. It has nothing left to do, so it is killed rather than left to free
+        its memory object by object (which takes a second or more)."""
         if self.process is None:
             return
         process, self.process = self.process, None
-        try:
-            process.stdin.close()
-            process.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            process.kill()
-            process.wait()
+        process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            pipe.close()
 
 
 class ChildPool:
@@ -105,8 +118,8 @@ class ChildPool:
                 self.children.append(child)
         return child
 
-    def submit(self, html_path: Path, pdf_path: Path):
-        return self.executor.submit(lambda: self._child().render(html_path, pdf_path))
+    def submit(self, html_path: Path, pdf_path: Path, page_offset: int | None = None):
+        return self.executor.submit(lambda: self._child().render(html_path, pdf_path, page_offset))
 
     def close(self):
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -125,8 +138,11 @@ def render(document: Document, target: Path, progress: Callable[[float], None] =
     share done (0–1). The HTML holds personal data: it is written under the private media folder
     and deleted, whatever happens."""
     work = _work_folder()
-    pool = ChildPool(1, max(1, settings.REPORT_RENDER_PARTS_PER_PROCESS))
+    processes = max(1, settings.REPORT_RENDER_PROCESSES) if document.multipart else 1
+    pool = ChildPool(processes, max(1, settings.REPORT_RENDER_PARTS_PER_PROCESS))
     try:
+        if document.multipart:
+            return _render_parts(document, pool, work, target, processes, progress)
         (part,) = document.parts
         html_path = work / "document.html"
         html_path.write_text(part.html, encoding="utf-8")
@@ -137,3 +153,50 @@ def render(document: Document, target: Path, progress: Callable[[float], None] =
     finally:
         pool.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def count_pages(html: str) -> int:
+    """The pages ``html`` makes (a report rendering the small head of a long document once, to
+    number the rest)."""
+    work = _work_folder()
+    child = ChildRenderer(parts_per_process=1)
+    try:
+        (work / "count.html").write_text(html, encoding="utf-8")
+        return child.render(work / "count.html", work / "count.pdf")
+    finally:
+        child.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _render_parts(document: Document, pool: ChildPool, work: Path, target: Path, processes: int, progress) -> int:
+    """Build each part's HTML while the children render the earlier ones (at most two parts
+    waiting per child, to bound the disk and memory in use), then join them."""
+    started = time.monotonic()
+    waiting, rendered = [], []
+    for index, part in enumerate(document.parts):
+        html_path, pdf_path = work / f"part-{index:05d}.html", work / f"part-{index:05d}.pdf"
+        html_path.write_text(part.html, encoding="utf-8")
+        part.html = ""  # the file holds it now
+        waiting.append((part, pool.submit(html_path, pdf_path, part.page_offset), pdf_path))
+        while len(waiting) > 2 * processes:
+            rendered.append(_finished(*waiting.pop(0)))
+            progress(0.95 * len(rendered) / (document.part_count or len(rendered) + len(waiting) + 1))
+    while waiting:
+        rendered.append(_finished(*waiting.pop(0)))
+        progress(0.95 * len(rendered) / (document.part_count or len(rendered) + len(waiting)))
+    joining = time.monotonic()
+    pages = pdfmerge.merge(rendered, target)
+    log.info("%d parts rendered in %.1f s by %d processes, joined in %.1f s: %d pages", len(rendered), joining - started, processes,
+             time.monotonic() - joining, pages)
+    progress(1.0)
+    return pages
+
+
+def _finished(part: Part, future, pdf_path: Path) -> Path:
+    pages = future.result()
+    if part.pages is not None and pages != part.pages:
+        raise RenderError(
+            f"A part of the document made {pages} pages instead of the {part.pages} planned: its page numbers would be wrong."
+        )
+    pdf_path.with_suffix(".html").unlink(missing_ok=True)
+    return pdf_path

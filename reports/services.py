@@ -31,7 +31,7 @@ from onegate import scoping
 from onegate.audit import acting_as, log_view
 
 from . import kinds, rendering
-from .models import ReportRequest, ReportStatus
+from .models import Population, ReportRequest, ReportStatus
 from .scope import RequesterScope
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,14 @@ log = logging.getLogger(__name__)
 
 # --- Asking ------------------------------------------------------------------------------------
 def request_report(*, user, report_type: str, regions=(), period_start=None, period_end=None, person=None,
-                   include_unverified: bool = False, request_id: str = "") -> ReportRequest:
+                   include_unverified: bool = False, population: str = Population.ALL, request_id: str = "") -> ReportRequest:
     """Record the request with the requester's scope and send it to the workers once committed."""
     kind = kinds.get(report_type)
     if not kind.can_request(user):
         raise PermissionDenied(f"{report_type} reports are not for this role")
     report = ReportRequest(
         report_type=report_type, regions=list(regions), period_start=period_start, period_end=period_end, person=person,
-        include_unverified=include_unverified, requested_by=user, scope_role=user.role, scope_region_id=user.region_id,
+        include_unverified=include_unverified, population=population, requested_by=user, scope_role=user.role, scope_region_id=user.region_id,
         scope_agency_id=user.agency_id, request_id=request_id or "",
     )
     kind.check(report, RequesterScope.of_user(user))

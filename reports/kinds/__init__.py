@@ -119,4 +119,4 @@ def data_label(report) -> tuple[str, str]:
     return (_("Records counted"), _("verified only"))
 
 
-from . import disability, person, ppks  # noqa: F401  (each registers its kind)
+from . import beneficiaries, disability, person, ppks  # noqa: F401  (each registers its kind)

@@ -119,3 +119,23 @@ def test_the_person_page_asks_for_the_profile_sheet(users, client_for, registry_
     assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person), object_pk=str(ani.pk), action=LogEntry.Action.ACCESS).exists()
     assert client_for(users["kel.kranggan"]).post(url).status_code == 404
     assert 'reports:person-profile' not in client_for(users["dinkes"]).get(reverse("reports:list")).text
+
+
+def test_asking_for_a_beneficiary_list_of_several_kelurahan(users, client_for, sent, django_capture_on_commit_callbacks):
+    client = client_for(users["manajer"])
+    url = reverse("reports:new", args=[ReportType.BENEFICIARY_LIST])
+    page = client.get(url)
+    assert "multiple" in page.text and f'value="{WATES}"' in page.text and 'value="35.76.02"' not in page.text  # kelurahan only
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"areas": [WATES, KRANGGAN], "population": "disabilitas"})
+    report = ReportRequest.objects.get()
+    assert response.url == report.get_absolute_url()
+    assert (report.regions, report.population, report.include_unverified) == ([WATES, KRANGGAN], "disabilitas", False)
+
+
+def test_the_beneficiary_list_is_for_those_who_may_export_the_registry(users, client_for):
+    url = reverse("reports:new", args=[ReportType.BENEFICIARY_LIST])
+    assert 'data-kind="daftar_penerima"' not in client_for(users["loket"]).get(reverse("reports:list")).text
+    assert client_for(users["loket"]).get(url).status_code == 403
+    page = client_for(users["kel.wates"]).get(url)
+    assert f'value="{WATES}"' in page.text and f'value="{KRANGGAN}"' not in page.text
