@@ -221,6 +221,9 @@ OFFICE_REGION_CODE = env.str("OFFICE_REGION_CODE", default="35.76")
 OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="Jl. Raya Ijen No. 20, Kota Mojokerto 61321")
 OFFICE_PHONE = env.str("OFFICE_PHONE", default="(0321) 321456")
 OFFICE_LOGO = env.str("OFFICE_LOGO", default=str(BASE_DIR / "static" / "img" / "office-logo.svg"))
+# The portal's public address (scheme and host), for links in emails and the QR codes of letters.
+# Empty: the address the request came in on (emails then carry paths only).
+PORTAL_URL = env.str("PORTAL_URL", default="")
 
 # --- Complaint desk ---------------------------------------------------------------------------
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=5)
@@ -300,4 +303,7 @@ REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", def
 CELERY_BEAT_SCHEDULE.update({
     "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
     "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
+    # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
+    # the city's managers once ready. Running it again the same month changes nothing.
+    "reports-monthly": {"task": "reports.tasks.generate_monthly_reports", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 })

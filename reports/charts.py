@@ -24,11 +24,11 @@ _PATTERNS = [
     ("#8d6e00", '<path d="M3,0 v6" stroke="#000" stroke-width="1.2"/>'),  # vertical lines
 ]
 WIDTH = 640
-LABEL_WIDTH = 230
+LABEL_WIDTH = 270
 BAR_HEIGHT = 18
 GAP = 8
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
-MAX_LABEL = 40
+MAX_LABEL = 42
 
 
 @dataclass
