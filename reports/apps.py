@@ -40,9 +40,13 @@ class ReportsConfig(AppConfig):
         audited(m.ReportRequest, include_fields=["status"])
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
+        from onegate.web import dashboard as home
         from registry import panels
 
+        from .dashboard import dashboard_for
+
         panels.register("reports", panels.PersonPanel(90, "reports/_person_panel.html", person_profile_panel))
+        home.register("reports", home.HomeSection(50, "reports/_dashboard.html", dashboard_for))
 
 
 def person_profile_panel(user, person):

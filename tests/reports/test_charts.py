@@ -50,3 +50,10 @@ def test_a_single_series_has_no_legend_and_no_total_column():
 def test_values_must_match_the_categories():
     with pytest.raises(ValueError):
         BarChart(title="Bad", categories=["A", "B"], series=[Series("x", [1])])
+
+
+def test_grouped_bars_give_each_series_its_own_bar_and_no_total():
+    trend = BarChart(title="Months", categories=["Jan", "Feb"], series=[Series("Complaints", [3, 1]), Series("Referrals", [2, 0])], grouped=True)
+    svg = str(trend.svg())
+    assert re.findall(r'font-weight="bold"[^>]*>(\d+)</text>', svg) == ["3", "2", "1", "0"]
+    assert trend.table()["headers"] == ["Complaints", "Referrals"]
