@@ -40,13 +40,14 @@ class ReportsConfig(AppConfig):
         audited(m.ReportRequest, include_fields=["status"])
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
-        from onegate.web import dashboard as home
+        from onegate import panels as home_panels
         from registry import panels
 
         from .dashboard import dashboard_for
 
         panels.register("reports", panels.PersonPanel(90, "reports/_person_panel.html", person_profile_panel))
-        home.register("reports", home.HomeSection(50, "reports/_dashboard.html", dashboard_for))
+        # The figures and charts of the home page (slot "home": the core's home page reads it).
+        home_panels.register("home", "reports", home_panels.Panel(50, "reports/_dashboard.html", lambda user, _page: dashboard_for(user)))
 
 
 def person_profile_panel(user, person):
