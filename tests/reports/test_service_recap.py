@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Category, Complaint
+from referrals import services as referral_services
 from referrals.models import Referral
 from reports.models import ReportStatus, ReportType
 from tests.complaints.factories import category
 from tests.conftest import KRANGGAN, WATES
+from tests.factories import PersonFactory
+from tests.referrals.conftest import draft
 from tests.referrals.factories import service_with_details
 
 from .conftest import pdf_text
@@ -37,11 +40,14 @@ def complaint(number, region, top, channel, status, received, due, finished=None
     )
 
 
-def referral(number, service, status, sent, due, finished=None):
-    return Referral.objects.create(
-        number=f"460/{number:04d}/417.302/III/2026", person_name="Orang", region_id=WATES, agency=service.agency, service=service,
-        reason="-", request="-", status=status, sent_at=sent, due_date=due, finished_at=finished, outcome="Hasil" if finished else "",
-    )
+def referral(users, person, service, status, sent, due, finished=None):
+    """A referral made, sent and worked through the referral services, then moved back to March."""
+    made = referral_services.referral_send(draft(users["manajer"], service, person=person), acting_user=users["manajer"])
+    agency_officer = users["dinkes"] if service.agency.code == "dinkes" else users["disdukcapil"]
+    steps = {"dikirim": [], "selesai": ["diterima", "selesai"], "ditolak": ["ditolak"]}[status]
+    for step in steps:
+        made = referral_services.referral_change_status(made, to_status=step, note="Hasil", acting_user=agency_officer)
+    Referral.objects.filter(pk=made.pk).update(sent_at=sent, due_date=due, finished_at=finished)
 
 
 @pytest.fixture
@@ -53,11 +59,12 @@ def services_data(users, dinkes, disdukcapil):
     complaint(4, KRANGGAN, other, "datang", "asesmen", at((3, 30)), datetime.date(2099, 1, 1))  # open, on time
     complaint(5, WATES, other, "datang", "baru", at((2, 28)), datetime.date(2026, 3, 9))  # February: not in the period
     pbi, ktp = service_with_details(dinkes, "Pendaftaran PBI-JK"), service_with_details(disdukcapil, "Perekaman KTP-el")
-    referral(1, pbi, "selesai", at((3, 5)), datetime.date(2026, 3, 12), at((3, 8)))  # 3 days, on time
-    referral(2, pbi, "selesai", at((3, 6)), datetime.date(2026, 3, 13), at((3, 26)))  # 20 days, late
-    referral(3, pbi, "dikirim", at((3, 10)), datetime.date(2026, 3, 20))  # open, overdue
-    referral(4, ktp, "ditolak", at((3, 7)), datetime.date(2026, 3, 12), at((3, 9)))
-    Referral.objects.create(person_name="Draf", region_id=WATES, agency=disdukcapil, service=ktp, reason="-", request="-")
+    someone = PersonFactory(region_id=WATES, status="verified")
+    referral(users, someone, pbi, "selesai", at((3, 5)), datetime.date(2026, 3, 12), at((3, 8)))  # 3 days, on time
+    referral(users, someone, pbi, "selesai", at((3, 6)), datetime.date(2026, 3, 13), at((3, 26)))  # 20 days, late
+    referral(users, someone, pbi, "dikirim", at((3, 10)), datetime.date(2026, 3, 20))  # open, overdue
+    referral(users, someone, ktp, "ditolak", at((3, 7)), datetime.date(2026, 3, 12), at((3, 9)))
+    draft(users["manajer"], ktp, person=someone)  # a draft: not sent, not counted
 
 
 def rows(report, title):
