@@ -318,4 +318,7 @@ REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", def
 CELERY_BEAT_SCHEDULE.update({
     "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
     "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
+    # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
+    # the city's managers once ready. Running it again the same month changes nothing.
+    "reports-monthly": {"task": "reports.tasks.generate_monthly_reports", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 })

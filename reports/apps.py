@@ -42,7 +42,11 @@ class ReportsConfig(AppConfig):
 
         from onegate import panels
 
+        from .dashboard import dashboard_for
+
         panels.register("person", "reports", panels.Panel(90, "reports/_person_panel.html", person_profile_panel))
+        # The figures and charts of the home page (slot "home": the core's home page reads it).
+        panels.register("home", "reports", panels.Panel(50, "reports/_dashboard.html", lambda user, _page: dashboard_for(user)))
 
 
 def person_profile_panel(user, person):

@@ -2,10 +2,12 @@
 those inside the user's own region; the service checks them again."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Population, ReportType
 from .scope import RequesterScope, area_choices
+from .services import previous_month
 
 
 class RecapForm(forms.Form):
@@ -50,8 +52,41 @@ class BeneficiaryListForm(forms.Form):
         }
 
 
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+
+
+class ServiceRecapForm(forms.Form):
+    """The complaints and referrals recap: a period, and for staff an area."""
+
+    period_start = forms.DateField(label=_("From"), widget=DATE_INPUT, help_text=_("dd/mm/yyyy"))
+    period_end = forms.DateField(label=_("Until"), widget=DATE_INPUT, help_text=_("dd/mm/yyyy, included"))
+    area = forms.ChoiceField(label=_("Area"), required=False, help_text=_("The whole area you work in, a kecamatan or one kelurahan."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, last = previous_month(timezone.localdate())
+        self.fields["period_start"].initial, self.fields["period_end"].initial = first, last
+        choices = area_choices(RequesterScope.of_user(user))
+        if choices:
+            self.fields["area"].choices = choices
+        else:  # an agency officer: the referrals sent to the agency, wherever the person lives
+            del self.fields["area"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("The period must start before it ends."))
+        return data
+
+    def request_arguments(self) -> dict:
+        area = self.cleaned_data.get("area")
+        return {"period_start": self.cleaned_data["period_start"], "period_end": self.cleaned_data["period_end"], "regions": [area] if area else []}
+
+
 FORMS = {
     ReportType.DISABILITY_RECAP: RecapForm,
     ReportType.PPKS_RECAP: RecapForm,
     ReportType.BENEFICIARY_LIST: BeneficiaryListForm,
+    ReportType.SERVICE_RECAP: ServiceRecapForm,
 }

@@ -67,6 +67,7 @@ class ReportRequest(models.Model):
         "agencies.Agency", verbose_name=_("requester's agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     scheduled_for = models.DateField(_("monthly report for"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("managers told at"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     # Progress.
     status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.QUEUED)

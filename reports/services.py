@@ -12,8 +12,12 @@ names the request; the row decides:
   life for too long in "diproses": queued again while attempts remain, failed with the reason after.
 """
 
+import csv
+import datetime
+import io
 import json
 import logging
+import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -28,10 +32,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onegate import scoping
-from onegate.audit import acting_as, log_view
+from onegate.accounts.models import Role, User
+from onegate.audit import acting_as, log_export, log_view
 
 from . import kinds, rendering
-from .models import Population, ReportRequest, ReportStatus
+from .models import Population, ReportRequest, ReportStatus, ReportType
 from .scope import RequesterScope
 
 log = logging.getLogger(__name__)
@@ -125,7 +130,16 @@ def run(report_id: int) -> str:
     )
     if not done:  # the sweep took the request back meanwhile: this file is nobody's
         target.unlink(missing_ok=True)
+    if report.scheduled_for:
+        _email_safely()
     return ReportRequest.objects.get(pk=report.pk).status
+
+
+def _email_safely() -> None:
+    try:
+        email_finished_months()
+    except Exception:  # the mail server: the sweep tries again every minute
+        log.exception("the monthly reports could not be emailed yet")
 
 
 def _render(report: ReportRequest, target: Path, progress) -> tuple[dict, int]:
@@ -153,7 +167,81 @@ def _fail(report: ReportRequest, reason: str) -> str:
     ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, attempts=report.attempts).update(
         status=ReportStatus.FAILED, error=reason, finished_at=timezone.now()
     )
+    if report.scheduled_for:
+        _email_safely()
     return ReportRequest.objects.get(pk=report.pk).status
+
+
+# --- The monthly reports ------------------------------------------------------------------------
+MONTHLY_TYPES = (ReportType.DISABILITY_RECAP, ReportType.PPKS_RECAP, ReportType.SERVICE_RECAP)
+
+
+def previous_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def schedule_monthly(today: datetime.date | None = None) -> list[ReportRequest]:
+    """The recaps of the whole city for the month before ``today`` (celery beat runs this on the
+    1st). One set per month: the database refuses a second request of a type for the same month,
+    so running it twice, or on two beat servers at once, makes no second set."""
+    first, last = previous_month(today or timezone.localdate())
+    city = settings.OFFICE_REGION_CODE
+    made = []
+    for report_type in MONTHLY_TYPES:
+        defaults = {
+            "regions": [city], "scope_role": Role.MANAGER, "scope_region_id": city, "queued_at": timezone.now(),
+            "period_start": first if report_type == ReportType.SERVICE_RECAP else None,
+            "period_end": last if report_type == ReportType.SERVICE_RECAP else None,
+        }
+        with transaction.atomic():
+            report, created = ReportRequest.objects.get_or_create(report_type=report_type, scheduled_for=first, defaults=defaults)
+            if created:
+                transaction.on_commit(lambda pk=report.pk: enqueue(pk))
+        made.append(report)
+    return made
+
+
+def city_managers():
+    """Who the monthly reports are for: the active managers of the whole city who have an email."""
+    return User.objects.filter(role=Role.MANAGER, is_active=True, region_id=settings.OFFICE_REGION_CODE).exclude(email="")
+
+
+def email_finished_months() -> int:
+    """Tell the city's managers about each monthly set once all its reports have finished (ready
+    or failed), once. Run after each render and by the sweep, so a mail server that was down is
+    tried again. Returns how many sets were sent."""
+    sent = 0
+    months = ReportRequest.objects.filter(scheduled_for__isnull=False, emailed_at__isnull=True).values_list("scheduled_for", flat=True).distinct()
+    for month in months:
+        with transaction.atomic():
+            reports = list(ReportRequest.objects.select_for_update().filter(scheduled_for=month, emailed_at__isnull=True).order_by("report_type"))
+            if len(reports) < len(MONTHLY_TYPES) or any(r.is_pending for r in reports):
+                continue
+            _email_month(month, reports)
+            ReportRequest.objects.filter(pk__in=[r.pk for r in reports]).update(emailed_at=timezone.now())
+            sent += 1
+    return sent
+
+
+def _email_month(month: datetime.date, reports: list[ReportRequest]) -> None:
+    from django.core.mail import send_mail
+    from django.utils.formats import date_format
+
+    recipients = list(city_managers().values_list("email", flat=True))
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = []
+        for report in reports:
+            state = _("ready") if report.status == ReportStatus.READY else report.get_status_display().lower()
+            lines.append(f"- {report.get_report_type_display()} ({state}): {settings.PORTAL_URL.rstrip('/')}{report.get_absolute_url()}")
+        body = _(
+            "The monthly reports of %(month)s for the whole %(office)s area are done:\n\n%(lines)s\n\n"
+            "Log in to OneGate to download them; each download is recorded. The files are kept %(days)s days."
+        ) % {"month": date_format(month, "F Y"), "office": settings.OFFICE_NAME, "lines": "\n".join(lines), "days": settings.REPORT_FILE_DAYS}
+        subject = _("OneGate: monthly reports of %(month)s") % {"month": date_format(month, "F Y")}
+    send_mail(subject, body, None, recipients)
 
 
 # --- Keeping nothing stuck ---------------------------------------------------------------------
@@ -189,6 +277,7 @@ def sweep(now=None) -> dict:
                 ) % {"minutes": stalled_minutes, "attempts": report.attempts}
                 report.save(update_fields=["status", "finished_at", "error"])
                 failed += 1
+    _email_safely()
     return {"resent": resent, "retried": retried, "failed": failed}
 
 
@@ -233,3 +322,41 @@ def open_for_download(user, report: ReportRequest) -> Path:
     if report.person_id:
         log_view(report.person)
     return file_of(report)
+
+
+# --- The figures behind a recap, as CSV or XLSX -------------------------------------------------
+def figures_file(user, report: ReportRequest, file_format: str) -> bytes:
+    """The tables behind a ready recap (kept when it was rendered, so they match the PDF): CSV with
+    the tables one after the other, each under its title; XLSX with a sheet per table. The export
+    is written in the audit trail."""
+    if not kinds.get(report.report_type).can_request(user):
+        raise PermissionDenied("this role may not download this kind of report")
+    tables = report.data.get("tables") if report.status == ReportStatus.READY else None
+    if not tables:
+        raise Http404("no figures for this report")
+    log_export(ReportRequest, count=sum(len(t["rows"]) for t in tables), file_format=file_format, filters={"report": report.pk})
+    return _csv(tables) if file_format == "csv" else _xlsx(tables)
+
+
+def _csv(tables) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(buffer)
+    for index, table in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([table["title"]])
+        writer.writerow(table["headers"])
+        writer.writerows(table["rows"])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(tables) -> bytes:
+    import tablib
+
+    sheets = []
+    for index, table in enumerate(tables, start=1):
+        title = re.sub(r"[\[\]:*?/\\]", " ", table["title"])[:28]
+        sheet = tablib.Dataset(*[tuple(row) for row in table["rows"]], headers=table["headers"], title=f"{index} {title}"[:31])
+        sheets.append(sheet)
+    return tablib.Databook(sheets).export("xlsx")

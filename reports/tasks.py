@@ -19,3 +19,8 @@ def sweep_reports() -> dict:
 @shared_task
 def purge_expired_reports() -> int:
     return services.purge_expired()
+
+
+@shared_task
+def generate_monthly_reports() -> list[int]:
+    return [report.pk for report in services.schedule_monthly()]

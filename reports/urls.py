@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/kemajuan/", views.report_progress, name="progress"),
     path("<int:pk>/unduh/", views.report_download, name="download"),
+    re_path(r"^(?P<pk>\d+)/data\.(?P<file_format>csv|xlsx)$", views.report_figures, name="figures"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from onegate import scoping
+from onegate import panels, scoping
 from onegate.accounts.models import DeniedAccess, Role, User
 from onegate.agencies.models import Agency
 from onegate.regions.models import Region, RegionLevel
@@ -26,7 +26,7 @@ def healthz(request):
 def home(request):
     """The home page of the user's role: who they are, what they may see, where to go."""
     user = request.user
-    context = {"role_template": f"web/home/{user.role}.html"}
+    context = {"role_template": f"web/home/{user.role}.html", "dashboard": panels.panels_for("home", user, None)}
     if user.role == Role.ADMIN:
         by_role = User.objects.values_list("role").annotate(n=Count("pk")).order_by("role")
         context["user_counts"] = [(Role(role).label, n) for role, n in by_role]

@@ -76,7 +76,8 @@ def get(report_type: str) -> ReportKind:
 
 
 def requestable_by(user) -> list[ReportKind]:
-    return [kind for kind in _kinds.values() if kind.can_request(user)]
+    order = list(ReportType.values)
+    return sorted((kind for kind in _kinds.values() if kind.can_request(user)), key=lambda kind: order.index(kind.type))
 
 
 # --- Helpers the kinds share ---------------------------------------------------------------------
@@ -119,4 +120,4 @@ def data_label(report) -> tuple[str, str]:
     return (_("Records counted"), _("verified only"))
 
 
-from . import beneficiaries, disability, person, ppks  # noqa: F401  (each registers its kind)
+from . import beneficiaries, disability, person, ppks, service_recap  # noqa: F401  (each registers its kind)

@@ -76,10 +76,11 @@ def figures(report, scope) -> dict:
         "active_total": sum(column_totals),
         "handled_total": sum(handled.values()),
         "chart": chart,
-        "data": {
+        "data": {"tables": [{
+            "title": _("Active PPKS records per category and area"),
             "headers": [_("No."), _("PPKS category"), *[f"{c.name} ({c.code})" for c in columns], _("Active"), _("Handled")],
             "rows": [[r["category"].code, r["category"].name, *r["values"], r["active"], r["handled"]] for r in rows],
-        },
+        }]},
     }
 
 

@@ -1,6 +1,7 @@
 from .requests import (  # noqa: F401
     report_detail,
     report_download,
+    report_figures,
     report_list,
     report_new,
     report_person_profile,

@@ -4,7 +4,7 @@ downloads (scoped and audited)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -83,6 +83,16 @@ def report_download(request, pk):
     path = services.open_for_download(request.user, report)
     name = f"{report.report_type.replace('_', '-')}-{report.pk}-{report.finished_at:%Y%m%d}.pdf"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+@login_required
+def report_figures(request, pk, file_format):
+    report = services.report_for(request.user, pk)
+    content = services.figures_file(request.user, report, file_format)
+    content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.report_type.replace("_", "-")}-{report.pk}.{file_format}"'
+    return response
 
 
 def _parameters(report) -> list[tuple[str, str]]:

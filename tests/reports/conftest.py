@@ -82,9 +82,13 @@ def pdf_text(report) -> str:
     return "\n".join(page.extract_text() for page in pdf_of(report).pages)
 
 
-def data_row(report, first_cell):
+def data_table(report, index=0) -> dict:
+    return report.data["tables"][index]
+
+
+def data_row(report, first_cell, table=0):
     """The row of the figures behind the report whose first or second cell is ``first_cell``."""
-    for row in report.data["rows"]:
+    for row in data_table(report, table)["rows"]:
         if first_cell in row[:2]:
             return row
-    raise AssertionError(f"no row {first_cell!r} in {report.data['rows']}")
+    raise AssertionError(f"no row {first_cell!r} in {data_table(report, table)['rows']}")

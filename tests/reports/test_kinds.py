@@ -10,7 +10,7 @@ from registry.models import PpksCategory
 from reports.models import ReportStatus, ReportType
 from tests.conftest import KRANGGAN, WATES
 
-from .conftest import PAGE_X_OF_Y, data_row, pdf_of, pdf_text
+from .conftest import PAGE_X_OF_Y, data_row, data_table, pdf_of, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +38,13 @@ def test_the_disability_recap_counts_per_kelurahan_type_and_severity(users, regi
 def test_not_yet_verified_records_count_only_when_asked(users, registry_data, render):
     report = render(users["manajer"], ReportType.DISABILITY_RECAP, regions=[WATES], include_unverified=True)
     assert data_row(report, WATES)[3:] == [2, 0, 1, 1, 0, 0, 1, 1, 1, 1, 3]  # Citra (a draft) counted; Dedi (deceased) never
-    assert [row[0] for row in report.data["rows"]] == [WATES]
+    assert [row[0] for row in data_table(report)["rows"]] == [WATES]
 
 
 def test_a_kelurahan_officers_recap_holds_only_their_kelurahan(users, registry_data, render):
     report = render(users["kel.wates"], ReportType.DISABILITY_RECAP)
     assert report.scope_region_id == WATES and report.regions == []
-    assert [row[0] for row in report.data["rows"]] == [WATES]
+    assert [row[0] for row in data_table(report)["rows"]] == [WATES]
     text = pdf_text(report)
     assert "Kranggan" not in text
     assert line("Wates", "Magersari", 2, 0, 0, 1, 0, 0, 1, 0, 1, 1, 2).search(text)
@@ -59,7 +59,7 @@ def test_a_region_outside_the_requesters_scope_is_refused(users, registry_data, 
 
 def test_the_ppks_recap_counts_active_records_per_category_and_kecamatan(users, registry_data, render):
     report = render(users["manajer"], ReportType.PPKS_RECAP, regions=["35.76"])
-    headers = report.data["headers"]
+    headers = data_table(report)["headers"]
     assert headers[2:5] == ["Prajuritkulon (35.76.01)", "Magersari (35.76.02)", "Kranggan (35.76.03)"]
     first, second, third = (PpksCategory.objects.get(code=n).name for n in (1, 2, 3))
     assert data_row(report, first)[2:] == [0, 1, 1, 2, 0]
@@ -73,9 +73,9 @@ def test_the_ppks_recap_counts_active_records_per_category_and_kecamatan(users, 
 def test_a_kelurahan_officers_ppks_recap_has_one_column_their_kelurahan(users, registry_data, render):
     report = render(users["kel.wates"], ReportType.PPKS_RECAP)
     first = PpksCategory.objects.get(code=1).name
-    assert report.data["headers"][2] == f"Wates ({WATES})"
+    assert data_table(report)["headers"][2] == f"Wates ({WATES})"
     assert data_row(report, first)[2:] == [1, 1, 0]
-    assert all(row[2] == 0 for row in report.data["rows"] if row[0] == 3)  # Fajar lives in Kranggan
+    assert all(row[2] == 0 for row in data_table(report)["rows"] if row[0] == 3)  # Fajar lives in Kranggan
 
 
 def test_the_person_profile_shows_the_person_and_what_the_requester_may_see(users, registry_data, render):

@@ -71,6 +71,7 @@ def test_a_finished_report_reloads_the_progress_page_and_offers_the_download(use
     assert partial.headers["HX-Refresh"] == "true"
     page = client.get(ready.get_absolute_url())
     assert 'id="report-download"' in page.text
+    assert reverse("reports:figures", args=[ready.pk, "xlsx"]) in page.text and reverse("reports:figures", args=[ready.pk, "csv"]) in page.text
 
 
 def test_the_download_is_the_pdf_and_is_written_in_the_audit_trail(users, client_for, ready):
