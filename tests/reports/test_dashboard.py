@@ -5,10 +5,17 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reports.dashboard import dashboard_for
 
 pytestmark = pytest.mark.django_db
+
+
+def dashboard_in_english(user):
+    """The dashboard follows the user's language; these tests read it in English."""
+    with translation.override("en"):
+        return dashboard_for(user)
 
 
 def numbers(section) -> dict:
@@ -20,7 +27,7 @@ def chart(section, key):
 
 
 def test_a_manager_sees_the_city(users, registry_data):
-    section = dashboard_for(users["manajer"])
+    section = dashboard_in_english(users["manajer"])
     assert numbers(section)["Registered people"] == 5  # Dedi is deceased
     profiles = chart(section, "home-profiles").table()["rows"]
     assert [values[0] for _label, values in profiles] == [4, 0, 3, 0]  # disability, DTKS, PPKS, programmes
@@ -30,13 +37,13 @@ def test_a_manager_sees_the_city(users, registry_data):
 
 
 def test_a_kelurahan_officer_sees_their_kelurahan_only(users, registry_data):
-    section = dashboard_for(users["kel.wates"])
+    section = dashboard_in_english(users["kel.wates"])
     assert numbers(section)["Registered people"] == 3
     assert not any(c.key == "home-villages" for c in section["charts"])  # one kelurahan: no chart of kelurahan
 
 
 def test_an_agency_officer_sees_the_referrals_of_their_agency_and_no_registry(users, registry_data):
-    section = dashboard_for(users["dinkes"])
+    section = dashboard_in_english(users["dinkes"])
     assert list(numbers(section)) == ["Open referrals"]
     assert [c.key for c in section["charts"]] == ["home-referrals", "home-months"]
     assert [s.label for s in chart(section, "home-months").series] == ["Referrals sent"]

@@ -7,8 +7,9 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints.models import Category, Complaint
 from referrals import services as referral_services
@@ -67,8 +68,14 @@ def services_data(users, dinkes, disdukcapil):
     draft(users["manajer"], ktp, person=someone)  # a draft: not sent, not counted
 
 
+def office(text):
+    """A title as the report stores it: in the office language it is rendered in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(text)
+
+
 def rows(report, title):
-    table = next(t for t in report.data["tables"] if t["title"] == title)
+    table = next(t for t in report.data["tables"] if t["title"] == office(title))
     return {row[0]: row[1:] for row in table["rows"]}
 
 
@@ -103,7 +110,7 @@ def test_a_kelurahan_officer_sees_the_complaints_of_their_kelurahan(users, servi
 
 def test_an_agency_officer_sees_only_the_referrals_sent_to_their_agency(users, services_data, render):
     report = render(users["dinkes"], RECAP, **MARCH)
-    assert [t["title"] for t in report.data["tables"]] == ["Referrals per agency"]
+    assert [t["title"] for t in report.data["tables"]] == [office("Referrals per agency")]
     assert list(rows(report, "Referrals per agency")) == ["Dinas Kesehatan"]
     text = pdf_text(report)
     assert "Disdukcapil" not in text and "ADU-" not in text
@@ -118,7 +125,7 @@ def test_the_figures_download_as_csv_and_xlsx_and_are_audited(users, services_da
     csv = client.get(reverse("reports:figures", args=[report.pk, "csv"]))
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
-    assert "Referrals per agency\r\n" in text and "Dinas Kesehatan,3,2,0,1,1,50.0,11.5" in text
+    assert office("Referrals per agency") + "\r\n" in text and "Dinas Kesehatan,3,2,0,1,1,50.0,11.5" in text
     xlsx = client.get(reverse("reports:figures", args=[report.pk, "xlsx"]))
     book = load_workbook(io.BytesIO(xlsx.content))
     assert len(book.sheetnames) == len(report.data["tables"]) == 5
