@@ -18,6 +18,7 @@ DATABASE_URL names the server (its database name is replaced by --database); not
 
 import argparse
 import csv
+import json
 import os
 import resource
 import sys
@@ -231,12 +232,32 @@ def run_import_export(path: Path, rows: int) -> dict:
     return {"rows": len(data), "seconds": seconds, "totals": dict(result.totals)}
 
 
+def run_copy(path: Path) -> dict:
+    """The floor: PostgreSQL COPY of the same file into a table of text columns, no checks at all."""
+    from django.db import connection
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f, delimiter=";"))
+    columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE bench_copy ({columns})")
+        with path.open("rb") as f, cursor.copy("COPY bench_copy FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy")
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--baseline-rows", type=int, default=10_000)
     parser.add_argument("--database", default="onegate_bench_import")
     parser.add_argument("--reuse-file", action="store_true", help="use var/bench-import-ROWS.csv if it is there")
+    parser.add_argument("--json", action="store_true", help="end with one line BENCH_JSON {...} of the rates (for scripts/bench.py)")
     args = parser.parse_args()
 
     setup_django(scratch_database(args.database))
@@ -284,11 +305,24 @@ def main():
           f"writing {changed['writing_s']:.2f} s, commit {changed['commit_s']:.2f} s, ANALYZE {changed['statistics_s']:.2f} s); "
           f"overall {n / (changed['preview_s'] + changed['apply_s']):,.0f} rows/s")  # fmt: skip
 
+    copied = run_copy(path)
+    print(f"PostgreSQL COPY of the same file into text columns (no checks): {copied['seconds']:.2f} s = {copied['rows'] / copied['seconds']:,.0f} rows/s")
+    rates = {
+        "OneGate import, validation (preview)": n / first["preview_s"],
+        "OneGate import, writing incl. commit": n / (first["writing_s"] + first["commit_s"]),
+        "OneGate import, whole (preview + apply)": n / (first["preview_s"] + first["apply_s"]),
+        "OneGate import, same file again (nothing changes)": n / (again["preview_s"] + again["apply_s"]),
+        "OneGate import, every person changed": n / (changed["preview_s"] + changed["apply_s"]),
+        "PostgreSQL COPY of the same file (no checks)": copied["rows"] / copied["seconds"],
+    }
     if args.baseline_rows:
         empty_registry()
         baseline = run_import_export(path, args.baseline_rows)
         print(f"django-import-export default (ModelResource.import_data), first {baseline['rows']} rows with a NIK: "
               f"{baseline['seconds']:.1f} s = {baseline['rows'] / baseline['seconds']:,.0f} rows/s ({baseline['totals']})")  # fmt: skip
+        rates[f"django-import-export default, first {baseline['rows']:,} rows"] = baseline["rows"] / baseline["seconds"]
+    if args.json:
+        print("BENCH_JSON " + json.dumps({"rows": n, "rates": rates}))
 
 
 if __name__ == "__main__":
