@@ -17,11 +17,13 @@ class RegistryConfig(AppConfig):
         from . import models as m
         from .importing import batches
         from .importing import tasks  # noqa: F401  (registers the import Celery tasks)
+        from .privacy import FULL_NIK_ROLES
 
         # Administrators configure the portal; they do not browse personal data.
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         writers = {Role.MANAGER, Role.KELURAHAN}
-        roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers - {Role.FRONT_DESK}}
+        # Exports carry whole NIKs: only the roles that see them (registry.privacy) may export.
+        roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers & FULL_NIK_ROLES}
         # The front desk may record a minimal person for a complaint; the kelurahan completes it.
         roles["quick_add"] = readers
         roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
@@ -47,8 +49,9 @@ class RegistryConfig(AppConfig):
         staff = frozenset(readers)
         navigation.register_group("registry", _("Registry"))
         navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10, group="registry"))
+        navigation.register(navigation.NavItem("households", _("Households"), "registry:household-list", staff, order=11, group="registry"))
         navigation.register(
-            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=11, group="registry")
+            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=12, group="registry")
         )
         navigation.register(
             navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12, group="registry")

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
-from .nik import mask_nik
+from .privacy import nik_for
 
 
 class PersonTable(tables.Table):
@@ -19,8 +19,12 @@ class PersonTable(tables.Table):
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No person matches.")
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # whole or masked NIKs: registry.privacy decides
+
     def render_nik(self, value, record):
-        return mask_nik(value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
+        return nik_for(self.user, value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
 
     def render_status(self, value, record):
         return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from onegate import scoping
 from registry import services as registry_services
 from registry.models import Person
-from registry.nik import mask_nik
+from registry.privacy import nik_for
 from registry.views.common import add_service_errors
 
 from .. import services
@@ -63,7 +63,7 @@ def person_search(request):
         found = scoping.restrict(Person.objects.filter(merged_into__isnull=True), request.user).select_related("region")
         digits = query.replace(" ", "")
         found = found.filter(nik=digits) if digits.isdigit() else found.filter(full_name__icontains=query)
-        people = [(p, mask_nik(p.nik) if p.nik else "") for p in found.order_by("full_name")[:10]]
+        people = [(p, nik_for(request.user, p.nik)) for p in found.order_by("full_name")[:10]]
     return render(request, "complaints/_person_results.html", {"people": people, "query": query})
 
 

@@ -37,7 +37,7 @@ def person_list(request):
     people = scoped_people(request.user).select_related("region").order_by("full_name", "pk")
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
-    table = PersonTable(rows)
+    table = PersonTable(rows, user=request.user)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
     can_export = scoping.can(request.user, Person, "export")
@@ -57,9 +57,9 @@ def person_export(request, file_format):
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
     if file_format == "csv":
-        response = StreamingHttpResponse(exports.as_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(exports.as_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(exports.as_xlsx(rows, request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
     return response
 

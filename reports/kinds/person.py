@@ -11,6 +11,7 @@ from onegate import scoping
 from referrals.models import Referral
 from registry.models import WG_DOMAINS, Difficulty, Person, PersonPpks, ProgramReceipt
 from registry.nik import mask_nik
+from registry.privacy import nik_for
 
 from ..models import ReportType
 from . import ReportKind, register
@@ -46,6 +47,7 @@ class PersonProfile(ReportKind):
         today = timezone.localdate()
         context = {
             "person": person,
+            "nik": nik_for(scope, person.nik),  # whole or masked, as the requester may see it
             "age": _age(person.birth_date, today),
             "members": _members(person, scope, today),
             "wg": _wg_answers(person),
