@@ -5,6 +5,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from .forms import village_choices
+from .search import people_named
 from .models import DisabilityType, Person, PpksCategory, Program, Sex, VerificationStatus
 
 
@@ -31,11 +32,7 @@ class PersonFilter(django_filters.FilterSet):
         if len(value) < 3:
             return queryset.filter(full_name__istartswith=value)
         # Fuzzy: names typed with other spellings (Muhamad/Muhammad, Rizki/Rizky) still match.
-        return (
-            queryset.annotate(name_match=TrigramWordSimilarity(value.upper(), Upper("full_name")))
-            .filter(name_match__gte=0.5)
-            .order_by("-name_match", "full_name")
-        )
+        return people_named(queryset, value)
 
     def by_disability(self, queryset, name, value):
         return queryset.filter(disability__types__contains=[value])

@@ -154,6 +154,9 @@ class Person(VerifiedRecord):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["birth_date"]),
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            # Lists are in name order: the first page of a million people is read from here, not sorted.
+            models.Index(fields=["full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_name"),
+            models.Index(fields=["region", "full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_region_name"),
         ]
         constraints = [
             # Without a NIK a person must be flagged for the civil registry.

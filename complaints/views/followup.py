@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
+from onegate.pagination import table_pagination
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from registry.views.common import add_service_errors
@@ -32,7 +33,7 @@ def complaint_list(request):
     filterset = ComplaintFilter(request.GET or None, queryset=complaints, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else complaints
     table = ComplaintTable(rows, order_by="-received_at")
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "complaints/_table.html" if request.htmx else "complaints/list.html"
     return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Complaint, scoping.ADD)})
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
+from onegate.pagination import table_pagination
 from onegate.audit import log_export, log_view
 
 from .. import exports, services
@@ -38,7 +39,7 @@ def person_list(request):
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
     table = PersonTable(rows, user=request.user)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
     can_export = scoping.can(request.user, Person, "export")
     return render(request, template, {"filter": filterset, "table": table, "can_export": can_export})
