@@ -1,12 +1,15 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from onegate import scoping
+
 from .forms import village_choices
 from .search import people_named
-from .models import DisabilityType, Person, PpksCategory, Program, Sex, VerificationStatus
+from .models import DisabilityType, Household, Person, PpksCategory, Program, Relationship, Sex, VerificationStatus
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -17,7 +20,7 @@ class PersonFilter(django_filters.FilterSet):
     disability = django_filters.ChoiceFilter(label=_("Disability type"), choices=DisabilityType.choices, method="by_disability")
     ppks = django_filters.ModelChoiceFilter(label=_("PPKS category"), queryset=PpksCategory.objects.all(), field_name="ppks__category")
     decile = django_filters.NumberFilter(label=_("Decile up to"), field_name="welfare__decile", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 1, "max": 10}))
-    program = django_filters.ChoiceFilter(label=_("Program"), choices=Program.choices, field_name="programs__program", distinct=True)
+    program = django_filters.ChoiceFilter(label=_("Program"), choices=Program.choices, method="by_program")
     without_nik = django_filters.BooleanFilter(label=_("Without NIK"), field_name="nik", lookup_expr="isnull")
 
     class Meta:
@@ -36,3 +39,39 @@ class PersonFilter(django_filters.FilterSet):
 
     def by_disability(self, queryset, name, value):
         return queryset.filter(disability__types__contains=[value])
+
+    def by_program(self, queryset, name, value):
+        # EXISTS, not a join + DISTINCT over every column (half a second at a million people).
+        return queryset.filter(Exists(ProgramReceipt.objects.filter(person=OuterRef("pk"), program=value)))
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    """Households by KK number (exactly 16 digits) or the head of family's name (fuzzy, as for people)."""
+
+    q = django_filters.CharFilter(label=_("KK number or head of family's name"), method="search")
+    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=lambda request: village_choices(request.user))
+    status = django_filters.ChoiceFilter(label=_("Verification"), choices=VerificationStatus.choices)
+
+    class Meta:
+        model = Household
+        fields = ["q", "region", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        digits = value.replace(" ", "")
+        if digits.isdigit() and len(digits) == 16:
+            return queryset.filter(kk_number=digits)
+        # Heads of family the user may see (a head living elsewhere is not searched by name).
+        people = scoping.restrict(Person.objects.filter(merged_into__isnull=True), self.request.user)
+        heads = people.filter(relationship=Relationship.HEAD, household__isnull=False)
+        if len(value) < 3:
+            return queryset.filter(pk__in=heads.filter(full_name__istartswith=value).values("household_id"))
+        # Fuzzy, as for people: other spellings of the head's name still find the family.
+        similarity = TrigramWordSimilarity(value.upper(), Upper("full_name"))
+        matching = heads.annotate(name_match=similarity).filter(name_match__gte=0.5)
+        best = heads.filter(household=OuterRef("pk")).annotate(name_match=similarity).order_by("-name_match")
+        return (
+            queryset.filter(pk__in=matching.values("household_id"))
+            .annotate(name_match=Subquery(best.values("name_match")[:1]))
+            .order_by("-name_match", "-pk")
+        )

@@ -121,6 +121,34 @@ class BaseMemberFormSet(forms.BaseFormSet):
 MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, can_delete=True)
 
 
+class BaseNewMemberFormSet(forms.BaseFormSet):
+    """Members added to an existing household: none is fine; the service checks the head of family
+    against the whole household."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        niks = [f.cleaned_data["nik"] for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("nik")]
+        if len(niks) != len(set(niks)):
+            raise ValidationError(_("The same NIK is entered twice."))
+
+
+NewMemberFormSet = forms.formset_factory(MemberForm, formset=BaseNewMemberFormSet, extra=0, can_delete=True)
+
+
+class CurrentMemberForm(forms.Form):
+    """One present member on the household edit page: their place in the family, or out of it."""
+
+    relationship = forms.ChoiceField(label=_("Relationship in the family"), choices=[("", "---------"), *Relationship.choices], required=False)
+    remove = forms.BooleanField(
+        label=_("Take out of this household"), required=False, help_text=_("The person stays in the registry, without a household.")
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, prefix=f"anggota-{person.pk}", initial={"relationship": person.relationship}, **kwargs)
+        self.person = person
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
@@ -139,9 +167,66 @@ class DisabilityProfileForm(forms.ModelForm):
         label=_("Assistive devices owned"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
+    caregiver_nik = NikField(
+        label=_("or the caregiver's NIK"), help_text=_("A registered person in your area, when the caregiver is not in the household.")
+    )
+
     class Meta:
         model = DisabilityProfile
-        fields = ["types", "severity", "cause", "devices_needed", "devices_owned", "daily_dependence", "caregiver_name", "card_number", *WG_DOMAINS]
+        fields = [
+            "types", "severity", "cause", "devices_needed", "devices_owned", "daily_dependence",
+            "caregiver", "caregiver_name", "card_number", *WG_DOMAINS,
+        ]
+        labels = {"caregiver": _("Caregiver from the household"), "caregiver_name": _("or the caregiver's name")}
+        help_texts = {"caregiver_name": _("When the caregiver is not in the registry.")}
+
+    def __init__(self, *args, person=None, user=None, **kwargs):
+        """``user``: whose registry the caregiver is looked up in (the NIK field); ``person``: whose
+        household members are offered. Without them only a caregiver's name can be typed."""
+        super().__init__(*args, **kwargs)
+        self.person, self.user = person, user
+        if user is None:
+            del self.fields["caregiver"], self.fields["caregiver_nik"]
+            return
+        self.order_fields([*self.Meta.fields[: self.Meta.fields.index("caregiver") + 1], "caregiver_nik"])
+        choices = self._household_choices()
+        if choices.exists():
+            self.fields["caregiver"].queryset = choices
+            self.fields["caregiver"].label_from_instance = lambda p: f"{p.full_name} ({p.get_relationship_display() or '—'})"
+        else:  # nobody to pick: no household (yet) or a household of one
+            del self.fields["caregiver"]
+
+    def _household_choices(self):
+        from onegate import scoping
+
+        members = Person.objects.none()
+        if self.person is not None and self.person.household_id:
+            members = scoping.restrict(
+                Person.objects.filter(household_id=self.person.household_id, merged_into__isnull=True).exclude(pk=self.person.pk), self.user
+            )
+        current = self.instance.caregiver_id if self.instance.pk else None  # kept on offer even outside the household
+        return Person.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=current)).order_by("birth_date", "pk")
+
+    def clean(self):
+        from onegate import scoping
+
+        data = super().clean()
+        nik = data.pop("caregiver_nik", None)
+        chosen = data.get("caregiver")
+        if nik:
+            found = scoping.restrict(Person.objects.filter(nik=nik, merged_into__isnull=True), self.user).first()
+            if found is None:
+                self.add_error("caregiver_nik", _("Nobody with this NIK is registered in your area."))
+            elif chosen and chosen != found:
+                self.add_error("caregiver_nik", _("Choose the caregiver from the household or by NIK, not both."))
+            else:
+                data["caregiver"] = chosen = found
+        if chosen is not None and self.person is not None and chosen.pk == self.person.pk:
+            self.add_error("caregiver_nik" if nik else "caregiver", _("A person cannot be their own caregiver."))
+        if chosen is not None:
+            data["caregiver_name"] = ""  # a registered caregiver: their name comes from the registry
+        return data
+
 
 
 class WelfareProfileForm(forms.ModelForm):

@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 from onegate import scoping
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .models import DisabilityProfile, Household, Person, PersonPpks, PpksStatus, ProgramReceipt, VerificationStatus, WelfareProfile
+from .models import (
+    DisabilityProfile,
+    Household,
+    Person,
+    PersonPpks,
+    PpksStatus,
+    ProgramReceipt,
+    Relationship,
+    VerificationStatus,
+    WelfareProfile,
+)
 from .nik import nik_disagreements
 
 DUPLICATE_NAME_SIMILARITY = 0.6
@@ -102,19 +112,73 @@ def household_create(*, data: dict, members: list[dict], acting_user) -> Househo
 
 
 @transaction.atomic
-def household_update(household: Household, *, data: dict, acting_user) -> Household:
+def household_update(
+    household: Household,
+    *,
+    data: dict,
+    acting_user,
+    relationships: dict[int, str] | None = None,
+    remove: list[int] | tuple = (),
+    new_members: list[dict] | tuple = (),
+) -> Household:
+    """Change a household: its own fields (``data``), its members' family relationships
+    (``relationships``: person pk → relationship), members taken out of it (``remove``: person pks;
+    they stay in the registry, without a household) and new members (``new_members``, as for
+    :func:`household_create`). Afterwards it has at least one member and exactly one head of family.
+
+    A change to a verified household sends it back for verification; a member whose membership
+    changes goes back too, and new members wait for verification with the household. Nothing is
+    sent back when nothing changed. The audit keeps every earlier version."""
+    scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
+    relationships, remove = dict(relationships or {}), set(remove)
+    before = Household.objects.get(pk=household.pk)
     for field, value in data.items():
         setattr(household, field, value)
     _check_village(household.region)
-    _back_to_verification(household)
+    members = {p.pk: p for p in household.members.filter(merged_into__isnull=True)}
+    if unknown := (set(relationships) | remove) - set(members):
+        raise ValueError(f"not members of household {household.pk}: {sorted(unknown)}")
+    changed_members = []
+    for pk, person in members.items():
+        if pk in remove:
+            person.household, person.relationship = None, ""
+        elif pk in relationships and relationships[pk] != person.relationship:
+            person.relationship = relationships[pk]
+        else:
+            continue
+        changed_members.append(person)
+    household_changed = any(getattr(before, f) != getattr(household, f) for f in data)
+    if household_changed or changed_members or new_members:
+        _back_to_verification(household)
     household.full_clean(exclude=["created_by", "verified_by"])
     household.save()
+    for person in changed_members:
+        _back_to_verification(person)
+        person.save(update_fields=["household", "relationship", "status", "verified_by", "verified_at", "updated_at"])
+    # New members wait for verification together with the household.
+    new_status = VerificationStatus.SUBMITTED if household.status == VerificationStatus.SUBMITTED else VerificationStatus.DRAFT
+    for member in new_members:
+        person_data = {k: v for k, v in member.items() if k != "confirm_nik"}
+        person_create(
+            data={**person_data, "household": household, "region": household.region, "status": new_status},
+            acting_user=acting_user,
+            confirm_nik=member.get("confirm_nik", False),
+        )
     # Members follow the household when it moves to another kelurahan.
     for person in household.members.exclude(region=household.region).filter(domicile_address=""):
         person.region = household.region
         person.save()
+    _check_household_members(household)
     scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
     return household
+
+
+def _check_household_members(household: Household) -> None:
+    relationships = list(household.members.filter(merged_into__isnull=True).values_list("relationship", flat=True))
+    if not relationships:
+        raise ValidationError(_("A household keeps at least one member."))
+    if relationships.count(Relationship.HEAD) != 1:
+        raise ValidationError(_("A household has exactly one head of family."))
 
 
 @transaction.atomic
@@ -162,12 +226,24 @@ def person_profile_save(person: Person, profile_model, *, data: dict, acting_use
         raise ValueError(f"not a person profile: {profile_model}")
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
     profile = profile_model.objects.filter(person=person).first() or profile_model(person=person)
+    if profile_model is DisabilityProfile:
+        _check_caregiver(person, profile, data.get("caregiver"), acting_user)
     for field, value in data.items():
         setattr(profile, field, value)
     profile.full_clean()
     profile.save()
     _person_record_changed(person)
     return profile
+
+
+def _check_caregiver(person: Person, profile: DisabilityProfile, caregiver: Person | None, acting_user) -> None:
+    """A registered caregiver is someone else, whom the officer may see (an unchanged one is kept)."""
+    if caregiver is None or caregiver.pk == profile.caregiver_id:
+        return
+    if caregiver.pk == person.pk:
+        raise ValidationError({"caregiver": _("A person cannot be their own caregiver.")})
+    if not scoping.restrict(Person.objects.filter(pk=caregiver.pk, merged_into__isnull=True), acting_user).exists():
+        raise ValidationError({"caregiver": _("Choose a caregiver registered in your area.")})
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person
+from .models import Household, Person
+from .nik import mask_nik
 from .privacy import nik_for
 
 
@@ -25,6 +26,34 @@ class PersonTable(tables.Table):
 
     def render_nik(self, value, record):
         return nik_for(self.user, value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())
+
+
+class HouseholdTable(tables.Table):
+    """Needs ``head_name`` annotated (the household list does it)."""
+
+    kk_number = tables.Column(verbose_name=_("KK number"), empty_values=(), linkify=lambda record: record.get_absolute_url())
+    head_name = tables.Column(verbose_name=_("Head of family"), empty_values=(), order_by=("head_name", "pk"))
+    address = tables.Column(verbose_name=_("Address"))
+    region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name", "pk"))
+    status = tables.Column(verbose_name=_("Verification"))
+
+    class Meta:
+        model = Household
+        fields = ["kk_number", "head_name", "address", "region", "status"]
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = _("No household matches.")
+
+    def render_kk_number(self, value, record):
+        return mask_nik(value) if value else _("without KK")
+
+    def render_head_name(self, value, record):
+        return value or "—"
+
+    def render_address(self, value, record):
+        return f"{value} RT {record.rt or '—'}/RW {record.rw or '—'}"
 
     def render_status(self, value, record):
         return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())

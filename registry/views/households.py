@@ -1,16 +1,43 @@
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from onegate import scoping
 from onegate.audit import log_view
 
 from .. import services
-from ..forms import HouseholdForm, MemberFormSet
-from ..models import Household
+from ..filters import HouseholdFilter
+from ..forms import CurrentMemberForm, HouseholdForm, MemberFormSet, NewMemberFormSet
+from ..models import Household, Person, Relationship
+from ..tables import HouseholdTable
 from .common import add_service_errors, scoped_people
+
+PAGE_SIZE = 25
+
+
+@login_required
+def household_list(request):
+    """Households within the user's scope: search by KK (exact) or the head's name (fuzzy),
+    filters, a sortable table and pages, refreshed in place by htmx."""
+    scoping.ensure_can(request.user, Household, scoping.VIEW)
+    heads = scoped_people(request.user).filter(household=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
+    households = (
+        scoping.restrict(Household.objects.select_related("region"), request.user)
+        .annotate(head_name=Subquery(heads.values("full_name")[:1]))
+        .order_by("-pk")  # newest first: cheap at any size; the table sorts by its columns
+    )
+    filterset = HouseholdFilter(request.GET or None, queryset=households, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else households
+    table = HouseholdTable(rows)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    template = "registry/_household_table.html" if request.htmx else "registry/household_list.html"
+    return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Household, scoping.ADD)})
 
 
 @login_required
@@ -22,7 +49,72 @@ def household_detail(request, pk):
     )
     members = scoped_people(request.user).filter(household=household).order_by("birth_date")
     log_view(household)
-    return render(request, "registry/household_detail.html", {"household": household, "members": members, "can_edit": scoping.can(request.user, Household, scoping.CHANGE), "can_verify": scoping.can(request.user, Household, "verify")})
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "history": household_history(household, request.user),
+            "can_edit": scoping.can(request.user, Household, scoping.CHANGE),
+            "can_verify": scoping.can(request.user, Household, "verify"),
+        },
+    )
+
+
+def household_history(household, user, limit=30):
+    """The household's audit trail: changes to the household itself, people joining or leaving it
+    (their ``household`` changed to or from this one) and its members' relationship changes; only
+    people the user may see are named."""
+    members = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+    visible = scoped_people(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    people = LogEntry.objects.get_for_model(Person).filter(object_pk__in=visible).filter(
+        Q(changes__household__contains=[household.pk])
+        | Q(changes__household__contains=[str(household.pk)])
+        | Q(object_pk__in=members, changes__has_key="relationship")
+    )
+    own = LogEntry.objects.get_for_object(household)
+    return (own | people).select_related("actor", "content_type").order_by("-timestamp")[:limit]
+
+
+@login_required
+def household_edit(request, pk):
+    """Change a household on one page: its KK, address and place, its present members' relationships
+    (or take them out of it), and new members. A verified household goes back for verification."""
+    household = scoping.get_scoped_object(request.user, Household.objects.select_related("region"), scoping.CHANGE, pk=pk)
+    # The form edits its own copy: the service compares the new values with the saved ones.
+    form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk), user=request.user)
+    current = [
+        CurrentMemberForm(request.POST or None, person=p)
+        for p in scoped_people(request.user, scoping.CHANGE).filter(household=household).order_by("birth_date", "pk")
+    ]
+    region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else household.region
+    members = NewMemberFormSet(request.POST or None, prefix="baru", form_kwargs={"region": region})
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and members.is_valid() and all(f.is_valid() for f in current):
+        new_members = [f.member_data() for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(new_members, region)
+        if not duplicates:
+            data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            try:
+                services.household_update(
+                    Household.objects.get(pk=household.pk),
+                    data=data,
+                    acting_user=request.user,
+                    relationships={f.person.pk: f.cleaned_data["relationship"] for f in current if not f.cleaned_data["remove"]},
+                    remove=[f.person.pk for f in current if f.cleaned_data["remove"]],
+                    new_members=new_members,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(household)
+    return render(
+        request,
+        "registry/household_edit.html",
+        {"household": household, "form": form, "current": current, "members": members, "duplicates": duplicates},
+    )
 
 
 @login_required

@@ -85,7 +85,9 @@ def person_detail(request, pk):
     from auditlog.models import LogEntry
 
     history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
-    return render(request, "registry/person_detail.html", {"person": person, "history": history, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), "panels": panels.panels_for("person", request.user, person), **merged_records(request.user, person)})
+    caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
+    caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
+    return render(request, "registry/person_detail.html", {"person": person, "history": history, "caregiver_visible": caregiver_visible, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), "panels": panels.panels_for("person", request.user, person), **merged_records(request.user, person)})
 
 
 @login_required
@@ -113,7 +115,8 @@ def person_profile_edit(request, pk, profile):
         raise Http404
     model, form_class = PROFILE_FORMS[profile]
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
-    form = form_class(request.POST or None, instance=model.objects.filter(person=person).first())
+    extra = {"person": person, "user": request.user} if model is DisabilityProfile else {}
+    form = form_class(request.POST or None, instance=model.objects.filter(person=person).first(), **extra)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_profile_save(person, model, data=form.cleaned_data, acting_user=request.user)

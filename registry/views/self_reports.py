@@ -91,7 +91,7 @@ def self_report_create_person(request, pk):
         return _not_new(request, report)
     data = request.POST or None
     person_form = PersonForm(data, prefix="orang", region=report.region, initial=self_reports.person_initial(report))
-    profile_form = DisabilityProfileForm(data, prefix="disabilitas", initial=self_reports.profile_initial(report))
+    profile_form = DisabilityProfileForm(data, prefix="disabilitas", initial=self_reports.profile_initial(report), user=request.user)
     if request.method == "POST" and person_form.is_valid() and profile_form.is_valid():
         try:
             person = self_reports.self_report_create_person(
@@ -136,7 +136,9 @@ def self_report_link_person(request, pk, person_pk):
         return _not_new(request, report)
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=person_pk)
     existing = DisabilityProfile.objects.filter(person=person).first()
-    form = DisabilityProfileForm(request.POST or None, instance=existing, initial=self_reports.profile_initial(report, existing))
+    form = DisabilityProfileForm(
+        request.POST or None, instance=existing, initial=self_reports.profile_initial(report, existing), person=person, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             self_reports.self_report_link_person(report, person, profile_data=form.cleaned_data, acting_user=request.user)

@@ -84,9 +84,9 @@ def test_navigation_follows_the_role(users, client_for):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
     assert nav("admin") == ["home", "directory", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"]
-    assert nav("loket") == ["home", "people", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"]
-    assert nav("kel.wates") == ["home", "people", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"]
+    assert nav("manajer") == ["home", "people", "households", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"]
+    assert nav("loket") == ["home", "people", "households", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"]
+    assert nav("kel.wates") == ["home", "people", "households", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"]
     assert nav("dinkes") == ["home", "referral-inbox", "directory", "reports"]
 
 def test_a_capabilitys_entries_fold_into_one_menu_when_there_are_several(users, client_for):
@@ -95,8 +95,9 @@ def test_a_capabilitys_entries_fold_into_one_menu_when_there_are_several(users, 
         return [(e["key"], [c["key"] for c in e["children"]]) if "children" in e else e["key"] for e in entries]
 
     manager = menu("manajer")
-    assert ("registry", ["people", "household-new", "verification", "duplicates", "import"]) in manager
+    assert ("registry", ["people", "households", "household-new", "verification", "duplicates", "import"]) in manager
     assert "audit" in manager
     desk = menu("loket")
-    assert "people" in desk  # a group of one stays a plain entry
+    assert ("registry", ["people", "households"]) in desk
+    assert "directory" in menu("admin")  # a group of one stays a plain entry
     assert ("complaints", ["complaints", "complaint-new", "desk-queue"]) in desk
