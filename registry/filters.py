@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +9,7 @@ from onegate import scoping
 
 from .forms import village_choices
 from .search import people_named
-from .models import DisabilityType, Household, Person, PpksCategory, Program, Relationship, Sex, VerificationStatus
+from .models import DisabilityType, Household, Person, PpksCategory, Program, ProgramReceipt, Relationship, Sex, VerificationStatus
 
 
 class PersonFilter(django_filters.FilterSet):
