@@ -157,6 +157,52 @@ def test_kelurahan_officers_cannot_record_complaints_or_reassign(users, client_f
     assert client.post(reverse("complaints:note", args=[two_complaints["kranggan"].pk]), {"note": "x"}).status_code == 404
 
 
+def test_another_kelurahans_officer_gets_404_on_every_action(users, client_for, two_complaints):
+    """kel.kranggan may change complaints, but the Wates one does not exist for them: no status
+    change, no serving, no attachment, and nothing recorded."""
+    complaint = two_complaints["wates"]
+    client = client_for(users["kel.kranggan"])
+    photo = SimpleUploadedFile("bukti.png", png_bytes(), content_type="image/png")
+    posts = {
+        "complaints:status": {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah"},
+        "complaints:served": {"next": "queue"},
+        "complaints:attachment-add": {"attachments": [photo]},
+    }
+    for name, data in posts.items():
+        assert client.post(reverse(name, args=[complaint.pk]), data).status_code == 404, name
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.served_at) == (Status.NEW, None)
+    assert not complaint.attachments.exists()
+    assert list(complaint.events.values_list("kind", flat=True)) == [EventKind.CREATED]
+    # The same actions by the complaint's own kelurahan officer go through.
+    own = client_for(users["kel.wates"])
+    assert own.post(reverse("complaints:status", args=[complaint.pk]), posts["complaints:status"]).status_code == 302
+    assert own.post(reverse("complaints:served", args=[complaint.pk]), posts["complaints:served"]).status_code == 302
+    photo.seek(0)
+    assert own.post(reverse("complaints:attachment-add", args=[complaint.pk]), {"attachments": [photo]}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSESSMENT and complaint.served_at is not None and complaint.attachments.count() == 1
+
+
+def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_complaints):
+    from onegate.accounts.models import Role
+    from tests.factories import UserFactory
+
+    # A manager over Kecamatan Prajurit Kulon (Kranggan's), not Magersari (Wates's).
+    other = UserFactory(username="manajer.prajuritkulon", role=Role.MANAGER, region_id=KRANGGAN.rsplit(".", 1)[0])
+    wates, kranggan = two_complaints["wates"], two_complaints["kranggan"]
+    client = client_for(other)
+    assert client.post(reverse("complaints:assign", args=[wates.pk]), {"officer": other.pk}).status_code == 404
+    assert client.get(reverse("complaints:detail", args=[wates.pk])).status_code == 404
+    wates.refresh_from_db()
+    assert wates.assigned_to is None and not wates.events.filter(kind=EventKind.ASSIGNED).exists()
+    # Within their own region they reassign, but only to staff whose area covers the complaint.
+    assert client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk}).status_code == 400
+    assert client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk}).status_code == 302
+    kranggan.refresh_from_db()
+    assert kranggan.assigned_to == users["kel.kranggan"]
+
+
 def test_the_manager_follows_up_status_assignment_and_notes(users, client_for, two_complaints):
     client = client_for(users["manajer"])
     complaint = two_complaints["wates"]
