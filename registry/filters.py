@@ -66,12 +66,12 @@ class HouseholdFilter(django_filters.FilterSet):
         heads = people.filter(relationship=Relationship.HEAD, household__isnull=False)
         if len(value) < 3:
             return queryset.filter(pk__in=heads.filter(full_name__istartswith=value).values("household_id"))
-        # Fuzzy, as for people: other spellings of the head's name still find the family.
+        # Fuzzy, as for people (the indexed %> operator): other spellings of the head's name still
+        # find the family; the best match first.
         similarity = TrigramWordSimilarity(value.upper(), Upper("full_name"))
-        matching = heads.annotate(name_match=similarity).filter(name_match__gte=0.5)
         best = heads.filter(household=OuterRef("pk")).annotate(name_match=similarity).order_by("-name_match")
         return (
-            queryset.filter(pk__in=matching.values("household_id"))
+            queryset.filter(pk__in=people_named(heads, value).values("household_id"))
             .annotate(name_match=Subquery(best.values("name_match")[:1]))
             .order_by("-name_match", "-pk")
         )

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from onegate import scoping
 from onegate.audit import log_view
+from onegate.pagination import table_pagination
 
 from .. import services
 from ..filters import HouseholdFilter
@@ -35,7 +36,7 @@ def household_list(request):
     filterset = HouseholdFilter(request.GET or None, queryset=households, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else households
     table = HouseholdTable(rows)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "registry/_household_table.html" if request.htmx else "registry/household_list.html"
     return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Household, scoping.ADD)})
 

@@ -56,3 +56,27 @@ def test_household_and_person_pages_do_not_query_per_member_or_record(users, cli
     for code in range(10, 16):
         PersonPpks.objects.create(person=busy, category=PpksCategory.objects.get(code=code))
     assert queries_for(client, lone.get_absolute_url()) == queries_for(client, busy.get_absolute_url())
+
+
+def add_families(n):
+    for _ in range(n):
+        household = HouseholdFactory()
+        PersonFactory(household=household, relationship=Relationship.HEAD, full_name="Bambang Wibowo")
+        PersonFactory(household=household, relationship=Relationship.CHILD)
+
+
+@pytest.mark.parametrize("username", ["kel.wates", "manajer"])
+def test_the_household_list_costs_the_same_whatever_the_page_size(users, client_for, username):
+    client = client_for(users[username])
+    url = reverse("registry:household-list")
+    add_families(3)
+    few = queries_for(client, url)
+    add_families(37)
+    assert queries_for(client, url) == few
+    assert queries_for(client, url + "?per_page=5") == queries_for(client, url + "?per_page=40") == few
+    # The search by name or KK, the filters and the htmx refresh do not add per-row queries either.
+    searched = queries_for(client, url + "?q=bambang+wibowa&status=draft&per_page=5")
+    assert queries_for(client, url + "?q=bambang+wibowa&status=draft&per_page=40") == searched <= few + 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url + "?per_page=40", HTTP_HX_REQUEST="true").status_code == 200
+    assert len(ctx.captured_queries) <= few
