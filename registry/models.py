@@ -51,6 +51,9 @@ class Household(VerifiedRecord):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
+    # What __str__ reads: lists naming many households (the audit trail) prefetch it.
+    str_prefetch = ("members",)
+
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
