@@ -18,7 +18,8 @@ from registry.views.common import add_service_errors
 
 from .. import services
 from ..forms import IntakeForm
-from ..models import Channel, Complaint
+from ..models import Channel, Complaint, SlaState
+from ..services import SlaClock
 from .common import get_complaint, scoped_complaints
 
 
@@ -91,6 +92,8 @@ def _receipt_context(request, complaint):
 
     return {
         "complaint": complaint,
+        "sla_state": (state := complaint.sla_state()),
+        "sla_label": SlaState(state).label,
         "office_name": settings.OFFICE_NAME,
         "status_url": request.build_absolute_uri(reverse("complaints-public:status")),
         "officer": complaint.created_by,
@@ -108,6 +111,9 @@ def desk_queue(request):
         .select_related("category__parent", "created_by")
         .order_by("queue_number")
     )
+    clock = SlaClock.now(today)
+    for c in walk_ins:
+        c.sla = {"state": (state := clock.state(c)), "label": SlaState(state).label}
     waiting = [c for c in walk_ins if c.served_at is None]
     served = [c for c in walk_ins if c.served_at is not None]
     template = "complaints/_queue.html" if request.htmx else "complaints/queue.html"

@@ -271,3 +271,35 @@ def test_administrators_manage_the_category_tree_and_holidays(users, client_for)
     assert client.get(reverse("admin:workdays_holiday_add")).status_code == 200
     response = client.post(reverse("admin:workdays_holiday_add"), {"date": "17/08/2027", "name": "HUT RI"})
     assert response.status_code == 302
+
+
+def test_the_queue_and_the_receipt_show_the_sla_state_with_the_lists_badge(users, client_for, two_complaints):
+    import datetime
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    wates, kranggan = two_complaints["wates"], two_complaints["kranggan"]
+    late_due = timezone.localdate() - datetime.timedelta(days=1)
+    Complaint.objects.filter(pk=kranggan.pk).update(due_date=late_due)  # as if the category's SLA had already run out
+    client = client_for(users["loket"])
+
+    def badge(state, label):
+        return render_to_string("complaints/_sla_badge.html", {"state": state, "label": label}).strip()
+
+    on_time, late = badge("tepat_waktu", "Tepat waktu"), badge("terlambat", "Terlambat")
+    response = client.get(reverse("complaints:queue"))
+    assert {c.pk: c.sla["state"] for c in response.context["waiting"]} == {wates.pk: "tepat_waktu", kranggan.pk: "terlambat"}
+    queue = response.content.decode()
+    assert on_time in queue and late in queue and late_due.strftime("%d/%m/%Y") in queue
+    client.post(reverse("complaints:served", args=[kranggan.pk]), {"next": "queue"})
+    served = client.get(reverse("complaints:queue"), HTTP_HX_REQUEST="true").content.decode()  # the part htmx refreshes
+    assert served.count(late) == 1 and served.count(on_time) == 1
+    # The list shows the very same badge.
+    listing = client.get(reverse("complaints:list")).content.decode()
+    assert on_time in listing and late in listing
+
+    receipt = client.get(reverse("complaints:receipt", args=[kranggan.pk])).content.decode()
+    assert 'id="receipt-status"' in receipt and late in receipt and late_due.strftime("%d/%m/%Y") in receipt
+    assert '<span class="badge og-complaint-baru">Baru</span>' in receipt  # the status, in Indonesian
+    assert on_time in client.get(reverse("complaints:receipt", args=[wates.pk])).content.decode()
