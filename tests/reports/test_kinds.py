@@ -88,6 +88,12 @@ def test_the_person_profile_shows_the_person_and_what_the_requester_may_see(user
     assert PpksCategory.objects.get(code=1).name in text
 
 
+def test_the_person_profile_masks_the_nik_for_the_front_desk(users, registry_data, render):
+    ani = registry_data["ani"]
+    text = pdf_text(render(users["loket"], ReportType.PERSON_PROFILE, person=ani))
+    assert "Ani Wates" in text and ani.nik not in text and f"{ani.nik[:4]}********{ani.nik[12:]}" in text
+
+
 def test_a_profile_of_a_person_outside_the_scope_cannot_be_asked_for(users, registry_data, render):
     with pytest.raises(Http404):
         render(users["kel.kranggan"], ReportType.PERSON_PROFILE, person=registry_data["ani"])
