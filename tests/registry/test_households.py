@@ -252,3 +252,18 @@ def test_the_household_page_shows_its_history(users, homes, client_for):
     history = client.get(home.get_absolute_url()).context["history"]
     assert any(e.object_pk == str(homes["child"].pk) and "relationship" in e.changes for e in history)
     assert not any(e.object_pk in (str(homes["rahayu"].pk), str(homes["kranggan"].pk)) for e in history)
+
+
+# --- Service -----------------------------------------------------------------------------------
+def test_the_service_refuses_other_kelurahans_and_people_of_other_households(users, homes):
+    from django.core.exceptions import PermissionDenied
+
+    from registry import services
+
+    home = homes["wates"]
+    with pytest.raises(PermissionDenied):
+        services.household_update(home, data={"address": "Diubah"}, acting_user=users["kel.kranggan"])
+    with pytest.raises(ValueError):
+        services.household_update(home, data={}, acting_user=users["kel.wates"], remove=[homes["rahayu"].pk])
+    assert Person.objects.get(pk=homes["rahayu"].pk).household_id == homes["kranggan"].pk
+    assert Household.objects.get(pk=home.pk).address == "Jl. Wates 1"
