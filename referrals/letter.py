@@ -7,16 +7,15 @@ The letter is one document, whoever downloads it: the office prints it for the a
 person carries it. It is written in the office's language (settings.LANGUAGE_CODE), not the
 language of the officer's screen."""
 
-import base64
-import mimetypes
-from pathlib import Path
-
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
+from onegate import pdf
 from onegate.regions.models import Region
 
 from .disclosure import shared_person
@@ -30,15 +29,6 @@ def verification_path(referral) -> str:
 def qr_data_uri(text: str) -> str:
     """A PNG QR code as a data URI, so that WeasyPrint embeds it as an image without fetching."""
     return segno.make(text, error="m").png_data_uri(scale=6, border=4)
-
-
-def logo_data_uri() -> str | None:
-    """settings.OFFICE_LOGO (PNG, JPEG or SVG) as a data URI; None when the file is missing."""
-    path = Path(settings.OFFICE_LOGO)
-    if not path.is_file():
-        return None
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{content_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def office_city() -> str:
@@ -61,15 +51,14 @@ def sender_of(referral):
 def letter_context(referral, verify_url: str) -> dict:
     sent_on = timezone.localdate(referral.sent_at)
     return {
+        **pdf.document_context(),
+        "title": f"{gettext('Referral letter')} {referral.number}",
+        "letter_number_css": mark_safe(pdf.css_string(referral.number)),
         "referral": referral,
         "sent_on": sent_on,
         "person_fields": shared_person(referral, today=sent_on),
         "sender": sender_of(referral),
-        "office_name": settings.OFFICE_NAME,
-        "office_address": settings.OFFICE_ADDRESS,
-        "office_phone": settings.OFFICE_PHONE,
         "office_city": office_city(),
-        "logo": logo_data_uri(),
         "signer_title": settings.LETTER_SIGNER_TITLE,
         "signer_name": settings.LETTER_SIGNER_NAME,
         "signer_id": settings.LETTER_SIGNER_ID,
@@ -79,14 +68,14 @@ def letter_context(referral, verify_url: str) -> dict:
 
 
 def render_letter(referral, *, verify_url: str) -> bytes:
-    """The letter of a sent referral as PDF/UA-1 bytes."""
-    from weasyprint import HTML
-
+    """The letter of a sent referral as PDF/UA-1 bytes, on the office's letterhead
+    (``templates/pdf/base.html``) and through the same WeasyPrint call as the other printed
+    documents (:func:`onegate.pdf.html_to_pdf`); one page, so rendered in the request."""
     if referral.status == ReferralStatus.DRAFT:
         raise ValueError("a draft has no letter number yet")
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string("referrals/letter_pdf.html", letter_context(referral, verify_url))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.html_to_pdf(html)
 
 
 def letter_filename(referral) -> str:

@@ -118,3 +118,17 @@ def test_a_draft_has_no_letter_and_every_download_is_logged(users, client_for, d
     before = views.count()
     client_for(users["dinkes"]).get(reverse("referrals:letter", args=[referral.pk]))
     assert views.count() == before + 1 and views.latest("timestamp").actor == users["dinkes"]
+
+
+def test_the_letter_is_a_tagged_pdf_on_the_same_letterhead_as_the_reports(users, client_for, directory, complaint, settings):
+    referral = sent(users["loket"], directory["pbi"], complaint=complaint)
+    reader = PdfReader(io.BytesIO(client_for(users["loket"]).get(reverse("referrals:letter", args=[referral.pk])).content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == settings.LANGUAGE_CODE
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    assert reader.metadata.title == f"Surat rujukan {referral.number}"
+    text = reader.pages[0].extract_text()
+    assert settings.OFFICE_NAME.upper() in text and settings.OFFICE_ADDRESS in text  # templates/pdf/_letterhead.html
+    assert "Halaman 1 dari 1" in text  # the footer of templates/pdf/base.html
+    assert referral.number in one_line(text)
