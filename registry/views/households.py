@@ -2,8 +2,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -67,13 +66,15 @@ def household_history(household, user, limit=30):
     """The household's audit trail: changes to the household itself, people joining or leaving it
     (their ``household`` changed to or from this one) and its members' relationship changes; only
     people the user may see are named."""
-    members = [str(pk) for pk in household.members.values_list("pk", flat=True)]
-    visible = scoped_people(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
-    people = LogEntry.objects.get_for_model(Person).filter(object_pk__in=visible).filter(
+    members = list(household.members.values_list("pk", flat=True))
+    # Visibility per entry by the integer object_id (EXISTS on the person's key): an IN over the
+    # text of every visible person's key made PostgreSQL compare each entry with a million people.
+    visible = scoped_people(user).filter(pk=OuterRef("object_id"))
+    people = LogEntry.objects.get_for_model(Person).filter(
         Q(changes__household__contains=[household.pk])
         | Q(changes__household__contains=[str(household.pk)])
-        | Q(object_pk__in=members, changes__has_key="relationship")
-    )
+        | Q(object_id__in=members, changes__has_key="relationship")
+    ).filter(Exists(visible))
     own = LogEntry.objects.get_for_object(household)
     return (own | people).select_related("actor", "content_type").order_by("-timestamp")[:limit]
 
