@@ -228,7 +228,6 @@ class DisabilityProfileForm(forms.ModelForm):
         return data
 
 
-
 class WelfareProfileForm(forms.ModelForm):
     class Meta:
         model = WelfareProfile
