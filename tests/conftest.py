@@ -134,3 +134,22 @@ def _test_database_url() -> str:
     db = django_settings.DATABASES["default"]
     port = db.get("PORT") or 5432
     return f"postgres://{db['USER']}@{db.get('HOST') or '127.0.0.1'}:{port}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def _ppks_reference_rows(request):
+    """The PPKS categories come from a migration; a transactional test run before this one flushes
+    them, so they are put back for any test that uses the database."""
+    names = set(request.fixturenames)
+    if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & names):
+        return
+    request.getfixturevalue("_django_db_helper")
+    for name in ("transactional_db", "db"):
+        if name in names:
+            request.getfixturevalue(name)
+            break
+    from registry.models import PpksCategory
+    from registry.reference import ensure_ppks_categories
+
+    if not PpksCategory.objects.exists():
+        ensure_ppks_categories()
