@@ -1,4 +1,5 @@
-"""Who sees a whole NIK: the one rule, used by every page, list, search, export and PDF that shows one.
+"""Who sees a whole NIK or KK number: the one rule, used by every page, list, search, export and PDF
+that shows one (both are 16-digit identity numbers, masked the same way).
 
 Kelurahan officers and Dinsos managers register and verify people, so they work with the whole
 number. Everyone else who may see a person (front-desk staff looking someone up at intake) gets it
@@ -25,7 +26,7 @@ def can_see_full_nik(user) -> bool:
 
 
 def nik_for(user, nik: str | None) -> str:
-    """The NIK as ``user`` may see it: whole, masked, or "" when the person has none."""
+    """The NIK (or KK number) as ``user`` may see it: whole, masked, or "" when there is none."""
     if not nik:
         return ""
     return nik if can_see_full_nik(user) else mask_nik(nik)

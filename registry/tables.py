@@ -3,7 +3,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, Person
-from .nik import mask_nik
 from .privacy import nik_for
 
 
@@ -34,6 +33,10 @@ class PersonTable(tables.Table):
 class HouseholdTable(tables.Table):
     """Needs ``head_name`` annotated (the household list does it)."""
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # whole or masked KK numbers: registry.privacy decides
+
     kk_number = tables.Column(verbose_name=_("KK number"), empty_values=(), linkify=lambda record: record.get_absolute_url())
     head_name = tables.Column(verbose_name=_("Head of family"), empty_values=(), order_by=("head_name", "pk"))
     address = tables.Column(verbose_name=_("Address"))
@@ -47,7 +50,7 @@ class HouseholdTable(tables.Table):
         empty_text = _("No household matches.")
 
     def render_kk_number(self, value, record):
-        return mask_nik(value) if value else _("without KK")
+        return nik_for(self.user, value) if value else _("without KK")
 
     def render_head_name(self, value, record):
         return value or "—"

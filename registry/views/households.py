@@ -34,7 +34,7 @@ def household_list(request):
     )
     filterset = HouseholdFilter(request.GET or None, queryset=households, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else households
-    table = HouseholdTable(rows)
+    table = HouseholdTable(rows, user=request.user)
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "registry/_household_table.html" if request.htmx else "registry/household_list.html"
     return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Household, scoping.ADD)})
@@ -94,13 +94,13 @@ def household_edit(request, pk):
     members = NewMemberFormSet(request.POST or None, prefix="baru", form_kwargs={"region": region})
     duplicates = []
     if request.method == "POST" and form.is_valid() and members.is_valid() and all(f.is_valid() for f in current):
-        new_members = [f.member_data() for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        new_members = _member_data(members)
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(new_members, region)
         if not duplicates:
             data = {f: form.cleaned_data[f] for f in form.Meta.fields}
             try:
                 services.household_update(
-                    Household.objects.get(pk=household.pk),
+                    household,  # untouched: the form changed its own copy
                     data=data,
                     acting_user=request.user,
                     relationships={f.person.pk: f.cleaned_data["relationship"] for f in current if not f.cleaned_data["remove"]},
@@ -128,7 +128,7 @@ def household_create(request):
     members = MemberFormSet(request.POST or None, prefix="anggota", form_kwargs={"region": region})
     duplicates = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        member_data = [f.member_data() for f in members.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        member_data = _member_data(members)
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(member_data, region)
         if not duplicates:
             try:
@@ -139,6 +139,11 @@ def household_create(request):
                 messages.success(request, _("Household saved as a draft. Submit it for verification when it is complete."))
                 return redirect(household)
     return render(request, "registry/household_form.html", {"form": form, "members": members, "duplicates": duplicates})
+
+
+def _member_data(formset) -> list[dict]:
+    """The members a member formset holds, less the ones ticked for removal."""
+    return [f.member_data() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 def _duplicates_of(member_data, region):

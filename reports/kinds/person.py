@@ -48,6 +48,7 @@ class PersonProfile(ReportKind):
         context = {
             "person": person,
             "nik": nik_for(scope, person.nik),  # whole or masked, as the requester may see it
+            "kk_number": nik_for(scope, person.household.kk_number if person.household_id else ""),
             "age": _age(person.birth_date, today),
             "members": _members(person, scope, today),
             "wg": _wg_answers(person),

@@ -113,3 +113,24 @@ def test_referral_pages_follow_the_consent_rule_and_the_desk_still_sees_no_whole
     assert (WHOLE in agency_page) is with_consent and MASKED not in agency_page
     desk_page = client_for(users["loket"]).get(referral.get_absolute_url()).content.decode()
     assert "Sutrisno Wates" in desk_page and WHOLE not in desk_page
+
+
+KK_WHOLE = "3576020101100001"
+KK_MASKED = "3576********0001"
+
+
+@pytest.mark.parametrize("username", ["loket", *SEES_WHOLE])
+@pytest.mark.parametrize("page", ["household-list", "household", "person"])
+def test_kk_numbers_follow_the_same_rule(users, client_for, person, username, page):
+    person.household.kk_number = KK_WHOLE
+    person.household.save()
+    url = {
+        "household-list": reverse("registry:household-list"),
+        "household": reverse("registry:household-detail", args=[person.household_id]),
+        "person": reverse("registry:person-detail", args=[person.pk]),
+    }[page]
+    body = client_for(users[username]).get(url).content.decode()
+    if username in SEES_WHOLE:
+        assert KK_WHOLE in body
+    else:
+        assert KK_WHOLE not in body and KK_MASKED in body
