@@ -43,7 +43,8 @@ from complaints.synthetic import (
     sample_people,
 )
 from onegate.notifications.services import office_language
-from registry.synthetic import _allocate_ids, _in_background, _sequence, _Table, _Weighted
+from registry.importing.copying import allocate_ids
+from registry.synthetic import DictCopyTable, Weighted, in_background
 
 from .demo import WHY
 from .models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
@@ -57,8 +58,8 @@ FITTING = {
     "Disabilitas dan alat bantu": ("disabilitas", "rehabilitasi"), "Orang terlantar/ODGJ/pasung": ("kesehatan", "rehabilitasi"),
     "Kekerasan terhadap perempuan dan anak": ("perlindungan",), "Rumah tidak layak huni": ("perumahan",), "Pekerjaan dan usaha": ("ekonomi",),
 }
-ENDING = _Weighted([("selesai", 75), ("ditolak", 15), ("dialihkan", 10)])
-CONSENT_METHOD = _Weighted([("tertulis", 60), ("lisan", 30), ("telepon", 10)])
+ENDING = Weighted([("selesai", 75), ("ditolak", 15), ("dialihkan", 10)])
+CONSENT_METHOD = Weighted([("tertulis", 60), ("lisan", 30), ("telepon", 10)])
 RESULTS = ["Layanan sudah diberikan dan diterima keluarga.", "Kepesertaan sudah aktif.", "Dokumen sudah diterbitkan dan diserahkan.",
            "Sudah masuk daftar penerima tahap berikutnya."]
 REJECTIONS = ["Tidak memenuhi syarat: sudah terdaftar sebagai penerima.", "Dokumen tidak lengkap setelah dua kali diminta.",
@@ -252,11 +253,11 @@ def _used_letters() -> dict[int, int]:
 
 
 @transaction.atomic
-def _write_batch(batch, tables, sequence, used_letters) -> None:
+def _write_batch(batch, tables, used_letters) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")  # generated data: see complaints.synthetic
     refs = batch["referrals"]
-    ids = _allocate_ids(sequence, len(refs))
+    ids = allocate_ids(Referral, len(refs))
     sent = sorted((ref for ref in refs if ref["sent_at"]), key=lambda ref: ref["sent_at"])
     days = {ref["id"]: timezone.localdate(ref["sent_at"]) for ref in sent}
     years = Counter(day.year for day in days.values())
@@ -320,14 +321,14 @@ def generate(
                 generator.referral(source)
             yield generator.batch()
 
-    tables = {"referrals": _Table(Referral, REFERRAL_COLUMNS), "events": _Table(ReferralEvent, EVENT_COLUMNS),
-              "complaint_events": _Table(ComplaintEvent, COMPLAINT_EVENT_COLUMNS)}
-    sequence, used = _sequence(Referral), _used_letters()
+    tables = {"referrals": DictCopyTable(Referral, REFERRAL_COLUMNS), "events": DictCopyTable(ReferralEvent, EVENT_COLUMNS),
+              "complaint_events": DictCopyTable(ComplaintEvent, COMPLAINT_EVENT_COLUMNS)}
+    used = _used_letters()
     counts = {"referrals": 0, "referral_events": 0, "complaint_events": 0}
     started, done = time.monotonic(), 0
-    for batch in _in_background(batches()):
+    for batch in in_background(batches()):
         done = min(done + batch_size, len(sources))
-        _write_batch(batch, tables, sequence, used)
+        _write_batch(batch, tables, used)
         for key, rows in (("referrals", "referrals"), ("referral_events", "events"), ("complaint_events", "complaint_events")):
             counts[key] += len(batch[rows])
         if progress:

@@ -33,6 +33,8 @@ from django.db import connection, transaction
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
+from .importing.copying import CopyTable, allocate_ids
+
 from .models import (
     DisabilityProfile,
     Household,
@@ -134,7 +136,7 @@ PPKS_SOURCES = [
 # --- Weighted choices -----------------------------------------------------------------------------
 
 
-class _Weighted:
+class Weighted:
     """A fast weighted choice: ``pick(rng)`` with precomputed cumulative weights."""
 
     __slots__ = ("items", "cum", "total")
@@ -148,37 +150,37 @@ class _Weighted:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
 
 
-HOUSEHOLD_SIZE = _Weighted([(1, 8), (2, 15), (3, 23), (4, 27), (5, 17), (6, 10)])  # mean 3.6
-RELIGION = _Weighted(
+HOUSEHOLD_SIZE = Weighted([(1, 8), (2, 15), (3, 23), (4, 27), (5, 17), (6, 10)])  # mean 3.6
+RELIGION = Weighted(
     [("islam", 905), ("kristen", 50), ("katolik", 30), ("hindu", 6), ("buddha", 6), ("khonghucu", 2), ("kepercayaan", 1)]
 )
-STATUS = _Weighted([("verified", 80), ("submitted", 10), ("draft", 7), ("rejected", 3)])
-EDUCATION_OLD = _Weighted([("tidak_sekolah", 25), ("sd", 45), ("smp", 14), ("sma", 12), ("diploma", 1), ("sarjana", 3)])
-EDUCATION_MIDDLE = _Weighted([("tidak_sekolah", 4), ("sd", 24), ("smp", 25), ("sma", 33), ("diploma", 5), ("sarjana", 9)])
-EDUCATION_YOUNG = _Weighted([("tidak_sekolah", 1), ("sd", 8), ("smp", 18), ("sma", 50), ("diploma", 8), ("sarjana", 15)])
-JOBS_BASIC = _Weighted(
+STATUS = Weighted([("verified", 80), ("submitted", 10), ("draft", 7), ("rejected", 3)])
+EDUCATION_OLD = Weighted([("tidak_sekolah", 25), ("sd", 45), ("smp", 14), ("sma", 12), ("diploma", 1), ("sarjana", 3)])
+EDUCATION_MIDDLE = Weighted([("tidak_sekolah", 4), ("sd", 24), ("smp", 25), ("sma", 33), ("diploma", 5), ("sarjana", 9)])
+EDUCATION_YOUNG = Weighted([("tidak_sekolah", 1), ("sd", 8), ("smp", 18), ("sma", 50), ("diploma", 8), ("sarjana", 15)])
+JOBS_BASIC = Weighted(
     [
         ("Buruh Harian Lepas", 20), ("Karyawan Swasta", 18), ("Wiraswasta", 15), ("Pedagang", 10),
         ("Buruh Pabrik", 9), ("Sopir", 4), ("Tukang Bangunan", 5), ("Penjahit", 2), ("Petani/Pekebun", 3),
         ("Belum/Tidak Bekerja", 10), ("Pengemudi Ojek", 4),
     ]
 )
-JOBS_EDUCATED = _Weighted(
+JOBS_EDUCATED = Weighted(
     [
         ("Karyawan Swasta", 35), ("Wiraswasta", 15), ("Pegawai Negeri Sipil", 14), ("Guru", 12),
         ("Perawat", 4), ("Bidan", 2), ("Karyawan BUMN", 5), ("TNI", 2), ("Polri", 2), ("Belum/Tidak Bekerja", 9),
     ]
 )
-JOBS_ELDERLY = _Weighted(
+JOBS_ELDERLY = Weighted(
     [("Belum/Tidak Bekerja", 40), ("Pedagang", 12), ("Petani/Pekebun", 10), ("Buruh Harian Lepas", 10), ("Wiraswasta", 13)]
 )
 
 # Disability: type weights by age group, and the Washington Group domains each type affects (the
 # first one most).
 DISABILITY_TYPE = {
-    "child": _Weighted([("fisik", 25), ("intelektual", 30), ("mental", 5), ("netra", 8), ("rungu", 14), ("wicara", 18)]),
-    "adult": _Weighted([("fisik", 42), ("intelektual", 10), ("mental", 18), ("netra", 13), ("rungu", 10), ("wicara", 7)]),
-    "elderly": _Weighted([("fisik", 45), ("intelektual", 2), ("mental", 8), ("netra", 25), ("rungu", 18), ("wicara", 2)]),
+    "child": Weighted([("fisik", 25), ("intelektual", 30), ("mental", 5), ("netra", 8), ("rungu", 14), ("wicara", 18)]),
+    "adult": Weighted([("fisik", 42), ("intelektual", 10), ("mental", 18), ("netra", 13), ("rungu", 10), ("wicara", 7)]),
+    "elderly": Weighted([("fisik", 45), ("intelektual", 2), ("mental", 8), ("netra", 25), ("rungu", 18), ("wicara", 2)]),
 }
 TYPE_DOMAINS = {
     "fisik": ("wg_walking", "wg_hands", "wg_self_care"),
@@ -192,18 +194,18 @@ WG_FIELDS = (
     "wg_seeing", "wg_hearing", "wg_walking", "wg_hands", "wg_learning", "wg_behaviour",
     "wg_communicating", "wg_self_care", "wg_remembering",
 )
-SEVERITY = _Weighted([("ringan", 40), ("sedang", 35), ("berat", 25)])
+SEVERITY = Weighted([("ringan", 40), ("sedang", 35), ("berat", 25)])
 CAUSE = {
-    "child": _Weighted([("bawaan", 70), ("penyakit", 18), ("kecelakaan", 5), ("lainnya", 4), ("", 3)]),
-    "adult": _Weighted([("bawaan", 25), ("penyakit", 38), ("kecelakaan", 25), ("bencana", 3), ("lainnya", 5), ("", 4)]),
-    "elderly": _Weighted([("bawaan", 8), ("penyakit", 65), ("kecelakaan", 14), ("lainnya", 8), ("", 5)]),
+    "child": Weighted([("bawaan", 70), ("penyakit", 18), ("kecelakaan", 5), ("lainnya", 4), ("", 3)]),
+    "adult": Weighted([("bawaan", 25), ("penyakit", 38), ("kecelakaan", 25), ("bencana", 3), ("lainnya", 5), ("", 4)]),
+    "elderly": Weighted([("bawaan", 8), ("penyakit", 65), ("kecelakaan", 14), ("lainnya", 8), ("", 5)]),
 }
 DEPENDENCE = {
-    "ringan": _Weighted([("mandiri", 80), ("sebagian", 15), ("", 5)]),
-    "sedang": _Weighted([("mandiri", 33), ("sebagian", 55), ("total", 7), ("", 5)]),
-    "berat": _Weighted([("sebagian", 38), ("total", 57), ("", 5)]),
+    "ringan": Weighted([("mandiri", 80), ("sebagian", 15), ("", 5)]),
+    "sedang": Weighted([("mandiri", 33), ("sebagian", 55), ("total", 7), ("", 5)]),
+    "berat": Weighted([("sebagian", 38), ("total", 57), ("", 5)]),
 }
-DECILE = _Weighted([(1, 22), (2, 18), (3, 15), (4, 12), (5, 10), (6, 8), (7, 6), (8, 4), (9, 3), (10, 2)])
+DECILE = Weighted([(1, 22), (2, 18), (3, 15), (4, 12), (5, 10), (6, 8), (7, 6), (8, 4), (9, 3), (10, 2)])
 
 # PPKS category numbers (Permensos 8/2012, see migration 0002).
 PPKS_CHILD = (1, 2, 3, 4, 6, 7)
@@ -753,60 +755,16 @@ class _Generator:
 # --- Database ---------------------------------------------------------------------------------------
 
 
-def _sequence(model) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [connection.ops.quote_name(model._meta.db_table)])
-        return cursor.fetchone()[0]
-
-
-def _allocate_ids(sequence: str, n: int) -> list[int]:
-    """n ids from the sequence (not necessarily consecutive: others may be inserting too)."""
-    if not n:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, n])
-        return cursor.fetchone()[0]
-
-
-class _Table:
-    """A binary COPY into one model's table: the generator's columns, then every other column of
-    the model with the field's default (so a field added later with a default does not break this),
-    the primary key excepted when not given (the identity column fills it)."""
+class DictCopyTable(CopyTable):
+    """The import's binary COPY (registry.importing.copying), fed with the generator's dict rows."""
 
     def __init__(self, model, columns: tuple[str, ...]):
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        missing = [c for c in columns if c not in fields]
-        if missing:
-            raise RuntimeError(f"{model.__name__} has no column(s) {missing}: update registry/synthetic.py")
-        extra = [f for c, f in fields.items() if c not in columns and not f.primary_key]
-        self.constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
-        names = (*columns, *(f.column for f in extra))
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, atttypid::int FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [table],
-            )
-            oids = dict(cursor.fetchall())
-        self.types = [oids[name] for name in names]
-        self.sql = f"COPY {table} ({', '.join(quote(name) for name in names)}) FROM STDIN (FORMAT BINARY)"
+        super().__init__(model, columns)
         self.getter = itemgetter(*columns)
 
     def write(self, rows: list[dict]) -> None:
-        if not rows:
-            return
-        getter, constants = self.getter, self.constants
-        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.set_types(self.types)
-            write = copy.write_row
-            if constants:
-                for row in rows:
-                    write(getter(row) + constants)
-            else:
-                for row in rows:
-                    write(getter(row))
+        if rows:
+            super().write(map(self.getter, rows))
 
 
 def _used_serials(model, column: str, prefixes: list[str]) -> dict[str, int]:
@@ -854,7 +812,7 @@ def _kelurahan(codes: list[str] | None) -> list[_Kelurahan]:
 _DONE = object()
 
 
-def _in_background(batches):
+def in_background(batches):
     """Iterate ``batches`` in a thread, one batch ahead, so that generating the next batch (Python)
     overlaps with PostgreSQL storing this one. The thread never touches the database."""
     handoff: queue.Queue = queue.Queue(maxsize=1)
@@ -893,15 +851,15 @@ def _in_background(batches):
         thread.join()
 
 
-def _tables() -> dict[str, _Table]:
+def _tables() -> dict[str, DictCopyTable]:
     """The COPY statements, for the current thread's connection."""
     return {
-        "households": _Table(Household, HOUSEHOLD_COLUMNS),
-        "people": _Table(Person, PERSON_COLUMNS),
-        "disability": _Table(DisabilityProfile, DISABILITY_COLUMNS),
-        "welfare": _Table(WelfareProfile, WELFARE_COLUMNS),
-        "programs": _Table(ProgramReceipt, PROGRAM_COLUMNS),
-        "ppks": _Table(PersonPpks, PPKS_COLUMNS),
+        "households": DictCopyTable(Household, HOUSEHOLD_COLUMNS),
+        "people": DictCopyTable(Person, PERSON_COLUMNS),
+        "disability": DictCopyTable(DisabilityProfile, DISABILITY_COLUMNS),
+        "welfare": DictCopyTable(WelfareProfile, WELFARE_COLUMNS),
+        "programs": DictCopyTable(ProgramReceipt, PROGRAM_COLUMNS),
+        "ppks": DictCopyTable(PersonPpks, PPKS_COLUMNS),
     }
 
 
@@ -985,18 +943,17 @@ def generate(
                     generator.household(duplicate=i in duplicate_at)
                 yield generator.batch()
 
-        sequences = {"households": _sequence(Household), "people": _sequence(Person)}
         if workers == 1:
             tables = _tables()
-            for batch in _in_background(batches()):
-                _write_batch(batch, tables, sequences)
+            for batch in in_background(batches()):
+                _write_batch(batch, tables)
                 written(batch)
         else:
-            _write_in_parallel(batches(), workers, sequences, written)
+            _write_in_parallel(batches(), workers, written)
     return counts
 
 
-def _write_in_parallel(batches, workers: int, sequences: dict[str, str], written: Callable[[dict], None]) -> None:
+def _write_in_parallel(batches, workers: int, written: Callable[[dict], None]) -> None:
     """Generate in this thread and write with ``workers`` threads, each on its own connection (one
     PostgreSQL backend cannot keep up with the generator: indexes and foreign-key checks)."""
     todo: queue.Queue = queue.Queue(maxsize=workers)
@@ -1013,7 +970,7 @@ def _write_in_parallel(batches, workers: int, sequences: dict[str, str], written
                     continue
                 if batch is _DONE:
                     return
-                _write_batch(batch, tables, sequences)
+                _write_batch(batch, tables)
                 done.put(batch)
         except BaseException as exc:  # raised in the calling thread
             done.put(exc)
@@ -1063,13 +1020,13 @@ def _write_in_parallel(batches, workers: int, sequences: dict[str, str], written
 
 
 @transaction.atomic
-def _write_batch(batch: dict[str, list[dict]], tables: dict[str, _Table], sequences: dict[str, str]) -> None:
+def _write_batch(batch: dict[str, list[dict]], tables: dict[str, DictCopyTable]) -> None:
     """Give the batch's households and people their real ids, then COPY every table."""
     with connection.cursor() as cursor:
         # Generated data: losing the last batch in a crash is harmless, waiting for the disk is not.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    household_ids = _allocate_ids(sequences["households"], len(batch["households"]))
-    person_ids = _allocate_ids(sequences["people"], len(batch["people"]))
+    household_ids = allocate_ids(Household, len(batch["households"]))
+    person_ids = allocate_ids(Person, len(batch["people"]))
     for row in batch["households"]:
         row["id"] = household_ids[row["id"]]
     for row in batch["people"]:
