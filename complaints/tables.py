@@ -1,10 +1,9 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Complaint, SlaState
+from .models import Complaint
+from .templatetags.complaints_sla import sla_badge
 from .services import SlaClock
 
 
@@ -33,8 +32,7 @@ class ComplaintTable(tables.Table):
 
     def render_due_date(self, value, record):
         state = self.clock.state(record)
-        badge = render_to_string("complaints/_sla_badge.html", {"state": state, "label": SlaState(state).label})
-        return format_html('{} <span class="small">{}</span>', mark_safe(badge.strip()), value.strftime("%d/%m/%Y"))
+        return format_html('{} <span class="small">{}</span>', sla_badge(state), value.strftime("%d/%m/%Y"))
 
     def render_assigned_to(self, value, record):
         return value.get_full_name() or value.username

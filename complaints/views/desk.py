@@ -18,7 +18,7 @@ from registry.views.common import add_service_errors
 
 from .. import services
 from ..forms import IntakeForm
-from ..models import Channel, Complaint, SlaState
+from ..models import Channel, Complaint
 from ..services import SlaClock
 from .common import get_complaint, scoped_complaints
 
@@ -92,8 +92,7 @@ def _receipt_context(request, complaint):
 
     return {
         "complaint": complaint,
-        "sla_state": (state := complaint.sla_state()),
-        "sla_label": SlaState(state).label,
+        "sla_state": complaint.sla_state(),
         "office_name": settings.OFFICE_NAME,
         "status_url": request.build_absolute_uri(reverse("complaints-public:status")),
         "officer": complaint.created_by,
@@ -113,7 +112,7 @@ def desk_queue(request):
     )
     clock = SlaClock.now(today)
     for c in walk_ins:
-        c.sla = {"state": (state := clock.state(c)), "label": SlaState(state).label}
+        c.sla_state = clock.state(c)
     waiting = [c for c in walk_ins if c.served_at is None]
     served = [c for c in walk_ins if c.served_at is not None]
     template = "complaints/_queue.html" if request.htmx else "complaints/queue.html"

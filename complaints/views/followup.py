@@ -19,7 +19,7 @@ from registry.views.common import add_service_errors
 from .. import services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
-from ..models import Complaint, SlaState
+from ..models import Complaint
 from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
 
@@ -46,8 +46,7 @@ def complaint_detail(request, pk):
     can_change = scoping.can(user, Complaint, scoping.CHANGE)
     context = {
         "complaint": complaint,
-        "sla_state": (state := complaint.sla_state()),
-        "sla_label": SlaState(state).label,
+        "sla_state": complaint.sla_state(),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "attachments": complaint.attachments.all(),
         "can_change": can_change,
