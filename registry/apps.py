@@ -54,9 +54,9 @@ class RegistryConfig(AppConfig):
             navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=12, group="registry")
         )
         navigation.register(
-            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=12, group="registry")
+            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=13, group="registry")
         )
         navigation.register(
-            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=13, group="registry")
+            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=14, group="registry")
         )
-        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=14, group="registry"))
+        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=15, group="registry"))
