@@ -3,6 +3,9 @@
 upload → (check: preview counts and problems) → confirm → (apply: write) → done
                                                ↘ cancel
 
+The preview's plan is kept beside the file and written at the confirmation if what it relies on
+still holds (rechecking.py); otherwise the file is checked again first.
+
 Small files are checked and applied in the request; bigger ones (more rows than
 settings.REGISTRY_IMPORT_SYNC_MAX_ROWS) in a Celery task, with progress in the cache for the page to
 poll. The uploaded file holds personal data: it is stored under PRIVATE_MEDIA_ROOT, readable by the
@@ -14,6 +17,7 @@ import datetime
 import gc
 import logging
 import os
+import pickle
 import uuid
 from pathlib import Path
 
@@ -30,7 +34,8 @@ from ..models import ImportBatch, ImportStatus, Person
 from .checking import RowChecker
 from .parsing import ImportFileError, file_format_for, open_table
 from .planning import Plan, Planner
-from .writing import RecordsChanged, write_plan
+from .rechecking import RecordsChanged, still_holds
+from .writing import write_plan
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +64,26 @@ def import_folder() -> Path:
 
 def file_of(batch: ImportBatch) -> Path:
     return import_folder() / batch.file_path
+
+
+def plan_file_of(batch: ImportBatch) -> Path:
+    return file_of(batch).with_suffix(".plan")
+
+
+def _store_plan(batch: ImportBatch, plan: Plan) -> None:
+    """Beside the file, as private (the portal's user only): pickled, since only the portal writes
+    and reads it."""
+    fd = os.open(plan_file_of(batch), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _stored_plan(batch: ImportBatch) -> Plan | None:
+    try:
+        with plan_file_of(batch).open("rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
 
 
 # --- Progress ----------------------------------------------------------------------------------
@@ -205,6 +230,7 @@ def run_preview(batch: ImportBatch) -> None:
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if not current.is_checking:  # cancelled meanwhile
             return
+        _store_plan(batch, plan)
         _record_counts(batch, plan)
         batch.ignored_columns = ignored
         batch.status, batch.progress = ImportStatus.PREVIEW, 100
@@ -252,18 +278,23 @@ def cancel(batch: ImportBatch, *, user) -> None:
 
 
 def run_apply(batch: ImportBatch) -> None:
-    """Check the file again (the registry may have changed since the preview) and write it, all in
-    one transaction with the batch's final counts; an error leaves the registry as it was. The
-    records to change are locked and compared with what was read (writing.lock_unchanged)."""
+    """Write the preview's plan if it still holds (rechecking.py), or check the file again and
+    write that, all in one transaction with the batch's final counts; an error leaves the registry
+    as it was."""
     if not batch.is_writing:
         return
+    user = batch.uploaded_by
     try:
         with without_gc(), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
+            plan = _stored_plan(batch)
+            if plan is None or (plan.warning_lines and not batch.nik_warnings_checked) or not still_holds(plan, user):
+                plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
+                if not still_holds(plan, user):  # changed while it was being checked
+                    raise RecordsChanged
             set_progress(batch.pk, 60)
-            written = write_plan(plan, actor=batch.uploaded_by, batch_id=batch.pk, cid=batch.request_id or None)
+            written = write_plan(plan, actor=user, batch_id=batch.pk, cid=batch.request_id or None)
             _record_counts(batch, plan)
             batch.status, batch.progress, batch.finished_at = ImportStatus.DONE, 100, timezone.now()
             _delete_file(batch)
@@ -310,6 +341,7 @@ def _fail(batch: ImportBatch, message: str) -> None:
 def _delete_file(batch: ImportBatch) -> None:
     if batch.file_path:
         file_of(batch).unlink(missing_ok=True)
+        plan_file_of(batch).unlink(missing_ok=True)
         batch.file_path = ""
 
 

@@ -39,7 +39,8 @@ class CopyTable:
 
     def write(self, rows: Iterable[tuple]) -> None:
         constants = self.constants
-        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
+        # Errors as Django's (IntegrityError…), as for queries through the ORM.
+        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(self.sql) as copy:
             copy.set_types(self.types)
             write = copy.write_row
             for row in rows:
@@ -62,7 +63,7 @@ def update_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     types = _column_types(table)
-    with connection.cursor() as cursor:
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(quote(c) for c in columns)} FROM {table} WITH NO DATA")
         with cursor.copy(f"COPY {_TEMP} FROM STDIN (FORMAT BINARY)") as copy:

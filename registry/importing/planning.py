@@ -44,6 +44,7 @@ PERSON_FIELDS = (
     "phone", "mother_name", "household_id", "relationship", "region_id", "domicile_address", "needs_civil_documents",
     "nik_mismatch_confirmed", "status", "verified_by_id", "verified_at",
 )  # fmt: skip
+PERSON_READ = ("id", *PERSON_FIELDS, "merged_into_id")
 HOUSEHOLD_FIELDS = ("kk_number", "address", "rt", "rw", "region_id", "status", "verified_by_id", "verified_at")
 DISABILITY_FIELDS = ("types", "severity", "cause", "devices_needed")
 WELFARE_FIELDS = ("dtks_status", "decile", "uninhabitable_house")
@@ -83,6 +84,9 @@ class Write:
     label: str = ""  # how the audit trail names the record
     seen: dict | None = None  # the stored record as read, checked again under lock before writing
 
+    def __reduce__(self):  # pickled with the plan: faster than the dataclass's own __getstate__
+        return Write, (self.id, self.values, self.changes, self.label, self.seen)
+
 
 @dataclass(slots=True, eq=False)
 class PersonWrite(Write):
@@ -91,6 +95,9 @@ class PersonWrite(Write):
     welfare: Write | None = None
     programs: list = field(default_factory=list)  # [(program, year)] to add
     ppks: list = field(default_factory=list)  # [category id] to add
+
+    def __reduce__(self):
+        return PersonWrite, (self.id, self.values, self.changes, self.label, self.seen, self.new_household, self.disability, self.welfare, self.programs, self.ppks)
 
 
 @dataclass
@@ -104,6 +111,15 @@ class Plan:
     warning_lines: set = field(default_factory=set)
     households: dict = field(default_factory=dict)  # KK number → Write (new or changed)
     people: list = field(default_factory=list)  # [PersonWrite] new or changed
+    # What the plan relies on besides the records it changes, checked again before it is written
+    # later (rechecking.py): the households it adds or changes members of without changing them…
+    member_households: list = field(default_factory=list)  # [Write] without changes
+    # …and the people a row matched by name could be: {(place, name, birth date): candidate ids}
+    # for the written rows matched by name, with where to look for them again.
+    name_candidates: dict = field(default_factory=dict)
+    name_places: tuple = field(default_factory=lambda: ({}, set()))  # ({household id: KK}, {(region, birth date)})
+    scope: tuple = ()  # the user's scope the plan was made in (scope_of)
+    nik_warnings_confirmed: bool = False
 
     @property
     def invalid(self) -> int:
@@ -120,7 +136,7 @@ class Planner:
         self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
 
     def plan(self, rows: Iterable[CheckedRow]) -> Plan:
-        plan = Plan()
+        plan = Plan(scope=scope_of(self.user), nik_warnings_confirmed=self.confirmed)
         invalid: dict[int, CheckedRow] = {}
         valid = []
         for row in rows:
@@ -135,6 +151,7 @@ class Planner:
         valid = self._match(valid, invalid)
         writes = self._compare(valid, invalid, plan)
         valid = self._households(valid, invalid, writes, plan)
+        self.member_kks = set()
         for row in valid:
             write = writes[row.line]
             if write is None:
@@ -148,6 +165,7 @@ class Planner:
                 plan.new += 1
             else:
                 plan.changed += 1
+            self._note_reliance(row, write, plan)
         plan.errors = sorted((row.line, column, message) for row in invalid.values() for column, message in row.errors)
         plan.warnings = [w for w in plan.warnings if w[0] not in invalid]
         plan.warning_lines = {w[0] for w in plan.warnings}
@@ -211,11 +229,10 @@ class Planner:
     def _load(self, valid):
         niks = [row.person["nik"] for row in valid if row.person.get("nik")]
         kks = list({row.kk for row in valid if row.kk})
-        person_fields = ("id", *PERSON_FIELDS, "merged_into_id")
         self.people_by_nik, self.nik_elsewhere = {}, set()
         for chunk in _chunks(niks):
-            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "nik", chunk))), person_fields):
-                self.people_by_nik[values[1]] = dict(zip(person_fields, values))
+            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "nik", chunk))), PERSON_READ):
+                self.people_by_nik[values[1]] = dict(zip(PERSON_READ, values))
             # Outside the scope only the existence of the number is read.
             self.nik_elsewhere.update({nik for nik, in _rows(Person.objects.filter(_any(Person, "nik", chunk)), ["nik"])} - self.people_by_nik.keys())
         household_fields = ("id", *HOUSEHOLD_FIELDS)
@@ -225,26 +242,33 @@ class Planner:
                 self.households_by_kk[values[1]] = dict(zip(household_fields, values))
             self.kk_elsewhere.update({kk for kk, in _rows(Household.objects.filter(_any(Household, "kk_number", chunk)), ["kk_number"])} - self.households_by_kk.keys())
 
-        # People a row without a (known) NIK may be: members of the file's households, and people
-        # without a household in the file's kelurahan, by name and birth date.
-        self.by_name = defaultdict(list)
         unknown = [row for row in valid if not row.person.get("nik") or row.person["nik"] not in self.people_by_nik]
-        household_ids = {self.households_by_kk[row.kk]["id"]: row.kk for row in unknown if row.kk in self.households_by_kk}
-        for chunk in _chunks(list(household_ids)):
-            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk))), person_fields):
-                person = dict(zip(person_fields, values))
-                place = household_ids[person["household_id"]]
-                self.by_name[(place, normalise_name(person["full_name"]), person["birth_date"])].append(person)
-        loose = [row for row in unknown if not row.kk]
+        self.by_name = self.name_candidates(*self._name_places(unknown))
+
+    def _name_places(self, rows) -> tuple[dict, set]:
+        """Where the people of rows without a (known) NIK are looked for: among the members of
+        their registered households ({household id: KK}), and among the people without a household
+        in their kelurahan, by birth date ({(region, birth date)})."""
+        households = {self.households_by_kk[row.kk]["id"]: row.kk for row in rows if row.kk in self.households_by_kk}
+        loose = {(row.person.get("region_id"), row.person.get("birth_date")) for row in rows if not row.kk}
+        return households, loose
+
+    def name_candidates(self, households: dict, loose: set) -> dict:
+        """The people found there, by (KK or region, normalised name, birth date)."""
+        by_name = defaultdict(list)
+        for chunk in _chunks(list(households)):
+            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk))), PERSON_READ):
+                person = dict(zip(PERSON_READ, values))
+                by_name[(households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         if loose:
-            regions = {row.person.get("region_id") for row in loose} - {None}
-            dates = {row.person.get("birth_date") for row in loose} - {None}
-            candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in=regions))
-            if None not in {row.person.get("birth_date") for row in loose}:
+            dates = {date for _, date in loose}
+            candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in={region for region, _ in loose} - {None}))
+            if None not in dates:
                 candidates = candidates.filter(birth_date__in=dates)
-            for values in _rows(candidates, person_fields):
-                person = dict(zip(person_fields, values))
-                self.by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
+            for values in _rows(candidates, PERSON_READ):
+                person = dict(zip(PERSON_READ, values))
+                by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
+        return by_name
 
     def _load_profiles(self, person_ids):
         self.disability, self.welfare = {}, {}
@@ -262,6 +286,7 @@ class Planner:
     # --- Matching ----------------------------------------------------------------------------
     def _match(self, valid, invalid):
         self.matches: dict[int, dict | None] = {}
+        self.name_keys: dict[int, tuple] = {}  # line → the name key of a row matched by name
         matched_by: dict[int, CheckedRow] = {}
         for row in valid:
             p = row.person
@@ -281,7 +306,8 @@ class Planner:
             elif "full_name" not in p:
                 person = None  # a new NIK without a name: refused below as a new person without one
             else:
-                candidates = self.by_name.get((row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date")), [])
+                key = self.name_keys[row.line] = (row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
+                candidates = self.by_name.get(key, [])
                 if nik:
                     candidates = [c for c in candidates if not c["nik"]]
                 if len(candidates) > 1:
@@ -393,6 +419,21 @@ class Planner:
             write.ppks = [p for p in row.ppks if p not in have]
         return True
 
+    def _note_reliance(self, row, write: PersonWrite, plan: Plan) -> None:
+        """What the written row relies on besides the records it changes (see Plan)."""
+        household = self.households_by_kk.get(row.kk)
+        if household and row.kk not in plan.households and row.kk not in self.member_kks:
+            self.member_kks.add(row.kk)
+            plan.member_households.append(Write(household["id"], {}, seen=household))
+        key = self.name_keys.get(row.line)
+        if key is not None:
+            plan.name_candidates[key] = candidate_list(self.by_name.get(key, ()))
+            households, loose = plan.name_places
+            if household:
+                households[household["id"]] = row.kk
+            elif not row.kk:
+                loose.add((row.person.get("region_id"), row.person.get("birth_date")))
+
     # --- Households --------------------------------------------------------------------------
     def _households(self, valid, invalid, writes, plan):
         """Households to create or change, from the valid rows only (an invalid row's address
@@ -429,6 +470,16 @@ class Planner:
                     _back_to_verification(old, new, changes)
                 plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old)
         return [r for r in valid if r.line not in invalid]
+
+
+def scope_of(user) -> tuple:
+    """What the scoping of the user's reads and writes depends on."""
+    return (user.pk, user.is_active, user.role, user.region_id, getattr(user, "agency_id", None))
+
+
+def candidate_list(people) -> list[tuple]:
+    """People found for a name key, as comparable values."""
+    return [tuple(p.values()) for p in sorted(people, key=lambda p: p["id"])]
 
 
 _NEW_PERSON_NEEDS = (("nama", "full_name"), ("jenis_kelamin", "sex"), ("kode_wilayah", "region_id"))

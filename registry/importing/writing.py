@@ -26,7 +26,7 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
-from .copying import allocate_ids, copy_rows, lock_rows, update_rows
+from .copying import allocate_ids, copy_rows, update_rows
 from .planning import (
     DISABILITY_FIELDS,
     HOUSEHOLD_FIELDS,
@@ -124,36 +124,9 @@ def _name(attname: str) -> str:
     return _NAMES[attname]
 
 
-class RecordsChanged(Exception):
-    """Someone changed a record between the import's reading and writing it."""
-
-
-def lock_unchanged(plan: Plan) -> None:
-    """Lock the records the plan changes and check they are still as read; raise RecordsChanged
-    otherwise. The write sets every imported field from what was read, so a change made meanwhile
-    (a form saved during the import) would be lost without this. Only the records to change are
-    locked: an import that changes little locks little."""
-    households = [w for w in plan.households.values() if w.id is not None]
-    people = [w for w in plan.people if w.id is not None and w.changes]
-    disability = [p.disability for p in plan.people if p.disability is not None and p.disability.id is not None]
-    welfare = [p.welfare for p in plan.people if p.welfare is not None and p.welfare.id is not None]
-    for model, fields, writes in (
-        (Household, HOUSEHOLD_FIELDS, households),
-        (Person, PERSON_FIELDS, people),
-        (DisabilityProfile, DISABILITY_FIELDS, disability),
-        (WelfareProfile, WELFARE_FIELDS, welfare),
-    ):
-        if not writes:
-            continue
-        expected = {w.id: tuple(w.seen[f] for f in fields) for w in writes}
-        now = {pk: tuple(values) for pk, *values in lock_rows(model, fields, list(expected))}
-        if now != expected:
-            raise RecordsChanged(model.__name__)
-
-
 def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr: str | None = None) -> dict:
-    """Write everything the plan holds; returns the number of records written per kind."""
-    lock_unchanged(plan)
+    """Write everything the plan holds; returns the number of records written per kind. The caller
+    has checked that the plan still holds (rechecking.still_holds)."""
     now = timezone.now()
     audit = AuditTrail(actor=actor, cid=cid, remote_addr=remote_addr, batch_id=batch_id, now=now)
     stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}

@@ -125,11 +125,11 @@ def test_a_messy_csv_is_previewed_with_exact_counts_and_reasons(users, existing,
     assert "rows 8, 9" in reasons[8] and "outside your area" in reasons[10].lower()
     assert [(line, column) for line, column, _ in batch.warnings] == [(11, "jenis_kelamin")]
     assert batch.ignored_columns == ["Catatan"]
-    # A preview writes nothing but the batch, and keeps the file until a decision.
+    # A preview writes nothing but the batch, and keeps the file and its plan until a decision.
     assert not Person.objects.filter(full_name__in=["Budi Santoso", "Sutini"]).exists()
     assert Person.objects.get(pk=existing["renamed"].pk).full_name == "Nama Lama"
     assert registry_log_count() == before
-    assert stored_files(private_media) == [batch.file_path]
+    assert stored_files(private_media) == sorted([batch.file_path, batch.file_path.replace(".csv", ".plan")])
 
 
 def test_confirming_writes_drafts_households_profiles_and_audit_rows(users, existing, client_for, private_media):
@@ -369,15 +369,70 @@ def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, m
     assert not Household.objects.filter(kk_number=KK1).exists() and stored_files(private_media) == []
 
 
-def test_a_record_changed_while_importing_fails_the_batch_and_saves_nothing(users, existing, monkeypatch):
+def test_a_record_edited_after_the_preview_is_not_overwritten(users, existing, private_media):
     officer = users["kel.wates"]
     batch = upload(officer, csv_file(messy_lines(existing)))
     renamed = existing["renamed"]
+    Person.objects.filter(pk=renamed.pk).update(phone="0811")  # a form saved before the confirmation
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.DONE and stored_files(private_media) == []
+    assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
+    renamed.refresh_from_db()
+    assert (renamed.full_name, renamed.phone) == ("Nama Baru", "0811")  # the file checked again first
+    update = LogEntry.objects.get(object_id=renamed.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk)
+    assert update.changes == {"full_name": ["Nama Lama", "Nama Baru"]}
+
+
+def test_a_nik_registered_after_the_preview_is_not_registered_twice(users, existing):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    nik = nik_for(WATES, D(1992, 2, 2), "L", 12)  # row 12: a new person in the preview
+    PersonFactory(nik=nik, full_name="Orang Lain", region_id=KRANGGAN)  # registered meanwhile, elsewhere
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.DONE
+    assert counts(batch) == {"new": 4, "changed": 1, "unchanged": 1, "invalid": 7, "warning": 1}
+    assert [reason for line, column, reason in batch.errors if line == 12] == ["NIK already registered elsewhere; contact Dinsos."]
+    assert list(Person.objects.filter(nik=nik).values_list("full_name", "region_id")) == [("Orang Lain", KRANGGAN)]
+    assert Person.objects.filter(full_name="Budi Santoso").exists() and not Person.objects.filter(full_name="Apostrof").exists()
+
+
+def test_a_namesake_registered_after_the_preview_is_matched_not_duplicated(users):
+    officer = users["kel.wates"]
+    line = f";;Tanpa Nik;L;;05/05/1995;;Jl. E;;;{WATES};"
+    batch = upload(officer, csv_file([line]))
+    assert counts(batch)["new"] == 1
+    someone = PersonFactory(nik=None, needs_civil_documents=True, full_name="TANPA NIK", birth_date=D(1995, 5, 5), region_id=WATES)
+    confirm(officer, batch)
+    assert batch.status == ImportStatus.DONE and counts(batch)["new"] == 0 and counts(batch)["changed"] == 1
+    assert list(Person.objects.filter(full_name__iexact="tanpa nik").values_list("pk", flat=True)) == [someone.pk]
+
+
+def test_a_nik_registered_while_writing_fails_the_batch_and_saves_nothing(users, existing, monkeypatch):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    real_still_holds = batches.still_holds
+
+    def holds_then_someone_registers(plan, user):
+        result = real_still_holds(plan, user)
+        PersonFactory(nik=nik_for(WATES, D(1992, 2, 2), "L", 12), full_name="Orang Lain")  # after the check
+        return result
+
+    monkeypatch.setattr(batches, "still_holds", holds_then_someone_registers)
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.FAILED and "changed or registered by someone else" in batch.message
+    assert not Person.objects.filter(full_name__in=["Budi Santoso", "Orang Lain"]).exists()
+
+
+def test_a_record_changed_while_the_file_is_checked_again_fails_the_batch_and_saves_nothing(users, existing, monkeypatch):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    renamed = existing["renamed"]
+    Person.objects.filter(pk=renamed.pk).update(phone="0811")  # the preview's plan no longer holds
     real_make_plan = batches.make_plan
 
     def plan_then_someone_edits(*args, **kwargs):
         result = real_make_plan(*args, **kwargs)
-        Person.objects.filter(pk=renamed.pk).update(phone="0811")  # a form saved meanwhile
+        Person.objects.filter(pk=renamed.pk).update(phone="0812")  # a form saved meanwhile
         return result
 
     monkeypatch.setattr(batches, "make_plan", plan_then_someone_edits)

@@ -1,0 +1,113 @@
+"""Before a plan is written: what it relies on, checked again.
+
+The plan of the preview is written when the upload is confirmed, minutes or hours later, while
+others go on working: a record the plan changes may have been edited, a NIK or KK number it gives
+registered, a person a row was matched to by name joined by a namesake. ``still_holds`` reads
+again only what the plan relies on, so an import that writes little checks little:
+
+- the records it changes, and the households it adds or changes members of, are as read (they
+  stay locked until the end of the transaction, so nobody changes them before the write);
+- the NIKs and KK numbers it gives are nobody's;
+- the people it adds a profile, programme or PPKS record to have none of them yet;
+- for the rows matched by name (or found nobody by name), the people found are the same;
+- the user's scope is the same.
+
+A number registered or a record added after this check still cannot be written twice: the unique
+constraints refuse it and the batch fails with nothing saved (batches.run_apply).
+"""
+
+from django.db import connection
+
+from ..models import (
+    DisabilityProfile,
+    Household,
+    Person,
+    PersonPpks,
+    ProgramReceipt,
+    WelfareProfile,
+)
+from .copying import lock_rows
+from .planning import (
+    DISABILITY_FIELDS,
+    HOUSEHOLD_FIELDS,
+    PERSON_READ,
+    WELFARE_FIELDS,
+    Plan,
+    Planner,
+    candidate_list,
+    scope_of,
+)
+
+
+class RecordsChanged(Exception):
+    """Someone changed what the plan relies on while the import was being written."""
+
+
+def still_holds(plan: Plan, user) -> bool:
+    return (
+        plan.scope == scope_of(user)
+        and records_unchanged(plan)
+        and _numbers_free(plan)
+        and _nothing_added(plan)
+        and _same_candidates(plan, user)
+    )
+
+
+def records_unchanged(plan: Plan) -> bool:
+    """Lock the records the plan writes to (or adds members to) and compare them with what was
+    read: the write sets every imported field from what was read, so a change made meanwhile (a
+    form saved) would be lost otherwise."""
+    people = [w for w in plan.people if w.id is not None]
+    for model, fields, writes in (
+        (Household, HOUSEHOLD_FIELDS, [w for w in plan.households.values() if w.id is not None] + plan.member_households),
+        (Person, PERSON_READ[1:], people),
+        (DisabilityProfile, DISABILITY_FIELDS, [p.disability for p in people if p.disability is not None and p.disability.id is not None]),
+        (WelfareProfile, WELFARE_FIELDS, [p.welfare for p in people if p.welfare is not None and p.welfare.id is not None]),
+    ):
+        if not writes:
+            continue
+        expected = {w.id: tuple(w.seen[f] for f in fields) for w in writes}
+        now = {pk: tuple(values) for pk, *values in lock_rows(model, fields, list(expected))}
+        if now != expected:
+            return False
+    return True
+
+
+def _numbers_free(plan: Plan) -> bool:
+    niks = [w.values["nik"] for w in plan.people if w.values["nik"] and (w.id is None or "nik" in w.changes)]
+    kks = [kk for kk, w in plan.households.items() if w.id is None]
+    return not (_found(Person, ("nik",), niks) or _found(Household, ("kk_number",), kks))
+
+
+def _nothing_added(plan: Plan) -> bool:
+    people = [w for w in plan.people if w.id is not None]
+    new_disability = [w.id for w in people if w.disability is not None and w.disability.id is None]
+    new_welfare = [w.id for w in people if w.welfare is not None and w.welfare.id is None]
+    programs = {(w.id, program, year) for w in people for program, year in w.programs}
+    ppks = {(w.id, category) for w in people for category in w.ppks}
+    return not (
+        _found(DisabilityProfile, ("person_id",), new_disability)
+        or _found(WelfareProfile, ("person_id",), new_welfare)
+        or programs & _found(ProgramReceipt, ("person_id", "program", "year"), list({p for p, _, _ in programs}))
+        or ppks & _found(PersonPpks, ("person_id", "category_id"), list({p for p, _ in ppks}))
+    )
+
+
+def _same_candidates(plan: Plan, user) -> bool:
+    if not plan.name_candidates:
+        return True
+    found = Planner(user=user, nik_warnings_confirmed=plan.nik_warnings_confirmed).name_candidates(*plan.name_places)
+    return all(candidate_list(found.get(key, ())) == seen for key, seen in plan.name_candidates.items())
+
+
+def _found(model, columns: tuple[str, ...], values: list) -> set[tuple]:
+    """``columns`` of the rows whose first column is one of ``values``."""
+    if not values:
+        return set()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model._meta.db_table)} WHERE {quote(columns[0])} = ANY(%s)",
+            [values],
+        )
+        return set(cursor.fetchall())
