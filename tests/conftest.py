@@ -66,7 +66,7 @@ def client_for(client):
     """``client_for(user)``: the test client, logged in as that user."""
 
     def login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="onegate.accounts.backends.ModelBackend")
         return client
 
     return login

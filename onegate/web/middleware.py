@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -23,3 +26,26 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) without a session write on every request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session row on each page; here an active session
+    is saved again only when RENEW_SECONDS have passed since its last save, so it still dies after
+    SESSION_COOKIE_AGE idle seconds (give or take RENEW_SECONDS) while most requests write nothing.
+    """
+
+    RENEW_SECONDS = 60
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key and session.get(SESSION_KEY):  # a signed-in user's session
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.RENEW_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
