@@ -6,7 +6,7 @@ stays one line on a tablet."""
 from collections import Counter
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,32 @@ def _entry(item: NavItem) -> dict:
     return {"key": item.key, "label": item.label, "url": reverse(item.url_name)}
 
 
+# Every page shows the menu and it only depends on the role: built once per role and URL prefix
+# (labels stay lazy, so each page still shows them in its own language).
+_menus: dict[tuple, tuple[list[dict], list[dict]]] = {}
+
+
+def _built(user) -> tuple[list[dict], list[dict]]:
+    if not (user and user.is_authenticated):
+        return [], []
+    key = (user.role, get_script_prefix(), len(_items))
+    if key not in _menus:
+        items = _visible(user)
+        _menus[key] = ([_entry(i) for i in items], _folded(items))
+    return _menus[key]
+
+
 def items_for(user) -> list[dict]:
-    return [_entry(i) for i in _visible(user)]
+    return _built(user)[0]
 
 
 def menu_for(user) -> list[dict]:
     """The entries of :func:`items_for`, with each group of two or more visible entries folded
     into one drop-down entry ``{"key", "label", "children"}`` at the place of its first entry."""
-    items = _visible(user)
+    return _built(user)[1]
+
+
+def _folded(items: list[NavItem]) -> list[dict]:
     sizes = Counter(i.group for i in items if i.group)
     entries, groups = [], {}
     for item in items:

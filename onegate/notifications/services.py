@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -43,20 +44,47 @@ def notify(users, *, about, kind: str, title: str, body: str = "", url: str = ""
         )
         if new:
             created.append(notification)
+    forget_unread_counts(n.user_id for n in created)
     return created
 
 
+# The menu bar shows the unread count on every page: it is cached per user and forgotten by the
+# functions here whenever it changes (the timeout only covers changes made outside them).
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def forget_unread_counts(user_ids) -> None:
+    """Drop the cached counts now and again once the transaction commits, so no page caches a count
+    read before the change became visible."""
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
 
 
 def mark_read(notification: Notification) -> None:
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread_counts([notification.user_id])
 
 
 def mark_all_read(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread_counts([user.pk])
+    return marked
 
 
 def _pending():

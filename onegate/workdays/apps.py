@@ -17,3 +17,9 @@ class WorkdaysConfig(AppConfig):
         from .models import Holiday
 
         audited(Holiday)
+        from django.db.models.signals import post_delete, post_save
+
+        from .services import forget_holidays
+
+        post_save.connect(forget_holidays, sender=Holiday, dispatch_uid="forget_holidays_on_save")
+        post_delete.connect(forget_holidays, sender=Holiday, dispatch_uid="forget_holidays_on_delete")

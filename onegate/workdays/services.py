@@ -2,13 +2,34 @@
 
 import datetime
 
+from django.core.cache import cache
+from django.db import transaction
+
 from .models import Holiday
 
 WEEKEND = {5, 6}  # Saturday, Sunday
 
+# Due dates are on most pages (SLA badges) and holidays are a short list that changes a few times a
+# year: it is cached whole, and forgotten whenever a holiday is saved or deleted (apps.py).
+HOLIDAYS_CACHE_KEY = "workdays:holidays"
+HOLIDAYS_CACHE_SECONDS = 600
+
+
+def all_holidays() -> frozenset[datetime.date]:
+    days = cache.get(HOLIDAYS_CACHE_KEY)
+    if days is None:
+        days = frozenset(Holiday.objects.values_list("date", flat=True))
+        cache.set(HOLIDAYS_CACHE_KEY, days, HOLIDAYS_CACHE_SECONDS)
+    return days
+
+
+def forget_holidays(**_) -> None:
+    cache.delete(HOLIDAYS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(HOLIDAYS_CACHE_KEY))
+
 
 def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    return set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    return {day for day in all_holidays() if start <= day <= end}
 
 
 def is_working_day(day: datetime.date, holidays: set[datetime.date]) -> bool:
