@@ -44,7 +44,8 @@ def household_list(request):
 def household_detail(request, pk):
     household = scoping.get_scoped_object(
         request.user,
-        scoping.restrict(Household.objects.select_related("region", "created_by", "verified_by"), request.user),
+        # Members prefetched once: the view log's label (its head) and the history read them.
+        scoping.restrict(Household.objects.select_related("region", "created_by", "verified_by").prefetch_related("members"), request.user),
         pk=pk,
     )
     members = scoped_people(request.user).filter(household=household).order_by("birth_date")
@@ -66,7 +67,7 @@ def household_history(household, user, limit=30):
     """The household's audit trail: changes to the household itself, people joining or leaving it
     (their ``household`` changed to or from this one) and its members' relationship changes; only
     people the user may see are named."""
-    members = list(household.members.values_list("pk", flat=True))
+    members = [m.pk for m in household.members.all()]
     # Visibility per entry by the integer object_id (EXISTS on the person's key): an IN over the
     # text of every visible person's key made PostgreSQL compare each entry with a million people.
     visible = scoped_people(user).filter(pk=OuterRef("object_id"))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -67,27 +67,32 @@ def person_export(request, file_format):
 
 @login_required
 def person_detail(request, pk):
-    merged = scoping.restrict(Person.objects.filter(pk=pk, merged_into__isnull=False), request.user).first()
-    if merged:  # the record was merged: its person lives on in the survivor
-        messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": merged.pk})
-        return redirect("registry:person-detail", merged.merged_into_id)
+    # Merged-away records are fetched too (same scope), to send the user on to the survivor.
     person = scoping.get_scoped_object(
         request.user,
-        scoped_people(request.user)
-        .select_related("region", "household__region", "disability__caregiver", "welfare", "verified_by", "created_by")
+        Person.objects.select_related("region", "household__region", "disability__caregiver", "welfare", "verified_by", "created_by")
+        .annotate(has_merged_records=Exists(Person.objects.filter(merged_into=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("ppks", queryset=PersonPpks.objects.select_related("category").order_by("category__code")),
             Prefetch("programs", queryset=ProgramReceipt.objects.order_by("-year")),
         ),
         pk=pk,
     )
+    if person.merged_into_id:  # the record was merged: its person lives on in the survivor
+        messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": person.pk})
+        return redirect("registry:person-detail", person.merged_into_id)
     log_view(person)
     from auditlog.models import LogEntry
 
     history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
-    return render(request, "registry/person_detail.html", {"person": person, "history": history, "caregiver_visible": caregiver_visible, "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"), "panels": panels.panels_for("person", request.user, person), **merged_records(request.user, person)})
+    return render(request, "registry/person_detail.html", {
+        "person": person, "history": history, "caregiver_visible": caregiver_visible,
+        "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
+        "panels": panels.panels_for("person", request.user, person),
+        **(merged_records(request.user, person) if person.has_merged_records else {}),
+    })  # fmt: skip
 
 
 @login_required
