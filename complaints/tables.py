@@ -2,12 +2,14 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from onegate.tables import FastTable
+
 from .models import Complaint
 from .templatetags.complaints_sla import sla_badge
 from .services import SlaClock
 
 
-class ComplaintTable(tables.Table):
+class ComplaintTable(FastTable):
     ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=lambda record: record.get_absolute_url())
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="d/m/Y H:i")
     subject_name = tables.Column(verbose_name=_("Person concerned"))
@@ -24,7 +26,7 @@ class ComplaintTable(tables.Table):
         empty_text = _("No complaint matches.")
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-complaint-{}">{}</span>', record.status, record.get_status_display())
+        return format_html('<span class="badge og-complaint-{}">{}</span>', record.status, value)  # value: get_status_display()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

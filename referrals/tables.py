@@ -3,10 +3,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from onegate.tables import FastTable
+
 from .models import Referral
 
 
-class ReferralTable(tables.Table):
+class ReferralTable(FastTable):
     number = tables.Column(verbose_name=_("Letter number"), linkify=lambda record: record.get_absolute_url(), empty_values=())
     sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="d/m/Y")
     person_name = tables.Column(verbose_name=_("Person"))
@@ -35,7 +37,7 @@ class ReferralTable(tables.Table):
         return format_html("{}<br><span class='small'>{}</span>", value, record.agency.name)
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-referral-{}">{}</span>', record.status, record.get_status_display())
+        return format_html('<span class="badge og-referral-{}">{}</span>', record.status, value)  # value: get_status_display()
 
     def render_due_date(self, value, record):
         if record.is_overdue(self.today):

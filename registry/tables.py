@@ -2,11 +2,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from onegate.tables import FastTable
+
 from .models import Household, Person
 from .privacy import nik_for
 
 
-class PersonTable(tables.Table):
+class PersonTable(FastTable):
     nik = tables.Column(verbose_name=_("NIK"), orderable=False, empty_values=())
     full_name = tables.Column(verbose_name=_("Name"), linkify=lambda record: record.get_absolute_url())
     birth_date = tables.DateColumn(verbose_name=_("Date of birth"), format="d/m/Y")
@@ -27,10 +29,10 @@ class PersonTable(tables.Table):
         return nik_for(self.user, value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())
+        return format_html('<span class="badge og-status-{}">{}</span>', record.status, value)  # value: get_status_display()
 
 
-class HouseholdTable(tables.Table):
+class HouseholdTable(FastTable):
     """Needs ``head_name`` annotated (the household list does it)."""
 
     def __init__(self, *args, user=None, **kwargs):
@@ -59,4 +61,4 @@ class HouseholdTable(tables.Table):
         return f"{value} RT {record.rt or '—'}/RW {record.rw or '—'}"
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-status-{}">{}</span>', record.status, record.get_status_display())
+        return format_html('<span class="badge og-status-{}">{}</span>', record.status, value)  # value: get_status_display()
