@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms import village_choices
+from onegate import reference_cache
+from registry.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
 
 from .forms import category_choices
 from .models import Channel, Complaint, SlaState, Status
@@ -11,12 +13,17 @@ from .services import SlaClock
 
 DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
 
-class ComplaintFilter(django_filters.FilterSet):
+def category_options():
+    """category_choices() (grouped, labels in the current language), kept in process memory."""
+    return reference_cache.cached(("complaint categories", get_language()), category_choices)
+
+
+class ComplaintFilter(VillageFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Ticket or name"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SlaState.choices, method="by_sla")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=category_choices, method="by_category")
-    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=lambda request: village_choices(request.user), method="by_region")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=category_options, method="by_category")
+    region = django_filters.ChoiceFilter(label=_("Kelurahan/desa"), choices=(), method="by_region", error_messages=MODEL_CHOICE_ERRORS)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     received_from = django_filters.DateFilter(label=_("Received from"), field_name="received_at", lookup_expr="date__gte", widget=DATE)
     received_to = django_filters.DateFilter(label=_("Received until"), field_name="received_at", lookup_expr="date__lte", widget=DATE)
@@ -40,7 +47,7 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
 
     def by_region(self, queryset, name, value):
-        return queryset.filter(region=value)
+        return queryset.filter(region_id=value)
 
     def assigned_to_me(self, queryset, name, value):
         return queryset.filter(assigned_to=self.request.user) if value else queryset

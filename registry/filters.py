@@ -5,20 +5,43 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from onegate import scoping
+from onegate import reference_cache, scoping
 
 from .forms import village_choices
 from .search import people_named
 from .models import DisabilityType, Household, Person, PpksCategory, Program, ProgramReceipt, Relationship, Sex, VerificationStatus
 
 
-class PersonFilter(django_filters.FilterSet):
+def village_options(user) -> list[tuple[str, str]]:
+    """The choices of ``village_choices(user)`` (code, "name (code)"), kept in process memory: a
+    manager's list offers 400+ kelurahan on every page."""
+    return reference_cache.cached(("villages", user.region_id), lambda: [(r.code, str(r)) for r in village_choices(user)])
+
+
+def ppks_options() -> list[tuple[int, str]]:
+    return reference_cache.cached("ppks categories", lambda: [(c.pk, str(c)) for c in PpksCategory.objects.order_by("code")])
+
+
+# A choice from a list, worded as ModelChoiceFilter did: "that choice is not one of the available choices".
+MODEL_CHOICE_ERRORS = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
+
+class VillageFilterMixin:
+    """A ``region`` filter offering the kelurahan/desa in the user's area (the filter form refuses
+    any other)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["region"].extra["choices"] = village_options(self.request.user)
+
+
+class PersonFilter(VillageFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("NIK, KK or name"), method="search")
-    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=lambda request: village_choices(request.user))
+    region = django_filters.ChoiceFilter(label=_("Kelurahan/desa"), choices=(), error_messages=MODEL_CHOICE_ERRORS)
     status = django_filters.ChoiceFilter(label=_("Verification"), choices=VerificationStatus.choices)
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     disability = django_filters.ChoiceFilter(label=_("Disability type"), choices=DisabilityType.choices, method="by_disability")
-    ppks = django_filters.ModelChoiceFilter(label=_("PPKS category"), queryset=PpksCategory.objects.all(), field_name="ppks__category")
+    ppks = django_filters.ChoiceFilter(label=_("PPKS category"), choices=ppks_options, field_name="ppks__category", error_messages=MODEL_CHOICE_ERRORS)
     decile = django_filters.NumberFilter(label=_("Decile up to"), field_name="welfare__decile", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 1, "max": 10}))
     program = django_filters.ChoiceFilter(label=_("Program"), choices=Program.choices, method="by_program")
     without_nik = django_filters.BooleanFilter(label=_("Without NIK"), field_name="nik", lookup_expr="isnull")
@@ -45,11 +68,11 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(Exists(ProgramReceipt.objects.filter(person=OuterRef("pk"), program=value)))
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(VillageFilterMixin, django_filters.FilterSet):
     """Households by KK number (exactly 16 digits) or the head of family's name (fuzzy, as for people)."""
 
     q = django_filters.CharFilter(label=_("KK number or head of family's name"), method="search")
-    region = django_filters.ModelChoiceFilter(label=_("Kelurahan/desa"), queryset=lambda request: village_choices(request.user))
+    region = django_filters.ChoiceFilter(label=_("Kelurahan/desa"), choices=(), error_messages=MODEL_CHOICE_ERRORS)
     status = django_filters.ChoiceFilter(label=_("Verification"), choices=VerificationStatus.choices)
 
     class Meta:
