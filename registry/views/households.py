@@ -76,7 +76,7 @@ def household_history(household, user, limit=30):
         | Q(changes__household__contains=[str(household.pk)])
         | Q(object_id__in=members, changes__has_key="relationship")
     ).filter(Exists(visible))
-    own = LogEntry.objects.get_for_object(household)
+    own = LogEntry.objects.get_for_object(household).exclude(action=LogEntry.Action.ACCESS)  # changes, not openings
     return (own | people).select_related("actor", "content_type").order_by("-timestamp")[:limit]
 
 

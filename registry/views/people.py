@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
-from onegate.pagination import table_pagination
+from onegate.pagination import table_pagination, two_step
 from onegate.audit import log_export, log_view
 
 from .. import exports, services
@@ -38,7 +38,7 @@ def person_list(request):
     people = scoped_people(request.user).select_related("region").order_by("full_name", "pk")
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
-    table = PersonTable(rows, user=request.user)
+    table = PersonTable(two_step(rows), user=request.user)
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "registry/_person_table.html" if request.htmx else "registry/person_list.html"
     can_export = scoping.can(request.user, Person, "export")
@@ -84,7 +84,8 @@ def person_detail(request, pk):
     log_view(person)
     from auditlog.models import LogEntry
 
-    history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")[:20]
+    # Changes only: the openings of the page are in the audit trail, for those who may read it.
+    history = LogEntry.objects.get_for_object(person).exclude(action=LogEntry.Action.ACCESS).select_related("actor").order_by("-timestamp")[:20]
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {

@@ -65,6 +65,15 @@ def test_person_detail_in_scope_is_shown_and_logged_out_of_scope_is_404(users, p
     assert client.get(reverse("registry:household-detail", args=[people["kranggan"].household_id])).status_code == 404
 
 
+def test_the_person_page_history_lists_changes_not_openings(users, people, client_for):
+    client = client_for(users["kel.wates"])
+    url = reverse("registry:person-detail", args=[people["wates"].pk])
+    client.get(url)
+    history = list(client.get(url).context["history"])
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(people["wates"].pk)).count() == 2  # both in the view log
+    assert all(e.action != LogEntry.Action.ACCESS for e in history)
+
+
 def test_person_edit_in_scope_out_of_scope_and_read_only(users, people, client_for):
     url = reverse("registry:person-edit", args=[people["wates"].pk])
     assert client_for(users["kel.kranggan"]).get(url).status_code == 404
