@@ -70,7 +70,7 @@ def person_detail(request, pk):
     # Merged-away records are fetched too (same scope), to send the user on to the survivor.
     person = scoping.get_scoped_object(
         request.user,
-        Person.objects.select_related("region", "household__region", "disability__caregiver", "welfare", "verified_by", "created_by")
+        Person.objects.select_related("region", "household", "disability__caregiver", "welfare")
         .annotate(has_merged_records=Exists(Person.objects.filter(merged_into=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("ppks", queryset=PersonPpks.objects.select_related("category").order_by("category__code")),
