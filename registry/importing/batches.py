@@ -186,7 +186,7 @@ def _enqueue(step: str, batch: ImportBatch) -> None:
 def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span=(0, 100)) -> tuple[Plan, list[str]]:
     """Read and check the batch's file with the uploader's scope. Raises ImportFileError."""
     user = batch.uploaded_by
-    table = open_table(file_of(batch), batch.file_format)
+    table = open_table(file_of(batch), batch.file_format, checked=True)
     start, span = progress_span[0], progress_span[1] - progress_span[0]
     expected = max(1, batch.total_rows or table.estimated_rows or 1)
     try:

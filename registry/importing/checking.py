@@ -80,6 +80,22 @@ class _Remembered:
         return result
 
 
+class _Text:
+    """A free-text reader: at most ``limit`` characters. ``check`` reads text cells itself (they
+    are most cells); this reads the others (numbers from XLSX) and the cells that are too long."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, raw) -> str:
+        value = _text(raw).strip()
+        if len(value) > self.limit:
+            raise CellError(_("At most %(n)d characters (this has %(m)d).") % {"n": self.limit, "m": len(value)})
+        return value
+
+
 class RowChecker:
     def __init__(self, *, user, positions: dict[str, int]):
         self.scope = user.region_id
@@ -93,15 +109,7 @@ class RowChecker:
         rt_digits = Household._meta.get_field("rt").max_length
 
         def text(attname, limit=None):
-            limit = limit or Person._meta.get_field(attname).max_length
-
-            def read(raw):
-                value = _text(raw).strip()
-                if len(value) > limit:
-                    raise CellError(_("At most %(n)d characters (this has %(m)d).") % {"n": limit, "m": len(value)})
-                return value
-
-            return read
+            return _Text(limit or Person._meta.get_field(attname).max_length)
 
         def choice(choices):
             return _Remembered(lambda raw: c.read_choice(choices, _text(raw)))
@@ -180,9 +188,11 @@ class RowChecker:
         errors = []
         for column, position, where, name, read in self.readers:
             raw = cells[position]
-            if isinstance(raw, str):
-                raw = raw.strip()
-                if not raw:
+            if raw.__class__ is str:
+                if not raw or not (raw := raw.strip()):
+                    continue
+                if read.__class__ is _Text and len(raw) <= read.limit:
+                    parts[where][name] = raw
                     continue
             elif raw is None:
                 continue

@@ -51,9 +51,12 @@ def file_format_for(name: str) -> str:
     return suffix
 
 
-def open_table(path: Path, file_format: str) -> Table:
-    reader = _open_xlsx if file_format == "xlsx" else _open_csv
-    return reader(Path(path))
+def open_table(path: Path, file_format: str, *, checked: bool = False) -> Table:
+    """``checked``: the file was opened once already (at upload), so a CSV is not checked for
+    UTF-8 nor its lines counted again."""
+    if file_format == "xlsx":
+        return _open_xlsx(Path(path))
+    return _open_csv(Path(path), checked=checked)
 
 
 def _header(cells: list) -> tuple[dict[str, int], list[str]]:
@@ -77,16 +80,18 @@ def _header(cells: list) -> tuple[dict[str, int], list[str]]:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-def _open_csv(path: Path) -> Table:
-    with path.open("rb") as f:
-        start = f.read(4096)
-    if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        raise ImportFileError(_("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."))
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
-        raise ImportFileError(_("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”."))
-    lines = _utf8_lines_with_content(path)
-    if not lines:
-        raise ImportFileError(_("The file is empty."))
+def _open_csv(path: Path, *, checked: bool = False) -> Table:
+    lines = None
+    if not checked:
+        with path.open("rb") as f:
+            start = f.read(4096)
+        if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+            raise ImportFileError(_("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."))
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+            raise ImportFileError(_("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”."))
+        lines = _utf8_lines_with_content(path)
+        if not lines:
+            raise ImportFileError(_("The file is empty."))
     # Read as a stream: the rows are never all in memory as text.
     f = path.open(encoding="utf-8-sig", newline="")
     first_line = f.readline()
@@ -105,7 +110,7 @@ def _open_csv(path: Path) -> Table:
         raise
     width = len(header)
     # Lines after the header, not records (a quoted cell may span lines): an estimate.
-    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=lines - 1, _close=[f.close])
+    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=lines and lines - 1, _close=[f.close])
 
 
 def _utf8_lines_with_content(path: Path) -> int:

@@ -13,6 +13,7 @@ rest the planner learns only that a NIK or KK number exists ("registered elsewhe
 """
 
 from collections import defaultdict
+from enum import Enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -54,9 +55,16 @@ HOUSEHOLD_COLUMN = {"address": "alamat", "rt": "rt", "rw": "rw", "region_id": "k
 
 def _any(model, column: str, values: list) -> RawSQL:
     """``column = ANY(array)``: one parameter however many values (an IN list of thousands of
-    parameters costs more to build than to run)."""
+    parameters costs more to build than to run), sent as one comma-separated text: adapting a list
+    of 20,000 values to an array costs psycopg more than the query. The values are ids, NIKs or KK
+    numbers: no commas."""
     quote = connection.ops.quote_name
-    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)", (values,), output_field=BooleanField())
+    array_type = "bigint[]" if values and isinstance(values[0], int) else "text[]"
+    return RawSQL(
+        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(string_to_array(%s, ',')::{array_type})",
+        (",".join(map(str, values)),),
+        output_field=BooleanField(),
+    )
 
 
 def _rows(queryset, fields) -> list[tuple]:
@@ -71,7 +79,9 @@ def _rows(queryset, fields) -> list[tuple]:
 
 
 def _defaults(model, names) -> dict:
-    return {name: model._meta.get_field(name.removesuffix("_id")).get_default() for name in names}
+    """The fields' defaults, choices as their plain values (as read from the database)."""
+    defaults = {name: model._meta.get_field(name.removesuffix("_id")).get_default() for name in names}
+    return {name: value.value if isinstance(value, Enum) else value for name, value in defaults.items()}
 
 
 @dataclass(slots=True, eq=False)
@@ -178,25 +188,26 @@ class Planner:
         invalid[row.line] = row
 
     def _file_duplicates(self, valid, invalid):
-        by_key = defaultdict(list)
+        first, twice = {}, {}  # NIK or name key → its first row; → all its rows, for keys on several rows
         for row in valid:
             p = row.person
             if p.get("nik"):
-                by_key[("nik", p["nik"])].append(row)
+                k = p["nik"]
             elif "full_name" not in p:
                 self._reject(row, invalid, "nama", _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."))
+                continue
             else:
-                place = row.kk or p.get("region_id")
-                by_key[("name", place, normalise_name(p["full_name"]), p.get("birth_date"))].append(row)
+                k = ("name", row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
+            if (earlier := first.setdefault(k, row)) is not row:
+                twice.setdefault(k, [earlier]).append(row)
         valid = [r for r in valid if r.line not in invalid]
-        for k, rows in by_key.items():
-            if len(rows) > 1:
-                lines = ", ".join(str(r.line) for r in rows)
-                for row in rows:
-                    if k[0] == "nik":
-                        self._reject(row, invalid, "nik", _("The same NIK is on rows %(lines)s.") % {"lines": lines})
-                    else:
-                        self._reject(row, invalid, "nama", _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines})
+        for k, rows in twice.items():
+            lines = ", ".join(str(r.line) for r in rows)
+            for row in rows:
+                if isinstance(k, str):  # a NIK
+                    self._reject(row, invalid, "nik", _("The same NIK is on rows %(lines)s.") % {"lines": lines})
+                else:
+                    self._reject(row, invalid, "nama", _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines})
         return [r for r in valid if r.line not in invalid]
 
     def _household_consistency(self, valid, invalid):
@@ -207,7 +218,7 @@ class Planner:
                 continue
             if row.kk not in first:
                 first[row.kk] = (row.line, dict(row.household))
-            else:
+            elif not row.household.items() <= first[row.kk][1].items():  # something new or different
                 line, values = first[row.kk]
                 for name, value in row.household.items():
                     if values.setdefault(name, value) != value:
@@ -229,21 +240,28 @@ class Planner:
     def _load(self, valid):
         niks = [row.person["nik"] for row in valid if row.person.get("nik")]
         kks = list({row.kk for row in valid if row.kk})
-        self.people_by_nik, self.nik_elsewhere = {}, set()
-        for chunk in _chunks(niks):
-            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "nik", chunk))), PERSON_READ):
-                self.people_by_nik[values[1]] = dict(zip(PERSON_READ, values))
-            # Outside the scope only the existence of the number is read.
-            self.nik_elsewhere.update({nik for nik, in _rows(Person.objects.filter(_any(Person, "nik", chunk)), ["nik"])} - self.people_by_nik.keys())
+        self.people_by_nik = self._read(Person, "nik", niks, PERSON_READ)
+        self.nik_elsewhere = self._elsewhere(Person, "nik", niks, self.people_by_nik)
         household_fields = ("id", *HOUSEHOLD_FIELDS)
-        self.households_by_kk, self.kk_elsewhere = {}, set()
-        for chunk in _chunks(kks):
-            for values in _rows(self._scoped(Household.objects.filter(_any(Household, "kk_number", chunk))), household_fields):
-                self.households_by_kk[values[1]] = dict(zip(household_fields, values))
-            self.kk_elsewhere.update({kk for kk, in _rows(Household.objects.filter(_any(Household, "kk_number", chunk)), ["kk_number"])} - self.households_by_kk.keys())
+        self.households_by_kk = self._read(Household, "kk_number", kks, household_fields)
+        self.kk_elsewhere = self._elsewhere(Household, "kk_number", kks, self.households_by_kk)
 
         unknown = [row for row in valid if not row.person.get("nik") or row.person["nik"] not in self.people_by_nik]
         self.by_name = self.name_candidates(*self._name_places(unknown))
+
+    def _read(self, model, column: str, numbers: list, fields: tuple) -> dict[str, dict]:
+        """The records with these numbers that the user may change, by number (``fields[1]``)."""
+        found = {}
+        for chunk in _chunks(numbers):
+            for values in _rows(self._scoped(model.objects.filter(_any(model, column, chunk))), fields):
+                found[values[1]] = dict(zip(fields, values))
+        return found
+
+    @staticmethod
+    def _elsewhere(model, column: str, numbers: list, found: dict) -> set[str]:
+        """The other numbers that are registered: outside the scope only their existence is read."""
+        rest = [number for number in numbers if number not in found]
+        return {number for chunk in _chunks(rest) for number, in _rows(model.objects.filter(_any(model, column, chunk)), [column])}
 
     def _name_places(self, rows) -> tuple[dict, set]:
         """Where the people of rows without a (known) NIK are looked for: among the members of
@@ -270,18 +288,31 @@ class Planner:
                 by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         return by_name
 
-    def _load_profiles(self, person_ids):
-        self.disability, self.welfare = {}, {}
+    def _load_profiles(self, valid):
+        """The profiles, programmes and PPKS records of the matched people whose rows fill them."""
+        disability, welfare, programs, ppks = [], [], [], []
+        for row in valid:
+            if person := self.matches[row.line]:
+                for cells, ids in ((row.disability, disability), (row.welfare, welfare), (row.programs, programs), (row.ppks, ppks)):
+                    if cells:
+                        ids.append(person["id"])
+        self.disability = {
+            person_id: {"id": pk, **dict(zip(DISABILITY_FIELDS, values))}
+            for pk, person_id, *values in self._of_people(DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS))
+        }
+        self.welfare = {
+            person_id: {"id": pk, **dict(zip(WELFARE_FIELDS, values))}
+            for pk, person_id, *values in self._of_people(WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS))
+        }
         self.programs, self.ppks = defaultdict(set), defaultdict(set)
-        for chunk in _chunks(list(person_ids)):
-            for pk, person_id, *values in _rows(self._scoped(DisabilityProfile.objects.filter(_any(DisabilityProfile, "person_id", chunk))), ("id", "person_id", *DISABILITY_FIELDS)):
-                self.disability[person_id] = {"id": pk, **dict(zip(DISABILITY_FIELDS, values))}
-            for pk, person_id, *values in _rows(self._scoped(WelfareProfile.objects.filter(_any(WelfareProfile, "person_id", chunk))), ("id", "person_id", *WELFARE_FIELDS)):
-                self.welfare[person_id] = {"id": pk, **dict(zip(WELFARE_FIELDS, values))}
-            for person_id, program, year in _rows(self._scoped(ProgramReceipt.objects.filter(_any(ProgramReceipt, "person_id", chunk))), ("person_id", "program", "year")):
-                self.programs[person_id].add((program, year))
-            for person_id, category_id in _rows(self._scoped(PersonPpks.objects.filter(_any(PersonPpks, "person_id", chunk))), ("person_id", "category_id")):
-                self.ppks[person_id].add(category_id)
+        for person_id, program, year in self._of_people(ProgramReceipt, programs, ("person_id", "program", "year")):
+            self.programs[person_id].add((program, year))
+        for person_id, category_id in self._of_people(PersonPpks, ppks, ("person_id", "category_id")):
+            self.ppks[person_id].add(category_id)
+
+    def _of_people(self, model, person_ids: list, fields: tuple):
+        for chunk in _chunks(person_ids):
+            yield from _rows(self._scoped(model.objects.filter(_any(model, "person_id", chunk))), fields)
 
     # --- Matching ----------------------------------------------------------------------------
     def _match(self, valid, invalid):
@@ -305,6 +336,8 @@ class Planner:
                 continue
             elif "full_name" not in p:
                 person = None  # a new NIK without a name: refused below as a new person without one
+            elif row.kk and row.kk not in self.households_by_kk:
+                person = None  # a new household has no members yet
             else:
                 key = self.name_keys[row.line] = (row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
                 candidates = self.by_name.get(key, [])
@@ -324,7 +357,7 @@ class Planner:
                 matched_by[person["id"]] = row
             self.matches[row.line] = person
         valid = [r for r in valid if r.line not in invalid]
-        self._load_profiles(p["id"] for r in valid if (p := self.matches[r.line]) and (r.disability or r.welfare or r.programs or r.ppks))
+        self._load_profiles(valid)
         return valid
 
     # --- Comparing ---------------------------------------------------------------------------
@@ -372,7 +405,8 @@ class Planner:
                 new.pop("merged_into_id", None)
                 writes[row.line] = write
                 continue
-            write.changes = {name: [old[name], new[name]] for name in PERSON_FIELDS if old[name] != new[name]}
+            if new != old:  # the same keys
+                write.changes = {name: [old[name], new[name]] for name in PERSON_FIELDS if old[name] != new[name]}
             touched = write.changes or write.disability or write.welfare or write.programs or write.ppks
             if touched and old["status"] == VerificationStatus.VERIFIED:
                 _back_to_verification(old, new, write.changes)
@@ -426,37 +460,38 @@ class Planner:
             self.member_kks.add(row.kk)
             plan.member_households.append(Write(household["id"], {}, seen=household))
         key = self.name_keys.get(row.line)
-        if key is not None:
-            plan.name_candidates[key] = candidate_list(self.by_name.get(key, ()))
-            households, loose = plan.name_places
-            if household:
-                households[household["id"]] = row.kk
-            elif not row.kk:
-                loose.add((row.person.get("region_id"), row.person.get("birth_date")))
+        if key is None or (row.kk and not household):  # by NIK, or in a new household (its KK is checked)
+            return
+        plan.name_candidates[key] = candidate_list(self.by_name.get(key, ()))
+        households, loose = plan.name_places
+        if household:
+            households[household["id"]] = row.kk
+        else:
+            loose.add((row.person.get("region_id"), row.person.get("birth_date")))
 
     # --- Households --------------------------------------------------------------------------
     def _households(self, valid, invalid, writes, plan):
         """Households to create or change, from the valid rows only (an invalid row's address
         never reaches a record)."""
+        valid = [r for r in valid if r.line not in invalid]
         values_by_kk: dict[str, dict] = {}
-        rows_by_kk: dict[str, list] = defaultdict(list)
         head_name: dict[str, str] = {}
         for row in valid:
-            if row.kk:
-                rows_by_kk[row.kk].append(row)
-                merged = values_by_kk.setdefault(row.kk, {})
-                for name, value in row.household.items():
-                    merged.setdefault(name, value)
+            if kk := row.kk:
+                if kk in values_by_kk:
+                    values_by_kk[kk].update(row.household)  # the rows of a KK agree (_household_consistency)
+                else:
+                    values_by_kk[kk] = dict(row.household)
                 if row.person.get("relationship") == Relationship.HEAD:
-                    head_name[row.kk] = row.person["full_name"]
+                    head_name[kk] = row.person["full_name"]
+        lacking: dict[str, list] = {}  # KK → the columns a new household lacks
         for kk, values in values_by_kk.items():
             old = self.households_by_kk.get(kk)
             if old is None:
                 needs = [column for column, name in (("alamat", "address"), ("kode_wilayah", "region_id")) if name not in values]
-                for row in rows_by_kk[kk] if needs else ():
-                    for column in needs:
-                        self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
-                if not needs:
+                if needs:
+                    lacking[kk] = needs
+                else:
                     new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
                     plan.households[kk] = Write(None, new, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
                 continue
@@ -469,6 +504,9 @@ class Planner:
                 if old["status"] == VerificationStatus.VERIFIED:
                     _back_to_verification(old, new, changes)
                 plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old)
+        for row in valid if lacking else ():
+            for column in lacking.get(row.kk, ()):
+                self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
         return [r for r in valid if r.line not in invalid]
 
 

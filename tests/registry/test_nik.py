@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.nik import clean_number, mask_nik, nik_disagreements, parse_nik
+from registry.nik import _disagreements, clean_number, mask_nik, nik_disagreements, parse_nik
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -42,6 +42,25 @@ def test_a_valid_nik_round_trips_and_agrees_with_its_owner(kec, born, sex, seria
     assert parts.birth_date is not None and (parts.birth_date.day, parts.birth_date.month) == (born.day, born.month)
     assert parts.birth_date.year % 100 == born.year % 100
     assert nik_disagreements(nik, sex=sex, birth_date=born, region_code=dotted(kec) + ".1001") == {}
+
+
+@given(
+    kecamatan,
+    birth_dates,
+    sexes,
+    serials,
+    st.one_of(st.none(), birth_dates),
+    st.one_of(st.none(), sexes),
+    st.one_of(st.none(), st.sampled_from(["35.76.01.1001", "35.76.02", "35.76.0", "3576011001", "64.03.01.2001", ""])),
+)
+def test_the_quick_answer_for_an_agreeing_nik_is_the_full_one(kec, born, sex, serial, other_date, other_sex, other_region):
+    nik = make_nik(kec, born, sex, serial)
+    for person in (
+        {"sex": sex, "birth_date": born, "region_code": dotted(kec) + ".1001"},
+        {"sex": other_sex, "birth_date": other_date, "region_code": other_region},
+        {"sex": sex, "birth_date": born, "region_code": other_region},
+    ):
+        assert nik_disagreements(nik, **person) == _disagreements(nik, **person)
 
 
 @given(kecamatan, birth_dates, sexes, serials)
