@@ -215,26 +215,27 @@ def _record_counts(batch: ImportBatch, plan: Plan) -> None:
 
 
 def run_preview(batch: ImportBatch) -> None:
-    """Check the file and keep the counts and problems on the batch (writes nothing else)."""
-    try:
-        with without_gc():
+    """Check the file and keep the counts and problems on the batch, and the plan beside the file
+    (writes nothing else)."""
+    with without_gc():
+        try:
             plan, ignored = make_plan(batch, nik_warnings_confirmed=True)
-    except ImportFileError as exc:
-        _fail(batch, exc.message)
-        return
-    except Exception:
-        logger.exception("import batch %s: checking failed", batch.pk)
-        _fail(batch, _("The file could not be checked because of an error in the portal; nothing was saved."))
-        return
-    with transaction.atomic():
-        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if not current.is_checking:  # cancelled meanwhile
+        except ImportFileError as exc:
+            _fail(batch, exc.message)
             return
-        _store_plan(batch, plan)
-        _record_counts(batch, plan)
-        batch.ignored_columns = ignored
-        batch.status, batch.progress = ImportStatus.PREVIEW, 100
-        batch.save()
+        except Exception:
+            logger.exception("import batch %s: checking failed", batch.pk)
+            _fail(batch, _("The file could not be checked because of an error in the portal; nothing was saved."))
+            return
+        with transaction.atomic():
+            current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if not current.is_checking:  # cancelled meanwhile
+                return
+            _store_plan(batch, plan)
+            _record_counts(batch, plan)
+            batch.ignored_columns = ignored
+            batch.status, batch.progress = ImportStatus.PREVIEW, 100
+            batch.save()
 
 
 # --- Confirm, cancel, apply --------------------------------------------------------------------

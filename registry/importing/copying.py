@@ -5,6 +5,8 @@ import writes its own audit rows (audit.py)."""
 from collections.abc import Iterable
 
 from django.db import connection
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 _TEMP = "registry_import_update"
 
@@ -37,22 +39,35 @@ class CopyTable:
         self.types = [types[name] for name in names]
         self.sql = f"COPY {table} ({', '.join(quote(n) for n in names)}) FROM STDIN (FORMAT BINARY)"
 
-    def write(self, rows: Iterable[tuple]) -> None:
+    def write(self, rows: Iterable[tuple], *, json_as_text: bool = False) -> None:
+        """``json_as_text``: the values of json(b) columns are JSON already encoded (bytes)."""
         constants = self.constants
         # Errors as Django's (IntegrityError…), as for queries through the ORM.
         with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(self.sql) as copy:
+            if json_as_text:
+                copy.cursor.adapters.register_dumper(None, _JsonbText)
             copy.set_types(self.types)
             write = copy.write_row
             for row in rows:
                 write(row + constants if constants else row)
 
 
-def copy_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+class _JsonbText(Dumper):
+    """JSON encoded already, into a jsonb column of a binary COPY."""
+
+    format = Format.BINARY
+    oid = 3802  # jsonb
+
+    def dump(self, obj: bytes) -> bytes:
+        return b"\x01" + obj  # jsonb's binary format: version 1, then the text
+
+
+def copy_rows(model, columns: tuple[str, ...], rows: Iterable[tuple], *, json_as_text: bool = False) -> None:
     """COPY the rows (a list, or a generator: then Python makes the next rows while PostgreSQL
     stores the ones already sent)."""
     if isinstance(rows, list) and not rows:
         return
-    CopyTable(model, columns).write(rows)
+    CopyTable(model, columns).write(rows, json_as_text=json_as_text)
 
 
 def update_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -6,14 +6,13 @@ Runs inside the caller's transaction: either everything is written or nothing.
 """
 
 import datetime
-import itertools
 import json
+from operator import itemgetter
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from ..models import (
     DisabilityProfile,
@@ -45,44 +44,24 @@ LOG_COLUMNS = (
 class AuditTrail:
     """LogEntry rows as django-auditlog writes them (JSON changes {field: [old, new]}, dates as
     text, datetimes naive UTC, foreign keys as their ids, the model's excluded fields left out),
-    collected while writing and COPied at the end."""
+    collected while writing and COPied at the end, their JSON encoded once, as text."""
 
     def __init__(self, *, actor, cid: str | None, remote_addr: str | None, batch_id: int, now):
-        self.entries = []  # (model, pk, text, action, values or changes)
+        self.entries = []  # (model, pk, text, action, values or changes, stamped)
         self.actor_id, self.actor_email = actor.pk, actor.email or None
         self.cid, self.remote_addr, self.now = cid, remote_addr, now
-        self.now_text = _value(now)
-        additional = json.dumps({"import_batch": batch_id})
-        self.additional = Jsonb(None, dumps=lambda _: additional)  # the same for every row: encoded once
+        self.stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
+        self.additional = _JSON.encode({"import_batch": batch_id}).encode()
 
-    def created(self, model, pk: int, text: str, values: dict, stamps: dict | None = None) -> None:
-        """``stamps``: fields set on every record of the import (who, when), kept apart to save memory."""
-        self.entries.append((model, pk, text, LogEntry.Action.CREATE, (values, stamps) if stamps else (values,)))
+    def created(self, model, pk: int, text: str, values: dict, stamped: bool = False) -> None:
+        """``stamped``: the record has the import's stamps (who created it and when) besides ``values``."""
+        self.entries.append((model, pk, text, LogEntry.Action.CREATE, values, stamped))
 
     def updated(self, model, pk: int, text: str, changes: dict) -> None:
-        self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes))
+        self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes, False))
 
     def __len__(self):
         return len(self.entries)
-
-    def _created(self, pk, parts: tuple[dict, ...], excluded) -> dict:
-        changes = {"id": [None, pk]}
-        now, now_text, date, moment = self.now, self.now_text, datetime.date, datetime.datetime
-        for attname, v in itertools.chain.from_iterable(part.items() for part in parts):
-            if v is None or v == "" or attname in excluded:
-                continue
-            kind = v.__class__
-            if kind is list:
-                if not v:
-                    continue
-            elif kind is date:
-                v = v.isoformat()
-            elif v is now:
-                v = now_text
-            elif kind is moment:
-                v = _value(v)
-            changes[_NAMES.get(attname) or _name(attname)] = [None, v]
-        return changes
 
     def rows(self):
         # Looked up before COPY starts: no other query can run on the connection during it.
@@ -90,19 +69,46 @@ class AuditTrail:
         return self._rows(content_types)
 
     def _rows(self, content_types):
-        excluded = {model: set(auditlog.get_model_fields(model)["exclude_fields"]) for model in content_types}
-        create = LogEntry.Action.CREATE
-        for model, pk, text, action, data in self.entries:
+        names = {model: _FieldNames(model) for model in content_types}
+        stamps = {model: _JSON.encode(names[model].created(self.stamps))[1:-1] for model in content_types}  # "k":[null,v],…
+        create, encode = LogEntry.Action.CREATE, _JSON.encode
+        constant = (self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)
+        for model, pk, text, action, data, stamped in self.entries:
             if action == create:
-                changes = self._created(pk, data, excluded[model])
+                changes = encode({"id": [None, pk], **names[model].created(data)})
+                if stamped:
+                    changes = f"{changes[:-1]},{stamps[model]}}}"
             else:
-                changes = {_name(k): [_value(old), _value(new)] for k, (old, new) in data.items()}
-            yield (content_types[model], str(pk), pk, text, action, "", Jsonb(changes),
-                   self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)  # fmt: skip
+                changes = encode({_name(k): [old, new] for k, (old, new) in data.items()})
+            yield (content_types[model], str(pk), pk, text, action, "", changes.encode(), *constant)
 
     def write(self) -> None:
         if self.entries:
-            copy_rows(LogEntry, LOG_COLUMNS, self.rows())
+            copy_rows(LogEntry, LOG_COLUMNS, self.rows(), json_as_text=True)
+
+
+class _FieldNames:
+    """How auditlog names a model's fields in its changes (region_id → region), None for the
+    fields it leaves out."""
+
+    def __init__(self, model):
+        self.excluded = set(auditlog.get_model_fields(model)["exclude_fields"])
+        self.names = {}
+
+    def created(self, values: dict) -> dict:
+        """The changes of a record created with ``values``: the fields with a value."""
+        names = self.names
+        changes = {}
+        for attname, v in values.items():
+            if v or v is False or v == 0:  # not None, "" or []
+                name = names[attname] if attname in names else self._name(attname)
+                if name is not None:
+                    changes[name] = [None, v]
+        return changes
+
+    def _name(self, attname: str) -> str | None:
+        name = self.names[attname] = None if attname in self.excluded else _name(attname)
+        return name
 
 
 def _value(value):
@@ -111,9 +117,10 @@ def _value(value):
         return str(timezone.make_naive(value, datetime.UTC) if timezone.is_aware(value) else value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{value.__class__.__name__} is not JSON serializable")
 
 
+_JSON = json.JSONEncoder(default=_value, separators=(",", ":"))  # jsonb keeps no spaces anyway
 _NAMES: dict[str, str] = {}
 
 
@@ -132,17 +139,19 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
     counts = {}
 
+    stamp_values = tuple(stamps.values())
+
     # Households.
     households = list(plan.households.values())
     new = [w for w in households if w.id is None]
     changed = [w for w in households if w.id is not None]
     for write, pk in zip(new, allocate_ids(Household, len(new)), strict=True):
         write.id = pk
-    columns = ("id", *HOUSEHOLD_FIELDS, *stamps)
-    copy_rows(Household, columns, [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), *stamps.values()) for w in new])
+    fields = itemgetter(*HOUSEHOLD_FIELDS)
+    copy_rows(Household, ("id", *HOUSEHOLD_FIELDS, *stamps), [(w.id, *fields(w.values), *stamp_values) for w in new])
     for w in new:
-        audit.created(Household, w.id, w.label, w.values, stamps)
-    update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in HOUSEHOLD_FIELDS), now) for w in changed])
+        audit.created(Household, w.id, w.label, w.values, stamped=True)
+    update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *fields(w.values), now) for w in changed])
     for w in changed:
         audit.updated(Household, w.id, w.label, w.changes)
     counts["households_created"], counts["households_updated"] = len(new), len(changed)
@@ -158,11 +167,11 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     changed = [w for w in plan.people if w.id is not None and w.changes]
     for write, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
         write.id = pk
-    columns = ("id", *PERSON_FIELDS, *stamps)
-    copy_rows(Person, columns, [(w.id, *(w.values[n] for n in PERSON_FIELDS), *stamps.values()) for w in new])
+    fields = itemgetter(*PERSON_FIELDS)
+    copy_rows(Person, ("id", *PERSON_FIELDS, *stamps), [(w.id, *fields(w.values), *stamp_values) for w in new])
     for w in new:
-        audit.created(Person, w.id, w.values["full_name"], w.values, stamps)
-    update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *(w.values[n] for n in PERSON_FIELDS), now) for w in changed])
+        audit.created(Person, w.id, w.values["full_name"], w.values, stamped=True)
+    update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *fields(w.values), now) for w in changed])
     for w in changed:
         audit.updated(Person, w.id, w.values["full_name"], w.changes)
     counts["people_created"], counts["people_updated"] = len(new), len(changed)
