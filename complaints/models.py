@@ -139,6 +139,14 @@ class Complaint(models.Model):
             models.Index(fields=["status", "due_date"], name="complaint_status_due"),
             models.Index(fields=["region", "status"], name="complaint_region_status"),
             models.Index(fields=["received_at"], name="complaint_received"),
+            # The list by channel (newest first) and its count, without reading the table.
+            models.Index(fields=["channel", "received_at"], include=["region"], name="complaint_channel_received"),
+            # Finished late (SlaClock.q): with complaint_status_due, the late ones without working out
+            # every finished complaint's local finishing date.
+            models.Index(
+                fields=["received_at"], include=["region"], name="complaint_finished_late",
+                condition=models.Q(status__in=["selesai", "ditutup"], finished_at__date__gt=models.F("due_date")),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable
+from onegate.tables import FastTable, pk_url
 
 from .models import Complaint
 from .templatetags.complaints_sla import sla_badge
@@ -10,7 +10,7 @@ from .services import SlaClock
 
 
 class ComplaintTable(FastTable):
-    ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=lambda record: record.get_absolute_url())
+    ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=pk_url("complaints:detail"))
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="d/m/Y H:i")
     subject_name = tables.Column(verbose_name=_("Person concerned"))
     category = tables.Column(verbose_name=_("Category"), accessor="category", order_by=("category__name",))

@@ -29,6 +29,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.hashable import make_hashable
 from django.utils.timezone import template_localtime
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django_tables2.columns import DateColumn, DateTimeColumn
 from django_tables2.utils import AttributeDict
@@ -232,6 +233,27 @@ class _Cell:
         bc = self.bound_column
         bc.current_value, bc.current_record = content, row.record
         return self._td_open(bc.attrs["td"])
+
+
+class pk_url:
+    """``linkify=pk_url("app:detail")``: the URL of ``reverse("app:detail", args=[record.pk])`` (what the
+    models' get_absolute_url() return), reversed once per language rather than once per row."""
+
+    _marker = 918273645546372819
+
+    def __init__(self, viewname: str):
+        self.viewname = viewname
+        self._split: dict[tuple, tuple[str, str] | None] = {}
+
+    def __call__(self, record) -> str:
+        key = (get_language(), get_script_prefix(), get_urlconf())
+        split = self._split.get(key, False)
+        if split is False:
+            url = reverse(self.viewname, args=[self._marker])
+            split = self._split[key] = tuple(url.split(str(self._marker))) if url.count(str(self._marker)) == 1 else None
+        if split is None:
+            return reverse(self.viewname, args=[record.pk])
+        return f"{split[0]}{record.pk}{split[1]}"
 
 
 class FastTable(tables.Table):

@@ -242,7 +242,8 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            models.Index(fields=["agency", "status", "due_date"], name="referral_agency_status_due"),
+            # An agency's inbox in its order (overdue first, by due date) from the index alone.
+            models.Index(fields=["agency", "status", "due_date"], include=["created_at"], name="referral_agency_inbox"),
             models.Index(fields=["region", "status"], name="referral_region_status"),
             models.Index(fields=["status", "due_date"], name="referral_status_due"),
         ]

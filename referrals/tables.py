@@ -3,13 +3,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable
+from onegate.tables import FastTable, pk_url
 
 from .models import Referral
 
 
 class ReferralTable(FastTable):
-    number = tables.Column(verbose_name=_("Letter number"), linkify=lambda record: record.get_absolute_url(), empty_values=())
+    number = tables.Column(verbose_name=_("Letter number"), linkify=pk_url("referrals:detail"), empty_values=())
     sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="d/m/Y")
     person_name = tables.Column(verbose_name=_("Person"))
     region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))

@@ -32,7 +32,9 @@ class VillageFilterMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["region"].extra["choices"] = village_options(self.request.user)
+        user = self.request.user
+        # A function, not the list: the form copies its fields (and a list of choices) for each page.
+        self.filters["region"].extra["choices"] = lambda: village_options(user)
 
 
 class PersonFilter(VillageFilterMixin, django_filters.FilterSet):

@@ -158,8 +158,11 @@ class Person(VerifiedRecord):
             models.Index(fields=["birth_date"]),
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="person_name_trgm"),
             # Lists are in name order: the first page of a million people is read from here, not sorted.
-            models.Index(fields=["full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_name"),
+            # With the kelurahan, a filtered page's keys are read from the index alone (pagination.two_step).
+            models.Index(fields=["full_name", "id"], include=["region"], condition=models.Q(merged_into__isnull=True), name="person_by_name_region"),
             models.Index(fields=["region", "full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_region_name"),
+            # A kelurahan's verified (or draft...) people: the page and the capped count from the index alone.
+            models.Index(fields=["region", "status", "full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_region_status"),
         ]
         constraints = [
             # Without a NIK a person must be flagged for the civil registry.

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable
+from onegate.tables import FastTable, pk_url
 
 from .models import Household, Person
 from .privacy import nik_for
@@ -10,7 +10,7 @@ from .privacy import nik_for
 
 class PersonTable(FastTable):
     nik = tables.Column(verbose_name=_("NIK"), orderable=False, empty_values=())
-    full_name = tables.Column(verbose_name=_("Name"), linkify=lambda record: record.get_absolute_url())
+    full_name = tables.Column(verbose_name=_("Name"), linkify=pk_url("registry:person-detail"))
     birth_date = tables.DateColumn(verbose_name=_("Date of birth"), format="d/m/Y")
     region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
     status = tables.Column(verbose_name=_("Verification"))
@@ -39,7 +39,7 @@ class HouseholdTable(FastTable):
         super().__init__(*args, **kwargs)
         self.user = user  # whole or masked KK numbers: registry.privacy decides
 
-    kk_number = tables.Column(verbose_name=_("KK number"), empty_values=(), linkify=lambda record: record.get_absolute_url())
+    kk_number = tables.Column(verbose_name=_("KK number"), empty_values=(), linkify=pk_url("registry:household-detail"))
     head_name = tables.Column(verbose_name=_("Head of family"), empty_values=(), order_by=("head_name", "pk"))
     address = tables.Column(verbose_name=_("Address"))
     region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name", "pk"))

@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from complaints.models import Complaint
 from onegate import scoping
-from onegate.pagination import table_pagination
+from onegate.pagination import table_pagination, two_step
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from registry.views.common import add_service_errors, scoped_people
@@ -71,7 +71,7 @@ def referral_list(request):
     )
     filterset = ReferralFilter(request.GET or None, queryset=referrals, agency_view=_is_agency(user))
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else referrals
-    table = ReferralTable(rows.order_by("rank", "due_date", "-created_at"), agency_view=_is_agency(user), orderable=False)
+    table = ReferralTable(two_step(rows.order_by("rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False)
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "referrals/_table.html" if request.htmx else "referrals/list.html"
     return render(request, template, {"filter": filterset, "table": table, "is_agency": _is_agency(user)})
