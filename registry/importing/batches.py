@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are always exact
 LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
 PROGRESS_EVERY = 2000  # rows
-ANALYZE_AFTER = 10_000  # people written: refresh the planner's statistics at once
+ANALYZE_AFTER = 10_000  # people created: refresh the planner's statistics at once
 
 
 def own_batches(queryset, user):
@@ -311,13 +311,14 @@ def run_apply(batch: ImportBatch) -> None:
         logger.exception("import batch %s: writing failed", batch.pk)
         _fail(batch, _("The import failed because of an error in the portal; nothing was saved."))
         return
-    if written["people_created"] + written["people_updated"] >= ANALYZE_AFTER:
+    if written["people_created"] >= ANALYZE_AFTER:
         _refresh_statistics()
 
 
 def _refresh_statistics() -> None:
-    """A big import changes the tables faster than autovacuum notices: without fresh statistics the
-    next queries (the next import's lookups, the lists) get plans made for much smaller tables."""
+    """A big import grows the tables faster than autovacuum notices: without fresh statistics the
+    next queries (the next import's lookups, the lists) get plans made for much smaller tables.
+    (An import that only changes records leaves them to autovacuum.)"""
     from ..models import (
         DisabilityProfile,
         Household,

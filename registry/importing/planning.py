@@ -38,6 +38,7 @@ from ..models import (
 from ..nik import nik_disagreements
 from .checking import CheckedRow
 from .columns import normalise_name
+from .copying import array_of
 
 CHUNK = 20_000
 PERSON_FIELDS = (
@@ -45,7 +46,8 @@ PERSON_FIELDS = (
     "phone", "mother_name", "household_id", "relationship", "region_id", "domicile_address", "needs_civil_documents",
     "nik_mismatch_confirmed", "status", "verified_by_id", "verified_at",
 )  # fmt: skip
-PERSON_READ = ("id", *PERSON_FIELDS, "merged_into_id")
+ROW_VERSION = "row_version"  # what _versioned reads
+PERSON_READ = ("id", *PERSON_FIELDS, "merged_into_id", ROW_VERSION)
 HOUSEHOLD_FIELDS = ("kk_number", "address", "rt", "rw", "region_id", "status", "verified_by_id", "verified_at")
 DISABILITY_FIELDS = ("types", "severity", "cause", "devices_needed")
 WELFARE_FIELDS = ("dtks_status", "decile", "uninhabitable_house")
@@ -55,16 +57,22 @@ HOUSEHOLD_COLUMN = {"address": "alamat", "rt": "rt", "rw": "rw", "region_id": "k
 
 def _any(model, column: str, values: list) -> RawSQL:
     """``column = ANY(array)``: one parameter however many values (an IN list of thousands of
-    parameters costs more to build than to run), sent as one comma-separated text: adapting a list
-    of 20,000 values to an array costs psycopg more than the query. The values are ids, NIKs or KK
-    numbers: no commas."""
+    parameters costs more to build than to run)."""
     quote = connection.ops.quote_name
-    array_type = "bigint[]" if values and isinstance(values[0], int) else "text[]"
-    return RawSQL(
-        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(string_to_array(%s, ',')::{array_type})",
-        (",".join(map(str, values)),),
-        output_field=BooleanField(),
-    )
+    array, param = array_of(values)
+    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} = ANY({array})", (param,), output_field=BooleanField())
+
+
+def version_of(table: str) -> str:
+    """SQL for the version of a row: every update writes a new version of the row at another place
+    (ctid), with the updating transaction's id (xmin); the two together never come back."""
+    return f"{table}.xmin::text || {table}.ctid::text"
+
+
+def _versioned(queryset):
+    """The queryset with each row's version, to tell later whether the row changed since."""
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return queryset.annotate(**{ROW_VERSION: RawSQL(version_of(table), ())})
 
 
 def _rows(queryset, fields) -> list[tuple]:
@@ -92,7 +100,7 @@ class Write:
     values: dict
     changes: dict = field(default_factory=dict)
     label: str = ""  # how the audit trail names the record
-    seen: dict | None = None  # the stored record as read, checked again under lock before writing
+    seen: str | None = None  # the version of the stored record read, checked again under lock before writing
 
     def __reduce__(self):  # pickled with the plan: faster than the dataclass's own __getstate__
         return Write, (self.id, self.values, self.changes, self.label, self.seen)
@@ -242,7 +250,7 @@ class Planner:
         kks = list({row.kk for row in valid if row.kk})
         self.people_by_nik = self._read(Person, "nik", niks, PERSON_READ)
         self.nik_elsewhere = self._elsewhere(Person, "nik", niks, self.people_by_nik)
-        household_fields = ("id", *HOUSEHOLD_FIELDS)
+        household_fields = ("id", *HOUSEHOLD_FIELDS, ROW_VERSION)
         self.households_by_kk = self._read(Household, "kk_number", kks, household_fields)
         self.kk_elsewhere = self._elsewhere(Household, "kk_number", kks, self.households_by_kk)
 
@@ -253,7 +261,7 @@ class Planner:
         """The records with these numbers that the user may change, by number (``fields[1]``)."""
         found = {}
         for chunk in _chunks(numbers):
-            for values in _rows(self._scoped(model.objects.filter(_any(model, column, chunk))), fields):
+            for values in _rows(_versioned(self._scoped(model.objects.filter(_any(model, column, chunk)))), fields):
                 found[values[1]] = dict(zip(fields, values))
         return found
 
@@ -275,7 +283,7 @@ class Planner:
         """The people found there, by (KK or region, normalised name, birth date)."""
         by_name = defaultdict(list)
         for chunk in _chunks(list(households)):
-            for values in _rows(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk))), PERSON_READ):
+            for values in _rows(_versioned(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk)))), PERSON_READ):
                 person = dict(zip(PERSON_READ, values))
                 by_name[(households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         if loose:
@@ -283,7 +291,7 @@ class Planner:
             candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in={region for region, _ in loose} - {None}))
             if None not in dates:
                 candidates = candidates.filter(birth_date__in=dates)
-            for values in _rows(candidates, PERSON_READ):
+            for values in _rows(_versioned(candidates), PERSON_READ):
                 person = dict(zip(PERSON_READ, values))
                 by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         return by_name
@@ -297,12 +305,12 @@ class Planner:
                     if cells:
                         ids.append(person["id"])
         self.disability = {
-            person_id: {"id": pk, **dict(zip(DISABILITY_FIELDS, values))}
-            for pk, person_id, *values in self._of_people(DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS))
+            person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values))}
+            for pk, person_id, *values in self._of_people(DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS, ROW_VERSION))
         }
         self.welfare = {
-            person_id: {"id": pk, **dict(zip(WELFARE_FIELDS, values))}
-            for pk, person_id, *values in self._of_people(WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS))
+            person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values))}
+            for pk, person_id, *values in self._of_people(WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS, ROW_VERSION))
         }
         self.programs, self.ppks = defaultdict(set), defaultdict(set)
         for person_id, program, year in self._of_people(ProgramReceipt, programs, ("person_id", "program", "year")):
@@ -312,7 +320,7 @@ class Planner:
 
     def _of_people(self, model, person_ids: list, fields: tuple):
         for chunk in _chunks(person_ids):
-            yield from _rows(self._scoped(model.objects.filter(_any(model, "person_id", chunk))), fields)
+            yield from _rows(_versioned(self._scoped(model.objects.filter(_any(model, "person_id", chunk)))), fields)
 
     # --- Matching ----------------------------------------------------------------------------
     def _match(self, valid, invalid):
@@ -395,7 +403,7 @@ class Planner:
                 for name, message in problems.items():
                     plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
             new["nik_mismatch_confirmed"] = bool(problems)
-            write = PersonWrite(id=None if old is None else old["id"], values=new, seen=old)
+            write = PersonWrite(id=None if old is None else old["id"], values=new, seen=None if old is None else old[ROW_VERSION])
             if isinstance(new["household_id"], tuple):
                 write.new_household = row.kk
             if not self._profiles(row, old, write, invalid):
@@ -433,7 +441,7 @@ class Planner:
                     if (set(before) != set(value)) if isinstance(value, list) else before != value:
                         changes[name] = [before, value]
                 if changes:
-                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes, seen=existing)
+                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes, seen=existing[ROW_VERSION])
         if row.welfare:
             existing = self.welfare.get(person_id) if person_id else None
             if existing is None:
@@ -444,7 +452,7 @@ class Planner:
             else:
                 changes = {n: [existing[n], v] for n, v in row.welfare.items() if existing[n] != v}
                 if changes:
-                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes, seen=existing)
+                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes, seen=existing[ROW_VERSION])
         if row.programs:
             have = self.programs.get(person_id, ()) if person_id else ()
             write.programs = [p for p in row.programs if p not in have]
@@ -458,7 +466,7 @@ class Planner:
         household = self.households_by_kk.get(row.kk)
         if household and row.kk not in plan.households and row.kk not in self.member_kks:
             self.member_kks.add(row.kk)
-            plan.member_households.append(Write(household["id"], {}, seen=household))
+            plan.member_households.append(Write(household["id"], {}, seen=household[ROW_VERSION]))
         key = self.name_keys.get(row.line)
         if key is None or (row.kk and not household):  # by NIK, or in a new household (its KK is checked)
             return
@@ -503,7 +511,7 @@ class Planner:
             if changes:
                 if old["status"] == VerificationStatus.VERIFIED:
                     _back_to_verification(old, new, changes)
-                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old)
+                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old[ROW_VERSION])
         for row in valid if lacking else ():
             for column in lacking.get(row.kk, ()):
                 self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
@@ -516,8 +524,8 @@ def scope_of(user) -> tuple:
 
 
 def candidate_list(people) -> list[tuple]:
-    """People found for a name key, as comparable values."""
-    return [tuple(p.values()) for p in sorted(people, key=lambda p: p["id"])]
+    """People found for a name key, as comparable values: which, and which versions."""
+    return sorted((p["id"], p[ROW_VERSION]) for p in people)
 
 
 _NEW_PERSON_NEEDS = (("nama", "full_name"), ("jenis_kelamin", "sex"), ("kode_wilayah", "region_id"))

@@ -5,8 +5,8 @@ others go on working: a record the plan changes may have been edited, a NIK or K
 registered, a person a row was matched to by name joined by a namesake. ``still_holds`` reads
 again only what the plan relies on, so an import that writes little checks little:
 
-- the records it changes, and the households it adds or changes members of, are as read (they
-  stay locked until the end of the transaction, so nobody changes them before the write);
+- the records it changes, and the households it adds or changes members of, are the versions read
+  (they stay locked until the end of the transaction, so nobody changes them before the write);
 - the NIKs and KK numbers it gives are nobody's;
 - the people it adds a profile, programme or PPKS record to have none of them yet;
 - for the rows matched by name (or found nobody by name), the people found are the same;
@@ -26,16 +26,13 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
-from .copying import lock_rows
+from .copying import array_of, lock_rows
 from .planning import (
-    DISABILITY_FIELDS,
-    HOUSEHOLD_FIELDS,
-    PERSON_READ,
-    WELFARE_FIELDS,
     Plan,
     Planner,
     candidate_list,
     scope_of,
+    version_of,
 )
 
 
@@ -54,21 +51,18 @@ def still_holds(plan: Plan, user) -> bool:
 
 
 def records_unchanged(plan: Plan) -> bool:
-    """Lock the records the plan writes to (or adds members to) and compare them with what was
-    read: the write sets every imported field from what was read, so a change made meanwhile (a
-    form saved) would be lost otherwise."""
+    """Lock the records the plan writes to (or adds members to) and check that they are the
+    versions read: the write sets every imported field from what was read, so a change made
+    meanwhile (a form saved) would be lost otherwise."""
     people = [w for w in plan.people if w.id is not None]
-    for model, fields, writes in (
-        (Household, HOUSEHOLD_FIELDS, [w for w in plan.households.values() if w.id is not None] + plan.member_households),
-        (Person, PERSON_READ[1:], people),
-        (DisabilityProfile, DISABILITY_FIELDS, [p.disability for p in people if p.disability is not None and p.disability.id is not None]),
-        (WelfareProfile, WELFARE_FIELDS, [p.welfare for p in people if p.welfare is not None and p.welfare.id is not None]),
+    for model, writes in (
+        (Household, [w for w in plan.households.values() if w.id is not None] + plan.member_households),
+        (Person, people),
+        (DisabilityProfile, [p.disability for p in people if p.disability is not None and p.disability.id is not None]),
+        (WelfareProfile, [p.welfare for p in people if p.welfare is not None and p.welfare.id is not None]),
     ):
-        if not writes:
-            continue
-        expected = {w.id: tuple(w.seen[f] for f in fields) for w in writes}
-        now = {pk: tuple(values) for pk, *values in lock_rows(model, fields, list(expected))}
-        if now != expected:
+        table = connection.ops.quote_name(model._meta.db_table)
+        if writes and dict(lock_rows(model, [w.id for w in writes], version_of(table))) != {w.id: w.seen for w in writes}:
             return False
     return True
 
@@ -105,9 +99,10 @@ def _found(model, columns: tuple[str, ...], values: list) -> set[tuple]:
     if not values:
         return set()
     quote = connection.ops.quote_name
+    array, param = array_of(values)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model._meta.db_table)} WHERE {quote(columns[0])} = ANY(%s)",
-            [values],
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model._meta.db_table)} WHERE {quote(columns[0])} = ANY({array})",
+            [param],
         )
         return set(cursor.fetchall())
