@@ -44,47 +44,36 @@ LOG_COLUMNS = (
 class AuditTrail:
     """LogEntry rows as django-auditlog writes them (JSON changes {field: [old, new]}, dates as
     text, datetimes naive UTC, foreign keys as their ids, the model's excluded fields left out),
-    collected while writing and COPied at the end, their JSON encoded once, as text."""
+    COPied at the end. Each row is made when its record is written: while PostgreSQL stores the
+    records of a COPY, Python makes their audit rows."""
 
-    def __init__(self, *, actor, cid: str | None, remote_addr: str | None, batch_id: int, now):
-        self.entries = []  # (model, pk, text, action, values or changes, stamped)
-        self.actor_id, self.actor_email = actor.pk, actor.email or None
-        self.cid, self.remote_addr, self.now = cid, remote_addr, now
-        self.stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
-        self.additional = _JSON.encode({"import_batch": batch_id}).encode()
+    def __init__(self, *, actor, cid: str | None, remote_addr: str | None, batch_id: int, now, models):
+        self.rows = []  # LogEntry rows without the columns they all share
+        self.content_types = {m: ct.pk for m, ct in ContentType.objects.get_for_models(*models).items()}
+        self.names = {model: _FieldNames(model) for model in models}
+        stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
+        self.stamps = {model: _JSON.encode(self.names[model].created(stamps))[1:-1] for model in models}  # "k":[null,v],…
+        additional = _JSON.encode({"import_batch": batch_id}).encode()
+        self.shared = (actor.pk, cid, remote_addr, now, additional, actor.email or None)
 
     def created(self, model, pk: int, text: str, values: dict, stamped: bool = False) -> None:
         """``stamped``: the record has the import's stamps (who created it and when) besides ``values``."""
-        self.entries.append((model, pk, text, LogEntry.Action.CREATE, values, stamped))
+        changes = _JSON.encode({"id": [None, pk], **self.names[model].created(values)})
+        if stamped:
+            changes = f"{changes[:-1]},{self.stamps[model]}}}"
+        self.rows.append((self.content_types[model], str(pk), pk, text, LogEntry.Action.CREATE, "", changes.encode()))
 
     def updated(self, model, pk: int, text: str, changes: dict) -> None:
-        self.entries.append((model, pk, text, LogEntry.Action.UPDATE, changes, False))
+        changes = _JSON.encode({_name(k): [old, new] for k, (old, new) in changes.items()})
+        self.rows.append((self.content_types[model], str(pk), pk, text, LogEntry.Action.UPDATE, "", changes.encode()))
 
     def __len__(self):
-        return len(self.entries)
-
-    def rows(self):
-        # Looked up before COPY starts: no other query can run on the connection during it.
-        content_types = {m: ct.pk for m, ct in ContentType.objects.get_for_models(*{e[0] for e in self.entries}).items()}
-        return self._rows(content_types)
-
-    def _rows(self, content_types):
-        names = {model: _FieldNames(model) for model in content_types}
-        stamps = {model: _JSON.encode(names[model].created(self.stamps))[1:-1] for model in content_types}  # "k":[null,v],…
-        create, encode = LogEntry.Action.CREATE, _JSON.encode
-        constant = (self.actor_id, self.cid, self.remote_addr, self.now, self.additional, self.actor_email)
-        for model, pk, text, action, data, stamped in self.entries:
-            if action == create:
-                changes = encode({"id": [None, pk], **names[model].created(data)})
-                if stamped:
-                    changes = f"{changes[:-1]},{stamps[model]}}}"
-            else:
-                changes = encode({_name(k): [old, new] for k, (old, new) in data.items()})
-            yield (content_types[model], str(pk), pk, text, action, "", changes.encode(), *constant)
+        return len(self.rows)
 
     def write(self) -> None:
-        if self.entries:
-            copy_rows(LogEntry, LOG_COLUMNS, self.rows(), json_as_text=True)
+        if self.rows:
+            shared = self.shared
+            copy_rows(LogEntry, LOG_COLUMNS, (row + shared for row in self.rows), json_as_text=True)
 
 
 class _FieldNames:
@@ -135,11 +124,11 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     """Write everything the plan holds; returns the number of records written per kind. The caller
     has checked that the plan still holds (rechecking.still_holds)."""
     now = timezone.now()
-    audit = AuditTrail(actor=actor, cid=cid, remote_addr=remote_addr, batch_id=batch_id, now=now)
+    models = (Household, Person, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks)
+    audit = AuditTrail(actor=actor, cid=cid, remote_addr=remote_addr, batch_id=batch_id, now=now, models=models)
     stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
-    counts = {}
-
     stamp_values = tuple(stamps.values())
+    counts = {}
 
     # Households.
     households = list(plan.households.values())
@@ -148,9 +137,8 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     for write, pk in zip(new, allocate_ids(Household, len(new)), strict=True):
         write.id = pk
     fields = itemgetter(*HOUSEHOLD_FIELDS)
-    copy_rows(Household, ("id", *HOUSEHOLD_FIELDS, *stamps), [(w.id, *fields(w.values), *stamp_values) for w in new])
-    for w in new:
-        audit.created(Household, w.id, w.label, w.values, stamped=True)
+    rows = [((w.id, *fields(w.values), *stamp_values), (w.id, w.label, w.values)) for w in new]
+    _copy_audited(audit, Household, ("id", *HOUSEHOLD_FIELDS, *stamps), rows, stamped=True)
     update_rows(Household, ("id", *HOUSEHOLD_FIELDS, "updated_at"), [(w.id, *fields(w.values), now) for w in changed])
     for w in changed:
         audit.updated(Household, w.id, w.label, w.changes)
@@ -168,9 +156,8 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     for write, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
         write.id = pk
     fields = itemgetter(*PERSON_FIELDS)
-    copy_rows(Person, ("id", *PERSON_FIELDS, *stamps), [(w.id, *fields(w.values), *stamp_values) for w in new])
-    for w in new:
-        audit.created(Person, w.id, w.values["full_name"], w.values, stamped=True)
+    rows = [((w.id, *fields(w.values), *stamp_values), (w.id, w.values["full_name"], w.values)) for w in new]
+    _copy_audited(audit, Person, ("id", *PERSON_FIELDS, *stamps), rows, stamped=True)
     update_rows(Person, ("id", *PERSON_FIELDS, "updated_at"), [(w.id, *fields(w.values), now) for w in changed])
     for w in changed:
         audit.updated(Person, w.id, w.values["full_name"], w.changes)
@@ -180,6 +167,19 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     audit.write()
     counts["audit_entries"] = len(audit)
     return counts
+
+
+def _copy_audited(audit: AuditTrail, model, columns: tuple[str, ...], rows: list[tuple], *, stamped: bool = False) -> None:
+    """COPY new records, given as (row to COPY, (pk, label, values) for the audit trail), each
+    audited as it is sent: Python makes the audit rows while PostgreSQL stores the records."""
+
+    def sent():
+        for row, (pk, label, values) in rows:
+            audit.created(model, pk, label, values, stamped)
+            yield row
+
+    if rows:
+        copy_rows(model, columns, sent())
 
 
 def _labels(choices) -> dict[str, str]:
@@ -198,23 +198,25 @@ def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
         changed = [(p, w) for p, w in writes if w.id is not None and w.changes]
         for (_, w), pk in zip(new, allocate_ids(model, len(new)), strict=True):
             w.id = pk
-        copy_rows(model, ("id", "person_id", *fields), [(w.id, p.id, *(w.values[n] for n in fields)) for p, w in new])
-        for p, w in new:
-            audit.created(model, w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values})
-        update_rows(model, ("id", *fields), [(w.id, *(w.values[n] for n in fields)) for _, w in changed])
+        get = itemgetter(*fields)
+        rows = [((w.id, p.id, *get(w.values)), (w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values})) for p, w in new]
+        _copy_audited(audit, model, ("id", "person_id", *fields), rows)
+        update_rows(model, ("id", *fields), [(w.id, *get(w.values)) for _, w in changed])
         for p, w in changed:
             audit.updated(model, w.id, text(p.values["full_name"], w.values), w.changes)
 
     programs = [(p, program, year) for p in plan.people for program, year in p.programs]
-    ids = allocate_ids(ProgramReceipt, len(programs))
-    copy_rows(ProgramReceipt, ("id", "person_id", "program", "year"), [(pk, p.id, program, year) for pk, (p, program, year) in zip(ids, programs, strict=True)])
-    for pk, (p, program, year) in zip(ids, programs, strict=True):
-        audit.created(ProgramReceipt, pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year})
+    rows = [
+        ((pk, p.id, program, year), (pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year}))
+        for pk, (p, program, year) in zip(allocate_ids(ProgramReceipt, len(programs)), programs, strict=True)
+    ]
+    _copy_audited(audit, ProgramReceipt, ("id", "person_id", "program", "year"), rows)
 
     ppks = [(p, category) for p in plan.people for category in p.ppks]
-    ids = allocate_ids(PersonPpks, len(ppks))
     names = dict(PpksCategory.objects.values_list("id", "name")) if ppks else {}
-    columns = ("id", "person_id", "category_id", "source")
-    copy_rows(PersonPpks, columns, [(pk, p.id, category, PPKS_SOURCE) for pk, (p, category) in zip(ids, ppks, strict=True)])
-    for pk, (p, category) in zip(ids, ppks, strict=True):
-        audit.created(PersonPpks, pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, "source": PPKS_SOURCE, "status": "aktif"})
+    record = {"source": PPKS_SOURCE, "status": "aktif"}
+    rows = [
+        ((pk, p.id, category, PPKS_SOURCE), (pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, **record}))
+        for pk, (p, category) in zip(allocate_ids(PersonPpks, len(ppks)), ppks, strict=True)
+    ]
+    _copy_audited(audit, PersonPpks, ("id", "person_id", "category_id", "source"), rows)
