@@ -52,6 +52,13 @@ class PersonFilter(VillageFilterMixin, django_filters.FilterSet):
         model = Person
         fields = ["q", "region", "status", "sex", "disability", "ppks", "decile", "program", "without_nik"]
 
+    def filter_queryset(self, queryset):
+        # The name search last: it reads its pages from the list as every other filter left it.
+        data = self.form.cleaned_data
+        for name in sorted(data, key=lambda name: name == "q"):
+            queryset = self.filters[name].filter(queryset, data[name])
+        return queryset
+
     def search(self, queryset, name, value):
         value = value.strip()
         digits = value.replace(" ", "")
@@ -59,7 +66,7 @@ class PersonFilter(VillageFilterMixin, django_filters.FilterSet):
             return queryset.filter(nik=digits) | queryset.filter(household__kk_number=digits)
         if len(value) < 3:
             return queryset.filter(full_name__istartswith=value)
-        # Fuzzy: names typed with other spellings (Muhamad/Muhammad, Rizki/Rizky) still match.
+        # The start of the name, whole words, or a letter off (Muhamad/Muhammad, Rizki/Rizky): registry.search.
         return people_named(queryset, value)
 
     def by_disability(self, queryset, name, value):

@@ -7,7 +7,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import Func, Value
+from django.db.models.functions import Collate, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,16 @@ class Person(VerifiedRecord):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["birth_date"]),
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            # The name search (registry.search): the upper-case name in C collation, in order, with what
+            # the tiers check; and its words.
+            models.Index(
+                Collate(Upper("full_name"), "C"), "id", include=["full_name", "region"], condition=models.Q(merged_into__isnull=True),
+                name="person_name_key",
+            ),
+            GinIndex(
+                Func(Upper("full_name"), Value("[^[:alpha:]]+"), function="regexp_split_to_array", output_field=ArrayField(models.TextField())),
+                condition=models.Q(merged_into__isnull=True), name="person_name_words",
+            ),
             # Lists are in name order: the first page of a million people is read from here, not sorted.
             # With the kelurahan, a filtered page's keys are read from the index alone (pagination.two_step).
             models.Index(fields=["full_name", "id"], include=["region"], condition=models.Q(merged_into__isnull=True), name="person_by_name_region"),

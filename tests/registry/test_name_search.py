@@ -1,0 +1,112 @@
+"""The person search by name (registry.search): the start of the name first, then a misspelt first
+name, whole words anywhere, and words one letter off; each tier in name order, read page by page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registry.models import Person
+from registry.search import one_letter_off, people_named
+from tests.conftest import KRANGGAN, WATES
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, typed, **params) -> list[str]:
+    page = client.get(reverse("registry:person-list"), {"q": typed, **params})
+    assert page.status_code == 200
+    return [row.record.full_name for row in page.context["table"].page.object_list]
+
+
+@pytest.fixture
+def people(users):
+    names = ["Siti Aminah", "Dewi Siti Aminah", "Siti Aminah Putri", "Sitti Aminah", "Siti Rahayu", "Aminah", "Fatimah Zahra",
+             "Muhammad Rizky Pratama", "Budi Pratama", "Ani Lestari", "Ana Lestari", "SITI NURHALIZA", "Agus Hidayat"]
+    return {n: PersonFactory(full_name=n, region_id=WATES) for n in names}
+
+
+def test_the_exact_name_comes_first_then_the_tiers(users, client_for, people):
+    client = client_for(users["manajer"])
+    assert found(client, "siti aminah") == [
+        "Siti Aminah", "Siti Aminah Putri",  # the name starts with what was typed
+        "Sitti Aminah",  # ... with the first name one letter off
+        "Dewi Siti Aminah",  # every word, elsewhere in the name
+    ]
+    assert found(client, "  SITI ") == ["Siti Aminah", "Siti Aminah Putri", "SITI NURHALIZA", "Siti Rahayu", "Sitti Aminah", "Dewi Siti Aminah"]
+
+
+@pytest.mark.parametrize(("typed", "person"), [
+    ("fatmah", "Fatimah Zahra"),  # a letter missing
+    ("fatimmah", "Fatimah Zahra"),  # one too many
+    ("fatinah", "Fatimah Zahra"),  # a wrong one
+    ("fatiamh", "Fatimah Zahra"),  # two swapped
+    ("muhamad rizki", "Muhammad Rizky Pratama"),  # one letter off in each word
+    ("pratama", "Muhammad Rizky Pratama"),  # the family name alone
+    ("rizky pratma", "Muhammad Rizky Pratama"),
+    ("muhammadrizky", "Muhammad Rizky Pratama"),  # a space left out
+    ("agu hidayat", "Agus Hidayat"),  # a short word with a letter missing
+])
+def test_a_name_misspelt_by_a_letter_is_found(users, client_for, people, typed, person):
+    assert person in found(client_for(users["manajer"]), typed)
+
+
+def test_short_words_must_be_exact_and_unrelated_names_are_not_found(users, client_for, people):
+    client = client_for(users["manajer"])
+    assert found(client, "ani") == ["Ani Lestari"]  # not Ana: three letters are typed exactly
+    assert found(client, "fatmah zahra") == ["Fatimah Zahra"]
+    assert found(client, "zzzz tidak ada") == []
+    assert found(client, "budi aminah") == []  # every typed word must be in the name
+
+
+def test_the_search_stays_in_the_users_area(users, client_for, people):
+    PersonFactory(full_name="Siti Kranggan", region_id=KRANGGAN)
+    assert "Siti Kranggan" not in found(client_for(users["kel.wates"]), "siti")
+    assert "Siti Kranggan" in found(client_for(users["manajer"]), "siti")
+    assert found(client_for(users["kel.kranggan"]), "siti") == ["Siti Kranggan"]
+
+
+def test_pages_follow_each_other_and_the_count_is_every_match(users, client_for):
+    for i in range(30):
+        PersonFactory(full_name=f"Wulan {chr(65 + i % 26)}{i:02d}", region_id=WATES)  # tier 0
+        PersonFactory(full_name=f"Dewi Wulan {i:02d}", region_id=WATES)  # tier 2
+        PersonFactory(full_name=f"Wulam Sari {i:02d}", region_id=WATES)  # tier 1
+    client = client_for(users["manajer"])
+    first, second, third, fourth = (found(client, "wulan", page=n) for n in (1, 2, 3, 4))
+    listed = first + second + third + fourth
+    assert len(listed) == len(set(listed)) == 90
+    assert listed[:30] == sorted(n for n in listed if n.startswith("Wulan "))
+    assert listed[30:60] == sorted(n for n in listed if n.startswith("Wulam "))
+    assert listed[60:] == sorted(n for n in listed if n.startswith("Dewi "))
+    page = client.get(reverse("registry:person-list"), {"q": "wulan"})
+    assert page.context["table"].paginator.count == 90
+
+
+def test_other_filters_and_a_sorted_column_apply_to_the_search(users, client_for, people):
+    client = client_for(users["manajer"])
+    Person.objects.filter(full_name="Siti Rahayu").update(status="verified")
+    assert found(client, "siti", status="verified") == ["Siti Rahayu"]
+    by_name_desc = found(client, "siti aminah", sort="-full_name")
+    assert by_name_desc == sorted(["Siti Aminah", "Dewi Siti Aminah", "Siti Aminah Putri", "Sitti Aminah"], reverse=True)
+
+
+def test_a_page_costs_a_few_queries_and_no_similarity_over_the_registry(users, client_for, people):
+    client = client_for(users["manajer"])
+    found(client, "fatmah")  # the words one letter off that exist are remembered
+    with CaptureQueriesContext(connection) as ctx:
+        assert found(client, "fatmah") == ["Fatimah Zahra"]
+    sql = " ".join(q["sql"] for q in ctx.captured_queries).upper()
+    assert "SIMILARITY" not in sql and "%>" not in sql
+    assert len(ctx.captured_queries) <= 10  # user, counts (a transaction for the planner setting), the tiers, the rows
+
+
+def test_the_variants_of_a_word():
+    variants = one_letter_off("FATMAH")
+    assert {"FATIMAH", "FATMA", "FATAMH", "FATMAK"} <= variants and "FATMAH" not in variants
+    assert len(one_letter_off("ABCD")) < 26 * 5 + 25 * 4 + 4 + 3 + 1
+
+
+def test_people_named_is_a_filter_for_other_lists(users, people):
+    heads = Person.objects.filter(full_name__in=["Siti Aminah", "Budi Pratama"])
+    assert set(people_named(heads, "budi pratma").values_list("full_name", flat=True)) == {"Budi Pratama"}
