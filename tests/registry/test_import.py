@@ -369,6 +369,49 @@ def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, m
     assert not Household.objects.filter(kk_number=KK1).exists() and stored_files(private_media) == []
 
 
+def test_the_confirmation_writes_the_previews_plan_without_checking_the_file_again(users, existing, monkeypatch, private_media):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("the file was checked again")
+
+    monkeypatch.setattr(batches, "make_plan", no_second_check)
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.DONE and stored_files(private_media) == []  # the file and its plan
+    assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
+    assert Person.objects.filter(full_name__in=["Budi Santoso", "Sri Wahyuni", "Dewi Lestari", "Sutini", "Apostrof"]).count() == 5
+
+
+def test_every_record_created_or_changed_has_one_audit_row_of_the_batch(users):
+    officer = users["kel.wates"]
+    verified = PersonFactory(full_name="Sudah Ada", region_id=WATES, status=VerificationStatus.VERIFIED)
+    home = HouseholdFactory(kk_number="3576020101990002", region_id=WATES, address="Jl. Lama")
+    member = PersonFactory(full_name="Anggota", region_id=WATES, household=home, relationship=Relationship.HEAD)
+    header = "nik;no_kk;nama;jenis_kelamin;tanggal_lahir;hubungan_keluarga;alamat;kode_wilayah;jenis_disabilitas;tingkat_disabilitas;status_dtks;program;ppks"
+    lines = [
+        f"{nik_for(WATES, D(1980, 1, 1), 'L', 41)};{KK1};Ayah;L;01/01/1980;Kepala Keluarga;Jl. Baru;{WATES};fisik;berat;terdaftar;PKH 2025;9",
+        f"{nik_for(WATES, D(1982, 2, 2), 'P', 42)};{KK1};Ibu;P;02/02/1982;Istri;;;;;;;",
+        f"{verified.nik};;Sudah Ada Baru;L;{verified.birth_date:%d/%m/%Y};;;{WATES};;;diusulkan;;",
+        f"{member.nik};{home.kk_number};Anggota;L;{member.birth_date:%d/%m/%Y};Kepala Keluarga;Jl. Pindah;{WATES};;;;;",
+    ]
+    batch = confirm(officer, upload(officer, csv_file(lines, header=header)), checked=True)
+    assert counts(batch) == {"new": 2, "changed": 2, "unchanged": 0, "invalid": 0, "warning": 0}
+    ayah = Person.objects.get(full_name="Ayah")
+    created = [
+        Household.objects.get(kk_number=KK1), ayah, Person.objects.get(full_name="Ibu"), DisabilityProfile.objects.get(person=ayah),
+        WelfareProfile.objects.get(person=ayah), ayah.programs.get(), ayah.ppks.get(), WelfareProfile.objects.get(person=verified),
+    ]  # fmt: skip
+    updated = [verified, home]
+    entries = LogEntry.objects.filter(additional_data__import_batch=batch.pk, cid="test-confirm-0001", actor=officer)
+    assert sorted((e.content_type.model, e.object_id, e.action) for e in entries) == sorted(
+        [(r._meta.model_name, r.pk, LogEntry.Action.CREATE) for r in created] + [(r._meta.model_name, r.pk, LogEntry.Action.UPDATE) for r in updated]
+    )
+    assert entries.get(object_id=verified.pk, action=LogEntry.Action.UPDATE).changes["full_name"] == ["Sudah Ada", "Sudah Ada Baru"]
+    assert entries.get(object_id=home.pk, action=LogEntry.Action.UPDATE).changes["address"] == ["Jl. Lama", "Jl. Pindah"]
+    assert entries.get(object_id=ayah.pk, action=LogEntry.Action.CREATE).changes["birth_date"] == [None, "1980-01-01"]
+
+
 def test_a_record_edited_after_the_preview_is_not_overwritten(users, existing, private_media):
     officer = users["kel.wates"]
     batch = upload(officer, csv_file(messy_lines(existing)))
