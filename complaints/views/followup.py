@@ -29,7 +29,10 @@ PAGE_SIZE = 25
 @login_required
 def complaint_list(request):
     scoping.ensure_can(request.user, Complaint, scoping.VIEW)
-    complaints = scoped_complaints(request.user).select_related("category__parent", "region", "assigned_to")
+    # What the list shows, not the descriptions and contact details of every row.
+    shown = ("ticket_number", "received_at", "subject_name", "category__name", "category__parent__name", "region__name", "status",
+             "due_date", "finished_at", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")  # fmt: skip
+    complaints = scoped_complaints(request.user).select_related("category__parent", "region", "assigned_to").only(*shown)
     filterset = ComplaintFilter(request.GET or None, queryset=complaints, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else complaints
     table = ComplaintTable(rows, order_by="-received_at")

@@ -61,7 +61,9 @@ def referral_list(request):
     user = request.user
     scoping.ensure_can(user, Referral, scoping.VIEW)
     today = timezone.localdate()
-    referrals = scoped_referrals(user).select_related("agency", "service", "region").annotate(
+    # What the inbox shows, not the letters' texts and consent records of every row.
+    shown = ("number", "sent_at", "person_name", "region__name", "service__name", "agency__name", "status", "due_date", "created_at")
+    referrals = scoped_referrals(user).select_related("agency", "service", "region").only(*shown).annotate(
         rank=Case(
             When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
             When(status__in=OPEN_STATUSES, then=Value(1)),
