@@ -43,6 +43,7 @@ STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are 
 LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
 PROGRESS_EVERY = 2000  # rows
 ANALYZE_AFTER = 10_000  # people created: refresh the planner's statistics at once
+PLAN_FORMAT = 1  # of the stored plan: a plan stored in another format is not used
 
 
 def own_batches(queryset, user):
@@ -75,15 +76,18 @@ def _store_plan(batch: ImportBatch, plan: Plan) -> None:
     and reads it."""
     fd = os.open(plan_file_of(batch), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
-        pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((PLAN_FORMAT, plan), f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _stored_plan(batch: ImportBatch) -> Plan | None:
+    """None when there is none, or none this version of the portal can use: the file is then
+    checked again."""
     try:
         with plan_file_of(batch).open("rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
+            plan_format, plan = pickle.load(f)
+    except Exception:  # missing, or written by another version of the portal
         return None
+    return plan if plan_format == PLAN_FORMAT else None
 
 
 # --- Progress ----------------------------------------------------------------------------------

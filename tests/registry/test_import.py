@@ -383,6 +383,15 @@ def test_the_confirmation_writes_the_previews_plan_without_checking_the_file_aga
     assert Person.objects.filter(full_name__in=["Budi Santoso", "Sri Wahyuni", "Dewi Lestari", "Sutini", "Apostrof"]).count() == 5
 
 
+def test_a_plan_that_cannot_be_read_is_made_again_from_the_file(users, existing, private_media):
+    officer = users["kel.wates"]
+    batch = upload(officer, csv_file(messy_lines(existing)))
+    (private_media / "imports" / batch.file_path).with_suffix(".plan").write_bytes(b"written by another version")
+    confirm(officer, batch, checked=True)
+    assert batch.status == ImportStatus.DONE and stored_files(private_media) == []
+    assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
+
+
 def test_every_record_created_or_changed_has_one_audit_row_of_the_batch(users):
     officer = users["kel.wates"]
     verified = PersonFactory(full_name="Sudah Ada", region_id=WATES, status=VerificationStatus.VERIFIED)
