@@ -30,7 +30,9 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.hashable import make_hashable
 from django.utils.timezone import template_localtime
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.columns import DateColumn, DateTimeColumn
 from django_tables2.utils import AttributeDict
 
@@ -288,4 +290,42 @@ class FastTable(tables.Table):
         if not parts and self.empty_text:
             parts.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text))
         return mark_safe("".join(parts))
+
+    def _query(self, **changes) -> str:
+        """django-tables2's {% querystring_replace %}: the page's query string with ``changes``."""
+        params = dict(self.request.GET) if self.request is not None else {}
+        params.update(changes)
+        return html.escape("?" + urlencode(params, doseq=True))
+
+    def header_html(self) -> SafeString:
+        """The <thead> of django-tables2's bootstrap5 template: sortable headers link to the other order."""
+        if not self.show_header:
+            return mark_safe("")
+        cells = []
+        for column in self.columns:
+            header = _escape(column.header)
+            if column.orderable:
+                header = f'<a href="{self._query(**{self.prefixed_order_by_field: column.order_by_alias.next})}">{header}</a>'
+            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
+        return mark_safe(f"<thead {self.attrs['thead'].as_html()}><tr>{''.join(cells)}</tr></thead>")
+
+    def pagination_html(self) -> SafeString:
+        """The pagination of django-tables2's bootstrap5 template (its own "previous"/"next" messages)."""
+        page = getattr(self, "page", None)
+        if not page or self.paginator.num_pages <= 1:
+            return mark_safe("")
+        field = self.prefixed_page_field
+        items = []
+        if page.has_previous():
+            items.append(f'<li class="previous page-item"><a href="{self._query(**{field: page.previous_page_number()})}" class="page-link">'
+                         f'<span aria-hidden="true">&laquo;</span> {_escape(gettext("previous"))}</a></li>')  # fmt: skip
+        if page.has_previous() or page.has_next():
+            for p in table_page_range(page, self.paginator):
+                href = f'href="{self._query(**{field: p})}"' if p != "..." else ""
+                items.append(f'<li class="page-item{" active" if page.number == p else ""}"><a class="page-link" {href}>{_escape(formats.localize(p))}</a></li>')
+        if page.has_next():
+            items.append(f'<li class="next page-item"><a href="{self._query(**{field: page.next_page_number()})}" class="page-link">'
+                         f'{_escape(gettext("next"))} <span aria-hidden="true">&raquo;</span></a></li>')  # fmt: skip
+        return mark_safe(f'<nav aria-label="Table navigation"><ul class="pagination justify-content-center">{"".join(items)}</ul></nav>')
+
 
