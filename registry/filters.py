@@ -103,7 +103,7 @@ class HouseholdFilter(VillageFilterMixin, django_filters.FilterSet):
         similarity = TrigramWordSimilarity(value.upper(), Upper("full_name"))
         best = heads.filter(household=OuterRef("pk")).annotate(name_match=similarity).order_by("-name_match")
         return (
-            queryset.filter(pk__in=people_named(heads, value).values("household_id"))
+            queryset.filter(pk__in=people_named(heads, value, widen=True).values("household_id"))
             .annotate(name_match=Subquery(best.values("name_match")[:1]))
             .order_by("-name_match", "-pk")
         )

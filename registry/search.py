@@ -19,8 +19,14 @@ before a row is read), a common first name matches tens of thousands of people, 
 similarity then name meant reading and sorting every one of them (1.5 s). Here each tier is read in
 index order and stops after the page: tiers 0 and 1 are ranges of ``person_name_key`` (the upper-case
 name, in C collation), tiers 2 and 3 walk it checking the words or, when the words are rare, take
-them from the GIN index ``person_name_words``; only the words one letter off that some name
-actually has are looked for (one query, remembered for a few minutes).
+them from the GIN index ``person_name_words``.
+
+Only words one letter off that names actually have are looked for (hundreds of made-up ones would
+make PostgreSQL's estimates useless): first the registry's common words, which ANALYZE keeps in its
+statistics of ``person_name_words`` (read once per process every 10 minutes); when they find less
+than a page, every word some name has, in one query remembered for 5 minutes. A list decides that
+when it counts (before reading a page, so that the count and the pages agree); a search read whole
+(an export) or used as a subquery looks for them all at once.
 """
 
 import functools
@@ -31,16 +37,18 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import BooleanField, Case, Expression, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Collate, Upper
 
-from onegate.pagination import TWO_STEP_MAX_ROWS, TwoStepQuerySet
+from onegate import reference_cache
+from onegate.pagination import TWO_STEP_MAX_ROWS, TwoStepQuerySet, two_step
 
 WORD_SEPARATORS = "[^[:alpha:]]+"  # what splits a name into words (PostgreSQL regex)
 MIN_FUZZY_LETTERS = 4  # shorter words must be typed exactly
 MAX_WORDS = 4
 MAX_CORRECTED_PREFIXES = 16
 VARIANTS_SECONDS = 300
+WIDEN_BELOW = 25  # fewer results than a page with the common words: look for the rare ones too
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -68,6 +76,22 @@ def one_letter_off(word: str) -> set[str]:
     replaced = {a + c + b[1:] for a, b in splits if b for c in letters}
     inserted = {a + c + b for a, b in splits for c in letters}
     return (deleted | swapped | replaced | inserted) - {word}
+
+
+def common_name_words(using: str = "default") -> frozenset[str]:
+    """The words most names are made of: the most common elements PostgreSQL's ANALYZE keeps for
+    person_name_words (up to 10,000 with the statistics target of migration 0009), kept in process
+    memory for 10 minutes."""
+
+    def load() -> frozenset[str]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[] FROM pg_stats WHERE tablename = 'person_name_words' AND schemaname = current_schema()"
+            )
+            row = cursor.fetchone()
+        return frozenset(row[0] or ()) if row else frozenset()
+
+    return reference_cache.cached(("common name words", connections[using].settings_dict["NAME"]), load, ttl=600)
 
 
 def letters_inserted(word: str) -> set[str]:
@@ -135,24 +159,47 @@ class NameSearch:
             whens.append(When(name_words__contains=self.words, then=Value(2)))
         return Case(*whens, default=Value(3), output_field=IntegerField())
 
-    @functools.cached_property
+    @property
     def existing(self) -> list[set[str]]:
-        """Per typed word, the words in its place that some name has (the word itself included when
-        it exists)."""
-        return [v & self.known_words for v in self.variants]
+        """Per typed word, the known words in its place (the typed word itself always: looking for a
+        word nobody has costs nothing)."""
+        known = self.known_words
+        return [{w} | (v & known) for w, v in zip(self.words, self.variants)]
 
-    @functools.cached_property
-    def known_words(self) -> set[str]:
-        """Which of the words looked for (variants, halves of long words) some name has: one query,
-        remembered for a few minutes."""
+    def _wanted(self) -> set[str]:
         wanted = set().union(*self.variants) if self.variants else set()
         for j in range(len(self.words)):
             wanted.update(part for split in self._splits(j) for part in split)
+        return wanted
+
+    @property
+    def known_words(self) -> set[str]:
+        """The words looked for (letters off, halves of long words) that are known to be in names:
+        the registry's common words (PostgreSQL's statistics of person_name_words), and after
+        :meth:`widen` every one some name has."""
+        if self._known is None:
+            self._known = self._wanted() & common_name_words(self.using)
+        return self._known
+
+    _known: set[str] | None = None
+    widened = False
+
+    def _widen_key(self) -> str:
+        return f"name-words:{connections[self.using].settings_dict['NAME']}:" + ",".join(self.words)
+
+    def widen(self, *, if_known: bool = False) -> None:
+        """Know every word some name has, not only the common ones (a rare name typed with a letter
+        off): one query for all the words looked for, remembered for a few minutes. ``if_known``:
+        only when they are remembered (then it costs nothing)."""
+        if self.widened:
+            return
+        wanted = sorted(self._wanted())
+        found = cache.get(self._widen_key()) if wanted else []
+        if if_known and found is None:
+            return
+        self.widened = True
         if not wanted:
-            return set()
-        wanted = sorted(wanted)
-        key = f"name-words:2:{connections[self.using].settings_dict['NAME']}:" + ",".join(self.words)  # 2: what is looked for
-        found = cache.get(key)
+            return
         if found is None:
             with connections[self.using].cursor() as cursor:
                 cursor.execute(
@@ -161,8 +208,8 @@ class NameSearch:
                     [wanted],
                 )
                 found = sorted(row[0] for row in cursor.fetchall())
-            cache.set(key, found, VARIANTS_SECONDS)
-        return set(found)
+            cache.set(self._widen_key(), found, VARIANTS_SECONDS)
+        self._known = self.known_words | set(found)
 
     def corrected_prefixes(self) -> list[str]:
         """Tier 1: the typed text with words replaced by existing words one letter off. The last
@@ -207,12 +254,28 @@ class NameSearch:
         return list(found)[:need]
 
 
+class NameMatch(Expression):
+    """The search's condition (NameSearch.matches), worked out when the SQL is written: after
+    NameSearch.widen() every query of the search (count, pages, an export) looks for the same words."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, search: NameSearch):
+        super().__init__()
+        self.search = search
+
+    def as_sql(self, compiler, connection):
+        where = self.search.matches().resolve_expression(compiler.query, allow_joins=False)
+        return compiler.compile(where)
+
+
 RELEVANCE = ("name_tier", "name_key", "pk")
 
 
 class NameSearchQuerySet(TwoStepQuerySet):
-    """People found by name, best first: a page (a slice) is read tier by tier (NameSearch.page_keys);
-    in another order (a sorted column), or read whole, it is an ordinary queryset."""
+    """People found by name, best first: a page (a slice) is read tier by tier (NameSearch.page_keys),
+    or in a sorted column's order; read whole (an export), it is an ordinary queryset."""
 
     _name_search: NameSearch | None = None
     _name_base: QuerySet | None = None
@@ -223,42 +286,72 @@ class NameSearchQuerySet(TwoStepQuerySet):
         clone._name_search, clone._name_base, clone._name_where = self._name_search, self._name_base, self._name_where
         return clone
 
+    def _fetch_all(self):
+        if self._result_cache is None and self._name_search is not None:
+            self._name_search.widen()  # read whole: every word some name has, as a page would
+        super()._fetch_all()
+
+    def _searching(self) -> bool:
+        """The search as people_named() made it: nothing filtered since (the pages are read from the
+        base and the search's words, which widen() may add to)."""
+        return self._name_search is not None and len(self.query.where.children) == self._name_where
+
     def __getitem__(self, k):
         if (
             isinstance(k, slice)
-            and self._name_search is not None
+            and self._searching()
             and self._result_cache is None
             and k.stop is not None
             and k.step is None
             and 0 < k.stop - (k.start or 0) <= TWO_STEP_MAX_ROWS
-            and tuple(self.query.order_by) == RELEVANCE
-            and len(self.query.where.children) == self._name_where  # nothing filtered after the name
         ):
-            keys = self._name_search.page_keys(self._name_base, k.stop)[k.start or 0 :]
-            rows = {p.pk: p for p in QuerySet.filter(self, pk__in=keys).order_by()}
+            search, base = self._name_search, self._name_base
+            if tuple(self.query.order_by) != RELEVANCE:  # a sorted column
+                return two_step(base.filter(search.matches()).order_by(*self.query.order_by))[k]
+            keys = search.page_keys(base, k.stop)[k.start or 0 :]
+            rows = {p.pk: p for p in QuerySet.filter(base, pk__in=keys).order_by()}
             return [rows[pk] for pk in keys if pk in rows]
         return super().__getitem__(k)
 
     def capped_count(self, cap: int) -> int:
         """min(count, cap + 1), for onegate.pagination.CappedCountPaginator. A common first name
-        fills the cap from tier 0's range of the index alone."""
-        if self._name_search is not None and len(self.query.where.children) == self._name_where:
-            starting = self._name_base.filter(self._name_search.starts()).values("pk")
+        fills the cap from tier 0's range of the index alone. When the common words find less than a
+        page, every word some name has is looked for (NameSearch.widen), here, before any page is
+        read, so that the count and the pages agree."""
+        if not self._searching():
+            return self._count_found(self, cap)
+        search, base = self._name_search, self._name_base
+        if tuple(self.query.order_by) == RELEVANCE:
+            starting = base.filter(search.starts()).values("pk")
             if QuerySet.__getitem__(starting, slice(None, cap + 1)).count() > cap:
                 return cap + 1
-        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+        search.widen(if_known=True)  # the rare words found for this text a moment ago
+        count = self._count_found(base.filter(search.matches()), cap)
+        if count < WIDEN_BELOW and not search.widened:
+            known = set(search.known_words)
+            search.widen()
+            if search.known_words != known:
+                count = self._count_found(base.filter(search.matches()), cap)
+        return count
+
+    @staticmethod
+    def _count_found(queryset: QuerySet, cap: int) -> int:
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
             # The words from the GIN index, the start from the name index: never a scan of the registry
             # working out every name's words (its cost is beyond PostgreSQL's estimate).
             cursor.execute("SET LOCAL enable_seqscan = off")
-            return QuerySet.__getitem__(self.order_by().values("pk"), slice(None, cap + 1)).count()
+            return QuerySet.__getitem__(queryset.order_by().values("pk"), slice(None, cap + 1)).count()
 
 
-def people_named(queryset: QuerySet, typed: str) -> QuerySet:
+def people_named(queryset: QuerySet, typed: str, *, widen: bool = False) -> QuerySet:
     """The people of ``queryset`` whose name matches ``typed``, best first (see the module). Filter
-    ``queryset`` before, not after: the pages are read from it."""
+    ``queryset`` before, not after: the pages are read from it. The rare words one letter off are
+    looked for when a list's count finds less than a page, or before the people are read whole (an
+    export); ``widen``: at once (a subquery)."""
     search = NameSearch(typed, using=queryset.db)
+    search.widen(if_known=not widen)
     base = queryset.alias(name_key=name_key(), name_words=name_words())
-    found = base.filter(search.matches()).annotate(name_tier=search.tier()).order_by(*RELEVANCE)
+    found = base.filter(NameMatch(search)).annotate(name_tier=search.tier()).order_by(*RELEVANCE)
     found = found._chain()
     found.__class__ = _name_search_class(type(queryset))
     found._name_search, found._name_base, found._name_where = search, base, len(found.query.where.children)

@@ -6,12 +6,28 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onegate import reference_cache
 from registry.models import Person
 from registry.search import one_letter_off, people_named
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_common_words():
+    """The registry's common words are read from PostgreSQL's statistics and kept per process."""
+    reference_cache.clear()
+    yield
+    reference_cache.clear()
+
+
+def analyze():
+    """What autovacuum does after many new people: the statistics the search takes its common words from."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_person")
+    reference_cache.clear()
 
 
 def found(client, typed, **params) -> list[str]:
@@ -72,6 +88,7 @@ def test_pages_follow_each_other_and_the_count_is_every_match(users, client_for)
         PersonFactory(full_name=f"Wulan {chr(65 + i % 26)}{i:02d}", region_id=WATES)  # tier 0
         PersonFactory(full_name=f"Dewi Wulan {i:02d}", region_id=WATES)  # tier 2
         PersonFactory(full_name=f"Wulam Sari {i:02d}", region_id=WATES)  # tier 1
+    analyze()  # "Wulam" is a common word: found for "wulan" although "wulan" alone fills pages
     client = client_for(users["manajer"])
     first, second, third, fourth = (found(client, "wulan", page=n) for n in (1, 2, 3, 4))
     listed = first + second + third + fourth
@@ -101,6 +118,15 @@ def test_a_page_costs_a_few_queries_and_no_similarity_over_the_registry(users, c
     assert len(ctx.captured_queries) <= 10  # user, counts (a transaction for the planner setting), the tiers, the rows
 
 
+def test_a_rare_word_one_letter_off_is_looked_for_when_the_common_ones_find_too_little(users, client_for, people):
+    for i in range(30):
+        PersonFactory(full_name=f"Budi Santoso {i:02d}", region_id=WATES)
+    analyze()  # Santoso is common, Fatimah (one person) is not
+    client = client_for(users["manajer"])
+    assert found(client, "fatmah") == ["Fatimah Zahra"]
+    assert len(found(client, "santosa")) == 25
+
+
 def test_the_variants_of_a_word():
     variants = one_letter_off("FATMAH")
     assert {"FATIMAH", "FATMA", "FATAMH", "FATMAK"} <= variants and "FATMAH" not in variants
@@ -109,4 +135,6 @@ def test_the_variants_of_a_word():
 
 def test_people_named_is_a_filter_for_other_lists(users, people):
     heads = Person.objects.filter(full_name__in=["Siti Aminah", "Budi Pratama"])
-    assert set(people_named(heads, "budi pratma").values_list("full_name", flat=True)) == {"Budi Pratama"}
+    assert set(people_named(heads, "budi pratma").values_list("full_name", flat=True)) == {"Budi Pratama"}  # read whole
+    households = Person.objects.filter(pk__in=people_named(heads, "budi pratma", widen=True).values("pk"))
+    assert set(households.values_list("full_name", flat=True)) == {"Budi Pratama"}  # a subquery
