@@ -36,6 +36,6 @@ def clear(*_args, **_kwargs) -> None:
         _entries.clear()
 
 
-for _model in ("regions.Region", "complaints.Category", "registry.PpksCategory", "agencies.Agency"):
+for _model in ("regions.Region", "complaints.Category", "registry.PpksCategory"):
     post_save.connect(clear, sender=_model, dispatch_uid=f"reference_cache:{_model}:save")
     post_delete.connect(clear, sender=_model, dispatch_uid=f"reference_cache:{_model}:delete")
