@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from complaints.models import Attachment, Channel, Complaint, EventKind, Status
@@ -45,7 +46,7 @@ def test_the_desk_records_a_walk_in_for_a_registry_person_and_gets_the_receipt(u
     assert (complaint.subject, complaint.region_id, complaint.queue_number, complaint.created_by) == (wates_person, WATES, 1, users["loket"])
     assert complaint.attachments.get().content_type == "image/png"
     receipt = client.get(response["Location"]).content.decode()
-    assert complaint.ticket_number in receipt and complaint.received_at.strftime("%d/%m/%Y") in receipt
+    assert complaint.ticket_number in receipt and timezone.localdate(complaint.received_at).strftime("%d/%m/%Y") in receipt
     assert "Loket" in receipt or users["loket"].username in receipt
     assert reverse("complaints-public:status") in receipt
     pdf = client.get(reverse("complaints:receipt-pdf", args=[complaint.pk]))
@@ -230,7 +231,7 @@ def test_filters_by_status_sla_category_region_channel_and_date(users, client_fo
     assert tickets("?status=ditutup") == set()
     assert tickets("?channel=datang&sla=tepat_waktu") == {wates.pk, kranggan.pk}
     assert tickets(f"?q={wates.ticket_number}") == {wates.pk}
-    today = wates.received_at.strftime("%d/%m/%Y")
+    today = timezone.localdate(wates.received_at).strftime("%d/%m/%Y")  # the office's day, not UTC's
     assert tickets(f"?received_from={today}&received_to={today}") == {wates.pk, kranggan.pk}
 
 

@@ -8,6 +8,7 @@ import zxingcpp
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
@@ -68,7 +69,7 @@ def test_the_qr_code_opens_the_verification_page_which_shows_no_personal_data(us
     page = client.get(codes[0].removeprefix("http://testserver"))
     body = page.content.decode()
     assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
-    for shown in (referral.number, directory["pbi"].agency.name, referral.sent_at.strftime("%d/%m/%Y"), 'id="letter-genuine"'):
+    for shown in (referral.number, directory["pbi"].agency.name, timezone.localdate(referral.sent_at).strftime("%d/%m/%Y"), 'id="letter-genuine"'):
         assert shown in body, shown
     for secret in (wates_person.full_name, wates_person.nik, "Jl. Empunala", "Kartu PBI tidak aktif.", "Pendaftaran PBI-JK"):
         assert secret not in body, secret
