@@ -18,3 +18,21 @@ class AccountsConfig(AppConfig):
         # Staff records: managers oversee everyone working in the portal; administrators manage them.
         scoping.register(User, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}, "change": {Role.ADMIN}}))
         scoping.register(DeniedAccess, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))
+        self.forget_cached_users_on_change()
+
+    @staticmethod
+    def forget_cached_users_on_change():
+        """The signed-in user is cached (backends.ModelBackend): a change to them, their agency or
+        their region takes effect on their next request."""
+        from django.db.models.signals import post_delete, post_save
+
+        from onegate.agencies.models import Agency
+        from onegate.regions.models import Region
+
+        from .backends import forget_agency_officers, forget_region_users, forget_user
+        from .models import User
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_user, sender=User, dispatch_uid=f"forget_user_{signal is post_save}")
+            signal.connect(forget_agency_officers, sender=Agency, dispatch_uid=f"forget_agency_officers_{signal is post_save}")
+            signal.connect(forget_region_users, sender=Region, dispatch_uid=f"forget_region_users_{signal is post_save}")

@@ -97,3 +97,34 @@ def test_a_user_without_the_scope_their_role_needs_is_invalid(users, role_field)
         setattr(user, key, value)
     with pytest.raises(ValidationError):
         user.full_clean()
+
+
+# The signed-in user is cached between requests (onegate.accounts.backends): a change must still
+# count from the very next request.
+def test_a_deactivated_user_is_signed_out_at_their_next_request(users, client_for):
+    client = client_for(users["kel.wates"])
+    assert client.get(reverse("home")).status_code == 200  # cached now
+    users["kel.wates"].is_active = False
+    users["kel.wates"].save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_new_scope_counts_from_the_next_request(users, client_for):
+    from tests.conftest import KRANGGAN
+    from tests.factories import PersonFactory
+
+    kranggan_person = PersonFactory(region_id=KRANGGAN)
+    client = client_for(users["kel.wates"])
+    assert client.get(kranggan_person.get_absolute_url()).status_code == 404
+    users["kel.wates"].region_id = KRANGGAN
+    users["kel.wates"].save()
+    assert client.get(kranggan_person.get_absolute_url()).status_code == 200
+
+
+def test_an_agency_change_counts_from_the_next_request(users, client_for):
+    client = client_for(users["dinkes"])
+    agency = users["dinkes"].agency
+    assert agency.name in client.get(reverse("home")).content.decode()
+    agency.name = "Dinas Kesehatan Baru"
+    agency.save()
+    assert "Dinas Kesehatan Baru" in client.get(reverse("home")).content.decode()
