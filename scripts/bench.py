@@ -261,14 +261,35 @@ def prepare(page: Page, url: str, sessions: dict[str, CookieJar]) -> tuple[str, 
     return cookie, page.body
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the processes that serve a page: gunicorn (the portal's Python),
+    postgres and redis-server, from /proc (exited processes are not counted: none should exit)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"app": 0.0, "db": 0.0, "redis": 0.0}
+    kinds = {"gunicorn": "app", "postgres": "db", "redis-server": "redis"}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        kind = kinds.get(name) or ("app" if name.startswith("gunicorn") else None)
+        if kind:
+            used[kind] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return used
+
+
 def run_wrk(page: Page, clients: int, seconds: int, cookie: str) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(page.paths) + "\n")
     env = dict(os.environ, BENCH_PATHS=f.name, BENCH_COOKIE=cookie, BENCH_METHOD=page.method, BENCH_BODY=page.body,
                BENCH_REFERER=BASE + page.paths[0])  # fmt: skip
     threads = 1 if clients < 4 else 2
+    before = cpu_seconds()
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--timeout", "30s", "-s", str(ROOT / "scripts" / "bench.lua"), BASE],
                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    after = cpu_seconds()
     os.unlink(f.name)
     figures = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON "))[11:])
     seconds_run = figures["duration_us"] / 1e6
@@ -277,6 +298,8 @@ def run_wrk(page: Page, clients: int, seconds: int, cookie: str) -> dict:
         "page": page.name, "clients": clients, "requests": figures["requests"], "rps": round(figures["requests"] / seconds_run, 1),
         "p50_ms": figures["p50_us"] / 1000, "p95_ms": figures["p95_us"] / 1000, "p99_ms": figures["p99_us"] / 1000,
         "errors": errors, "error_kinds": {k: v for k, v in figures["errors"].items() if v},
+        # Where a request's time goes: CPU milliseconds per request of each kind of process.
+        "cpu_ms": {k: round((after[k] - before[k]) * 1000 / max(figures["requests"], 1), 2) for k in after},
     }  # fmt: skip
 
 
@@ -294,7 +317,7 @@ def measure_pages(url: str, args, chosen: set[str] | None) -> list[dict]:
                 result = run_wrk(page, clients, args.duration, cookie) | {"target_p95_ms": page.p95_ms, "target_rps": page.rps, "note": page.note}
                 flag = f"  {result['errors']} errors {result['error_kinds']}" if result["errors"] else ""
                 print(f"  {page.name:<26} {clients:>3} clients: {result['rps']:>7.1f} req/s  p50 {result['p50_ms']:7.1f}  "
-                      f"p95 {result['p95_ms']:7.1f}  p99 {result['p99_ms']:7.1f} ms{flag}", flush=True)  # fmt: skip
+                      f"p95 {result['p95_ms']:7.1f}  p99 {result['p99_ms']:7.1f} ms  CPU/req app {result['cpu_ms']['app']:.1f} db {result['cpu_ms']['db']:.1f} ms{flag}", flush=True)  # fmt: skip
                 results.append(result)
     finally:
         stop(server)
@@ -355,12 +378,13 @@ def markdown(record: dict) -> str:
             f"## {size['people']:,} people", "",
             f"{c['registry_person']:,} people, {c['registry_household']:,} households, {c['complaints_complaint']:,} complaints, "
             f"{c['referrals_referral']:,} referrals (seeded in {size['seed_seconds']:.0f} s).", "",
-            "| page | clients | req/s | p50 ms | p95 ms | p99 ms | errors | target at 12 clients |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| page | clients | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req: portal · PostgreSQL | target at 12 clients |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]  # fmt: skip
         for r in size["pages"]:
             target = verdict(r) or (r["note"] if r["clients"] == min(x["clients"] for x in size["pages"] if x["page"] == r["page"]) else "")
-            lines.append(f"| {r['page']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {target} |")
+            cpu = f"{r['cpu_ms']['app']:.1f} · {r['cpu_ms']['db']:.1f}" if "cpu_ms" in r else ""
+            lines.append(f"| {r['page']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {cpu} | {target} |")
         lines.append("")
     if "import" in record:
         i = record["import"]
@@ -414,7 +438,7 @@ def main():
         record["pdf"] = bench_json(["scripts/bench_reports.py", "--sizes", "1000", "5000", "20000", "--naive-rows", *map(str, args.naive_rows)])
     record["load_after"] = os.getloadavg()
     write(record, Path(args.output))
-    print(f"written to {Path(args.output).relative_to(ROOT)}")
+    print(f"written to {args.output}")
 
 
 if __name__ == "__main__":
