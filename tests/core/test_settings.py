@@ -43,3 +43,14 @@ def test_it_refuses_a_weak_secret_key():
 def test_the_time_zone_and_language_defaults():
     assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "Asia/Jakarta")
     assert settings.LANGUAGE_CODE == "id"
+
+
+def test_portal_sessions_plan_once_and_skip_jit_and_parallel_workers(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")
+        for _ in range(3):  # psycopg prepares a query from its second run on a connection
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%FROM pg_prepared_statements%"])
+        assert cursor.fetchone() == (1,)
