@@ -78,6 +78,11 @@ def pages(sample: dict) -> list[Page]:
              p95_ms=150),
         Page("complaint intake (POST)", "loket", "", "POST", paths=["/pengaduan/baru/"], p95_ms=100),
         Page("referral inbox", "dinkes", "<table", paths=["/rujukan/", "/rujukan/?status=dikirim"], p95_ms=150),
+        # Anchors: what any request costs before a page does its own work, on the same server.
+        Page("anchor: health check", "manajer", '"ok"', paths=["/healthz"], clients=(12,),
+             note="anchor: middleware, one query, one Redis ping, a JSON answer"),
+        Page("anchor: signed-in form page", "manajer", "<form", paths=["/akun/kata-sandi/"], clients=(12,),
+             note="anchor: the menu and a three-field form, no query of its own"),
     ]
 
 
