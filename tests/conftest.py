@@ -28,6 +28,13 @@ def fresh_cache(settings):
     settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
+@pytest.fixture(autouse=True)
+def signed_in_user_cached_for_the_whole_test(monkeypatch):
+    """The cached user does not expire in the middle of a test (a slow test counting the queries of
+    one request would count the user's reload); changes still forget it (tests/core/test_auth.py)."""
+    monkeypatch.setattr("onegate.accounts.backends.USER_CACHE_SECONDS", 3600)
+
+
 @pytest.fixture
 def regions(db):
     from onegate.regions.services import load_demo_regions

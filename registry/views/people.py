@@ -35,7 +35,9 @@ PAGE_SIZE = 25
 @login_required
 def person_list(request):
     scoping.ensure_can(request.user, Person, scoping.VIEW)
-    people = scoped_people(request.user).select_related("region").order_by("full_name", "pk")
+    # The columns the table shows, not the 27 of every row (less to compile, send and build).
+    shown = ("nik", "full_name", "sex", "birth_date", "region__name", "status")
+    people = scoped_people(request.user).select_related("region").only(*shown).order_by("full_name", "pk")
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
     table = PersonTable(two_step(rows), user=request.user)
