@@ -6,8 +6,9 @@ For each size (people in the registry):
    ``generate_people`` and ``generate_casework`` (complaints and referrals in proportion). It is kept
    between runs (``--reseed`` makes it again).
 2. gunicorn as in production (DEBUG off, the Dockerfile's workers), on 127.0.0.1 only.
-3. wrk, in its own process, drives each page at 1, 12 and 32 concurrent clients for a fixed time
-   and reports requests/s and p50/p95/p99 latency. Each page is fetched once first and checked
+3. wrk, in its own process, drives each page (after --warmup seconds of unmeasured load) at 1, 12
+   and 32 concurrent clients for a fixed time and reports requests/s and p50/p95/p99 latency, and
+   the CPU milliseconds a request cost the portal's processes and PostgreSQL's. Each page is fetched once first and checked
    (status and a text it must contain), so a benchmark of an error page is refused.
 Then, once: the registry import benchmark (scripts/bench_import.py, beside django-import-export's
 default path and a plain PostgreSQL COPY of the same rows) and the beneficiary-list PDF benchmark
@@ -268,7 +269,7 @@ def prepare(page: Page, url: str, sessions: dict[str, CookieJar]) -> tuple[str, 
 
 def cpu_seconds() -> dict[str, float]:
     """CPU time used so far by the processes that serve a page: gunicorn (the portal's Python),
-    postgres and redis-server, from /proc (exited processes are not counted: none should exit)."""
+    postgres and redis-server, from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     used = {"app": 0.0, "db": 0.0, "redis": 0.0}
     kinds = {"gunicorn": "app", "postgres": "db", "redis-server": "redis"}
@@ -281,7 +282,9 @@ def cpu_seconds() -> dict[str, float]:
         fields = text[text.rindex(")") + 2 :].split()
         kind = kinds.get(name) or ("app" if name.startswith("gunicorn") else None)
         if kind:
-            used[kind] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            # utime + stime, and cutime + cstime: what its exited children used (a backend that
+            # closed its connection is counted in the postmaster from then on, not lost).
+            used[kind] += sum(int(v) for v in fields[11:15]) / tick
     return used
 
 
@@ -318,6 +321,8 @@ def measure_pages(url: str, args, chosen: set[str] | None) -> list[dict]:
             if chosen and page.name.split(" (")[0].replace(" ", "-").replace(",", "") not in chosen:
                 continue
             cookie, _ = prepare(page, url, sessions)
+            if args.warmup:  # as a server in use: its pages' rows in PostgreSQL's and the kernel's caches
+                run_wrk(page, max(page.clients or args.clients), args.warmup, cookie)
             for clients in page.clients or args.clients:
                 result = run_wrk(page, clients, args.duration, cookie) | {"target_p95_ms": page.p95_ms, "target_rps": page.rps, "note": page.note}
                 flag = f"  {result['errors']} errors {result['error_kinds']}" if result["errors"] else ""
@@ -372,7 +377,9 @@ def markdown(record: dict) -> str:
         "# Portal benchmark", "",
         "Made by `make bench` (scripts/bench.py); the latest run is below, every run is kept in `portal.jsonl`.",
         "Pages are measured with wrk in its own process against gunicorn as in production (DEBUG off, "
-        f"{record['workers']} workers), {record['duration_s']} s per page and number of clients, on the same machine.", "",
+        f"{record['workers']} workers), {record['duration_s']} s per page and number of clients after {record.get('warmup_s', 0)} s of unmeasured load, "
+        "on the same machine. CPU ms/req: what one request cost gunicorn's processes and PostgreSQL's (from /proc); "
+        "on 2 cores, 2,000 divided by their sum (and wrk's share) bounds the requests per second.", "",
         f"- Run: {record['started']}; load average before {' / '.join(f'{v:.1f}' for v in record['load_before'])}, "
         f"after {' / '.join(f'{v:.1f}' for v in record['load_after'])}",
         f"- Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, PostgreSQL {m['postgresql']}", "",
@@ -417,6 +424,7 @@ def main():
     parser.add_argument("--people", type=int, nargs="+", default=[100_000])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and number of clients")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 12, 32])
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load on each page first")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the Dockerfile's 3)")
     parser.add_argument("--pages", nargs="*", help="only these (e.g. person-detail complaint-intake)")
     parser.add_argument("--import-rows", type=int, default=100_000)
@@ -430,7 +438,7 @@ def main():
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
 
     record = {"started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-              "duration_s": args.duration, "workers": args.workers, "load_before": os.getloadavg(), "sizes": []}  # fmt: skip
+              "duration_s": args.duration, "warmup_s": args.warmup, "workers": args.workers, "load_before": os.getloadavg(), "sizes": []}  # fmt: skip
     for people in args.people:
         url, held = seed(people, args.reseed)
         results = measure_pages(url, args, set(args.pages) if args.pages else None)
