@@ -221,6 +221,19 @@ class Referral(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Where the referral stands in an inbox: open ones first (by due date, so overdue ones lead),
+    # then drafts, then finished ones. Stored by PostgreSQL, so that an index gives the inbox's
+    # first page without sorting all of an agency's referrals.
+    inbox_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+            models.When(status=ReferralStatus.DRAFT, then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("inbox rank"),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -244,6 +257,9 @@ class Referral(models.Model):
         indexes = [
             # An agency's inbox in its order (overdue first, by due date) from the index alone.
             models.Index(fields=["agency", "status", "due_date"], include=["created_at"], name="referral_agency_inbox"),
+            models.Index(fields=["agency", "inbox_rank", "due_date", "-created_at"], name="referral_inbox_order"),
+            # Dinsos staff see their region's referrals in the same order; most rows of the city qualify.
+            models.Index(fields=["inbox_rank", "due_date", "-created_at"], name="referral_staff_order"),
             models.Index(fields=["region", "status"], name="referral_region_status"),
             models.Index(fields=["status", "due_date"], name="referral_status_due"),
         ]

@@ -4,7 +4,6 @@ referral page with its timeline, and the actions on it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,20 +59,12 @@ def referral_list(request):
     """Dinsos staff: the referrals of their region. An agency: its inbox. Overdue ones first."""
     user = request.user
     scoping.ensure_can(user, Referral, scoping.VIEW)
-    today = timezone.localdate()
     # What the inbox shows, not the letters' texts and consent records of every row.
     shown = ("number", "sent_at", "person_name", "region__name", "service__name", "agency__name", "status", "due_date", "created_at")
-    referrals = scoped_referrals(user).select_related("agency", "service", "region").only(*shown).annotate(
-        rank=Case(
-            When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
-            When(status__in=OPEN_STATUSES, then=Value(1)),
-            When(status=ReferralStatus.DRAFT, then=Value(2)),
-            default=Value(3), output_field=IntegerField(),
-        )
-    )
+    referrals = scoped_referrals(user).select_related("agency", "service", "region").only(*shown)
     filterset = ReferralFilter(request.GET or None, queryset=referrals, agency_view=_is_agency(user))
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else referrals
-    table = ReferralTable(two_step(rows.order_by("rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False)
+    table = ReferralTable(two_step(rows.order_by("inbox_rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False)
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "referrals/_table.html" if request.htmx else "referrals/list.html"
     return render(request, template, {"filter": filterset, "table": table, "is_agency": _is_agency(user)})

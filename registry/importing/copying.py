@@ -26,7 +26,7 @@ class CopyTable:
     to its identity column unless given."""
 
     def __init__(self, model, columns: tuple[str, ...]):
-        fields = {f.column: f for f in model._meta.concrete_fields}
+        fields = {f.column: f for f in model._meta.concrete_fields if not f.generated}  # PostgreSQL computes those
         unknown = [c for c in columns if c not in fields]
         if unknown:
             raise RuntimeError(f"{model.__name__} has no column(s) {unknown}")

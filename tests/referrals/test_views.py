@@ -108,6 +108,16 @@ def test_the_inbox_holds_only_the_agencys_sent_referrals_overdue_first(users, cl
     assert len(client_for(users["kel.kranggan"]).get(reverse("referrals:list")).context["table"].data) == 0
 
 
+def test_the_staff_list_puts_open_referrals_first_then_drafts_then_finished_ones(users, client_for, directory, complaint, wates_person):
+    done = sent(users["loket"], directory["pbi"], person=wates_person)
+    Referral.objects.filter(pk=done.pk).update(status=ReferralStatus.COMPLETED, outcome="Kartu aktif")  # the rank is PostgreSQL's, kept by any write
+    open_ = sent(users["loket"], directory["pbi"], complaint=complaint)
+    drafted = draft(users["loket"], directory["pbi"], person=wates_person)
+    assert dict(Referral.objects.values_list("pk", "inbox_rank")) == {open_.pk: 0, drafted.pk: 1, done.pk: 2}
+    response = client_for(users["manajer"]).get(reverse("referrals:list"))
+    assert [r.pk for r in response.context["table"].data] == [open_.pk, drafted.pk, done.pk]
+
+
 def test_without_consent_the_agency_sees_only_the_minimum(users, client_for, directory, complaint, wates_person):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     services.referral_add_documents(referral, uploads=[_checked(png("kk.png"))], acting_user=users["loket"])
