@@ -255,8 +255,9 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            # An agency's inbox in its order (overdue first, by due date) from the index alone.
+            # An agency's referrals of one status (the inbox's status filter and its counts).
             models.Index(fields=["agency", "status", "due_date"], include=["created_at"], name="referral_agency_inbox"),
+            # An agency's inbox in its order (open ones first, by due date) from the index alone.
             models.Index(fields=["agency", "inbox_rank", "due_date", "-created_at"], name="referral_inbox_order"),
             # Dinsos staff see their region's referrals in the same order; most rows of the city qualify.
             models.Index(fields=["inbox_rank", "due_date", "-created_at"], name="referral_staff_order"),

@@ -8,8 +8,9 @@ For each size (people in the registry):
 2. gunicorn as in production (DEBUG off, the Dockerfile's workers), on 127.0.0.1 only.
 3. wrk, in its own process, drives each page (after --warmup seconds of unmeasured load) at 1, 12
    and 32 concurrent clients for a fixed time and reports requests/s and p50/p95/p99 latency, and
-   the CPU milliseconds a request cost the portal's processes and PostgreSQL's. Each page is fetched once first and checked
-   (status and a text it must contain), so a benchmark of an error page is refused.
+   the CPU milliseconds a request cost the portal's processes and PostgreSQL's. Each page is
+   fetched once first and checked (status and a text it must contain), so a benchmark of an error
+   page is refused.
 Then, once: the registry import benchmark (scripts/bench_import.py, beside django-import-export's
 default path and a plain PostgreSQL COPY of the same rows) and the beneficiary-list PDF benchmark
 (scripts/bench_reports.py, beside one naive WeasyPrint render).

@@ -33,6 +33,6 @@ class AccountsConfig(AppConfig):
         from .models import User
 
         for signal in (post_save, post_delete):
-            signal.connect(forget_user, sender=User, dispatch_uid=f"forget_user_{signal is post_save}")
-            signal.connect(forget_agency_officers, sender=Agency, dispatch_uid=f"forget_agency_officers_{signal is post_save}")
-            signal.connect(forget_region_users, sender=Region, dispatch_uid=f"forget_region_users_{signal is post_save}")
+            signal.connect(forget_user, sender=User)
+            signal.connect(forget_agency_officers, sender=Agency)
+            signal.connect(forget_region_users, sender=Region)

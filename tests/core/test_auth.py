@@ -6,6 +6,9 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import KRANGGAN
+from tests.factories import PersonFactory
+
 PASSWORD = "rahasia-uji-123"
 
 
@@ -110,9 +113,6 @@ def test_a_deactivated_user_is_signed_out_at_their_next_request(users, client_fo
 
 
 def test_a_new_scope_counts_from_the_next_request(users, client_for):
-    from tests.conftest import KRANGGAN
-    from tests.factories import PersonFactory
-
     kranggan_person = PersonFactory(region_id=KRANGGAN)
     client = client_for(users["kel.wates"])
     assert client.get(kranggan_person.get_absolute_url()).status_code == 404
