@@ -4,7 +4,7 @@ are the "one data" that all agencies plan with."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Func, Value
@@ -154,10 +154,10 @@ class Person(VerifiedRecord):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Every index costs each import and edit: only those some query reads (no trigram index since
+        # the name search left pg_trgm's operators; region and status are in person_by_region_status).
         indexes = [
-            models.Index(fields=["region", "status"]),
-            models.Index(fields=["birth_date"]),
-            GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            models.Index(fields=["birth_date"]),  # the duplicate check and scan: same birth date first
             # The name search (registry.search): the upper-case name in C collation, in order, with what
             # the tiers check; and its words.
             models.Index(
