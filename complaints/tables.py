@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable, pk_url
+from onegate.tables import FastTable, badge, pk_url
 
 from .models import Complaint
 from .templatetags.complaints_sla import sla_badge
@@ -26,7 +26,7 @@ class ComplaintTable(FastTable):
         empty_text = _("No complaint matches.")
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-complaint-{}">{}</span>', record.status, value)  # value: get_status_display()
+        return badge(f"og-complaint-{record.status}", value)  # value: get_status_display()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ through django-tables2's own ``BoundRow.get_cell``, so nothing is lost, only not
 """
 
 import datetime
+import functools
 import html
 import inspect
 import re
@@ -79,6 +80,17 @@ def _escape(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _badge(css_class: str, label: str) -> SafeString:
+    return format_html('<span class="badge {}">{}</span>', css_class, label)
+
+
+def badge(css_class: str, label) -> SafeString:
+    """``<span class="badge …">label</span>``: a list shows the same few statuses on every row, so
+    each class and label is escaped once (format_html was ~3% of a list page)."""
+    return _badge(css_class, str(label))
 
 
 # Date format characters whose output is a number: formatted directly, without django.utils.dateformat.

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable, pk_url
+from onegate.tables import FastTable, badge, pk_url
 
 from .models import Referral
 
@@ -37,9 +37,9 @@ class ReferralTable(FastTable):
         return format_html("{}<br><span class='small'>{}</span>", value, record.agency.name)
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-referral-{}">{}</span>', record.status, value)  # value: get_status_display()
+        return badge(f"og-referral-{record.status}", value)  # value: get_status_display()
 
     def render_due_date(self, value, record):
         if record.is_overdue(self.today):
-            return format_html('<span class="badge og-sla-terlambat">{}</span> <span class="small">{}</span>', _("Overdue"), value.strftime("%d/%m/%Y"))
+            return format_html('{} <span class="small">{}</span>', badge("og-sla-terlambat", _("Overdue")), value.strftime("%d/%m/%Y"))
         return value.strftime("%d/%m/%Y")

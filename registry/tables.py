@@ -1,8 +1,7 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onegate.tables import FastTable, pk_url
+from onegate.tables import FastTable, badge, pk_url
 
 from .models import Household, Person
 from .privacy import nik_for
@@ -26,10 +25,10 @@ class PersonTable(FastTable):
         self.user = user  # whole or masked NIKs: registry.privacy decides
 
     def render_nik(self, value, record):
-        return nik_for(self.user, value) if value else format_html('<span class="badge text-bg-warning">{}</span>', _("no NIK"))
+        return nik_for(self.user, value) if value else badge("text-bg-warning", _("no NIK"))
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-status-{}">{}</span>', record.status, value)  # value: get_status_display()
+        return badge(f"og-status-{record.status}", value)  # value: get_status_display()
 
 
 class HouseholdTable(FastTable):
@@ -61,4 +60,4 @@ class HouseholdTable(FastTable):
         return f"{value} RT {record.rt or '—'}/RW {record.rw or '—'}"
 
     def render_status(self, value, record):
-        return format_html('<span class="badge og-status-{}">{}</span>', record.status, value)  # value: get_status_display()
+        return badge(f"og-status-{record.status}", value)  # value: get_status_display()
