@@ -41,6 +41,8 @@ class CappedCountPaginator(Paginator):
         queryset = getattr(table_data, "data", rows)
         if not hasattr(queryset, "query"):  # a list: its length is free
             return len(queryset)
+        # A queryset may count less far (a name search is read from the top: registry.search).
+        self.cap = min(self.cap, getattr(queryset, "count_cap", self.cap))
         # The keys only: what the rows would show (annotations) is not worked out for 10,001 of them.
         counted = QuerySet.__getitem__(queryset.order_by().values("pk"), slice(None, self.cap + 1))
         sql, params = counted.query.sql_with_params()

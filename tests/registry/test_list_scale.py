@@ -1,5 +1,5 @@
 """Lists built for millions of rows: the count stops at a cap, and the name search is one that the
-trigram index serves (no per-row similarity over the whole table)."""
+name indexes serve (no per-row similarity over the whole table)."""
 
 import pytest
 from django.db import connection

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from onegate import reference_cache
 from registry.models import Person
-from registry.search import one_letter_off, people_named
+from registry.search import NameSearchQuerySet, one_letter_off, people_named
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory
 
@@ -98,6 +98,23 @@ def test_pages_follow_each_other_and_the_count_is_every_match(users, client_for)
     assert listed[60:] == sorted(n for n in listed if n.startswith("Dewi "))
     page = client.get(reverse("registry:person-list"), {"q": "wulan"})
     assert page.context["table"].paginator.count == 90
+
+
+def test_a_search_counts_to_its_own_lower_cap_in_one_query(users, client_for, monkeypatch):
+    """Nobody pages through a thousand namesakes: the search's count stops sooner than a list's, and
+    when the start of the names fills it the other tiers are not counted (one query either way)."""
+    monkeypatch.setattr(NameSearchQuerySet, "count_cap", 4)
+    for i in range(6):
+        PersonFactory(full_name=f"Wulan {i:02d}", region_id=WATES)
+    PersonFactory(full_name="Dewi Wulan", region_id=WATES)
+    client = client_for(users["manajer"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("registry:person-list"), {"q": "wulan"})
+    paginator = page.context["table"].paginator
+    assert paginator.is_capped and paginator.count == 5 and "Lebih dari 4 orang" in page.text
+    assert len([q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "registry_person" in q["sql"]]) == 1
+    assert not client.get(reverse("registry:person-list")).context["table"].paginator.is_capped  # a list's own cap
+    assert client.get(reverse("registry:person-list"), {"q": "dewi"}).context["table"].paginator.count == 1
 
 
 def test_other_filters_and_a_sorted_column_apply_to_the_search(users, client_for, people):
