@@ -289,18 +289,6 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
-def python_loop_seconds() -> float:
-    """Seconds a 10,000,000-step Python loop takes here now (best of three): this machine's speed
-    varies with what its host runs beside it, so runs are compared by it."""
-    best = float("inf")
-    for _ in range(3):
-        started, total = time.process_time(), 0
-        for i in range(10_000_000):
-            total += i
-        best = min(best, time.process_time() - started)
-    return round(best, 3)
-
-
 def run_wrk(page: Page, clients: int, seconds: int, cookie: str) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(page.paths) + "\n")
@@ -395,13 +383,8 @@ def markdown(record: dict) -> str:
         "on 2 cores, 2,000 divided by their sum (and wrk's share) bounds the requests per second.", "",
         f"- Run: {record['started']}; load average before {' / '.join(f'{v:.1f}' for v in record['load_before'])}, "
         f"after {' / '.join(f'{v:.1f}' for v in record['load_after'])}",
-        f"- Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, PostgreSQL {m['postgresql']}",
+        f"- Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, PostgreSQL {m['postgresql']}", "",
     ]  # fmt: skip
-    if "loop_before_s" in record:
-        lines.append(f"- Machine speed: a 10,000,000-step Python loop took {record['loop_before_s']:.2f} s before the run and "
-                     f"{record['loop_after_s']:.2f} s after (about 0.34 s when the host is quiet; its other guests slow this machine "
-                     "down by up to half, so compare runs by it)")  # fmt: skip
-    lines.append("")
     for size in record["sizes"]:
         c = size["counts"]
         lines += [
@@ -456,8 +439,7 @@ def main():
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
 
     record = {"started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-              "duration_s": args.duration, "warmup_s": args.warmup, "workers": args.workers, "load_before": os.getloadavg(), "loop_before_s": python_loop_seconds(), "sizes": []}  # fmt: skip
-    print(f"machine speed: a 10,000,000-step Python loop in {record['loop_before_s']:.2f} s (about 0.34 s when the host is quiet)", flush=True)
+              "duration_s": args.duration, "warmup_s": args.warmup, "workers": args.workers, "load_before": os.getloadavg(), "sizes": []}  # fmt: skip
     for people in args.people:
         url, held = seed(people, args.reseed)
         results = measure_pages(url, args, set(args.pages) if args.pages else None)
@@ -468,7 +450,7 @@ def main():
     if not args.no_pdf:
         print("beneficiary-list PDF…", flush=True)
         record["pdf"] = bench_json(["scripts/bench_reports.py", "--sizes", "1000", "5000", "20000", "--naive-rows", *map(str, args.naive_rows)])
-    record["load_after"], record["loop_after_s"] = os.getloadavg(), python_loop_seconds()
+    record["load_after"] = os.getloadavg()
     write(record, Path(args.output))
     print(f"written to {args.output}")
 
