@@ -343,9 +343,8 @@ class NameSearchQuerySet(TwoStepQuerySet):
         """min(count, cap + 1) of ``queryset``; cap + 1 at once when ``starting`` (a part of it, read
         in index order) has more than ``cap``."""
 
-        def counted(rows: QuerySet) -> tuple[str, tuple]:
-            sql, params = QuerySet.__getitem__(rows.order_by().values("pk"), slice(None, cap + 1)).query.sql_with_params()
-            return f"SELECT COUNT(*) FROM ({sql}) counted", params
+        def counted(rows: QuerySet) -> int:
+            return QuerySet.__getitem__(rows.order_by().values("pk"), slice(None, cap + 1)).count()
 
         # Never a scan of the registry, or of an index in name order, working out every name's words
         # (PostgreSQL cannot estimate that cost, and a LIMIT tempts it: 4-10 s at five million people):
@@ -353,13 +352,10 @@ class NameSearchQuerySet(TwoStepQuerySet):
         # and of the GIN index of words.
         with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-            if starting is not None:
-                cursor.execute(*counted(starting))
-                if (count := cursor.fetchone()[0]) > cap:
-                    return count
+            if starting is not None and (count := counted(starting)) > cap:
+                return count
             cursor.execute("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)")
-            cursor.execute(*counted(queryset))
-            return cursor.fetchone()[0]
+            return counted(queryset)
 
 
 def people_named(queryset: QuerySet, typed: str, *, widen: bool = False) -> QuerySet:
