@@ -8,7 +8,9 @@
 3. Runs our importer as the portal does (upload + preview, confirm + apply) as the manager, timing
    validation (reading and checking, at the preview), the re-check of the preview's plan at the
    confirmation, and writing separately, then imports the same file again (nothing changes), then
-   the file with every phone number changed (every person is updated).
+   the file with every phone number changed (every person is updated). Right after the first
+   import, PostgreSQL alone writes the same records again (COPY into the registry's tables with
+   their indexes, the commit's foreign-key checks): the floor of the writing.
 4. Runs django-import-export's default path (a plain ModelResource for Person, import_data) on the
    first BASELINE_ROWS rows of the same file, in the emptied registry.
 
