@@ -33,9 +33,31 @@ class ComplaintsConfig(AppConfig):
 
         panels.register("person", "complaints", panels.Panel(20, "complaints/_person_panel.html", person_complaints))
         navigation.register_group("complaints", _("Complaints"))
-        navigation.register(navigation.NavItem("complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20, group="complaints"))
-        navigation.register(navigation.NavItem("complaint-new", _("New complaint"), "complaints:create", frozenset({Role.FRONT_DESK}), order=21, group="complaints"))
-        navigation.register(navigation.NavItem("desk-queue", _("Today's queue"), "complaints:queue", frozenset({Role.FRONT_DESK}), order=22, group="complaints"))
+        navigation.register(
+            navigation.NavItem(
+                "complaints", _("Complaints"), "complaints:list", frozenset(staff), order=20, group="complaints"
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "complaint-new",
+                _("New complaint"),
+                "complaints:create",
+                frozenset({Role.FRONT_DESK}),
+                order=21,
+                group="complaints",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "desk-queue",
+                _("Today's queue"),
+                "complaints:queue",
+                frozenset({Role.FRONT_DESK}),
+                order=22,
+                group="complaints",
+            )
+        )
 
 
 def person_complaints(user, person):
@@ -47,6 +69,10 @@ def person_complaints(user, person):
 
     if not scoping.can(user, Complaint):
         return None
-    complaints = scoping.restrict(Complaint.objects.filter(subject=person), user).select_related("category__parent").order_by("-received_at")[:20]
+    complaints = (
+        scoping.restrict(Complaint.objects.filter(subject=person), user)
+        .select_related("category__parent")
+        .order_by("-received_at")[:20]
+    )
     clock = SlaClock.now()
     return {"rows": [(c, clock.state(c)) for c in complaints]}

@@ -50,13 +50,21 @@ def _seed(rng: random.Random) -> dict[str, int]:
     desk, manager = User.objects.get(username="loket"), User.objects.get(username="manajer")
     wates_officer = User.objects.filter(username="kel.wates").first()
     categories = list(Category.objects.filter(is_active=True))
-    people = list(Person.objects.filter(region__code__startswith="35.76.", merged_into__isnull=True).select_related("region")[:400])
+    people = list(
+        Person.objects.filter(region__code__startswith="35.76.", merged_into__isnull=True).select_related("region")[
+            :400
+        ]
+    )
     now = timezone.now()
     statuses = [Status.NEW, Status.ASSESSMENT, Status.REFERRED, Status.RESOLVED, Status.CLOSED]
     made = 0
     for i in range(DEMO_COMPLAINTS + TODAY_WALK_INS):
         today_walk_in = i >= DEMO_COMPLAINTS
-        received = now - datetime.timedelta(minutes=rng.randint(5, 240)) if today_walk_in else now - datetime.timedelta(days=rng.randint(1, 28), hours=rng.randint(0, 6))
+        received = (
+            now - datetime.timedelta(minutes=rng.randint(5, 240))
+            if today_walk_in
+            else now - datetime.timedelta(days=rng.randint(1, 28), hours=rng.randint(0, 6))
+        )
         person = rng.choice(people)
         data = {
             "channel": Channel.WALK_IN if today_walk_in else rng.choice(Channel.values),
@@ -91,11 +99,19 @@ def _follow_up(complaint, target, manager, officer, rng):
         services.complaint_assign(complaint, officer=officer, acting_user=manager)
     if target == Status.NEW:
         return
-    services.complaint_change_status(complaint, to_status=Status.ASSESSMENT, note="Asesmen awal oleh petugas.", acting_user=manager)
+    services.complaint_change_status(
+        complaint, to_status=Status.ASSESSMENT, note="Asesmen awal oleh petugas.", acting_user=manager
+    )
     if target in (Status.REFERRED, Status.RESOLVED):
-        services.complaint_change_status(complaint, to_status=Status.REFERRED, note="Dirujuk ke dinas terkait.", acting_user=manager)
+        services.complaint_change_status(
+            complaint, to_status=Status.REFERRED, note="Dirujuk ke dinas terkait.", acting_user=manager
+        )
     if target in (Status.RESOLVED, Status.CLOSED):
-        note = "Bantuan sudah diterima keluarga." if target == Status.RESOLVED else "Pelapor tidak dapat dihubungi setelah tiga kali kunjungan."
+        note = (
+            "Bantuan sudah diterima keluarga."
+            if target == Status.RESOLVED
+            else "Pelapor tidak dapat dihubungi setelah tiga kali kunjungan."
+        )
         services.complaint_change_status(complaint, to_status=target, note=note, acting_user=manager)
         # Finished some days after it came in: before or after the due date.
         finished = complaint.received_at + datetime.timedelta(days=rng.randint(1, 12))

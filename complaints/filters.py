@@ -11,7 +11,10 @@ from .forms import category_choices
 from .models import Channel, Complaint, SlaState, Status
 from .services import SlaClock
 
-DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
+
 
 def category_options():
     """category_choices() (grouped, labels in the current language), kept in process memory."""
@@ -23,10 +26,16 @@ class ComplaintFilter(VillageFilterMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SlaState.choices, method="by_sla")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=category_options, method="by_category")
-    region = django_filters.ChoiceFilter(label=_("Kelurahan/desa"), choices=(), method="by_region", error_messages=MODEL_CHOICE_ERRORS)
+    region = django_filters.ChoiceFilter(
+        label=_("Kelurahan/desa"), choices=(), method="by_region", error_messages=MODEL_CHOICE_ERRORS
+    )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    received_from = django_filters.DateFilter(label=_("Received from"), field_name="received_at", lookup_expr="date__gte", widget=DATE)
-    received_to = django_filters.DateFilter(label=_("Received until"), field_name="received_at", lookup_expr="date__lte", widget=DATE)
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_at", lookup_expr="date__gte", widget=DATE
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"), field_name="received_at", lookup_expr="date__lte", widget=DATE
+    )
     mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="assigned_to_me", widget=forms.CheckboxInput)
 
     class Meta:
@@ -37,7 +46,9 @@ class ComplaintFilter(VillageFilterMixin, django_filters.FilterSet):
         value = value.strip()
         if value.upper().startswith("ADU-"):
             return queryset.filter(ticket_number=value.upper())
-        return queryset.filter(Q(subject_name__icontains=value) | Q(complainant_name__icontains=value) | Q(ticket_number__endswith=value))
+        return queryset.filter(
+            Q(subject_name__icontains=value) | Q(complainant_name__icontains=value) | Q(ticket_number__endswith=value)
+        )
 
     def by_sla(self, queryset, name, value):
         return queryset.filter(SlaClock.now().q(value))

@@ -38,7 +38,9 @@ class ComplaintContentForm(forms.Form):
     """What every complaint has, whoever records it (the desk or the public form)."""
 
     category = CategoryField()
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     attachments = AttachmentsField(
         label=_("Attachments"), help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")
@@ -48,29 +50,56 @@ class ComplaintContentForm(forms.Form):
 class IntakeForm(ComplaintContentForm):
     """The desk's intake form: channel, complainant, the person concerned, then the content."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE], initial=Channel.WALK_IN)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE], initial=Channel.WALK_IN
+    )
     is_anonymous = forms.BooleanField(label=_("The complainant stays anonymous"), required=False)
     complainant_name = forms.CharField(label=_("Complainant name"), max_length=150, required=False)
     complainant_phone = forms.CharField(
-        label=_("Complainant phone"), max_length=30, required=False, help_text=_("Needed to check the status online."),
+        label=_("Complainant phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Needed to check the status online."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    complainant_relation = forms.ChoiceField(label=_("Relation to the person"), choices=[("", "---------"), *Relation.choices], required=False)
-    subject = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, widget=forms.RadioSelect, label=_("Person in the registry"))
+    complainant_relation = forms.ChoiceField(
+        label=_("Relation to the person"), choices=[("", "---------"), *Relation.choices], required=False
+    )
+    subject = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, widget=forms.RadioSelect, label=_("Person in the registry")
+    )
     subject_name = forms.CharField(label=_("Name of the person concerned"), max_length=150, required=False)
     subject_region = forms.ModelChoiceField(queryset=None, required=False, label=_("Kelurahan/desa of the person"))
     register_subject = forms.BooleanField(
-        label=_("Register this person in the registry (the kelurahan verifies and completes the record)"), required=False, initial=True
+        label=_("Register this person in the registry (the kelurahan verifies and completes the record)"),
+        required=False,
+        initial=True,
     )
     subject_sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices], required=False)
     subject_nik = NikField()
     subject_birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
-    subject_confirm_nik = forms.BooleanField(label=_("I checked: the NIK is right although it disagrees with the data"), required=False)
+    subject_confirm_nik = forms.BooleanField(
+        label=_("I checked: the NIK is right although it disagrees with the data"), required=False
+    )
 
     field_order = [
-        "channel", "is_anonymous", "complainant_name", "complainant_phone", "complainant_relation",
-        "subject", "subject_name", "subject_region", "register_subject", "subject_sex", "subject_nik", "subject_birth_date", "subject_confirm_nik",
-        "category", "urgency", "description", "attachments",
+        "channel",
+        "is_anonymous",
+        "complainant_name",
+        "complainant_phone",
+        "complainant_relation",
+        "subject",
+        "subject_name",
+        "subject_region",
+        "register_subject",
+        "subject_sex",
+        "subject_nik",
+        "subject_birth_date",
+        "subject_confirm_nik",
+        "category",
+        "urgency",
+        "description",
+        "attachments",
     ]
 
     def __init__(self, *args, user, **kwargs):
@@ -94,7 +123,19 @@ class IntakeForm(ComplaintContentForm):
 
     def complaint_data(self) -> dict:
         d = self.cleaned_data
-        data = {k: d[k] for k in ("channel", "is_anonymous", "complainant_name", "complainant_phone", "complainant_relation", "category", "urgency", "description")}
+        data = {
+            k: d[k]
+            for k in (
+                "channel",
+                "is_anonymous",
+                "complainant_name",
+                "complainant_phone",
+                "complainant_relation",
+                "category",
+                "urgency",
+                "description",
+            )
+        }
         if d.get("subject"):
             data["subject"] = d["subject"]
         else:
@@ -106,17 +147,27 @@ class IntakeForm(ComplaintContentForm):
         if d.get("subject") or not d.get("register_subject"):
             return None
         return {
-            "full_name": d["subject_name"], "sex": d["subject_sex"], "nik": d.get("subject_nik") or None,
-            "birth_date": d.get("subject_birth_date"), "region": d["subject_region"],
+            "full_name": d["subject_name"],
+            "sex": d["subject_sex"],
+            "nik": d.get("subject_nik") or None,
+            "birth_date": d.get("subject_birth_date"),
+            "region": d["subject_region"],
             "phone": d.get("complainant_phone", "") if d.get("complainant_relation") == Relation.SELF else "",
         }
 
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
-                           help_text=_("Required to finish, close or reopen: the outcome or the reason."))
-    is_public = forms.BooleanField(label=_("Show this note to the resident on the status page"), required=False, initial=True)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text=_("Required to finish, close or reopen: the outcome or the reason."),
+    )
+    is_public = forms.BooleanField(
+        label=_("Show this note to the resident on the status page"), required=False, initial=True
+    )
 
     def __init__(self, *args, complaint: Complaint, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,11 +186,15 @@ class AssignForm(forms.Form):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
-        self.fields["officer"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.get_role_display()})"
+        self.fields["officer"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.get_role_display()})"
+        )
 
 
 class AttachmentForm(forms.Form):
-    attachments = AttachmentsField(label=_("Add attachments"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))
+    attachments = AttachmentsField(
+        label=_("Add attachments"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")
+    )
 
 
 class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
@@ -148,12 +203,16 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
 
     complainant_name = forms.CharField(label=_("Your name"), max_length=150)
     complainant_phone = forms.CharField(
-        label=_("Your phone or WhatsApp number"), max_length=30, help_text=_("With the ticket number, it lets you check the status."),
+        label=_("Your phone or WhatsApp number"),
+        max_length=30,
+        help_text=_("With the ticket number, it lets you check the status."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     complainant_relation = forms.ChoiceField(label=_("Who is the complaint about?"), choices=Relation.choices)
     subject_name = forms.CharField(label=_("Name of the person concerned"), max_length=150)
-    region = forms.ModelChoiceField(queryset=None, label=_("Kelurahan/desa where the person lives"), empty_label=_("Choose…"))
+    region = forms.ModelChoiceField(
+        queryset=None, label=_("Kelurahan/desa where the person lives"), empty_label=_("Choose…")
+    )
     consent = forms.BooleanField(
         label=_("I agree that the Social Office processes these data to handle the complaint."),
         error_messages={"required": _("The complaint can only be processed with your consent.")},
@@ -175,5 +234,14 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
         return phone
 
     def complaint_data(self) -> dict:
-        fields = ("complainant_name", "complainant_phone", "complainant_relation", "subject_name", "region", "category", "urgency", "description")
+        fields = (
+            "complainant_name",
+            "complainant_phone",
+            "complainant_relation",
+            "subject_name",
+            "region",
+            "category",
+            "urgency",
+            "description",
+        )
         return {f: self.cleaned_data[f] for f in fields} | {"channel": Channel.ONLINE}

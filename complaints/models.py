@@ -13,7 +13,12 @@ class Category(models.Model):
     a sub-category without its own SLA uses its parent's."""
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent category"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=150)
     sla_working_days = models.PositiveSmallIntegerField(
@@ -27,9 +32,12 @@ class Category(models.Model):
         verbose_name = _("complaint category")
         verbose_name_plural = _("complaint categories")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique_under_parent", nulls_distinct=False),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_name_unique_under_parent", nulls_distinct=False
+            ),
             models.CheckConstraint(
-                condition=models.Q(parent__isnull=False) | models.Q(sla_working_days__isnull=False), name="top_category_has_sla"
+                condition=models.Q(parent__isnull=False) | models.Q(sla_working_days__isnull=False),
+                name="top_category_has_sla",
             ),
         ]
 
@@ -106,14 +114,23 @@ class Complaint(models.Model):
     is_anonymous = models.BooleanField(_("anonymous complainant"), default=False)
     complainant_name = models.CharField(_("complainant name"), max_length=150, blank=True)
     complainant_phone = models.CharField(_("complainant phone"), max_length=30, blank=True)
-    complainant_relation = models.CharField(_("relation to the person"), max_length=14, choices=Relation.choices, blank=True)
+    complainant_relation = models.CharField(
+        _("relation to the person"), max_length=14, choices=Relation.choices, blank=True
+    )
     # Subject: a registry person when known; the region places the complaint for scoping.
     subject = models.ForeignKey(
-        "registry.Person", verbose_name=_("person concerned"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+        "registry.Person",
+        verbose_name=_("person concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
     )
     subject_name = models.CharField(_("name of the person concerned"), max_length=150, blank=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="complaints")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="complaints"
+    )
     description = models.TextField(_("description"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
@@ -121,10 +138,20 @@ class Complaint(models.Model):
     due_date = models.DateField(_("due date"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned officer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The desk queue: walk-ins get a number for the day and are served in turn.
     queue_number = models.PositiveIntegerField(_("queue number"), null=True, blank=True)
@@ -144,7 +171,9 @@ class Complaint(models.Model):
             # Finished late (SlaClock.q): with complaint_status_due, the late ones without working out
             # every finished complaint's local finishing date.
             models.Index(
-                fields=["received_at"], include=["region"], name="complaint_finished_late",
+                fields=["received_at"],
+                include=["region"],
+                name="complaint_finished_late",
                 condition=models.Q(status__in=["selesai", "ditutup"], finished_at__date__gt=models.F("due_date")),
             ),
         ]
@@ -197,7 +226,9 @@ class ComplaintEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=10, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_public = models.BooleanField(_("visible to the resident"), default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -219,7 +250,9 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:

@@ -25,8 +25,14 @@ def phone_digits(phone: str) -> str:
 
 
 class StatusCheckForm(forms.Form):
-    ticket = forms.CharField(label=_("Ticket number"), max_length=20, help_text=_("As on your receipt, e.g. ADU-2026-000123."))
-    phone = forms.CharField(label=_("Phone number given when reporting"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    ticket = forms.CharField(
+        label=_("Ticket number"), max_length=20, help_text=_("As on your receipt, e.g. ADU-2026-000123.")
+    )
+    phone = forms.CharField(
+        label=_("Phone number given when reporting"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
     def clean_ticket(self):
         return self.cleaned_data["ticket"].strip().upper()

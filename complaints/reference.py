@@ -22,7 +22,9 @@ def load_categories(category_model) -> int:
     Takes the model class so the migration can pass its historical model."""
     added = 0
     for order, (name, sla, children) in enumerate(CATEGORY_TREE, start=1):
-        top, created = category_model.objects.get_or_create(parent=None, name=name, defaults={"sla_working_days": sla, "order": order})
+        top, created = category_model.objects.get_or_create(
+            parent=None, name=name, defaults={"sla_working_days": sla, "order": order}
+        )
         added += created
         for child_order, child in enumerate(children, start=1):
             added += category_model.objects.get_or_create(parent=top, name=child, defaults={"order": child_order})[1]

@@ -127,7 +127,11 @@ def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complai
     # Field checks only: the intake forms chose the category and place from the database, the
     # ticket counter makes the number unique, and the database holds those keys and constraints
     # anyway; checking them here again cost six round trips on the desk's busiest page.
-    complaint.full_clean(exclude=["created_by", "assigned_to", "subject", "region", "category"], validate_unique=False, validate_constraints=False)
+    complaint.full_clean(
+        exclude=["created_by", "assigned_to", "subject", "region", "category"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     complaint.save()
     _event(complaint, EventKind.CREATED, acting_user, to_status=Status.NEW, is_public=True, at=complaint.received_at)
     for upload in attachments:
@@ -137,9 +141,17 @@ def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complai
     return complaint
 
 
-def _event(complaint, kind, actor, *, note="", from_status="", to_status="", is_public=False, at=None) -> ComplaintEvent:
+def _event(
+    complaint, kind, actor, *, note="", from_status="", to_status="", is_public=False, at=None
+) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
-        complaint=complaint, kind=kind, actor=actor, note=note, from_status=from_status, to_status=to_status, is_public=is_public,
+        complaint=complaint,
+        kind=kind,
+        actor=actor,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        is_public=is_public,
         at=at or timezone.now(),
     )
 
@@ -159,7 +171,9 @@ def _store_attachment(complaint, upload, acting_user) -> Attachment:
 
 # --- Follow-up ---------------------------------------------------------------------------------
 @transaction.atomic
-def complaint_change_status(complaint: Complaint, *, to_status: str, note: str, acting_user, is_public: bool = True) -> Complaint:
+def complaint_change_status(
+    complaint: Complaint, *, to_status: str, note: str, acting_user, is_public: bool = True
+) -> Complaint:
     """Move a complaint along its workflow. Finishing needs the outcome or closing reason; reopening
     a finished complaint needs the reason it is reopened."""
     scoping.ensure_allowed(acting_user, complaint, scoping.CHANGE)
@@ -178,7 +192,15 @@ def complaint_change_status(complaint: Complaint, *, to_status: str, note: str, 
     else:
         complaint.finished_at, complaint.closing_reason = None, ""
     complaint.save(update_fields=["status", "finished_at", "closing_reason", "updated_at"])
-    _event(complaint, EventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status, is_public=is_public)
+    _event(
+        complaint,
+        EventKind.STATUS,
+        acting_user,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        is_public=is_public,
+    )
     return complaint
 
 
@@ -186,12 +208,17 @@ def complaint_change_status(complaint: Complaint, *, to_status: str, note: str, 
 def complaint_assign(complaint: Complaint, *, officer, acting_user, note: str = "") -> Complaint:
     """Give the complaint to an officer who can see it."""
     scoping.ensure_allowed(acting_user, complaint, "assign")
-    if officer is not None and not scoping.restrict(Complaint.objects.filter(pk=complaint.pk), officer, scoping.CHANGE).exists():
+    if (
+        officer is not None
+        and not scoping.restrict(Complaint.objects.filter(pk=complaint.pk), officer, scoping.CHANGE).exists()
+    ):
         raise ValidationError({"officer": _("This officer cannot work on this complaint (role or area).")})
     complaint.assigned_to = officer
     complaint.save(update_fields=["assigned_to", "updated_at"])
     who = officer.get_full_name() or officer.username if officer else _("nobody")
-    _event(complaint, EventKind.ASSIGNED, acting_user, note=note.strip() or _("Assigned to %(officer)s") % {"officer": who})
+    _event(
+        complaint, EventKind.ASSIGNED, acting_user, note=note.strip() or _("Assigned to %(officer)s") % {"officer": who}
+    )
     return complaint
 
 

@@ -51,39 +51,99 @@ REFERRAL_SHARE = 0.35  # complaints that go through "dirujuk"
 CHANNEL = Weighted([("datang", 40), ("telepon", 12), ("pesan", 18), ("online", 15), ("jemput_bola", 8), ("rt_rw", 7)])
 URGENCY = Weighted([("biasa", 80), ("mendesak", 15), ("darurat", 5)])
 URGENCY_CRISIS = Weighted([("biasa", 20), ("mendesak", 45), ("darurat", 35)])  # categories with a 1-day SLA
-RELATION = Weighted([("diri_sendiri", 55), ("keluarga", 25), ("tetangga", 8), ("rt_rw", 5), ("pendamping", 5), ("lainnya", 2)])
+RELATION = Weighted(
+    [("diri_sendiri", 55), ("keluarga", 25), ("tetangga", 8), ("rt_rw", 5), ("pendamping", 5), ("lainnya", 2)]
+)
 CATEGORY_WEIGHT = {  # by top category name (complaints/reference.py); others weigh 3
-    "Belum terdaftar bantuan sosial/DTKS": 16, "Bantuan tidak diterima": 18, "Kesehatan/BPJS PBI": 16, "Pendidikan": 8,
-    "Administrasi kependudukan (KTP/KK/akta)": 10, "Disabilitas dan alat bantu": 7, "Orang terlantar/ODGJ/pasung": 3,
-    "Kekerasan terhadap perempuan dan anak": 2, "Rumah tidak layak huni": 8, "Pekerjaan dan usaha": 6, "Lainnya": 4,
+    "Belum terdaftar bantuan sosial/DTKS": 16,
+    "Bantuan tidak diterima": 18,
+    "Kesehatan/BPJS PBI": 16,
+    "Pendidikan": 8,
+    "Administrasi kependudukan (KTP/KK/akta)": 10,
+    "Disabilitas dan alat bantu": 7,
+    "Orang terlantar/ODGJ/pasung": 3,
+    "Kekerasan terhadap perempuan dan anak": 2,
+    "Rumah tidak layak huni": 8,
+    "Pekerjaan dan usaha": 6,
+    "Lainnya": 4,
 }
 DESCRIPTIONS = {
-    "Belum terdaftar bantuan sosial/DTKS": ["Ibu pelapor meminta keluarganya didaftarkan ke DTKS karena suami sudah tidak bekerja.",
-                                            "Keluarga miskin belum terdata di DTSEN sehingga tidak bisa mengajukan bantuan."],
-    "Bantuan tidak diterima": ["Keluarga belum menerima bantuan sejak tiga bulan terakhir, padahal tercatat sebagai penerima.",
-                               "Bantuan sembako bulan ini tidak diterima; nama tidak ada di daftar penyaluran."],
-    "Kesehatan/BPJS PBI": ["Kartu BPJS PBI tidak aktif saat berobat ke puskesmas.", "Tidak mampu membayar biaya rawat inap di rumah sakit."],
-    "Pendidikan": ["Anak putus sekolah karena biaya; orang tua meminta bantuan pendidikan.", "Dana PIP anak belum cair tahun ini."],
-    "Administrasi kependudukan (KTP/KK/akta)": ["Belum memiliki KTP-el dan akta kelahiran, sehingga tidak bisa mengurus bantuan.",
-                                                "Kartu Keluarga hilang dan perlu diterbitkan ulang."],
-    "Disabilitas dan alat bantu": ["Membutuhkan kursi roda untuk anggota keluarga penyandang disabilitas fisik.",
-                                   "Anak tunarungu membutuhkan alat bantu dengar."],
-    "Orang terlantar/ODGJ/pasung": ["Warga melaporkan orang dengan gangguan jiwa dipasung di rumah keluarganya.",
-                                    "Lansia hidup sendiri dan tidak ada yang merawat."],
-    "Kekerasan terhadap perempuan dan anak": ["Tetangga melaporkan dugaan kekerasan terhadap anak.", "Ibu rumah tangga melaporkan kekerasan oleh suami."],
+    "Belum terdaftar bantuan sosial/DTKS": [
+        "Ibu pelapor meminta keluarganya didaftarkan ke DTKS karena suami sudah tidak bekerja.",
+        "Keluarga miskin belum terdata di DTSEN sehingga tidak bisa mengajukan bantuan.",
+    ],
+    "Bantuan tidak diterima": [
+        "Keluarga belum menerima bantuan sejak tiga bulan terakhir, padahal tercatat sebagai penerima.",
+        "Bantuan sembako bulan ini tidak diterima; nama tidak ada di daftar penyaluran.",
+    ],
+    "Kesehatan/BPJS PBI": [
+        "Kartu BPJS PBI tidak aktif saat berobat ke puskesmas.",
+        "Tidak mampu membayar biaya rawat inap di rumah sakit.",
+    ],
+    "Pendidikan": [
+        "Anak putus sekolah karena biaya; orang tua meminta bantuan pendidikan.",
+        "Dana PIP anak belum cair tahun ini.",
+    ],
+    "Administrasi kependudukan (KTP/KK/akta)": [
+        "Belum memiliki KTP-el dan akta kelahiran, sehingga tidak bisa mengurus bantuan.",
+        "Kartu Keluarga hilang dan perlu diterbitkan ulang.",
+    ],
+    "Disabilitas dan alat bantu": [
+        "Membutuhkan kursi roda untuk anggota keluarga penyandang disabilitas fisik.",
+        "Anak tunarungu membutuhkan alat bantu dengar.",
+    ],
+    "Orang terlantar/ODGJ/pasung": [
+        "Warga melaporkan orang dengan gangguan jiwa dipasung di rumah keluarganya.",
+        "Lansia hidup sendiri dan tidak ada yang merawat.",
+    ],
+    "Kekerasan terhadap perempuan dan anak": [
+        "Tetangga melaporkan dugaan kekerasan terhadap anak.",
+        "Ibu rumah tangga melaporkan kekerasan oleh suami.",
+    ],
     "Rumah tidak layak huni": ["Rumah rusak berat dan atap bocor; mohon program bedah rumah (RTLH)."],
-    "Pekerjaan dan usaha": ["Meminta pelatihan usaha dan modal untuk berjualan.", "Kepala keluarga kena PHK dan mencari pekerjaan."],
+    "Pekerjaan dan usaha": [
+        "Meminta pelatihan usaha dan modal untuk berjualan.",
+        "Kepala keluarga kena PHK dan mencari pekerjaan.",
+    ],
 }
 OTHER_DESCRIPTIONS = ["Warga meminta informasi dan pendampingan untuk masalah sosial keluarga."]
-OUTCOMES = ["Bantuan sudah diterima keluarga.", "Sudah didaftarkan dan menunggu penetapan.", "Layanan sudah diberikan oleh dinas terkait.",
-            "Masalah selesai setelah kunjungan rumah."]
-CLOSING_REASONS = ["Pelapor tidak dapat dihubungi setelah tiga kali kunjungan.", "Pengaduan ganda: sudah ditangani dengan tiket lain.",
-                   "Tidak memenuhi kriteria setelah asesmen.", "Pelapor mencabut pengaduan."]
+OUTCOMES = [
+    "Bantuan sudah diterima keluarga.",
+    "Sudah didaftarkan dan menunggu penetapan.",
+    "Layanan sudah diberikan oleh dinas terkait.",
+    "Masalah selesai setelah kunjungan rumah.",
+]
+CLOSING_REASONS = [
+    "Pelapor tidak dapat dihubungi setelah tiga kali kunjungan.",
+    "Pengaduan ganda: sudah ditangani dengan tiket lain.",
+    "Tidak memenuhi kriteria setelah asesmen.",
+    "Pelapor mencabut pengaduan.",
+]
 
 COMPLAINT_COLUMNS = (
-    "id", "ticket_number", "channel", "received_at", "is_anonymous", "complainant_name", "complainant_phone", "complainant_relation",
-    "subject_id", "subject_name", "region_id", "category_id", "description", "urgency", "status", "closing_reason", "due_date",
-    "finished_at", "assigned_to_id", "created_by_id", "queue_number", "served_at", "updated_at",
+    "id",
+    "ticket_number",
+    "channel",
+    "received_at",
+    "is_anonymous",
+    "complainant_name",
+    "complainant_phone",
+    "complainant_relation",
+    "subject_id",
+    "subject_name",
+    "region_id",
+    "category_id",
+    "description",
+    "urgency",
+    "status",
+    "closing_reason",
+    "due_date",
+    "finished_at",
+    "assigned_to_id",
+    "created_by_id",
+    "queue_number",
+    "served_at",
+    "updated_at",
 )
 EVENT_COLUMNS = ("complaint_id", "kind", "from_status", "to_status", "note", "is_public", "actor_id", "at")
 
@@ -109,7 +169,9 @@ class Staff:
 
     def __init__(self):
         self.desk, self.managers, self.kelurahan, self.agency = [], [], {}, {}
-        for pk, role, region, agency in User.objects.filter(is_active=True).order_by("pk").values_list("pk", "role", "region_id", "agency_id"):
+        for pk, role, region, agency in (
+            User.objects.filter(is_active=True).order_by("pk").values_list("pk", "role", "region_id", "agency_id")
+        ):
             if role == Role.FRONT_DESK:
                 self.desk.append(pk)
             elif role == Role.MANAGER:
@@ -212,7 +274,14 @@ def _categories() -> Weighted:
 
 class _Generator:
     def __init__(self, *, rng, people, categories, staff, calendar, now):
-        self.rng, self.people, self.categories, self.staff, self.calendar, self.now = rng, people, categories, staff, calendar, now
+        self.rng, self.people, self.categories, self.staff, self.calendar, self.now = (
+            rng,
+            people,
+            categories,
+            staff,
+            calendar,
+            now,
+        )
         self.reset()
 
     def reset(self):
@@ -222,8 +291,18 @@ class _Generator:
         return {"complaints": self.complaints, "events": self.events, "referred": self.referred}
 
     def event(self, complaint, kind, at, actor, *, from_status="", to_status="", note="", public=False):
-        self.events.append({"complaint_id": complaint, "kind": kind, "from_status": from_status, "to_status": to_status,
-                            "note": note, "is_public": public, "actor_id": actor, "at": at})
+        self.events.append(
+            {
+                "complaint_id": complaint,
+                "kind": kind,
+                "from_status": from_status,
+                "to_status": to_status,
+                "note": note,
+                "is_public": public,
+                "actor_id": actor,
+                "at": at,
+            }
+        )
 
     def complaint(self, received: datetime.datetime) -> None:
         rng, now, i = self.rng, self.now, len(self.complaints)  # i: provisional id, replaced when written
@@ -257,7 +336,9 @@ class _Generator:
             progress = 1.0
         else:
             progress = (now - received) / span if finish > now else 1.0
-            status = "baru" if progress < 0.15 or quick else "dirujuk" if via_referral and progress >= 0.4 else "asesmen"
+            status = (
+                "baru" if progress < 0.15 or quick else "dirujuk" if via_referral and progress >= 0.4 else "asesmen"
+            )
         finished_at = finish if status in ("selesai", "ditutup") else None
 
         self.event(i, "dibuat", received, recorder, to_status="baru", public=True)
@@ -273,39 +354,92 @@ class _Generator:
         if rng.random() < 0.7 and assign_at <= now and (finished_at is None or assign_at < finished_at):
             officer = self.staff.officer(person.region, rng)
             if officer is not None:
-                self.event(i, "penugasan", assign_at, self.staff.pick(self.staff.managers, rng), note="Ditugaskan kepada petugas.")
+                self.event(
+                    i,
+                    "penugasan",
+                    assign_at,
+                    self.staff.pick(self.staff.managers, rng),
+                    note="Ditugaskan kepada petugas.",
+                )
         actor = officer or self.staff.pick(self.staff.managers, rng)
         at, current = received, "baru"
         if not quick and progress >= 0.15:
             at = received + span * 0.1
-            self.event(i, "status", at, actor, from_status="baru", to_status="asesmen", note="Asesmen awal oleh petugas.", public=True)
+            self.event(
+                i,
+                "status",
+                at,
+                actor,
+                from_status="baru",
+                to_status="asesmen",
+                note="Asesmen awal oleh petugas.",
+                public=True,
+            )
             current = "asesmen"
         if via_referral and progress >= 0.4:
             at = received + span * 0.35
-            self.event(i, "status", at, actor, from_status=current, to_status="dirujuk", note="Dirujuk ke dinas terkait.", public=True)
+            self.event(
+                i,
+                "status",
+                at,
+                actor,
+                from_status=current,
+                to_status="dirujuk",
+                note="Dirujuk ke dinas terkait.",
+                public=True,
+            )
             current = "dirujuk"
-            self.referred.append({
-                "complaint_id": i, "subject_id": subject.id if subject else None, "subject_name": subject_name,
-                "region_id": person.region, "category": category.top, "status": status, "sent_at": at,
-                "finished_at": finished_at, "actor_id": officer or recorder, "complainant": complainant, "relation": relation,
-            })
+            self.referred.append(
+                {
+                    "complaint_id": i,
+                    "subject_id": subject.id if subject else None,
+                    "subject_name": subject_name,
+                    "region_id": person.region,
+                    "category": category.top,
+                    "status": status,
+                    "sent_at": at,
+                    "finished_at": finished_at,
+                    "actor_id": officer or recorder,
+                    "complainant": complainant,
+                    "relation": relation,
+                }
+            )
         closing_reason = ""
         if finished_at:
             closing_reason = rng.choice(OUTCOMES if status == "selesai" else CLOSING_REASONS)
-            self.event(i, "status", finished_at, actor, from_status=current, to_status=status, note=closing_reason, public=True)
+            self.event(
+                i, "status", finished_at, actor, from_status=current, to_status=status, note=closing_reason, public=True
+            )
             at = finished_at
 
-        self.complaints.append({
-            "id": i, "ticket_number": None, "channel": channel, "received_at": received, "is_anonymous": anonymous,
-            "complainant_name": complainant, "complainant_phone": complainant_phone,
-            "complainant_relation": "" if anonymous else relation, "subject_id": subject.id if subject else None,
-            "subject_name": subject_name, "region_id": person.region, "category_id": category.id,
-            "description": rng.choice(DESCRIPTIONS.get(category.top, OTHER_DESCRIPTIONS)),
-            "urgency": (URGENCY_CRISIS if category.sla <= 1 else URGENCY).pick(rng), "status": status,
-            "closing_reason": closing_reason, "due_date": due, "finished_at": finished_at, "assigned_to_id": officer,
-            "created_by_id": recorder, "queue_number": queue_number, "served_at": served_at,
-            "updated_at": max(at, served_at or at), "_day": day,
-        })
+        self.complaints.append(
+            {
+                "id": i,
+                "ticket_number": None,
+                "channel": channel,
+                "received_at": received,
+                "is_anonymous": anonymous,
+                "complainant_name": complainant,
+                "complainant_phone": complainant_phone,
+                "complainant_relation": "" if anonymous else relation,
+                "subject_id": subject.id if subject else None,
+                "subject_name": subject_name,
+                "region_id": person.region,
+                "category_id": category.id,
+                "description": rng.choice(DESCRIPTIONS.get(category.top, OTHER_DESCRIPTIONS)),
+                "urgency": (URGENCY_CRISIS if category.sla <= 1 else URGENCY).pick(rng),
+                "status": status,
+                "closing_reason": closing_reason,
+                "due_date": due,
+                "finished_at": finished_at,
+                "assigned_to_id": officer,
+                "created_by_id": recorder,
+                "queue_number": queue_number,
+                "served_at": served_at,
+                "updated_at": max(at, served_at or at),
+                "_day": day,
+            }
+        )
 
 
 def received_times(n: int, rng: random.Random, now: datetime.datetime) -> list[datetime.datetime]:
@@ -317,7 +451,9 @@ def received_times(n: int, rng: random.Random, now: datetime.datetime) -> list[d
         if rng.random() < 0.85:
             at = office_time(day, rng)
         else:
-            at = datetime.datetime.combine(day, datetime.time(), tzinfo=now.tzinfo) + datetime.timedelta(seconds=rng.randrange(86400))
+            at = datetime.datetime.combine(day, datetime.time(), tzinfo=now.tzinfo) + datetime.timedelta(
+                seconds=rng.randrange(86400)
+            )
         if at > now:  # later today: yesterday instead
             at -= datetime.timedelta(days=1)
         times.append(at)
@@ -379,7 +515,9 @@ def _write_batch(batch, tables, used_tickets) -> None:
     rows = batch["complaints"]
     ids = allocate_ids(Complaint, len(rows))
     years = Counter(row["_day"].year for row in rows)
-    following = {year: reserve_numbers(TicketCounter, year, n, used_tickets.get(year, 0)) for year, n in sorted(years.items())}
+    following = {
+        year: reserve_numbers(TicketCounter, year, n, used_tickets.get(year, 0)) for year, n in sorted(years.items())
+    }
     for row, pk in zip(rows, ids):  # rows are in the order received
         row["id"] = pk
         year = row["_day"].year
@@ -416,19 +554,26 @@ def generate(
         return counts, referred
     today = timezone.localdate(now)
     generator = _Generator(
-        rng=rng, people=people, categories=_categories(), staff=Staff(),
-        calendar=Calendar(today - datetime.timedelta(days=SPAN_DAYS + 1), today + datetime.timedelta(days=120)), now=now,
+        rng=rng,
+        people=people,
+        categories=_categories(),
+        staff=Staff(),
+        calendar=Calendar(today - datetime.timedelta(days=SPAN_DAYS + 1), today + datetime.timedelta(days=120)),
+        now=now,
     )
     times = received_times(total, rng, now)
 
     def batches():
         for first in range(0, total, batch_size):
             generator.reset()
-            for received in times[first:first + batch_size]:
+            for received in times[first : first + batch_size]:
                 generator.complaint(received)
             yield generator.batch()
 
-    tables = {"complaints": DictCopyTable(Complaint, COMPLAINT_COLUMNS), "events": DictCopyTable(ComplaintEvent, EVENT_COLUMNS)}
+    tables = {
+        "complaints": DictCopyTable(Complaint, COMPLAINT_COLUMNS),
+        "events": DictCopyTable(ComplaintEvent, EVENT_COLUMNS),
+    }
     used = _used_tickets()
     started = time.monotonic()
     for batch in in_background(batches()):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from onegate.tables import FastTable, badge, pk_url
 
 from .models import Complaint
-from .templatetags.complaints_sla import sla_badge
 from .services import SlaClock
+from .templatetags.complaints_sla import sla_badge
 
 
 class ComplaintTable(FastTable):
@@ -21,7 +21,16 @@ class ComplaintTable(FastTable):
 
     class Meta:
         model = Complaint
-        fields = ["ticket_number", "received_at", "subject_name", "category", "region", "status", "due_date", "assigned_to"]
+        fields = [
+            "ticket_number",
+            "received_at",
+            "subject_name",
+            "category",
+            "region",
+            "status",
+            "due_date",
+            "assigned_to",
+        ]
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No complaint matches.")
 

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-_INPUTS = (forms.TextInput, forms.NumberInput, forms.DateInput, forms.EmailInput, forms.SearchInput, forms.TelInput, forms.URLInput)
+_INPUTS = (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.DateInput,
+    forms.EmailInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.URLInput,
+)
 _SELECTS = (forms.Select, forms.NullBooleanSelect)
 
 
@@ -70,7 +78,9 @@ def _select_html(bound_field, widget, attrs: dict) -> str:
         for subvalue, sublabel in option_label if grouped else ((option_value, option_label),):
             selected = (not has_selected or multiple) and str(subvalue) in value
             has_selected |= selected
-            parts.append(f'<option value="{escape("%s" % subvalue)}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>')
+            parts.append(
+                f'<option value="{escape("%s" % subvalue)}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>'
+            )
         if grouped:
             parts.append("</optgroup>")
     parts.append("</select>")
@@ -129,9 +139,13 @@ def render_field(bound_field) -> SafeString:
             f"{_help_text(bound_field)}</div></div>"
         )
     if kind in _SELECTS:
-        control = _select_html(bound_field, widget, _widget_attrs(bound_field, widget, _css_class(widget, "form-select")))
+        control = _select_html(
+            bound_field, widget, _widget_attrs(bound_field, widget, _css_class(widget, "form-select"))
+        )
     else:
-        control = _input_html(bound_field, widget, _widget_attrs(bound_field, widget, _css_class(widget, "form-control")))
+        control = _input_html(
+            bound_field, widget, _widget_attrs(bound_field, widget, _css_class(widget, "form-control"))
+        )
     label_html = f'<label {for_attr}class="form-label{required_css}">{label}</label>' if bound_field.label else ""
     return mark_safe(
         f'<div id="div_{escape(bound_field.auto_id)}" class="mb-3{wrapper_css}">{label_html}{control}{_help_text(bound_field)}</div>'

@@ -54,7 +54,7 @@ def page_x_of_y_css(total: int | None = None) -> str:
 
 
 def page_x_of_y(page: int, pages: int) -> str:
-    """"Page X of Y" as text, for documents numbered outside WeasyPrint (merged parts)."""
+    """ "Page X of Y" as text, for documents numbered outside WeasyPrint (merged parts)."""
     from django.utils.translation import gettext
 
     return gettext("Page %(page)s of %(pages)s") % {"page": page, "pages": pages}

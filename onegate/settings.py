@@ -119,7 +119,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # more CPU than they save on short queries under concurrent load (person list, 12 clients at 1M
 # people: 54 -> 85 req/s). DB_SESSION_OPTIONS replaces them.
 DB_SESSION_OPTIONS = env.str("DB_SESSION_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0")
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c pg_trgm.word_similarity_threshold=0.5 {DB_SESSION_OPTIONS}".strip()
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c pg_trgm.word_similarity_threshold=0.5 {DB_SESSION_OPTIONS}".strip()
+)
 # Server-side parameters and prepared statements: a query run again on the same connection is not
 # planned again (planning a person page's six-table join took 1-4 ms, its execution 0.5 ms).
 # Off (DB_PREPARED_STATEMENTS=0) behind a transaction-pooling PgBouncer, which cannot keep them.
@@ -224,7 +226,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
-CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -304,7 +308,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
     # Likely duplicates: people added or changed since the last scan, and everyone at night.
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
-    "registry-duplicates-all": {"task": "registry.tasks.find_duplicates", "schedule": crontab(hour=2, minute=30), "kwargs": {"full": True}},
+    "registry-duplicates-all": {
+        "task": "registry.tasks.find_duplicates",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
     "purge-stale-imports": {"task": "registry.importing.tasks.purge_stale_imports", "schedule": 3600},
     # Notification emails not sent yet (the state is in PostgreSQL, so nothing is lost between runs).
     "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
@@ -330,10 +338,15 @@ REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=2)
 # processes, at most this many at once (one per core), each recycled after this many parts.
 REPORT_RENDER_PROCESSES = env.int("REPORT_RENDER_PROCESSES", default=2)
 REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", default=10)
-CELERY_BEAT_SCHEDULE.update({
-    "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
-    "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
-    # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
-    # the city's managers once ready. Running it again the same month changes nothing.
-    "reports-monthly": {"task": "reports.tasks.generate_monthly_reports", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
-})
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
+        "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
+        # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
+        # the city's managers once ready. Running it again the same month changes nothing.
+        "reports-monthly": {
+            "task": "reports.tasks.generate_monthly_reports",
+            "schedule": crontab(day_of_month=1, hour=1, minute=0),
+        },
+    }
+)

@@ -25,16 +25,16 @@ import django_tables2 as tables
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats
-from django.utils.html import format_html
-from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.hashable import make_hashable
-from django.utils.timezone import template_localtime
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats
+from django.utils.hashable import make_hashable
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
-from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.columns import DateColumn, DateTimeColumn
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import AttributeDict
 
 _DATE_TEMPLATE = re.compile(r'^\{\{ value\|date:"([^"]*)"\|default:default \}\}$')
@@ -95,8 +95,16 @@ def badge(css_class: str, label) -> SafeString:
 
 # Date format characters whose output is a number: formatted directly, without django.utils.dateformat.
 _NUMERIC_DATE = {
-    "d": "{0.day:02d}", "j": "{0.day}", "m": "{0.month:02d}", "n": "{0.month}", "Y": "{0.year:04d}", "y": "{y:02d}",
-    "H": "{0.hour:02d}", "G": "{0.hour}", "i": "{0.minute:02d}", "s": "{0.second:02d}",
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "m": "{0.month:02d}",
+    "n": "{0.month}",
+    "Y": "{0.year:04d}",
+    "y": "{y:02d}",
+    "H": "{0.hour:02d}",
+    "G": "{0.hour}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
 }
 
 
@@ -209,7 +217,14 @@ class _Cell:
         if value in self.empty_values:
             return self._output(self.default)
         if self.render is not None:
-            offered = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column, "bound_row": row, "table": table}
+            offered = {
+                "value": value,
+                "record": record,
+                "column": self.column,
+                "bound_column": self.bound_column,
+                "bound_row": row,
+                "table": table,
+            }
             names, catch_all = self.arguments
             content = self.render(**offered) if catch_all else self.render(**{n: offered[n] for n in names})
         elif self.date_format is not None:
@@ -220,7 +235,14 @@ class _Cell:
             content = value
         if self.link is None:
             return self._output(content)
-        offered = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column, "bound_row": row, "table": table}
+        offered = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": table,
+        }
         names, catch_all = self.link_arguments
         href = self.link.url(**offered) if catch_all else self.link.url(**{n: offered[n] for n in names})
         if href is None:
@@ -264,7 +286,9 @@ class pk_url:
         split = self._split.get(key, False)
         if split is False:
             url = reverse(self.viewname, args=[self._marker])
-            split = self._split[key] = tuple(url.split(str(self._marker))) if url.count(str(self._marker)) == 1 else None
+            split = self._split[key] = (
+                tuple(url.split(str(self._marker))) if url.count(str(self._marker)) == 1 else None
+            )
         if split is None:
             return reverse(self.viewname, args=[record.pk])
         return f"{split[0]}{record.pk}{split[1]}"
@@ -288,7 +312,9 @@ class FastTable(tables.Table):
         if not _has_callable(self.row_attrs):
             extra = self.row_attrs.get("class")
             for parity in ("even", "odd"):
-                row_open[parity] = f"<tr {AttributeDict({**self.row_attrs, 'class': f'{extra} {parity}' if extra else parity}).as_html()}>"
+                row_open[parity] = (
+                    f"<tr {AttributeDict({**self.row_attrs, 'class': f'{extra} {parity}' if extra else parity}).as_html()}>"
+                )
         parts = []
         for row in self.paginated_rows:
             if row_open and type(row) is tables.rows.BoundRow:
@@ -334,10 +360,12 @@ class FastTable(tables.Table):
         if page.has_previous() or page.has_next():
             for p in table_page_range(page, self.paginator):
                 href = f'href="{self._query(**{field: p})}"' if p != "..." else ""
-                items.append(f'<li class="page-item{" active" if page.number == p else ""}"><a class="page-link" {href}>{_escape(formats.localize(p))}</a></li>')
+                items.append(
+                    f'<li class="page-item{" active" if page.number == p else ""}"><a class="page-link" {href}>{_escape(formats.localize(p))}</a></li>'
+                )
         if page.has_next():
             items.append(f'<li class="next page-item"><a href="{self._query(**{field: page.next_page_number()})}" class="page-link">'
                          f'{_escape(gettext("next"))} <span aria-hidden="true">&raquo;</span></a></li>')  # fmt: skip
-        return mark_safe(f'<nav aria-label="Table navigation"><ul class="pagination justify-content-center">{"".join(items)}</ul></nav>')
-
-
+        return mark_safe(
+            f'<nav aria-label="Table navigation"><ul class="pagination justify-content-center">{"".join(items)}</ul></nav>'
+        )

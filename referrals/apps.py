@@ -22,28 +22,65 @@ class ReferralsConfig(AppConfig):
         # works the referrals addressed to it once they are sent, never the drafts. Redirecting
         # is the agency's call, or the manager's.
         roles = {
-            "view": staff | {Role.AGENCY}, "add": staff, "change": staff, "send": staff, "note": staff | {Role.AGENCY},
-            "work": {Role.AGENCY}, "redirect": {Role.AGENCY, Role.MANAGER},
+            "view": staff | {Role.AGENCY},
+            "add": staff,
+            "change": staff,
+            "send": staff,
+            "note": staff | {Role.AGENCY},
+            "work": {Role.AGENCY},
+            "redirect": {Role.AGENCY, Role.MANAGER},
         }
 
         def agency_inbox(queryset, user, prefix=""):
-            return queryset.filter(**{f"{prefix}agency_id": user.agency_id}).exclude(**{f"{prefix}status": m.ReferralStatus.DRAFT})
+            return queryset.filter(**{f"{prefix}agency_id": user.agency_id}).exclude(
+                **{f"{prefix}status": m.ReferralStatus.DRAFT}
+            )
 
-        scoping.register(m.Referral, scoping.ScopeRule(
-            region_field="region", agency_field="agency", roles=roles, role_filters={Role.AGENCY: agency_inbox},
-        ))
+        scoping.register(
+            m.Referral,
+            scoping.ScopeRule(
+                region_field="region",
+                agency_field="agency",
+                roles=roles,
+                role_filters={Role.AGENCY: agency_inbox},
+            ),
+        )
         for model in (m.ReferralEvent, m.ReferralDocument):
-            scoping.register(model, scoping.ScopeRule(
-                region_field="referral__region", agency_field="referral__agency", roles=roles,
-                role_filters={Role.AGENCY: lambda queryset, user: agency_inbox(queryset, user, "referral__")},
-            ))
+            scoping.register(
+                model,
+                scoping.ScopeRule(
+                    region_field="referral__region",
+                    agency_field="referral__agency",
+                    roles=roles,
+                    role_filters={Role.AGENCY: lambda queryset, user: agency_inbox(queryset, user, "referral__")},
+                ),
+            )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
             audited(model, exclude_fields=["updated_at"])
 
         panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
-        panels.register("complaint", "referrals", panels.Panel(10, "referrals/_complaint_panel.html", complaint_referrals))
+        panels.register(
+            "complaint", "referrals", panels.Panel(10, "referrals/_complaint_panel.html", complaint_referrals)
+        )
         everyone = frozenset(Role.values)
         navigation.register_group("referrals", _("Referrals"))
-        navigation.register(navigation.NavItem("referrals", _("Referrals"), "referrals:list", frozenset(staff), order=30, group="referrals"))
-        navigation.register(navigation.NavItem("referral-inbox", _("Referral inbox"), "referrals:list", frozenset({Role.AGENCY}), order=30, group="referrals"))
-        navigation.register(navigation.NavItem("directory", _("Service directory"), "referrals:directory", everyone, order=40, group="referrals"))
+        navigation.register(
+            navigation.NavItem(
+                "referrals", _("Referrals"), "referrals:list", frozenset(staff), order=30, group="referrals"
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "referral-inbox",
+                _("Referral inbox"),
+                "referrals:list",
+                frozenset({Role.AGENCY}),
+                order=30,
+                group="referrals",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "directory", _("Service directory"), "referrals:directory", everyone, order=40, group="referrals"
+            )
+        )

@@ -19,11 +19,17 @@ from .models import (
 class ServiceFilter(django_filters.FilterSet):
     """The directory's search: words in the service or agency, category, agency, agency kind."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Service, agency, eligibility or document."))
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Service, agency, eligibility or document.")
+    )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices)
-    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name")
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind of agency"), choices=AgencyKind.choices, field_name="agency__kind")
-    inactive = django_filters.BooleanFilter(label=_("Include services not running now"), method="include_inactive", widget=forms.CheckboxInput)
+    inactive = django_filters.BooleanFilter(
+        label=_("Include services not running now"), method="include_inactive", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Service
@@ -33,8 +39,12 @@ class ServiceFilter(django_filters.FilterSet):
         matches = Q()
         for word in value.split():
             matches &= (
-                Q(name__icontains=word) | Q(description__icontains=word) | Q(eligibility__icontains=word)
-                | Q(agency__name__icontains=word) | Q(agency__code__iexact=word) | Q(required_documents__document__icontains=word)
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(eligibility__icontains=word)
+                | Q(agency__name__icontains=word)
+                | Q(agency__code__iexact=word)
+                | Q(required_documents__document__icontains=word)
             )
         return queryset.filter(pk__in=queryset.filter(matches).values("pk"))
 
@@ -52,7 +62,9 @@ class ServiceFilter(django_filters.FilterSet):
 class ReferralFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Letter number or name"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
-    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name")
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="overdue_only", widget=forms.CheckboxInput)
 
     class Meta:
@@ -63,7 +75,9 @@ class ReferralFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if agency_view:  # an agency's inbox holds its own referrals only, never drafts
             del self.filters["agency"]
-            self.filters["status"].extra["choices"] = [c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT]
+            self.filters["status"].extra["choices"] = [
+                c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT
+            ]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -73,14 +73,21 @@ def _raise_level(referral, level, audience, days_overdue) -> int | None:
     already there or is no longer open."""
     from .services import _event
 
-    marked = Referral.objects.filter(pk=referral.pk, status__in=OPEN_STATUSES, escalation_level__lt=level).update(escalation_level=level)
+    marked = Referral.objects.filter(pk=referral.pk, status__in=OPEN_STATUSES, escalation_level__lt=level).update(
+        escalation_level=level
+    )
     if not marked:
         return None
     referral.escalation_level = level
     recipients = [u for u in audience if level == OVERDUE or u.role == Role.MANAGER]
     with office_language():
-        facts = {"number": referral.number, "service": referral.service.name, "agency": referral.agency.name,
-                 "due": referral.due_date.strftime("%d/%m/%Y"), "days": days_overdue}
+        facts = {
+            "number": referral.number,
+            "service": referral.service.name,
+            "agency": referral.agency.name,
+            "due": referral.due_date.strftime("%d/%m/%Y"),
+            "days": days_overdue,
+        }
         if level == OVERDUE:
             kind_event = ReferralEventKind.OVERDUE
             title = _("Referral %(number)s is overdue") % facts
@@ -88,9 +95,24 @@ def _raise_level(referral, level, audience, days_overdue) -> int | None:
         else:
             kind_event = ReferralEventKind.ESCALATED
             title = _("Escalation: referral %(number)s is %(days)s working days overdue") % facts
-            body = _("%(service)s at %(agency)s was due on %(due)s and is still not finished. Please follow it up with the agency.") % facts
+            body = (
+                _(
+                    "%(service)s at %(agency)s was due on %(due)s and is still not finished. Please follow it up with the agency."
+                )
+                % facts
+            )
         _event(referral, kind_event, None, note=body)
-    return len(notify(recipients, about=referral, kind=KIND_OVERDUE, level=level, title=title, body=body, url=referral.get_absolute_url()))
+    return len(
+        notify(
+            recipients,
+            about=referral,
+            kind=KIND_OVERDUE,
+            level=level,
+            title=title,
+            body=body,
+            url=referral.get_absolute_url(),
+        )
+    )
 
 
 def notify_ready_to_close(complaint) -> int:
@@ -103,8 +125,19 @@ def notify_ready_to_close(complaint) -> int:
         recipients = officers[:1]
     else:
         recipients = list(User.objects.filter(is_active=True, role=Role.MANAGER))
-    recipients = [u for u in recipients if scoping.restrict(Complaint.objects.filter(pk=complaint.pk), u, scoping.CHANGE).exists()]
+    recipients = [
+        u for u in recipients if scoping.restrict(Complaint.objects.filter(pk=complaint.pk), u, scoping.CHANGE).exists()
+    ]
     with office_language():
         title = _("Complaint %(ticket)s is ready to close") % {"ticket": complaint.ticket_number}
         body = _("All its referrals are finished: close it with the outcome for the resident.")
-    return len(notify(recipients, about=complaint, kind=KIND_READY_TO_CLOSE, title=title, body=body, url=complaint.get_absolute_url()))
+    return len(
+        notify(
+            recipients,
+            about=complaint,
+            kind=KIND_READY_TO_CLOSE,
+            title=title,
+            body=body,
+            url=complaint.get_absolute_url(),
+        )
+    )

@@ -9,7 +9,9 @@ from complaints.models import Attachment
 from .models import ConsentGiver, ConsentMethod, Service, ServiceStatus
 from .services import AGENCY_TRANSITIONS, DRAFT_FIELDS
 
-DATETIME_INPUT = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"})
+DATETIME_INPUT = forms.DateTimeInput(
+    format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+)
 YES_NO = [
     ("True", _("Yes: the agency also sees the NIK, date of birth, address, phone, disability and the documents")),
     ("False", _("No: the agency sees only the name, sex, age and kelurahan")),
@@ -34,32 +36,55 @@ class ServiceField(forms.ModelChoiceField):
     def grouped_choices(self):
         groups, choices = {}, [("", "---------")]
         for service in active_services(self.exclude_agency):
-            groups.setdefault(service.agency.name, []).append((service.pk, f"{service.name} ({service.sla_working_days} {_('working days')})"))
+            groups.setdefault(service.agency.name, []).append(
+                (service.pk, f"{service.name} ({service.sla_working_days} {_('working days')})")
+            )
         return choices + list(groups.items())
 
 
 class ReferralForm(forms.Form):
     """Drafting a referral: where to, why, what is asked, the documents, and the person's consent."""
 
-    service = ServiceField(label=_("Agency and service"), help_text=_("The due date follows the service's SLA in working days."))
-    reason = forms.CharField(label=_("Why the person is referred"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    request = forms.CharField(label=_("What is asked of the agency"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    service = ServiceField(
+        label=_("Agency and service"), help_text=_("The due date follows the service's SLA in working days.")
+    )
+    reason = forms.CharField(
+        label=_("Why the person is referred"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    request = forms.CharField(
+        label=_("What is asked of the agency"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
     documents_provided = forms.MultipleChoiceField(
-        label=_("Documents the person has provided"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Documents the person has provided"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("The documents this service asks for."),
     )
     complaint_attachments = forms.ModelMultipleChoiceField(
-        label=_("The complaint's files to send along"), queryset=Attachment.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("The complaint's files to send along"),
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    attachments = AttachmentsField(label=_("Attach documents"), help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))
+    attachments = AttachmentsField(
+        label=_("Attach documents"), help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")
+    )
     consent_given = forms.TypedChoiceField(
         label=_("Did the person (or their family) agree that the agency receives their personal data?"),
-        choices=YES_NO, coerce=lambda value: value == "True", widget=forms.RadioSelect,
+        choices=YES_NO,
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
     )
     consent_by = forms.CharField(label=_("Consent given by (name)"), max_length=150, required=False)
-    consent_giver = forms.ChoiceField(label=_("Who gave consent"), choices=[("", "---------"), *ConsentGiver.choices], required=False)
-    consent_method = forms.ChoiceField(label=_("How consent was given"), choices=[("", "---------"), *ConsentMethod.choices], required=False)
-    consent_at = forms.DateTimeField(label=_("When consent was given"), required=False, widget=DATETIME_INPUT, help_text=_("dd/mm/yyyy hh:mm"))
+    consent_giver = forms.ChoiceField(
+        label=_("Who gave consent"), choices=[("", "---------"), *ConsentGiver.choices], required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given"), choices=[("", "---------"), *ConsentMethod.choices], required=False
+    )
+    consent_at = forms.DateTimeField(
+        label=_("When consent was given"), required=False, widget=DATETIME_INPUT, help_text=_("dd/mm/yyyy hh:mm")
+    )
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,13 +125,21 @@ class ReferralForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    note = forms.CharField(label=_("Note for the agency (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Note for the agency (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
         help_text=_("Required to complete (the outcome) or to reject (the reason)."),
     )
 
@@ -119,13 +152,19 @@ class StatusForm(forms.Form):
 
 
 class RedirectForm(forms.Form):
-    to_service = ServiceField(label=_("Redirect to"), help_text=_("A service of another agency; it receives a linked referral at once."))
-    note = forms.CharField(label=_("Why the person is redirected"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    to_service = ServiceField(
+        label=_("Redirect to"), help_text=_("A service of another agency; it receives a linked referral at once.")
+    )
+    note = forms.CharField(
+        label=_("Why the person is redirected"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_service"] = ServiceField(
-            label=self.fields["to_service"].label, help_text=self.fields["to_service"].help_text, exclude_agency=referral.agency_id
+            label=self.fields["to_service"].label,
+            help_text=self.fields["to_service"].help_text,
+            exclude_agency=referral.agency_id,
         )
 
 
@@ -134,10 +173,14 @@ class NoteForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    attachments = AttachmentsField(label=_("Add documents"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files."))
+    attachments = AttachmentsField(
+        label=_("Add documents"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")
+    )
 
 
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE_INPUT = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
 
 
 class PerformancePeriodForm(forms.Form):

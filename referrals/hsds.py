@@ -25,23 +25,67 @@ HSDS_VERSION = "3.0"
 
 # HSDS 3 table -> (CSV file of the tabular data package, the columns we fill, in order).
 TABLES = {
-    "organization": ("organizations.csv", ["id", "name", "alternate_name", "description", "email", "website", "legal_status"]),
+    "organization": (
+        "organizations.csv",
+        ["id", "name", "alternate_name", "description", "email", "website", "legal_status"],
+    ),
     "service": (
         "services.csv",
-        ["id", "organization_id", "name", "alternate_name", "description", "url", "email", "status", "application_process",
-         "fees_description", "eligibility_description", "assured_date"],
+        [
+            "id",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "application_process",
+            "fees_description",
+            "eligibility_description",
+            "assured_date",
+        ],
     ),
-    "location": ("locations.csv", ["id", "location_type", "organization_id", "name", "description", "latitude", "longitude"]),
+    "location": (
+        "locations.csv",
+        ["id", "location_type", "organization_id", "name", "description", "latitude", "longitude"],
+    ),
     "address": (
         "addresses.csv",
-        ["id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type"],
+        [
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
     ),
     "service_at_location": ("service_at_location.csv", ["id", "service_id", "location_id", "description"]),
     "contact": ("contacts.csv", ["id", "organization_id", "service_id", "name", "title", "department", "email"]),
-    "phone": ("phones.csv", ["id", "location_id", "service_id", "organization_id", "contact_id", "number", "type", "description"]),
+    "phone": (
+        "phones.csv",
+        ["id", "location_id", "service_id", "organization_id", "contact_id", "number", "type", "description"],
+    ),
     "schedule": (
         "schedules.csv",
-        ["id", "service_id", "location_id", "service_at_location_id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"],
+        [
+            "id",
+            "service_id",
+            "location_id",
+            "service_at_location_id",
+            "freq",
+            "byday",
+            "opens_at",
+            "closes_at",
+            "timezone",
+            "description",
+        ],
     ),
     "required_document": ("required_documents.csv", ["id", "service_id", "document"]),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "description"]),
@@ -67,7 +111,9 @@ def hsds_id(kind: str, pk) -> str:
 
 def _row(table: str, **values) -> dict:
     """A row with every column of the table, in order; empty values as None."""
-    return {column: (values.get(column) if values.get(column) not in ("", None) else None) for column in TABLES[table][1]}
+    return {
+        column: (values.get(column) if values.get(column) not in ("", None) else None) for column in TABLES[table][1]
+    }
 
 
 def _utc_offset() -> tuple[str, float]:
@@ -85,7 +131,9 @@ def exported_services():
     return (
         Service.objects.filter(agency__is_active=True)
         .select_related("agency__region", "area")
-        .prefetch_related("required_documents", "schedules", Prefetch("contacts", queryset=Contact.objects.order_by("pk")))
+        .prefetch_related(
+            "required_documents", "schedules", Prefetch("contacts", queryset=Contact.objects.order_by("pk"))
+        )
         .order_by("agency__name", "name")
     )
 
@@ -119,52 +167,111 @@ class Directory:
         org, loc = hsds_id("organization", a.pk), hsds_id("location", a.pk)
         city, province = self.places[a.region_id]
         self.tables["organization"].append(
-            _row("organization", id=org, name=a.name, alternate_name=a.code, description=a.description or a.get_kind_display(),
-                 email=a.email, website=a.website, legal_status=LEGAL_STATUS.get(a.kind))
+            _row(
+                "organization",
+                id=org,
+                name=a.name,
+                alternate_name=a.code,
+                description=a.description or a.get_kind_display(),
+                email=a.email,
+                website=a.website,
+                legal_status=LEGAL_STATUS.get(a.kind),
+            )
         )
-        self.tables["location"].append(_row("location", id=loc, location_type="physical", organization_id=org, name=a.name))
+        self.tables["location"].append(
+            _row("location", id=loc, location_type="physical", organization_id=org, name=a.name)
+        )
         if a.address:
             self.tables["address"].append(
-                _row("address", id=hsds_id("address", a.pk), location_id=loc, address_1=a.address, city=city, region=city,
-                     state_province=province, postal_code=a.postal_code, country="ID", address_type="physical")
+                _row(
+                    "address",
+                    id=hsds_id("address", a.pk),
+                    location_id=loc,
+                    address_1=a.address,
+                    city=city,
+                    region=city,
+                    state_province=province,
+                    postal_code=a.postal_code,
+                    country="ID",
+                    address_type="physical",
+                )
             )
         if a.phone:
-            self.tables["phone"].append(_row("phone", id=hsds_id("organization-phone", a.pk), organization_id=org, number=a.phone, type="voice"))
+            self.tables["phone"].append(
+                _row("phone", id=hsds_id("organization-phone", a.pk), organization_id=org, number=a.phone, type="voice")
+            )
         for contact in self.agency_contacts:
             if contact.agency_id == a.pk:
                 self._add_contact(contact, organization_id=org)
 
     def _add_contact(self, c: Contact, **owner):
         contact_id = hsds_id("contact", c.pk)
-        self.tables["contact"].append(_row("contact", id=contact_id, name=c.name, title=c.title, department=c.department, email=c.email, **owner))
+        self.tables["contact"].append(
+            _row("contact", id=contact_id, name=c.name, title=c.title, department=c.department, email=c.email, **owner)
+        )
         if c.phone:
-            self.tables["phone"].append(_row("phone", id=hsds_id("contact-phone", c.pk), contact_id=contact_id, number=c.phone, type="voice"))
+            self.tables["phone"].append(
+                _row("phone", id=hsds_id("contact-phone", c.pk), contact_id=contact_id, number=c.phone, type="voice")
+            )
 
     def _add_service(self, s: Service):
         service_id, loc = hsds_id("service", s.pk), hsds_id("location", s.agency_id)
         self.tables["service"].append(
-            _row("service", id=service_id, organization_id=hsds_id("organization", s.agency_id), name=s.name, description=s.description,
-                 url=s.url, email=s.email, status=s.status, application_process=s.application_process,
-                 fees_description=s.fees or "Gratis", eligibility_description=s.eligibility,
-                 assured_date=timezone.localdate(s.updated_at).isoformat() if s.updated_at else None)
+            _row(
+                "service",
+                id=service_id,
+                organization_id=hsds_id("organization", s.agency_id),
+                name=s.name,
+                description=s.description,
+                url=s.url,
+                email=s.email,
+                status=s.status,
+                application_process=s.application_process,
+                fees_description=s.fees or "Gratis",
+                eligibility_description=s.eligibility,
+                assured_date=timezone.localdate(s.updated_at).isoformat() if s.updated_at else None,
+            )
         )
         self.tables["service_at_location"].append(
             _row("service_at_location", id=hsds_id("service_at_location", s.pk), service_id=service_id, location_id=loc)
         )
         if s.phone:
-            self.tables["phone"].append(_row("phone", id=hsds_id("service-phone", s.pk), service_id=service_id, number=s.phone, type="voice"))
+            self.tables["phone"].append(
+                _row("phone", id=hsds_id("service-phone", s.pk), service_id=service_id, number=s.phone, type="voice")
+            )
         for c in s.contacts.all():
             self._add_contact(c, organization_id=hsds_id("organization", s.agency_id), service_id=service_id)
         for h in s.schedules.all():
             self.tables["schedule"].append(
-                _row("schedule", id=hsds_id("schedule", h.pk), service_id=service_id, freq="WEEKLY", byday=h.byday,
-                     opens_at=f"{h.opens_at:%H:%M}{self.time_suffix}", closes_at=f"{h.closes_at:%H:%M}{self.time_suffix}",
-                     timezone=self.tz_hours, description=" · ".join(filter(None, [str(h), h.note])))
+                _row(
+                    "schedule",
+                    id=hsds_id("schedule", h.pk),
+                    service_id=service_id,
+                    freq="WEEKLY",
+                    byday=h.byday,
+                    opens_at=f"{h.opens_at:%H:%M}{self.time_suffix}",
+                    closes_at=f"{h.closes_at:%H:%M}{self.time_suffix}",
+                    timezone=self.tz_hours,
+                    description=" · ".join(filter(None, [str(h), h.note])),
+                )
             )
         for d in s.required_documents.all():
-            self.tables["required_document"].append(_row("required_document", id=hsds_id("required_document", d.pk), service_id=service_id, document=d.document))
+            self.tables["required_document"].append(
+                _row(
+                    "required_document",
+                    id=hsds_id("required_document", d.pk),
+                    service_id=service_id,
+                    document=d.document,
+                )
+            )
         self.tables["service_area"].append(
-            _row("service_area", id=hsds_id("service_area", s.pk), service_id=service_id, name=s.area.name, description=s.area_note)
+            _row(
+                "service_area",
+                id=hsds_id("service_area", s.pk),
+                service_id=service_id,
+                name=s.area.name,
+                description=s.area_note,
+            )
         )
 
     # --- The two output forms --------------------------------------------------------------
@@ -181,14 +288,29 @@ class Directory:
         at_locations = []
         for sal in self._where("service_at_location", service_id=sid):
             location = next(loc for loc in self.tables["location"] if loc["id"] == sal["location_id"])
-            at_locations.append({**sal, "location": {**location, "addresses": self._where("address", location_id=location["id"]),
-                                                     "phones": self._phones_of(location_id=location["id"])}})
-        contacts = [{**c, "phones": self._phones_of(contact_id=c["id"])} for c in self._where("contact", service_id=sid)]
+            at_locations.append(
+                {
+                    **sal,
+                    "location": {
+                        **location,
+                        "addresses": self._where("address", location_id=location["id"]),
+                        "phones": self._phones_of(location_id=location["id"]),
+                    },
+                }
+            )
+        contacts = [
+            {**c, "phones": self._phones_of(contact_id=c["id"])} for c in self._where("contact", service_id=sid)
+        ]
         return {
             **row,
-            "organization": {**organization, "phones": self._phones_of(organization_id=oid), "contacts": [
-                {**c, "phones": self._phones_of(contact_id=c["id"])} for c in self._where("contact", organization_id=oid, service_id=None)
-            ]},
+            "organization": {
+                **organization,
+                "phones": self._phones_of(organization_id=oid),
+                "contacts": [
+                    {**c, "phones": self._phones_of(contact_id=c["id"])}
+                    for c in self._where("contact", organization_id=oid, service_id=None)
+                ],
+            },
             "service_at_locations": at_locations,
             "phones": self._phones_of(service_id=sid),
             "schedules": self._where("schedule", service_id=sid),
@@ -201,8 +323,14 @@ class Directory:
         """The whole directory as one page of HSDS 3's ``GET /services`` with full services."""
         contents = [self.nested_service(row) for row in self.tables["service"]]
         return {
-            "total_items": len(contents), "total_pages": 1, "page_number": 1, "size": len(contents),
-            "first_page": True, "last_page": True, "empty": not contents, "contents": contents,
+            "total_items": len(contents),
+            "total_pages": 1,
+            "page_number": 1,
+            "size": len(contents),
+            "first_page": True,
+            "last_page": True,
+            "empty": not contents,
+            "contents": contents,
         }
 
     def csv_text(self, table: str) -> str:
@@ -220,9 +348,22 @@ class Directory:
             resources = []
             for table, (path, columns) in TABLES.items():
                 archive.writestr(path, self.csv_text(table).encode("utf-8"))
-                resources.append({"name": table, "path": path, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                                  "profile": "tabular-data-resource", "schema": {"fields": [{"name": c} for c in columns]}})
-            package = {"name": "onegate-service-directory", "title": f"{settings.OFFICE_NAME}: service directory (HSDS {HSDS_VERSION})",
-                       "profile": "tabular-data-package", "resources": resources}
+                resources.append(
+                    {
+                        "name": table,
+                        "path": path,
+                        "format": "csv",
+                        "mediatype": "text/csv",
+                        "encoding": "utf-8",
+                        "profile": "tabular-data-resource",
+                        "schema": {"fields": [{"name": c} for c in columns]},
+                    }
+                )
+            package = {
+                "name": "onegate-service-directory",
+                "title": f"{settings.OFFICE_NAME}: service directory (HSDS {HSDS_VERSION})",
+                "profile": "tabular-data-package",
+                "resources": resources,
+            }
             archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
         return buffer.getvalue()

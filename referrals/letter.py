@@ -38,7 +38,7 @@ def office_city() -> str:
         return ""
     for prefix in ("Kota ", "Kabupaten ", "Kab. "):
         if region.name.startswith(prefix):
-            return region.name[len(prefix):]
+            return region.name[len(prefix) :]
     return region.name
 
 

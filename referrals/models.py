@@ -35,17 +35,24 @@ class Service(models.Model):
     follow HSDS 3's service (eligibility_description, application_process…); the SLA gives a
     referral's due date."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="services")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="services"
+    )
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=15, choices=ServiceCategory.choices)
     description = models.TextField(_("description"))
     eligibility = models.TextField(_("who is eligible"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     area = models.ForeignKey(
-        "regions.Region", verbose_name=_("service area"), on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        verbose_name=_("service area"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The region whose residents the service is for."),
     )
-    area_note = models.CharField(_("service area note"), max_length=300, blank=True, help_text=_("e.g. residents with a Kota Mojokerto KTP."))
+    area_note = models.CharField(
+        _("service area note"), max_length=300, blank=True, help_text=_("e.g. residents with a Kota Mojokerto KTP.")
+    )
     fees = models.CharField(_("fees"), max_length=300, blank=True, help_text=_("Empty: free of charge."))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -115,12 +122,20 @@ class ServiceSchedule(models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(first_day__lte=models.F("last_day")), name="schedule_days_in_order"),
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="schedule_opens_before_closing"),
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")), name="schedule_days_in_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="schedule_opens_before_closing"
+            ),
         ]
 
     def __str__(self):
-        days = Weekday(self.first_day).label if self.first_day == self.last_day else f"{Weekday(self.first_day).label}–{Weekday(self.last_day).label}"
+        days = (
+            Weekday(self.first_day).label
+            if self.first_day == self.last_day
+            else f"{Weekday(self.first_day).label}–{Weekday(self.last_day).label}"
+        )
         return f"{days} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     @property
@@ -132,9 +147,16 @@ class ServiceSchedule(models.Model):
 class Contact(models.Model):
     """A named person to contact at an agency, or for one of its services."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="contacts")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="contacts"
+    )
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts",
+        Service,
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
         help_text=_("Empty: a contact for the whole agency."),
     )
     name = models.CharField(_("name"), max_length=150)
@@ -150,7 +172,6 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.title})" if self.title else self.name
-
 
 
 # --- Referrals ---------------------------------------------------------------------------------
@@ -197,27 +218,47 @@ class Referral(models.Model):
     number = models.CharField(_("letter number"), max_length=60, unique=True, null=True, blank=True, editable=False)
     # In the letter's QR code: opens the public page that confirms the letter is genuine. Random,
     # so that nobody can walk the sequential letter numbers.
-    verification_token = models.CharField(_("verification token"), max_length=40, unique=True, null=True, blank=True, editable=False)
+    verification_token = models.CharField(
+        _("verification token"), max_length=40, unique=True, null=True, blank=True, editable=False
+    )
     complaint = models.ForeignKey(
-        "complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
     )
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+        "registry.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
     )
     person_name = models.CharField(_("name of the person"), max_length=150)
-    region = models.ForeignKey("regions.Region", verbose_name=_("kelurahan/desa"), on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="referrals")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("kelurahan/desa"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="referrals"
+    )
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals")
     reason = models.TextField(_("reason for the referral"))
     request = models.TextField(_("what is asked of the agency"))
-    documents_provided = ArrayField(models.CharField(max_length=200), verbose_name=_("documents provided"), default=list, blank=True)
+    documents_provided = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("documents provided"), default=list, blank=True
+    )
     complaint_attachments = models.ManyToManyField(
         "complaints.Attachment", verbose_name=_("complaint attachments sent"), blank=True, related_name="referrals"
     )
     consent_given = models.BooleanField(_("consent to share personal data"), default=False)
     consent_by = models.CharField(_("consent given by"), max_length=150, blank=True)
     consent_giver = models.CharField(_("who gave consent"), max_length=14, choices=ConsentGiver.choices, blank=True)
-    consent_method = models.CharField(_("how consent was given"), max_length=10, choices=ConsentMethod.choices, blank=True)
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -242,7 +283,12 @@ class Referral(models.Model):
     # told it is overdue, 2 when it was escalated to the managers.
     escalation_level = models.PositiveSmallIntegerField(_("overdue notices"), default=0, editable=False)
     redirected_from = models.ForeignKey(
-        "self", verbose_name=_("redirected from"), null=True, blank=True, on_delete=models.PROTECT, related_name="redirects"
+        "self",
+        verbose_name=_("redirected from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redirects",
     )
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -266,11 +312,13 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="draf") | (models.Q(number__isnull=False) & models.Q(due_date__isnull=False) & models.Q(sent_at__isnull=False)),
+                condition=models.Q(status="draf")
+                | (models.Q(number__isnull=False) & models.Q(due_date__isnull=False) & models.Q(sent_at__isnull=False)),
                 name="sent_referral_has_number_and_due_date",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draf") | models.Q(verification_token__isnull=False), name="sent_referral_has_verification_token",
+                condition=models.Q(status="draf") | models.Q(verification_token__isnull=False),
+                name="sent_referral_has_verification_token",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["selesai", "ditolak", "dialihkan"]) | ~models.Q(outcome=""),

@@ -11,7 +11,9 @@ def _visible(user, referrals):
     return (
         scoping.restrict(referrals, user)
         .select_related("agency", "service")
-        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("actor").order_by("at", "pk")))
+        .prefetch_related(
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("actor").order_by("at", "pk"))
+        )
         .order_by("-created_at")
     )
 
@@ -20,8 +22,11 @@ def person_referrals(user, person):
     """The person's referrals the user may see, each with its timeline."""
     if not scoping.can(user, Referral):
         return None
-    return {"referrals": list(_visible(user, Referral.objects.filter(person=person))[:20]), "person": person,
-            "can_add": scoping.can(user, Referral, scoping.ADD)}
+    return {
+        "referrals": list(_visible(user, Referral.objects.filter(person=person))[:20]),
+        "person": person,
+        "can_add": scoping.can(user, Referral, scoping.ADD),
+    }
 
 
 def outcome_summary(referrals) -> str:
@@ -45,7 +50,9 @@ def complaint_referrals(user, complaint):
     referrals = list(_visible(user, complaint.referrals.all()))
     ready = complaint_referrals_finished(complaint) and scoping.can(user, Complaint, scoping.CHANGE)
     return {
-        "referrals": referrals, "complaint": complaint, "ready_to_close": ready,
+        "referrals": referrals,
+        "complaint": complaint,
+        "ready_to_close": ready,
         "outcome_summary": outcome_summary(referrals) if ready else "",
         "can_add": complaint.is_open and scoping.can(user, Referral, scoping.ADD),
     }

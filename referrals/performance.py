@@ -24,7 +24,8 @@ class Median(Aggregate):
 def _completion_time():
     return Median(
         ExpressionWrapper(F("finished_at") - F("sent_at"), output_field=DurationField()),
-        filter=Q(status=ReferralStatus.COMPLETED), output_field=DurationField(),
+        filter=Q(status=ReferralStatus.COMPLETED),
+        output_field=DurationField(),
     )
 
 
@@ -49,7 +50,9 @@ def agency_summary(referrals, today: datetime.date) -> tuple[list[dict], dict]:
     drafts are left out (the agency does not have them yet)."""
     sent = referrals.exclude(status=ReferralStatus.DRAFT)
     rows = list(
-        sent.values("agency_id", "agency__name").annotate(**_measures(today)).order_by("-overdue", "-open", "agency__name")
+        sent.values("agency_id", "agency__name")
+        .annotate(**_measures(today))
+        .order_by("-overdue", "-open", "agency__name")
     )
     totals = sent.aggregate(**_measures(today))
     for row in [*rows, totals]:
@@ -62,7 +65,8 @@ def overdue_list(referrals, today: datetime.date, limit: int = 50) -> list:
     """The overdue referrals, the longest overdue first, each with its working days overdue."""
     rows = list(
         referrals.filter(status__in=OPEN_STATUSES, due_date__lt=today)
-        .select_related("agency", "service", "region").order_by("due_date", "pk")[:limit]
+        .select_related("agency", "service", "region")
+        .order_by("due_date", "pk")[:limit]
     )
     if rows:
         holidays = holidays_between(rows[0].due_date, today)

@@ -17,8 +17,11 @@ def verify_letter(request, token):
     if getattr(request, "limited", False):
         return render(request, "referrals/verify_limited.html", status=429)
     referral = (
-        Referral.objects.exclude(status=ReferralStatus.DRAFT).filter(verification_token=token)
-        .select_related("agency").only("number", "sent_at", "status", "agency__name").first()
+        Referral.objects.exclude(status=ReferralStatus.DRAFT)
+        .filter(verification_token=token)
+        .select_related("agency")
+        .only("number", "sent_at", "status", "agency__name")
+        .first()
     )
     if referral is None:
         raise Http404("no letter has this verification code")

@@ -76,7 +76,10 @@ def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> R
         what = ReferralStatus(to_status).label if to_status else ReferralEventKind(kind).label
         summary = f"{referral.number or _('Draft referral')} · {referral.agency.name}: {what}"
         ComplaintEvent.objects.create(
-            complaint_id=referral.complaint_id, kind=EventKind.REFERRAL, actor=actor, at=event.at,
+            complaint_id=referral.complaint_id,
+            kind=EventKind.REFERRAL,
+            actor=actor,
+            at=event.at,
             note=f"{summary}\n{note}" if note else summary,
         )
     return event
@@ -86,7 +89,14 @@ def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> R
 def _check_consent(data: dict) -> dict:
     """Consent is recorded with who gave it, how and when; without it only the minimum is shared."""
     if not data.get("consent_given"):
-        return {**data, "consent_given": False, "consent_by": "", "consent_giver": "", "consent_method": "", "consent_at": None}
+        return {
+            **data,
+            "consent_given": False,
+            "consent_by": "",
+            "consent_giver": "",
+            "consent_method": "",
+            "consent_at": None,
+        }
     errors = {f: _("Needed when consent was given.") for f in CONSENT_FIELDS if not data.get(f)}
     if data.get("consent_at") and data["consent_at"] > timezone.now() + datetime.timedelta(minutes=5):
         errors["consent_at"] = _("Consent cannot be given in the future.")
@@ -99,12 +109,16 @@ def _check_documents(service, provided) -> list[str]:
     known = [d.document for d in service.required_documents.all()]
     unknown = [d for d in provided if d not in known]
     if unknown:
-        raise ValidationError({"documents_provided": _("Not a document of this service: %(names)s") % {"names": ", ".join(unknown)}})
+        raise ValidationError(
+            {"documents_provided": _("Not a document of this service: %(names)s") % {"names": ", ".join(unknown)}}
+        )
     return [d for d in known if d in provided]  # in the service's order
 
 
 @transaction.atomic
-def referral_create(*, data: dict, acting_user, complaint=None, person=None, uploads=(), complaint_attachments=()) -> Referral:
+def referral_create(
+    *, data: dict, acting_user, complaint=None, person=None, uploads=(), complaint_attachments=()
+) -> Referral:
     """Draft a referral for a complaint's person, or for a registry person. ``uploads`` were checked
     by :func:`complaints.attachments.check_upload`; ``complaint_attachments`` are the complaint's
     own files to send along."""
@@ -126,8 +140,13 @@ def referral_create(*, data: dict, acting_user, complaint=None, person=None, upl
         raise ValidationError({"service": _("This service is not running now; choose another.")})
     data["documents_provided"] = _check_documents(service, data.get("documents_provided", []))
     referral = Referral(
-        **{k: data[k] for k in DRAFT_FIELDS if k in data}, complaint=complaint, person=person, person_name=person_name,
-        region=region, agency=service.agency, created_by=acting_user,
+        **{k: data[k] for k in DRAFT_FIELDS if k in data},
+        complaint=complaint,
+        person=person,
+        person_name=person_name,
+        region=region,
+        agency=service.agency,
+        created_by=acting_user,
     )
     referral.full_clean(exclude=["created_by", "complaint", "person", "region", "agency", "service"])
     referral.save()
@@ -147,7 +166,9 @@ def _attach_complaint_files(referral, complaint, attachments):
 
 
 @transaction.atomic
-def referral_update_draft(referral: Referral, *, data: dict, acting_user, uploads=(), complaint_attachments=None) -> Referral:
+def referral_update_draft(
+    referral: Referral, *, data: dict, acting_user, uploads=(), complaint_attachments=None
+) -> Referral:
     """Change a draft before it is sent (service, reason, request, documents, consent)."""
     scoping.ensure_allowed(acting_user, referral, scoping.CHANGE)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -173,7 +194,11 @@ def referral_update_draft(referral: Referral, *, data: dict, acting_user, upload
 
 def _store_document(referral, upload, kind, acting_user) -> ReferralDocument:
     document = ReferralDocument(
-        referral=referral, kind=kind, original_name=upload.name[:200], content_type=upload.checked_content_type, size=upload.size,
+        referral=referral,
+        kind=kind,
+        original_name=upload.name[:200],
+        content_type=upload.checked_content_type,
+        size=upload.size,
         uploaded_by=acting_user,
     )
     document.file.save(upload.name, upload, save=False)
@@ -197,7 +222,11 @@ def referral_send(referral: Referral, *, acting_user, note: str = "") -> Referra
     scoping.ensure_allowed(acting_user, referral, "send")
     if not may_send(acting_user):
         raise PermissionDenied("only the manager sends referrals in this office")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("service", "agency", "complaint").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("service", "agency", "complaint")
+        .get(pk=referral.pk)
+    )
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("This referral was already sent."))
     if referral.service.status != ServiceStatus.ACTIVE:
@@ -208,7 +237,9 @@ def referral_send(referral: Referral, *, acting_user, note: str = "") -> Referra
     _dispatch(referral, acting_user, note)
     if complaint is not None and complaint.status != ComplaintStatus.REFERRED:
         complaint_services.complaint_change_status(
-            complaint, to_status=ComplaintStatus.REFERRED, acting_user=acting_user,
+            complaint,
+            to_status=ComplaintStatus.REFERRED,
+            acting_user=acting_user,
             note=_("Referred to %(agency)s.") % {"agency": referral.agency.name},
         )
     return referral
@@ -222,7 +253,14 @@ def _dispatch(referral, actor, note):
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
     referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
-    _event(referral, ReferralEventKind.STATUS, actor, note=note.strip(), from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SENT)
+    _event(
+        referral,
+        ReferralEventKind.STATUS,
+        actor,
+        note=note.strip(),
+        from_status=ReferralStatus.DRAFT,
+        to_status=ReferralStatus.SENT,
+    )
 
 
 # --- The agency's work -------------------------------------------------------------------------
@@ -231,13 +269,19 @@ def referral_change_status(referral: Referral, *, to_status: str, note: str, act
     """The agency accepts, works on, completes or rejects the referral. Completing needs the
     outcome, rejecting the reason."""
     scoping.ensure_allowed(acting_user, referral, "work")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
+    )
     from_status = referral.status
     if to_status not in AGENCY_TRANSITIONS.get(from_status, ()):
         raise ValidationError({"to_status": _("A referral cannot go from this status to that one.")})
     note = note.strip()
     if to_status in FINISHED_STATUSES and not note:
-        message = _("Write the outcome for the person.") if to_status == ReferralStatus.COMPLETED else _("Write why the referral is rejected.")
+        message = (
+            _("Write the outcome for the person.")
+            if to_status == ReferralStatus.COMPLETED
+            else _("Write why the referral is rejected.")
+        )
         raise ValidationError({"note": message})
     referral.status = to_status
     if to_status == ReferralStatus.ACCEPTED:
@@ -257,7 +301,9 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
     linked referral, with the same person, consent and documents, goes to the new agency at once.
     Returns the new referral."""
     scoping.ensure_allowed(acting_user, referral, "redirect")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
+    )
     if referral.status not in REDIRECTABLE:
         raise ValidationError(_("Only a referral that is still open can be redirected."))
     note = note.strip()
@@ -271,22 +317,50 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
     referral.status, referral.finished_at, referral.outcome = ReferralStatus.REDIRECTED, timezone.now(), note
     referral.save(update_fields=["status", "finished_at", "outcome", "updated_at"])
     linked = Referral.objects.create(
-        complaint=referral.complaint, person=referral.person, person_name=referral.person_name, region=referral.region,
-        agency=to_service.agency, service=to_service, reason=referral.reason,
+        complaint=referral.complaint,
+        person=referral.person,
+        person_name=referral.person_name,
+        region=referral.region,
+        agency=to_service.agency,
+        service=to_service,
+        reason=referral.reason,
         request=f"{referral.request}\n\n{_('Redirected by %(agency)s') % {'agency': referral.agency.name}}: {note}",
-        documents_provided=[d for d in referral.documents_provided if d in {x.document for x in to_service.required_documents.all()}],
-        consent_given=referral.consent_given, consent_by=referral.consent_by, consent_giver=referral.consent_giver,
-        consent_method=referral.consent_method, consent_at=referral.consent_at, redirected_from=referral, created_by=acting_user,
+        documents_provided=[
+            d for d in referral.documents_provided if d in {x.document for x in to_service.required_documents.all()}
+        ],
+        consent_given=referral.consent_given,
+        consent_by=referral.consent_by,
+        consent_giver=referral.consent_giver,
+        consent_method=referral.consent_method,
+        consent_at=referral.consent_at,
+        redirected_from=referral,
+        created_by=acting_user,
     )
     linked.complaint_attachments.set(referral.complaint_attachments.all())
     for document in referral.documents.filter(kind=DocumentKind.SUPPORTING):
         ReferralDocument.objects.create(
-            referral=linked, kind=document.kind, file=document.file.name, original_name=document.original_name,
-            content_type=document.content_type, size=document.size, uploaded_by=document.uploaded_by, uploaded_at=document.uploaded_at,
+            referral=linked,
+            kind=document.kind,
+            file=document.file.name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            uploaded_by=document.uploaded_by,
+            uploaded_at=document.uploaded_at,
         )
-    _dispatch(linked, acting_user, _("Redirected from %(number)s (%(agency)s).") % {"number": referral.number, "agency": referral.agency.name})
-    _event(referral, ReferralEventKind.STATUS, acting_user, from_status=from_status, to_status=ReferralStatus.REDIRECTED,
-           note=f"{note}\n→ {linked.number} · {to_service.agency.name}")
+    _dispatch(
+        linked,
+        acting_user,
+        _("Redirected from %(number)s (%(agency)s).") % {"number": referral.number, "agency": referral.agency.name},
+    )
+    _event(
+        referral,
+        ReferralEventKind.STATUS,
+        acting_user,
+        from_status=from_status,
+        to_status=ReferralStatus.REDIRECTED,
+        note=f"{note}\n→ {linked.number} · {to_service.agency.name}",
+    )
     return linked
 
 
@@ -325,7 +399,9 @@ def _close_the_loop(referral, actor):
     if complaint is None or not complaint_referrals_finished(complaint):
         return
     ComplaintEvent.objects.create(
-        complaint=complaint, kind=EventKind.REFERRAL, actor=actor,
+        complaint=complaint,
+        kind=EventKind.REFERRAL,
+        actor=actor,
         note=_("All referrals are finished: close the complaint with the outcome."),
     )
     followup.notify_ready_to_close(complaint)

@@ -36,7 +36,6 @@ from complaints.synthetic import (
     SPAN_DAYS,
     Calendar,
     Staff,
-    invented_name,
     office_time,
     received_times,
     reserve_numbers,
@@ -53,27 +52,67 @@ from .services import ROMAN_MONTHS
 DIRECT_SHARE = 0.3  # referrals straight from a person, per referral from a complaint
 # The directory's service categories that fit each top complaint category (complaints/reference.py).
 FITTING = {
-    "Belum terdaftar bantuan sosial/DTKS": ("bansos",), "Bantuan tidak diterima": ("bansos",), "Kesehatan/BPJS PBI": ("kesehatan",),
-    "Pendidikan": ("pendidikan",), "Administrasi kependudukan (KTP/KK/akta)": ("adminduk",),
-    "Disabilitas dan alat bantu": ("disabilitas", "rehabilitasi"), "Orang terlantar/ODGJ/pasung": ("kesehatan", "rehabilitasi"),
-    "Kekerasan terhadap perempuan dan anak": ("perlindungan",), "Rumah tidak layak huni": ("perumahan",), "Pekerjaan dan usaha": ("ekonomi",),
+    "Belum terdaftar bantuan sosial/DTKS": ("bansos",),
+    "Bantuan tidak diterima": ("bansos",),
+    "Kesehatan/BPJS PBI": ("kesehatan",),
+    "Pendidikan": ("pendidikan",),
+    "Administrasi kependudukan (KTP/KK/akta)": ("adminduk",),
+    "Disabilitas dan alat bantu": ("disabilitas", "rehabilitasi"),
+    "Orang terlantar/ODGJ/pasung": ("kesehatan", "rehabilitasi"),
+    "Kekerasan terhadap perempuan dan anak": ("perlindungan",),
+    "Rumah tidak layak huni": ("perumahan",),
+    "Pekerjaan dan usaha": ("ekonomi",),
 }
 ENDING = Weighted([("selesai", 75), ("ditolak", 15), ("dialihkan", 10)])
 CONSENT_METHOD = Weighted([("tertulis", 60), ("lisan", 30), ("telepon", 10)])
-RESULTS = ["Layanan sudah diberikan dan diterima keluarga.", "Kepesertaan sudah aktif.", "Dokumen sudah diterbitkan dan diserahkan.",
-           "Sudah masuk daftar penerima tahap berikutnya."]
-REJECTIONS = ["Tidak memenuhi syarat: sudah terdaftar sebagai penerima.", "Dokumen tidak lengkap setelah dua kali diminta.",
-              "Orang yang dirujuk tidak dapat ditemui di alamat."]
+RESULTS = [
+    "Layanan sudah diberikan dan diterima keluarga.",
+    "Kepesertaan sudah aktif.",
+    "Dokumen sudah diterbitkan dan diserahkan.",
+    "Sudah masuk daftar penerima tahap berikutnya.",
+]
+REJECTIONS = [
+    "Tidak memenuhi syarat: sudah terdaftar sebagai penerima.",
+    "Dokumen tidak lengkap setelah dua kali diminta.",
+    "Orang yang dirujuk tidak dapat ditemui di alamat.",
+]
 REDIRECTS = ["Belum memiliki KTP-el: perlu perekaman lebih dulu.", "Lebih tepat ditangani oleh instansi lain."]
 
 REFERRAL_COLUMNS = (
-    "id", "number", "verification_token", "complaint_id", "person_id", "person_name", "region_id", "agency_id", "service_id",
-    "reason", "request", "documents_provided", "consent_given", "consent_by", "consent_giver", "consent_method", "consent_at",
-    "status", "due_date", "sent_at", "accepted_at", "finished_at", "outcome", "escalation_level", "redirected_from_id",
-    "created_by_id", "created_at", "updated_at",
+    "id",
+    "number",
+    "verification_token",
+    "complaint_id",
+    "person_id",
+    "person_name",
+    "region_id",
+    "agency_id",
+    "service_id",
+    "reason",
+    "request",
+    "documents_provided",
+    "consent_given",
+    "consent_by",
+    "consent_giver",
+    "consent_method",
+    "consent_at",
+    "status",
+    "due_date",
+    "sent_at",
+    "accepted_at",
+    "finished_at",
+    "outcome",
+    "escalation_level",
+    "redirected_from_id",
+    "created_by_id",
+    "created_at",
+    "updated_at",
 )
 EVENT_COLUMNS = ("referral_id", "kind", "from_status", "to_status", "note", "actor_id", "at")
-OWN, OTHER = "{own}", "{other}"  # in a note: the referral's letter number, the other's (a redirect), filled when written
+OWN, OTHER = (
+    "{own}",
+    "{other}",
+)  # in a note: the referral's letter number, the other's (a redirect), filled when written
 
 
 @dataclass(frozen=True)
@@ -90,7 +129,15 @@ class _Service:
 def active_services() -> list[_Service]:
     services = Service.objects.filter(status=ServiceStatus.ACTIVE, agency__is_active=True).select_related("agency")
     return [
-        _Service(s.pk, s.name, s.agency_id, s.agency.name, s.category, s.sla_working_days, tuple(d.document for d in s.required_documents.all()))
+        _Service(
+            s.pk,
+            s.name,
+            s.agency_id,
+            s.agency.name,
+            s.category,
+            s.sla_working_days,
+            tuple(d.document for d in s.required_documents.all()),
+        )
         for s in services.prefetch_related("required_documents").order_by("pk")
     ]
 
@@ -129,24 +176,55 @@ class _Generator:
         """A line on the referral's timeline, and its copy on the complaint's (as services._event).
         ``other``: the referral whose number the note names (a redirect)."""
         marks = {"_own": ref["id"], "_other": other}
-        self.events.append({"referral_id": ref["id"], "kind": kind, "from_status": from_status, "to_status": to_status,
-                            "note": note, "actor_id": actor, "at": at, **marks})
+        self.events.append(
+            {
+                "referral_id": ref["id"],
+                "kind": kind,
+                "from_status": from_status,
+                "to_status": to_status,
+                "note": note,
+                "actor_id": actor,
+                "at": at,
+                **marks,
+            }
+        )
         if ref["complaint_id"] is not None:
             summary = f"{OWN if ref['sent_at'] else self.labels['_draft']} · {ref['_agency']}: {self.labels[to_status or kind]}"
-            self.complaint_events.append({"complaint_id": ref["complaint_id"], "kind": "rujukan", "from_status": "", "to_status": "",
-                                          "is_public": False, "note": f"{summary}\n{note}" if note else summary, "actor_id": actor,
-                                          "at": at, **marks})
+            self.complaint_events.append(
+                {
+                    "complaint_id": ref["complaint_id"],
+                    "kind": "rujukan",
+                    "from_status": "",
+                    "to_status": "",
+                    "is_public": False,
+                    "note": f"{summary}\n{note}" if note else summary,
+                    "actor_id": actor,
+                    "at": at,
+                    **marks,
+                }
+            )
 
     def consent(self, source, name, drafted) -> dict:
         rng = self.rng
         if rng.random() >= 0.85:
-            return {"consent_given": False, "consent_by": "", "consent_giver": "", "consent_method": "", "consent_at": None}
+            return {
+                "consent_given": False,
+                "consent_by": "",
+                "consent_giver": "",
+                "consent_method": "",
+                "consent_at": None,
+            }
         if source["relation"] in ("diri_sendiri", None) or not source["complainant"]:
             by, giver = name, "diri_sendiri"
         else:
             by, giver = source["complainant"], "keluarga" if source["relation"] == "keluarga" else "pendamping"
-        return {"consent_given": True, "consent_by": by, "consent_giver": giver, "consent_method": CONSENT_METHOD.pick(rng),
-                "consent_at": drafted - datetime.timedelta(minutes=rng.randint(0, 120))}
+        return {
+            "consent_given": True,
+            "consent_by": by,
+            "consent_giver": giver,
+            "consent_method": CONSENT_METHOD.pick(rng),
+            "consent_at": drafted - datetime.timedelta(minutes=rng.randint(0, 120)),
+        }
 
     def referral(self, source: dict, *, service=None, sent=None, end=None, origin=None) -> dict:
         """One referral and its story; ``origin`` is the referral it was redirected from."""
@@ -155,22 +233,52 @@ class _Generator:
         sent = sent or source["sent_at"]
         creator = self.staff.pick(self.staff.agency.get(origin["agency_id"]), rng) if origin else source["actor_id"]
         drafted = sent if origin else sent - datetime.timedelta(minutes=rng.randint(10, 180))
-        draft = not origin and source["complaint_id"] is None and now - sent < datetime.timedelta(days=30) and rng.random() < 0.5
+        draft = (
+            not origin
+            and source["complaint_id"] is None
+            and now - sent < datetime.timedelta(days=30)
+            and rng.random() < 0.5
+        )
         reason, request = WHY.get(service.category, WHY["bansos"])
         ref = {
-            "id": len(self.referrals), "number": None, "verification_token": None, "complaint_id": source["complaint_id"],
-            "person_id": source["subject_id"], "person_name": source["subject_name"], "region_id": source["region_id"],
-            "agency_id": service.agency, "service_id": service.id, "reason": reason, "request": request,
-            "documents_provided": [d for d in service.documents if rng.random() < 0.75], "status": "draf", "due_date": None,
-            "sent_at": None, "accepted_at": None, "finished_at": None, "outcome": "", "escalation_level": 0,
-            "redirected_from_id": None, "created_by_id": creator, "created_at": drafted, "updated_at": drafted,
+            "id": len(self.referrals),
+            "number": None,
+            "verification_token": None,
+            "complaint_id": source["complaint_id"],
+            "person_id": source["subject_id"],
+            "person_name": source["subject_name"],
+            "region_id": source["region_id"],
+            "agency_id": service.agency,
+            "service_id": service.id,
+            "reason": reason,
+            "request": request,
+            "documents_provided": [d for d in service.documents if rng.random() < 0.75],
+            "status": "draf",
+            "due_date": None,
+            "sent_at": None,
+            "accepted_at": None,
+            "finished_at": None,
+            "outcome": "",
+            "escalation_level": 0,
+            "redirected_from_id": None,
+            "created_by_id": creator,
+            "created_at": drafted,
+            "updated_at": drafted,
             "_agency": service.agency_name,
         }
         if origin:
             documents = set(service.documents)
-            ref.update({k: origin[k] for k in ("reason", "consent_given", "consent_by", "consent_giver", "consent_method", "consent_at")})
-            ref.update(request=f"{origin['request']}\n\nDialihkan oleh {origin['_agency']}: {origin['outcome']}",
-                       documents_provided=[d for d in origin["documents_provided"] if d in documents], redirected_from_id=origin["id"])
+            ref.update(
+                {
+                    k: origin[k]
+                    for k in ("reason", "consent_given", "consent_by", "consent_giver", "consent_method", "consent_at")
+                }
+            )
+            ref.update(
+                request=f"{origin['request']}\n\nDialihkan oleh {origin['_agency']}: {origin['outcome']}",
+                documents_provided=[d for d in origin["documents_provided"] if d in documents],
+                redirected_from_id=origin["id"],
+            )
         else:
             ref.update(self.consent(source, source["subject_name"], drafted))
         self.referrals.append(ref)
@@ -188,19 +296,33 @@ class _Generator:
                 end = now + datetime.timedelta(days=1000)
             else:
                 worked = rng.randint(1, service.sla) if rng.random() < 0.7 else service.sla + rng.randint(1, 20)
-                end = max(office_time(self.calendar.add(timezone.localdate(sent), worked), rng), sent + datetime.timedelta(hours=2))
+                end = max(
+                    office_time(self.calendar.add(timezone.localdate(sent), worked), rng),
+                    sent + datetime.timedelta(hours=2),
+                )
         officer = self.staff.pick(self.staff.agency.get(service.agency), rng)
         ref.update(sent_at=sent, status="dikirim", due_date=self.calendar.add(timezone.localdate(sent), service.sla))
         note = f"Dialihkan dari {OTHER} ({origin['_agency']})." if origin else ""
-        self.event(ref, "status", sent, creator, from_status="draf", to_status="dikirim", note=note,
-                   other=origin["id"] if origin else None)
+        self.event(
+            ref,
+            "status",
+            sent,
+            creator,
+            from_status="draf",
+            to_status="dikirim",
+            note=note,
+            other=origin["id"] if origin else None,
+        )
         span = end - sent
         if end <= now:
             ending = ENDING.pick(rng)
             if ending == "dialihkan" and (origin or self.agencies < 2):  # redirected once at most
                 ending = "selesai"
-            path = {"selesai": ["diterima", "diproses"] if rng.random() < 0.7 else ["diterima"],
-                    "ditolak": ["diterima"] if rng.random() < 0.5 else [], "dialihkan": ["diterima"]}[ending] + [ending]
+            path = {
+                "selesai": ["diterima", "diproses"] if rng.random() < 0.7 else ["diterima"],
+                "ditolak": ["diterima"] if rng.random() < 0.5 else [],
+                "dialihkan": ["diterima"],
+            }[ending] + [ending]
         else:
             progress = (now - sent) / span
             path = [] if progress < 0.25 else ["diterima"] if progress < 0.5 else ["diterima", "diproses"]
@@ -218,18 +340,42 @@ class _Generator:
                 linked_end = None
                 if source["finished_at"]:
                     linked_end = end + (source["finished_at"] - end) * rng.uniform(0.5, 0.95)
-                linked = self.referral(source, service=self.other_service(service), sent=end, end=linked_end, origin=ref)
-                self.event(ref, "status", when, officer, from_status=current, to_status=status,
-                           note=f"{ref['outcome']}\n→ {OTHER} · {linked['_agency']}", other=linked["id"])
+                linked = self.referral(
+                    source, service=self.other_service(service), sent=end, end=linked_end, origin=ref
+                )
+                self.event(
+                    ref,
+                    "status",
+                    when,
+                    officer,
+                    from_status=current,
+                    to_status=status,
+                    note=f"{ref['outcome']}\n→ {OTHER} · {linked['_agency']}",
+                    other=linked["id"],
+                )
                 return ref
-            note = ref["outcome"] if status in ("selesai", "ditolak") else ("Data sedang diverifikasi." if status == "diproses" else "")
+            note = (
+                ref["outcome"]
+                if status in ("selesai", "ditolak")
+                else ("Data sedang diverifikasi." if status == "diproses" else "")
+            )
             self.event(ref, "status", when, officer, from_status=current, to_status=status, note=note)
             current = status
         ref.update(status=current, updated_at=ref["finished_at"] or at.get(current, sent))
         if ref["finished_at"] and source["complaint_id"] is not None:
             # The complaint's last referral finished while it was open: services._close_the_loop.
-            self.complaint_events.append({"complaint_id": source["complaint_id"], "kind": "rujukan", "from_status": "", "to_status": "",
-                                          "is_public": False, "note": self.labels["_loop"], "actor_id": officer, "at": ref["finished_at"]})
+            self.complaint_events.append(
+                {
+                    "complaint_id": source["complaint_id"],
+                    "kind": "rujukan",
+                    "from_status": "",
+                    "to_status": "",
+                    "is_public": False,
+                    "note": self.labels["_loop"],
+                    "actor_id": officer,
+                    "at": ref["finished_at"],
+                }
+            )
         return ref
 
     def other_service(self, service: _Service) -> _Service:
@@ -261,7 +407,9 @@ def _write_batch(batch, tables, used_letters) -> None:
     sent = sorted((ref for ref in refs if ref["sent_at"]), key=lambda ref: ref["sent_at"])
     days = {ref["id"]: timezone.localdate(ref["sent_at"]) for ref in sent}
     years = Counter(day.year for day in days.values())
-    following = {year: reserve_numbers(LetterCounter, year, n, used_letters.get(year, 0)) for year, n in sorted(years.items())}
+    following = {
+        year: reserve_numbers(LetterCounter, year, n, used_letters.get(year, 0)) for year, n in sorted(years.items())
+    }
     code, unit = settings.LETTER_CLASSIFICATION_CODE, settings.OFFICE_UNIT_CODE
     for ref in sent:
         day = days[ref["id"]]
@@ -306,30 +454,54 @@ def generate(
     direct = sample_people(round(len(referred) * DIRECT_SHARE), rng)
     sources = list(referred)
     for person, sent in zip(direct, received_times(len(direct), rng, now)):
-        sources.append({"complaint_id": None, "subject_id": person.id, "subject_name": person.name, "region_id": person.region,
-                        "category": None, "status": None, "sent_at": sent, "finished_at": None,
-                        "actor_id": staff.officer(person.region, rng), "complainant": "", "relation": None})
+        sources.append(
+            {
+                "complaint_id": None,
+                "subject_id": person.id,
+                "subject_name": person.name,
+                "region_id": person.region,
+                "category": None,
+                "status": None,
+                "sent_at": sent,
+                "finished_at": None,
+                "actor_id": staff.officer(person.region, rng),
+                "complainant": "",
+                "relation": None,
+            }
+        )
     sources.sort(key=lambda source: source["sent_at"])
     today = timezone.localdate(now)
-    generator = _Generator(rng=rng, services=services, staff=staff, now=now,
-                           calendar=Calendar(today - datetime.timedelta(days=SPAN_DAYS + 1), today + datetime.timedelta(days=200)))
+    generator = _Generator(
+        rng=rng,
+        services=services,
+        staff=staff,
+        now=now,
+        calendar=Calendar(today - datetime.timedelta(days=SPAN_DAYS + 1), today + datetime.timedelta(days=200)),
+    )
 
     def batches():
         for first in range(0, len(sources), batch_size):
             generator.reset()
-            for source in sources[first:first + batch_size]:
+            for source in sources[first : first + batch_size]:
                 generator.referral(source)
             yield generator.batch()
 
-    tables = {"referrals": DictCopyTable(Referral, REFERRAL_COLUMNS), "events": DictCopyTable(ReferralEvent, EVENT_COLUMNS),
-              "complaint_events": DictCopyTable(ComplaintEvent, COMPLAINT_EVENT_COLUMNS)}
+    tables = {
+        "referrals": DictCopyTable(Referral, REFERRAL_COLUMNS),
+        "events": DictCopyTable(ReferralEvent, EVENT_COLUMNS),
+        "complaint_events": DictCopyTable(ComplaintEvent, COMPLAINT_EVENT_COLUMNS),
+    }
     used = _used_letters()
     counts = {"referrals": 0, "referral_events": 0, "complaint_events": 0}
     started, done = time.monotonic(), 0
     for batch in in_background(batches()):
         done = min(done + batch_size, len(sources))
         _write_batch(batch, tables, used)
-        for key, rows in (("referrals", "referrals"), ("referral_events", "events"), ("complaint_events", "complaint_events")):
+        for key, rows in (
+            ("referrals", "referrals"),
+            ("referral_events", "events"),
+            ("complaint_events", "complaint_events"),
+        ):
             counts[key] += len(batch[rows])
         if progress:
             progress({**counts, "done": done, "total": len(sources), "seconds": time.monotonic() - started})

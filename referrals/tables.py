@@ -13,7 +13,9 @@ class ReferralTable(FastTable):
     sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="d/m/Y")
     person_name = tables.Column(verbose_name=_("Person"))
     region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
-    service = tables.Column(verbose_name=_("Service"), accessor="service__name", order_by=("agency__name", "service__name"))
+    service = tables.Column(
+        verbose_name=_("Service"), accessor="service__name", order_by=("agency__name", "service__name")
+    )
     status = tables.Column(verbose_name=_("Status"))
     due_date = tables.Column(verbose_name=_("Due"))
 
@@ -41,5 +43,7 @@ class ReferralTable(FastTable):
 
     def render_due_date(self, value, record):
         if record.is_overdue(self.today):
-            return format_html('{} <span class="small">{}</span>', badge("og-sla-terlambat", _("Overdue")), value.strftime("%d/%m/%Y"))
+            return format_html(
+                '{} <span class="small">{}</span>', badge("og-sla-terlambat", _("Overdue")), value.strftime("%d/%m/%Y")
+            )
         return value.strftime("%d/%m/%Y")

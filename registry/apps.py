@@ -15,15 +15,23 @@ class RegistryConfig(AppConfig):
 
         from . import demo  # noqa: F401  (registers the registry demo step)
         from . import models as m
-        from .importing import batches
-        from .importing import tasks  # noqa: F401  (registers the import Celery tasks)
+        from .importing import (
+            batches,
+            tasks,  # noqa: F401  (registers the import Celery tasks)
+        )
         from .privacy import FULL_NIK_ROLES
 
         # Administrators configure the portal; they do not browse personal data.
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         writers = {Role.MANAGER, Role.KELURAHAN}
         # Exports carry whole NIKs: only the roles that see them (registry.privacy) may export.
-        roles = {"view": readers, "add": writers, "change": writers, "verify": {Role.MANAGER}, "export": readers & FULL_NIK_ROLES}
+        roles = {
+            "view": readers,
+            "add": writers,
+            "change": writers,
+            "verify": {Role.MANAGER},
+            "export": readers & FULL_NIK_ROLES,
+        }
         # The front desk may record a minimal person for a complaint; the kelurahan completes it.
         roles["quick_add"] = readers
         roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
@@ -42,21 +50,54 @@ class RegistryConfig(AppConfig):
         import_roles = {"view": writers, "add": writers, "change": writers}
         scoping.register(
             m.ImportBatch,
-            scoping.ScopeRule(region_field="region", roles=import_roles, role_filters={Role.KELURAHAN: batches.own_batches}),
+            scoping.ScopeRule(
+                region_field="region", roles=import_roles, role_filters={Role.KELURAHAN: batches.own_batches}
+            ),
         )
         audited(m.ImportBatch, include_fields=["status"])
 
         staff = frozenset(readers)
         navigation.register_group("registry", _("Registry"))
-        navigation.register(navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10, group="registry"))
-        navigation.register(navigation.NavItem("households", _("Households"), "registry:household-list", staff, order=11, group="registry"))
         navigation.register(
-            navigation.NavItem("household-new", _("New household"), "registry:household-create", frozenset(writers), order=12, group="registry")
+            navigation.NavItem("people", _("People"), "registry:person-list", staff, order=10, group="registry")
         )
         navigation.register(
-            navigation.NavItem("verification", _("Verification"), "registry:verification-queue", frozenset(writers), order=13, group="registry")
+            navigation.NavItem(
+                "households", _("Households"), "registry:household-list", staff, order=11, group="registry"
+            )
         )
         navigation.register(
-            navigation.NavItem("duplicates", _("Duplicates"), "registry:duplicate-list", frozenset(roles["merge"]), order=14, group="registry")
+            navigation.NavItem(
+                "household-new",
+                _("New household"),
+                "registry:household-create",
+                frozenset(writers),
+                order=12,
+                group="registry",
+            )
         )
-        navigation.register(navigation.NavItem("import", _("Import"), "registry:import-start", frozenset(writers), order=15, group="registry"))
+        navigation.register(
+            navigation.NavItem(
+                "verification",
+                _("Verification"),
+                "registry:verification-queue",
+                frozenset(writers),
+                order=13,
+                group="registry",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "duplicates",
+                _("Duplicates"),
+                "registry:duplicate-list",
+                frozenset(roles["merge"]),
+                order=14,
+                group="registry",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "import", _("Import"), "registry:import-start", frozenset(writers), order=15, group="registry"
+            )
+        )

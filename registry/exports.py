@@ -36,7 +36,9 @@ XLSX_MAX_ROWS = 200_000
 def export_rows(people: QuerySet, user, limit: int | None = None):
     """The rows of the export. Only roles that see whole NIKs may export (RegistryConfig), and the
     NIK column goes through the same rule anyway, so a role added to exports later gets masked NIKs."""
-    people = people.select_related("household", "region", "disability", "welfare").order_by("region_id", "full_name", "pk")
+    people = people.select_related("household", "region", "disability", "welfare").order_by(
+        "region_id", "full_name", "pk"
+    )
     full_nik = can_see_full_nik(user)
     for person in people[:limit].iterator(chunk_size=2000):
         row = [value(person) for _, value in COLUMNS]

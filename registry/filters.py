@@ -8,18 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from onegate import reference_cache, scoping
 
 from .forms import village_choices
+from .models import (
+    DisabilityType,
+    Household,
+    Person,
+    PpksCategory,
+    Program,
+    ProgramReceipt,
+    Relationship,
+    Sex,
+    VerificationStatus,
+)
 from .search import people_named
-from .models import DisabilityType, Household, Person, PpksCategory, Program, ProgramReceipt, Relationship, Sex, VerificationStatus
 
 
 def village_options(user) -> list[tuple[str, str]]:
     """The choices of ``village_choices(user)`` (code, "name (code)"), kept in process memory: a
     manager's list offers 400+ kelurahan on every page."""
-    return reference_cache.cached(("villages", user.region_id), lambda: [(r.code, str(r)) for r in village_choices(user)])
+    return reference_cache.cached(
+        ("villages", user.region_id), lambda: [(r.code, str(r)) for r in village_choices(user)]
+    )
 
 
 def ppks_options() -> list[tuple[int, str]]:
-    return reference_cache.cached("ppks categories", lambda: [(c.pk, str(c)) for c in PpksCategory.objects.order_by("code")])
+    return reference_cache.cached(
+        "ppks categories", lambda: [(c.pk, str(c)) for c in PpksCategory.objects.order_by("code")]
+    )
 
 
 # A choice from a list, worded as ModelChoiceFilter did: "that choice is not one of the available choices".
@@ -42,9 +56,18 @@ class PersonFilter(VillageFilterMixin, django_filters.FilterSet):
     region = django_filters.ChoiceFilter(label=_("Kelurahan/desa"), choices=(), error_messages=MODEL_CHOICE_ERRORS)
     status = django_filters.ChoiceFilter(label=_("Verification"), choices=VerificationStatus.choices)
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    disability = django_filters.ChoiceFilter(label=_("Disability type"), choices=DisabilityType.choices, method="by_disability")
-    ppks = django_filters.ChoiceFilter(label=_("PPKS category"), choices=ppks_options, field_name="ppks__category", error_messages=MODEL_CHOICE_ERRORS)
-    decile = django_filters.NumberFilter(label=_("Decile up to"), field_name="welfare__decile", lookup_expr="lte", widget=forms.NumberInput(attrs={"min": 1, "max": 10}))
+    disability = django_filters.ChoiceFilter(
+        label=_("Disability type"), choices=DisabilityType.choices, method="by_disability"
+    )
+    ppks = django_filters.ChoiceFilter(
+        label=_("PPKS category"), choices=ppks_options, field_name="ppks__category", error_messages=MODEL_CHOICE_ERRORS
+    )
+    decile = django_filters.NumberFilter(
+        label=_("Decile up to"),
+        field_name="welfare__decile",
+        lookup_expr="lte",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 10}),
+    )
     program = django_filters.ChoiceFilter(label=_("Program"), choices=Program.choices, method="by_program")
     without_nik = django_filters.BooleanFilter(label=_("Without NIK"), field_name="nik", lookup_expr="isnull")
 

@@ -19,7 +19,9 @@ from .models import (
 )
 from .nik import clean_number
 
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE_INPUT = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
 
 
 def village_choices(user):
@@ -58,7 +60,9 @@ class HouseholdForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    nik = NikField(help_text=_("16 digits. Leave empty for people without a NIK: they are flagged for the civil registry."))
+    nik = NikField(
+        help_text=_("16 digits. Leave empty for people without a NIK: they are flagged for the civil registry.")
+    )
     confirm_nik = forms.BooleanField(
         label=_("I checked: the NIK is right although it disagrees with the data above"), required=False
     )
@@ -66,8 +70,20 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "nik", "full_name", "sex", "birth_place", "birth_date", "relationship", "religion", "marital_status",
-            "education", "occupation", "phone", "mother_name", "life_status", "domicile_address",
+            "nik",
+            "full_name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "relationship",
+            "religion",
+            "marital_status",
+            "education",
+            "occupation",
+            "phone",
+            "mother_name",
+            "life_status",
+            "domicile_address",
         ]
         widgets = {"birth_date": DATE_INPUT}
 
@@ -128,7 +144,11 @@ class BaseNewMemberFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        niks = [f.cleaned_data["nik"] for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("nik")]
+        niks = [
+            f.cleaned_data["nik"]
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("nik")
+        ]
         if len(niks) != len(set(niks)):
             raise ValidationError(_("The same NIK is entered twice."))
 
@@ -139,9 +159,13 @@ NewMemberFormSet = forms.formset_factory(MemberForm, formset=BaseNewMemberFormSe
 class CurrentMemberForm(forms.Form):
     """One present member on the household edit page: their place in the family, or out of it."""
 
-    relationship = forms.ChoiceField(label=_("Relationship in the family"), choices=[("", "---------"), *Relationship.choices], required=False)
+    relationship = forms.ChoiceField(
+        label=_("Relationship in the family"), choices=[("", "---------"), *Relationship.choices], required=False
+    )
     remove = forms.BooleanField(
-        label=_("Take out of this household"), required=False, help_text=_("The person stays in the registry, without a household.")
+        label=_("Take out of this household"),
+        required=False,
+        help_text=_("The person stays in the registry, without a household."),
     )
 
     def __init__(self, *args, person, **kwargs):
@@ -161,21 +185,36 @@ class DisabilityProfileForm(forms.ModelForm):
         help_text=_("Two or more make a multiple disability."),
     )
     devices_needed = forms.MultipleChoiceField(
-        label=_("Assistive devices needed"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Assistive devices needed"),
+        choices=AssistiveDevice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     devices_owned = forms.MultipleChoiceField(
-        label=_("Assistive devices owned"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Assistive devices owned"),
+        choices=AssistiveDevice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     caregiver_nik = NikField(
-        label=_("or the caregiver's NIK"), help_text=_("A registered person in your area, when the caregiver is not in the household.")
+        label=_("or the caregiver's NIK"),
+        help_text=_("A registered person in your area, when the caregiver is not in the household."),
     )
 
     class Meta:
         model = DisabilityProfile
         fields = [
-            "types", "severity", "cause", "devices_needed", "devices_owned", "daily_dependence",
-            "caregiver", "caregiver_name", "card_number", *WG_DOMAINS,
+            "types",
+            "severity",
+            "cause",
+            "devices_needed",
+            "devices_owned",
+            "daily_dependence",
+            "caregiver",
+            "caregiver_name",
+            "card_number",
+            *WG_DOMAINS,
         ]
         labels = {"caregiver": _("Caregiver from the household"), "caregiver_name": _("or the caregiver's name")}
         help_texts = {"caregiver_name": _("When the caregiver is not in the registry.")}
@@ -192,7 +231,9 @@ class DisabilityProfileForm(forms.ModelForm):
         choices = self._household_choices()
         if choices.exists():
             self.fields["caregiver"].queryset = choices
-            self.fields["caregiver"].label_from_instance = lambda p: f"{p.full_name} ({p.get_relationship_display() or '—'})"
+            self.fields["caregiver"].label_from_instance = lambda p: (
+                f"{p.full_name} ({p.get_relationship_display() or '—'})"
+            )
         else:  # nobody to pick: no household (yet) or a household of one
             del self.fields["caregiver"]
 
@@ -202,7 +243,10 @@ class DisabilityProfileForm(forms.ModelForm):
         members = Person.objects.none()
         if self.person is not None and self.person.household_id:
             members = scoping.restrict(
-                Person.objects.filter(household_id=self.person.household_id, merged_into__isnull=True).exclude(pk=self.person.pk), self.user
+                Person.objects.filter(household_id=self.person.household_id, merged_into__isnull=True).exclude(
+                    pk=self.person.pk
+                ),
+                self.user,
             )
         current = self.instance.caregiver_id if self.instance.pk else None  # kept on offer even outside the household
         return Person.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=current)).order_by("birth_date", "pk")

@@ -40,8 +40,20 @@ SCAN_LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one scan at a time
 
 # The fields a manager chooses between, per field, when merging.
 MERGE_FIELDS = (
-    "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "marital_status", "education",
-    "occupation", "phone", "mother_name", "region", "domicile_address", "life_status",
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "marital_status",
+    "education",
+    "occupation",
+    "phone",
+    "mother_name",
+    "region",
+    "domicile_address",
+    "life_status",
 )
 SURVIVOR, DUPLICATE = "survivor", "duplicate"
 # Rows that are part of a person's own record: moving one to the survivor changes that record.
@@ -111,7 +123,13 @@ def refresh_duplicate_pairs(*, full: bool = False) -> int:
         cursor.execute(_SCAN_SQL.format(**tables), params)
         found = cursor.rowcount
         DuplicateScan.objects.update_or_create(
-            pk=1, defaults={"last_person_id": last_person_id, "started_at": started, "finished_at": timezone.now(), "full": full}
+            pk=1,
+            defaults={
+                "last_person_id": last_person_id,
+                "started_at": started,
+                "finished_at": timezone.now(),
+                "full": full,
+            },
         )
     return found
 
@@ -175,7 +193,9 @@ def default_choices(survivor: Person, duplicate: Person) -> dict[str, str]:
 def nik_warnings_after_merge(survivor: Person, duplicate: Person, field_choices: dict[str, str]) -> dict[str, str]:
     """The disagreements between the NIK and the data the survivor would have after the merge."""
     data = _chosen_values(survivor, duplicate, field_choices)
-    return services.person_nik_warnings({f: data.get(f, getattr(survivor, f)) for f in ("nik", "sex", "birth_date", "region")})
+    return services.person_nik_warnings(
+        {f: data.get(f, getattr(survivor, f)) for f in ("nik", "sex", "birth_date", "region")}
+    )
 
 
 def name_similarity(first: Person, second: Person) -> float:
@@ -195,7 +215,14 @@ def suggested_survivor(first: Person, second: Person) -> Person:
 
 
 @transaction.atomic
-def merge_people(survivor: Person, duplicate: Person, *, field_choices: dict[str, str] | None = None, acting_user, confirm_nik: bool = False) -> Person:
+def merge_people(
+    survivor: Person,
+    duplicate: Person,
+    *,
+    field_choices: dict[str, str] | None = None,
+    acting_user,
+    confirm_nik: bool = False,
+) -> Person:
     """Merge ``duplicate`` into ``survivor``, who keeps, per differing field, the value chosen in
     ``field_choices`` ({field: "survivor" or "duplicate"}; default: ``default_choices``) and takes
     over the duplicate's household membership (if it has none), profiles, programs, PPKS records
@@ -212,7 +239,8 @@ def merge_people(survivor: Person, duplicate: Person, *, field_choices: dict[str
     for person in (survivor, duplicate):
         if person.merged_into_id:
             raise ValidationError(
-                _("%(name)s (#%(pk)s) has already been merged into another record.") % {"name": person.full_name, "pk": person.pk}
+                _("%(name)s (#%(pk)s) has already been merged into another record.")
+                % {"name": person.full_name, "pk": person.pk}
             )
 
     data = _chosen_values(survivor, duplicate, field_choices or {})
@@ -247,7 +275,11 @@ def _chosen_values(survivor: Person, duplicate: Person, field_choices: dict[str,
     if set(field_choices.values()) - {SURVIVOR, DUPLICATE}:
         raise ValueError(f"choose {SURVIVOR!r} or {DUPLICATE!r}")
     choices = {**default_choices(survivor, duplicate), **field_choices}
-    data = {f: getattr(duplicate, f) for f, source in choices.items() if source == DUPLICATE and _value(survivor, f) != _value(duplicate, f)}
+    data = {
+        f: getattr(duplicate, f)
+        for f, source in choices.items()
+        if source == DUPLICATE and _value(survivor, f) != _value(duplicate, f)
+    }
     if "nik" in data:  # the civil-registry flag belongs with the NIK it describes
         data["needs_civil_documents"] = duplicate.needs_civil_documents
     return data
@@ -258,7 +290,11 @@ def _links_to_person():
     tables included: merging covers apps added later without a change here."""
     links = []
     for rel in Person._meta.related_objects:
-        link = (rel.through, rel.field.m2m_reverse_field_name()) if rel.many_to_many else (rel.related_model, rel.field.name)
+        link = (
+            (rel.through, rel.field.m2m_reverse_field_name())
+            if rel.many_to_many
+            else (rel.related_model, rel.field.name)
+        )
         if link[0] not in NOT_MOVED and link not in links:
             links.append(link)
     return links
@@ -317,5 +353,10 @@ def _log_merge(survivor: Person, duplicate: Person, *, data: dict, moved: list, 
         changes["kept on the merged record"] = ["", "; ".join(f"{k['kind']}: {k['text']}" for k in kept)]
     for person in (survivor, duplicate):
         LogEntry.objects.log_create(
-            person, action=LogEntry.Action.UPDATE, changes=changes, actor=acting_user, additional_data={"merge": details}, force_log=True
+            person,
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=acting_user,
+            additional_data={"merge": details},
+            force_log=True,
         )

@@ -30,11 +30,21 @@ class VerifiedRecord(models.Model):
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("verified by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -44,11 +54,15 @@ class VerifiedRecord(models.Model):
 
 
 class Household(VerifiedRecord):
-    kk_number = models.CharField(_("KK number"), max_length=16, null=True, blank=True, unique=True, validators=[SIXTEEN_DIGITS])
+    kk_number = models.CharField(
+        _("KK number"), max_length=16, null=True, blank=True, unique=True, validators=[SIXTEEN_DIGITS]
+    )
     address = models.CharField(_("address"), max_length=300)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa")
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
@@ -135,20 +149,38 @@ class Person(VerifiedRecord):
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
     )
-    relationship = models.CharField(_("relationship in the family"), max_length=12, choices=Relationship.choices, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
-    domicile_address = models.CharField(
-        _("domicile address"), max_length=300, blank=True, help_text=_("Only when the person lives elsewhere than the household address.")
+    relationship = models.CharField(
+        _("relationship in the family"), max_length=12, choices=Relationship.choices, blank=True
     )
-    life_status = models.CharField(_("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa")
+    )
+    domicile_address = models.CharField(
+        _("domicile address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only when the person lives elsewhere than the household address."),
+    )
+    life_status = models.CharField(
+        _("life status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
+    )
     needs_civil_documents = models.BooleanField(
-        _("needs civil registration documents"), default=False, help_text=_("Set for people without a NIK, for a Disdukcapil referral.")
+        _("needs civil registration documents"),
+        default=False,
+        help_text=_("Set for people without a NIK, for a Disdukcapil referral."),
     )
     nik_mismatch_confirmed = models.BooleanField(
-        _("NIK disagreement confirmed"), default=False, help_text=_("The officer checked that the NIK is right although it disagrees.")
+        _("NIK disagreement confirmed"),
+        default=False,
+        help_text=_("The officer checked that the NIK is right although it disagrees."),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
     )
 
     class Meta:
@@ -161,24 +193,47 @@ class Person(VerifiedRecord):
             # The name search (registry.search): the upper-case name in C collation, in order, with what
             # the tiers check; and its words.
             models.Index(
-                Collate(Upper("full_name"), "C"), "id", include=["full_name", "region"], condition=models.Q(merged_into__isnull=True),
+                Collate(Upper("full_name"), "C"),
+                "id",
+                include=["full_name", "region"],
+                condition=models.Q(merged_into__isnull=True),
                 name="person_name_key",
             ),
             GinIndex(
-                Func(Upper("full_name"), Value("[^[:alpha:]]+"), function="regexp_split_to_array", output_field=ArrayField(models.TextField())),
-                condition=models.Q(merged_into__isnull=True), name="person_name_words",
+                Func(
+                    Upper("full_name"),
+                    Value("[^[:alpha:]]+"),
+                    function="regexp_split_to_array",
+                    output_field=ArrayField(models.TextField()),
+                ),
+                condition=models.Q(merged_into__isnull=True),
+                name="person_name_words",
             ),
             # Lists are in name order: the first page of a million people is read from here, not sorted.
             # With the kelurahan, a filtered page's keys are read from the index alone (pagination.two_step).
-            models.Index(fields=["full_name", "id"], include=["region"], condition=models.Q(merged_into__isnull=True), name="person_by_name_region"),
-            models.Index(fields=["region", "full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_region_name"),
+            models.Index(
+                fields=["full_name", "id"],
+                include=["region"],
+                condition=models.Q(merged_into__isnull=True),
+                name="person_by_name_region",
+            ),
+            models.Index(
+                fields=["region", "full_name", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="person_by_region_name",
+            ),
             # A kelurahan's verified (or draft...) people: the page and the capped count from the index alone.
-            models.Index(fields=["region", "status", "full_name", "id"], condition=models.Q(merged_into__isnull=True), name="person_by_region_status"),
+            models.Index(
+                fields=["region", "status", "full_name", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="person_by_region_status",
+            ),
         ]
         constraints = [
             # Without a NIK a person must be flagged for the civil registry.
             models.CheckConstraint(
-                condition=models.Q(nik__isnull=False) | models.Q(needs_civil_documents=True), name="person_without_nik_flagged"
+                condition=models.Q(nik__isnull=False) | models.Q(needs_civil_documents=True),
+                name="person_without_nik_flagged",
             ),
         ]
 
@@ -257,18 +312,33 @@ class DisabilityProfile(models.Model):
     """Disability per UU 8/2016, beside the Washington Group domains that DTSEN uses."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="disability", verbose_name=_("person"))
-    types = ArrayField(models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types"))
+    types = ArrayField(
+        models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types")
+    )
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     cause = models.CharField(_("cause"), max_length=12, choices=DisabilityCause.choices, blank=True)
     devices_needed = ArrayField(
-        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices needed")
+        models.CharField(max_length=20, choices=AssistiveDevice.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("assistive devices needed"),
     )
     devices_owned = ArrayField(
-        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices owned")
+        models.CharField(max_length=20, choices=AssistiveDevice.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("assistive devices owned"),
     )
-    daily_dependence = models.CharField(_("dependence in daily activities"), max_length=10, choices=DailyDependence.choices, blank=True)
+    daily_dependence = models.CharField(
+        _("dependence in daily activities"), max_length=10, choices=DailyDependence.choices, blank=True
+    )
     caregiver = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="cared_for", verbose_name=_("caregiver (registered)")
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cared_for",
+        verbose_name=_("caregiver (registered)"),
     )
     caregiver_name = models.CharField(_("caregiver name"), max_length=150, blank=True)
     card_number = models.CharField(_("disability card number"), max_length=40, blank=True)
@@ -323,7 +393,9 @@ class WelfareProfile(models.Model):
         verbose_name = _("welfare profile")
         verbose_name_plural = _("welfare profiles")
         constraints = [
-            models.CheckConstraint(condition=models.Q(decile__isnull=True) | models.Q(decile__range=(1, 10)), name="decile_1_to_10")
+            models.CheckConstraint(
+                condition=models.Q(decile__isnull=True) | models.Q(decile__range=(1, 10)), name="decile_1_to_10"
+            )
         ]
 
     def __str__(self):
@@ -378,7 +450,9 @@ class PersonPpks(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ppks", verbose_name=_("person"))
     category = models.ForeignKey(PpksCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
     identified_on = models.DateField(_("date identified"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=150, blank=True, help_text=_("e.g. outreach, RT/RW report, hospital"))
+    source = models.CharField(
+        _("source"), max_length=150, blank=True, help_text=_("e.g. outreach, RT/RW report, hospital")
+    )
     status = models.CharField(_("status"), max_length=12, choices=PpksStatus.choices, default=PpksStatus.ACTIVE)
 
     class Meta:
@@ -422,22 +496,41 @@ class SelfReport(models.Model):
     address = models.CharField(_("address"), max_length=300)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
-    types = ArrayField(models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa")
+    )
+    types = ArrayField(
+        models.CharField(max_length=12, choices=DisabilityType.choices), verbose_name=_("disability types")
+    )
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     devices_needed = ArrayField(
-        models.CharField(max_length=20, choices=AssistiveDevice.choices), default=list, blank=True, verbose_name=_("assistive devices needed")
+        models.CharField(max_length=20, choices=AssistiveDevice.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("assistive devices needed"),
     )
     daily_needs = models.TextField(_("daily needs"), max_length=1000, blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"))
-    status = models.CharField(_("status"), max_length=10, choices=SelfReportStatus.choices, default=SelfReportStatus.NEW)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SelfReportStatus.choices, default=SelfReportStatus.NEW
+    )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("registered person")
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="self_reports",
+        verbose_name=_("registered person"),
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     processed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("processed by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("processed by"),
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
@@ -447,7 +540,8 @@ class SelfReport(models.Model):
         indexes = [models.Index(fields=["region", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="diproses") | models.Q(person__isnull=False), name="processed_self_report_has_person"
+                condition=~models.Q(status="diproses") | models.Q(person__isnull=False),
+                name="processed_self_report_has_person",
             ),
         ]
 
@@ -483,7 +577,9 @@ class DuplicatePair(models.Model):
         verbose_name_plural = _("likely duplicates")
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="one_duplicate_pair"),
-            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"
+            ),
         ]
 
 
@@ -504,7 +600,9 @@ class DuplicateDismissal(models.Model):
         verbose_name_plural = _("not duplicates")
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="one_dismissal_per_pair"),
-            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="dismissal_pair_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="dismissal_pair_ordered"
+            ),
         ]
 
     def __str__(self):
@@ -541,11 +639,17 @@ class ImportBatch(models.Model):
     ``warnings`` keep the first rows only (see registry/importing/batches.py)."""
 
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PROCESSING)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region scope"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region scope")
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("file format"), max_length=4)
-    file_path = models.CharField(_("stored file"), max_length=255, blank=True, help_text=_("Relative to the private media folder."))
+    file_path = models.CharField(
+        _("stored file"), max_length=255, blank=True, help_text=_("Relative to the private media folder.")
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     new_count = models.PositiveIntegerField(_("new"), default=0)
     changed_count = models.PositiveIntegerField(_("changed"), default=0)

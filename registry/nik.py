@@ -32,7 +32,9 @@ def clean_number(raw: str | None, *, label: str = "NIK") -> str | None:
         return None
     if _SCIENTIFIC.match(value.replace(",", ".")):
         raise ValidationError(
-            _("%(label)s %(value)s is in scientific notation: Excel has lost its last digits. Format the column as text and type it again.")
+            _(
+                "%(label)s %(value)s is in scientific notation: Excel has lost its last digits. Format the column as text and type it again."
+            )
             % {"label": label, "value": value},
             code="scientific",
         )
@@ -72,7 +74,9 @@ def parse_nik(nik: str, *, today: datetime.date | None = None) -> NikParts:
     return NikParts(f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}", birth_date, sex, nik[12:16])
 
 
-def nik_disagreements(nik: str, *, sex: str | None, birth_date: datetime.date | None, region_code: str | None) -> dict[str, str]:
+def nik_disagreements(
+    nik: str, *, sex: str | None, birth_date: datetime.date | None, region_code: str | None
+) -> dict[str, str]:
     """Which of the person's fields the NIK disagrees with, as {field: message}."""
     if sex and birth_date and region_code and nik[:12] == _digits_of(sex, birth_date, region_code):
         return {}  # the usual case, 20 times faster than reading the NIK (an import checks 100,000)
@@ -82,11 +86,15 @@ def nik_disagreements(nik: str, *, sex: str | None, birth_date: datetime.date | 
 def _digits_of(sex: str, birth_date: datetime.date, region_code: str) -> str:
     """Digits 1–12 of a NIK that agrees with the person: kecamatan, day (+40 for women), month, year."""
     day = birth_date.day + 40 if sex == "P" else birth_date.day
-    kecamatan = region_code[0:2] + region_code[3:5] + region_code[6:8] if region_code[2:3] == region_code[5:6] == "." else ""
+    kecamatan = (
+        region_code[0:2] + region_code[3:5] + region_code[6:8] if region_code[2:3] == region_code[5:6] == "." else ""
+    )
     return f"{kecamatan}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
 
 
-def _disagreements(nik: str, *, sex: str | None, birth_date: datetime.date | None, region_code: str | None) -> dict[str, str]:
+def _disagreements(
+    nik: str, *, sex: str | None, birth_date: datetime.date | None, region_code: str | None
+) -> dict[str, str]:
     parts = parse_nik(nik)
     problems = {}
     if parts.birth_date is None:
@@ -96,7 +104,9 @@ def _disagreements(nik: str, *, sex: str | None, birth_date: datetime.date | Non
         birth_date.month,
         birth_date.year % 100,
     ):
-        problems["birth_date"] = _("The NIK encodes birth date %(nik_date)s.") % {"nik_date": parts.birth_date.strftime("%d/%m/%Y")}
+        problems["birth_date"] = _("The NIK encodes birth date %(nik_date)s.") % {
+            "nik_date": parts.birth_date.strftime("%d/%m/%Y")
+        }
     if sex and sex != parts.sex:
         problems["sex"] = (
             _("The NIK belongs to a woman: 40 is added to her day of birth.")

@@ -59,7 +59,9 @@ def name_key(field: str = "full_name"):
 
 def name_words(field: str = "full_name"):
     """The upper-case words of the name: what ``person_name_words`` indexes."""
-    return Func(Upper(field), Value(WORD_SEPARATORS), function="regexp_split_to_array", output_field=ArrayField(TextField()))
+    return Func(
+        Upper(field), Value(WORD_SEPARATORS), function="regexp_split_to_array", output_field=ArrayField(TextField())
+    )
 
 
 def typed_words(text: str) -> list[str]:
@@ -221,7 +223,9 @@ class NameSearch:
         choices = [sorted(e) or [w] for w, e in zip(self.words, self.existing)]
         choices[-1] = sorted(set(choices[-1]) | {self.words[-1]})
         combos = (" ".join(c) for c in itertools.product(*choices))
-        return [c for c in itertools.islice(combos, MAX_CORRECTED_PREFIXES + 1) if c != self.text][:MAX_CORRECTED_PREFIXES]
+        return [c for c in itertools.islice(combos, MAX_CORRECTED_PREFIXES + 1) if c != self.text][
+            :MAX_CORRECTED_PREFIXES
+        ]
 
     def page_keys(self, base: QuerySet, need: int) -> list:
         """The primary keys of the first ``need`` results of ``base`` (the list's filtered and scoped
@@ -237,7 +241,10 @@ class NameSearch:
             # One range of the index per prefix, each stopping after `limit`: not one scan of all of them.
             parts = [
                 QuerySet.__getitem__(
-                    base.filter(Q(name_key__startswith=p) & also).annotate(k=name_key()).order_by("name_key", "pk").values_list("k", "pk"),
+                    base.filter(Q(name_key__startswith=p) & also)
+                    .annotate(k=name_key())
+                    .order_by("name_key", "pk")
+                    .values_list("k", "pk"),
                     slice(None, limit),
                 )
                 for p in prefixes
@@ -354,7 +361,9 @@ class NameSearchQuerySet(TwoStepQuerySet):
             cursor.execute("SET LOCAL enable_seqscan = off")
             if starting is not None and (count := counted(starting)) > cap:
                 return count
-            cursor.execute("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)")
+            cursor.execute(
+                "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)"
+            )
             return counted(queryset)
 
 

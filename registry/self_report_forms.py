@@ -24,9 +24,23 @@ PHONE = RegexValidator(r"^\+?[0-9][0-9 \-]{6,25}$", _("Enter a phone number, e.g
 
 # The fields a report stores; the others are consent and anti-spam.
 REPORT_FIELDS = [
-    "reporter_relation", "reporter_name", "reporter_phone", "reporter_email",
-    "full_name", "nik", "sex", "birth_place", "birth_date", "address", "rt", "rw", "region",
-    "types", "severity", "devices_needed", "daily_needs",
+    "reporter_relation",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "full_name",
+    "nik",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "address",
+    "rt",
+    "rw",
+    "region",
+    "types",
+    "severity",
+    "devices_needed",
+    "daily_needs",
 ]
 
 
@@ -38,7 +52,9 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 class SelfReportForm(AntiSpamFormMixin, forms.ModelForm):
-    reporter_relation = forms.ChoiceField(label=_("Who is filling in this form?"), choices=ReporterRelation.choices, widget=forms.RadioSelect)
+    reporter_relation = forms.ChoiceField(
+        label=_("Who is filling in this form?"), choices=ReporterRelation.choices, widget=forms.RadioSelect
+    )
     reporter_name = forms.CharField(
         label=_("Your name"), max_length=150, required=False, help_text=_("Not needed when you report about yourself.")
     )
@@ -49,17 +65,29 @@ class SelfReportForm(AntiSpamFormMixin, forms.ModelForm):
         help_text=_("The officer calls this number to check the report."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    reporter_email = forms.EmailField(label=_("Your email (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    reporter_email = forms.EmailField(
+        label=_("Your email (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     full_name = forms.CharField(label=_("Full name of the person with a disability"), max_length=150)
-    nik = NikField(label=_("NIK (optional)"), help_text=_("The 16 digits on the KTP or KK. Leave empty if you do not know it."))
+    nik = NikField(
+        label=_("NIK (optional)"), help_text=_("The 16 digits on the KTP or KK. Leave empty if you do not know it.")
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    region = VillageChoiceField(label=_("Kelurahan/desa"), queryset=self_reports.office_villages().none(), empty_label=_("Choose…"))
+    region = VillageChoiceField(
+        label=_("Kelurahan/desa"), queryset=self_reports.office_villages().none(), empty_label=_("Choose…")
+    )
     types = forms.MultipleChoiceField(
-        label=_("Type of disability"), choices=DisabilityType.choices, widget=forms.CheckboxSelectMultiple, help_text=_("Tick all that apply.")
+        label=_("Type of disability"),
+        choices=DisabilityType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick all that apply."),
     )
     severity = forms.ChoiceField(label=_("How severe is it?"), choices=Severity.choices, widget=forms.RadioSelect)
     devices_needed = forms.MultipleChoiceField(
-        label=_("Assistive devices needed"), choices=AssistiveDevice.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Assistive devices needed"),
+        choices=AssistiveDevice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     daily_needs = forms.CharField(
         label=_("What help is needed in daily life? (optional)"),
@@ -75,11 +103,16 @@ class SelfReportForm(AntiSpamFormMixin, forms.ModelForm):
         ),
         error_messages={"required": _("The report can only be processed with your consent.")},
     )
+
     class Meta:
         model = SelfReport
         fields = REPORT_FIELDS
         widgets = {"birth_date": DATE_INPUT}
-        labels = {"birth_place": _("Place of birth"), "birth_date": _("Date of birth"), "address": _("Address (street, number, hamlet)")}
+        labels = {
+            "birth_place": _("Place of birth"),
+            "birth_date": _("Date of birth"),
+            "address": _("Address (street, number, hamlet)"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +154,9 @@ REJECT_REASONS = [
 
 class SelfReportRejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=REJECT_REASONS, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Details"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Details"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()

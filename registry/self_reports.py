@@ -131,14 +131,18 @@ def self_report_create_person(
 ) -> Person:
     """A new draft person with a disability profile, from the report, in the report's kelurahan."""
     report = _lock_new(report, acting_user)
-    person = services.person_create(data={**person_data, "region": report.region}, acting_user=acting_user, confirm_nik=confirm_nik)
+    person = services.person_create(
+        data={**person_data, "region": report.region}, acting_user=acting_user, confirm_nik=confirm_nik
+    )
     services.person_profile_save(person, DisabilityProfile, data=profile_data, acting_user=acting_user)
     _close(report, status=SelfReportStatus.PROCESSED, acting_user=acting_user, person=person)
     return person
 
 
 @transaction.atomic
-def self_report_link_person(report: SelfReport, person: Person, *, profile_data: dict, acting_user) -> DisabilityProfile:
+def self_report_link_person(
+    report: SelfReport, person: Person, *, profile_data: dict, acting_user
+) -> DisabilityProfile:
     """The report is about a registered person: add or update their disability profile (a verified
     person goes back for verification, as with any profile change)."""
     report = _lock_new(report, acting_user)

@@ -51,7 +51,13 @@ class DuplicateCandidate:
 
 
 def find_likely_duplicates(
-    *, full_name: str, birth_date: datetime.date | None, region: Region, nik: str | None = None, exclude_pk=None, limit: int = 5
+    *,
+    full_name: str,
+    birth_date: datetime.date | None,
+    region: Region,
+    nik: str | None = None,
+    exclude_pk=None,
+    limit: int = 5,
 ) -> list[DuplicateCandidate]:
     """People who are probably the same as the one being entered: the same NIK, or a close name
     (trigram similarity) with the same birth date within the same regency/city."""
@@ -83,7 +89,9 @@ def _person_rules(person: Person, *, confirm_nik: bool) -> None:
     _check_village(person.region)
     if not person.nik:
         person.needs_civil_documents = True
-    warnings = person_nik_warnings({"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date, "region": person.region})
+    warnings = person_nik_warnings(
+        {"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date, "region": person.region}
+    )
     if warnings and not (confirm_nik or person.nik_mismatch_confirmed):
         raise ValidationError(warnings, code="nik_disagreement")
     person.nik_mismatch_confirmed = bool(warnings)
@@ -156,7 +164,9 @@ def household_update(
         _back_to_verification(person)
         person.save(update_fields=["household", "relationship", "status", "verified_by", "verified_at", "updated_at"])
     # New members wait for verification together with the household.
-    new_status = VerificationStatus.SUBMITTED if household.status == VerificationStatus.SUBMITTED else VerificationStatus.DRAFT
+    new_status = (
+        VerificationStatus.SUBMITTED if household.status == VerificationStatus.SUBMITTED else VerificationStatus.DRAFT
+    )
     for member in new_members:
         person_data = {k: v for k, v in member.items() if k != "confirm_nik"}
         person_create(
@@ -255,7 +265,9 @@ def ppks_record_save(person: Person, *, data: dict, acting_user, record: PersonP
     record = record or PersonPpks(person=person)
     for field, value in data.items():
         setattr(record, field, value)
-    _full_clean_with_friendly_unique(record, {"category": _("This person already has this PPKS category; edit that record.")})
+    _full_clean_with_friendly_unique(
+        record, {"category": _("This person already has this PPKS category; edit that record.")}
+    )
     record.save()
     _person_record_changed(person)
     return record
@@ -330,7 +342,11 @@ def record_verify(record: Household | Person, *, acting_user) -> None:
     scoping.ensure_allowed(acting_user, record, "verify")
     if record.status != VerificationStatus.SUBMITTED:
         raise ValidationError(_("Only a record awaiting verification can be verified."))
-    records = [record, *record.members.filter(status=VerificationStatus.SUBMITTED)] if isinstance(record, Household) else [record]
+    records = (
+        [record, *record.members.filter(status=VerificationStatus.SUBMITTED)]
+        if isinstance(record, Household)
+        else [record]
+    )
     now = timezone.now()
     for r in records:
         r.status, r.verified_by, r.verified_at, r.rejection_reason = VerificationStatus.VERIFIED, acting_user, now, ""

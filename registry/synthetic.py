@@ -34,7 +34,6 @@ from django.db import connection, transaction
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
 from .importing.copying import CopyTable, allocate_ids
-
 from .models import (
     DisabilityProfile,
     Household,
@@ -56,68 +55,313 @@ LOCK_KEY = 3576_0001  # PostgreSQL advisory lock: one generator run at a time
 # --- Names ----------------------------------------------------------------------------------------
 # Old-style Javanese names, mostly of people born before ~1965.
 MALE_OLD = [
-    "Slamet", "Sugeng", "Suparman", "Sutrisno", "Paimin", "Sukardi", "Sumarno", "Kasmin", "Darmo",
-    "Karsono", "Tukiman", "Ngadiman", "Suwarno", "Marsudi", "Sarjono",
+    "Slamet",
+    "Sugeng",
+    "Suparman",
+    "Sutrisno",
+    "Paimin",
+    "Sukardi",
+    "Sumarno",
+    "Kasmin",
+    "Darmo",
+    "Karsono",
+    "Tukiman",
+    "Ngadiman",
+    "Suwarno",
+    "Marsudi",
+    "Sarjono",
 ]
 MALE_JAVANESE = [
-    "Agus", "Budi", "Bambang", "Joko", "Supriyadi", "Sugiarto", "Heru", "Wahyu", "Eko", "Dwi",
-    "Didik", "Teguh", "Bayu", "Rudi", "Hendra", "Andi", "Dimas", "Aditya", "Fajar", "Galih",
-    "Gilang", "Bagus", "Anang", "Puji", "Sigit", "Wawan", "Yoga", "Krisna", "Danang", "Rizky",
+    "Agus",
+    "Budi",
+    "Bambang",
+    "Joko",
+    "Supriyadi",
+    "Sugiarto",
+    "Heru",
+    "Wahyu",
+    "Eko",
+    "Dwi",
+    "Didik",
+    "Teguh",
+    "Bayu",
+    "Rudi",
+    "Hendra",
+    "Andi",
+    "Dimas",
+    "Aditya",
+    "Fajar",
+    "Galih",
+    "Gilang",
+    "Bagus",
+    "Anang",
+    "Puji",
+    "Sigit",
+    "Wawan",
+    "Yoga",
+    "Krisna",
+    "Danang",
+    "Rizky",
 ]
 MALE_MUSLIM = [
-    "Muhammad", "Ahmad", "Abdul", "Rahmat", "Fauzi", "Firman", "Syaiful", "Ridwan", "Yusuf", "Ilham",
-    "Imam", "Hasan", "Husein", "Zainal", "Lukman", "Rizal", "Hamzah", "Solikin", "Mustofa", "Kholil",
-    "Faisal", "Anwar",
+    "Muhammad",
+    "Ahmad",
+    "Abdul",
+    "Rahmat",
+    "Fauzi",
+    "Firman",
+    "Syaiful",
+    "Ridwan",
+    "Yusuf",
+    "Ilham",
+    "Imam",
+    "Hasan",
+    "Husein",
+    "Zainal",
+    "Lukman",
+    "Rizal",
+    "Hamzah",
+    "Solikin",
+    "Mustofa",
+    "Kholil",
+    "Faisal",
+    "Anwar",
 ]
 MALE_CHRISTIAN = [
-    "Yohanes", "Petrus", "Paulus", "Stefanus", "Yosef", "Antonius", "Fransiskus", "Markus", "Daniel",
-    "Michael", "Gabriel", "Robertus", "Andreas",
+    "Yohanes",
+    "Petrus",
+    "Paulus",
+    "Stefanus",
+    "Yosef",
+    "Antonius",
+    "Fransiskus",
+    "Markus",
+    "Daniel",
+    "Michael",
+    "Gabriel",
+    "Robertus",
+    "Andreas",
 ]
 FEMALE_OLD = [
-    "Painem", "Ngatini", "Sumiati", "Suparmi", "Tumini", "Sarmi", "Kasiyem", "Juminten", "Sukarti",
-    "Suwarni", "Sulastri", "Sumarni", "Karsinah", "Poniyem", "Mujiati",
+    "Painem",
+    "Ngatini",
+    "Sumiati",
+    "Suparmi",
+    "Tumini",
+    "Sarmi",
+    "Kasiyem",
+    "Juminten",
+    "Sukarti",
+    "Suwarni",
+    "Sulastri",
+    "Sumarni",
+    "Karsinah",
+    "Poniyem",
+    "Mujiati",
 ]
 FEMALE_JAVANESE = [
-    "Sri", "Dewi", "Tutik", "Endang", "Wahyuni", "Lestari", "Rina", "Yanti", "Ratna", "Wulan",
-    "Ayu", "Indah", "Putri", "Novi", "Eka", "Dian", "Fitri", "Kartini", "Purwanti", "Mega",
-    "Nadia", "Citra", "Sekar", "Retno", "Widya", "Kurnia", "Ika", "Puspita", "Anjani", "Larasati",
+    "Sri",
+    "Dewi",
+    "Tutik",
+    "Endang",
+    "Wahyuni",
+    "Lestari",
+    "Rina",
+    "Yanti",
+    "Ratna",
+    "Wulan",
+    "Ayu",
+    "Indah",
+    "Putri",
+    "Novi",
+    "Eka",
+    "Dian",
+    "Fitri",
+    "Kartini",
+    "Purwanti",
+    "Mega",
+    "Nadia",
+    "Citra",
+    "Sekar",
+    "Retno",
+    "Widya",
+    "Kurnia",
+    "Ika",
+    "Puspita",
+    "Anjani",
+    "Larasati",
 ]
 FEMALE_MUSLIM = [
-    "Siti", "Nur", "Aminah", "Fatimah", "Khotimah", "Aisyah", "Zahra", "Nurul", "Laila", "Halimah",
-    "Maryam", "Rohmah", "Umi", "Zulaikha", "Khusnul", "Rofiah", "Musyarofah", "Masitoh", "Salsabila",
-    "Nabila", "Khoirunnisa", "Hafizah",
+    "Siti",
+    "Nur",
+    "Aminah",
+    "Fatimah",
+    "Khotimah",
+    "Aisyah",
+    "Zahra",
+    "Nurul",
+    "Laila",
+    "Halimah",
+    "Maryam",
+    "Rohmah",
+    "Umi",
+    "Zulaikha",
+    "Khusnul",
+    "Rofiah",
+    "Musyarofah",
+    "Masitoh",
+    "Salsabila",
+    "Nabila",
+    "Khoirunnisa",
+    "Hafizah",
 ]
 FEMALE_CHRISTIAN = [
-    "Maria", "Agnes", "Theresia", "Yohana", "Elisabeth", "Veronika", "Katarina", "Margaretha",
-    "Monika", "Lusia", "Debora", "Natalia", "Christina",
+    "Maria",
+    "Agnes",
+    "Theresia",
+    "Yohana",
+    "Elisabeth",
+    "Veronika",
+    "Katarina",
+    "Margaretha",
+    "Monika",
+    "Lusia",
+    "Debora",
+    "Natalia",
+    "Christina",
 ]
 # Second names (Javanese "family" names are really second given names, and gendered).
 MALE_SECOND = [
-    "Santoso", "Prasetyo", "Wijaya", "Hidayat", "Saputra", "Setiawan", "Kurniawan", "Nugroho",
-    "Susanto", "Gunawan", "Purnomo", "Hartono", "Wibowo", "Firmansyah", "Ramadhan", "Pratama",
-    "Hermawan", "Sulistyo", "Haryanto", "Suryadi", "Utomo", "Kusuma", "Syahputra", "Maulana",
-    "Hakim", "Arifin", "Rahman", "Hidayatullah", "Effendi", "Cahyono", "Prabowo", "Darmawan",
-    "Siswanto", "Mulyono",
+    "Santoso",
+    "Prasetyo",
+    "Wijaya",
+    "Hidayat",
+    "Saputra",
+    "Setiawan",
+    "Kurniawan",
+    "Nugroho",
+    "Susanto",
+    "Gunawan",
+    "Purnomo",
+    "Hartono",
+    "Wibowo",
+    "Firmansyah",
+    "Ramadhan",
+    "Pratama",
+    "Hermawan",
+    "Sulistyo",
+    "Haryanto",
+    "Suryadi",
+    "Utomo",
+    "Kusuma",
+    "Syahputra",
+    "Maulana",
+    "Hakim",
+    "Arifin",
+    "Rahman",
+    "Hidayatullah",
+    "Effendi",
+    "Cahyono",
+    "Prabowo",
+    "Darmawan",
+    "Siswanto",
+    "Mulyono",
 ]
 FEMALE_SECOND = [
-    "Lestari", "Rahmawati", "Wulandari", "Susanti", "Handayani", "Kusumawati", "Purwaningsih",
-    "Safitri", "Puspitasari", "Anggraini", "Maharani", "Novitasari", "Rahayu", "Hartati", "Astuti",
-    "Suryani", "Setyowati", "Indriani", "Fitriani", "Wahyuningsih", "Yuliani", "Pratiwi", "Ningsih",
-    "Kurniasari", "Permatasari", "Sulistyowati", "Nurhayati", "Widyastuti", "Rosita", "Aprilia",
+    "Lestari",
+    "Rahmawati",
+    "Wulandari",
+    "Susanti",
+    "Handayani",
+    "Kusumawati",
+    "Purwaningsih",
+    "Safitri",
+    "Puspitasari",
+    "Anggraini",
+    "Maharani",
+    "Novitasari",
+    "Rahayu",
+    "Hartati",
+    "Astuti",
+    "Suryani",
+    "Setyowati",
+    "Indriani",
+    "Fitriani",
+    "Wahyuningsih",
+    "Yuliani",
+    "Pratiwi",
+    "Ningsih",
+    "Kurniasari",
+    "Permatasari",
+    "Sulistyowati",
+    "Nurhayati",
+    "Widyastuti",
+    "Rosita",
+    "Aprilia",
 ]
 
 BIRTH_PLACES_ELSEWHERE = [
-    "Surabaya", "Jombang", "Sidoarjo", "Malang", "Pasuruan", "Kediri", "Lamongan", "Gresik",
-    "Madiun", "Tulungagung", "Blitar", "Nganjuk", "Bojonegoro", "Tuban", "Probolinggo", "Jakarta",
-    "Semarang", "Surakarta", "Yogyakarta", "Banyuwangi",
+    "Surabaya",
+    "Jombang",
+    "Sidoarjo",
+    "Malang",
+    "Pasuruan",
+    "Kediri",
+    "Lamongan",
+    "Gresik",
+    "Madiun",
+    "Tulungagung",
+    "Blitar",
+    "Nganjuk",
+    "Bojonegoro",
+    "Tuban",
+    "Probolinggo",
+    "Jakarta",
+    "Semarang",
+    "Surakarta",
+    "Yogyakarta",
+    "Banyuwangi",
 ]
 STREETS = [
-    "Pahlawan", "Majapahit", "Gajah Mada", "Benteng Pancasila", "Empunala", "Brawijaya",
-    "Residen Pamuji", "Bhayangkara", "Kartini", "Hayam Wuruk", "Surodinawan", "Prajurit Kulon",
-    "KH. Hasyim Asy'ari", "Raya Meri", "Taman Siswa", "Cinde", "Kenanga", "Melati", "Mawar",
-    "Anggrek", "Kedungsari", "Tribuana Tunggadewi", "Raden Wijaya", "Sinoman", "Jagalan",
-    "Gedongan", "Kranggan", "Miji Baru", "Balongcangkring", "Sentanan", "Suromulang", "Kuti",
-    "Semeru", "Wahidin Sudirohusodo", "Mojopahit Selatan", "Ijen", "Tropodo", "Kauman", "Pekayon",
+    "Pahlawan",
+    "Majapahit",
+    "Gajah Mada",
+    "Benteng Pancasila",
+    "Empunala",
+    "Brawijaya",
+    "Residen Pamuji",
+    "Bhayangkara",
+    "Kartini",
+    "Hayam Wuruk",
+    "Surodinawan",
+    "Prajurit Kulon",
+    "KH. Hasyim Asy'ari",
+    "Raya Meri",
+    "Taman Siswa",
+    "Cinde",
+    "Kenanga",
+    "Melati",
+    "Mawar",
+    "Anggrek",
+    "Kedungsari",
+    "Tribuana Tunggadewi",
+    "Raden Wijaya",
+    "Sinoman",
+    "Jagalan",
+    "Gedongan",
+    "Kranggan",
+    "Miji Baru",
+    "Balongcangkring",
+    "Sentanan",
+    "Suromulang",
+    "Kuti",
+    "Semeru",
+    "Wahidin Sudirohusodo",
+    "Mojopahit Selatan",
+    "Ijen",
+    "Tropodo",
+    "Kauman",
+    "Pekayon",
     "Bancang",
 ]
 REJECTION_REASONS = [
@@ -129,8 +373,13 @@ REJECTION_REASONS = [
     "Kondisi ekonomi keluarga tidak sesuai kriteria saat kunjungan rumah.",
 ]
 PPKS_SOURCES = [
-    "Pendataan Puskesos", "Laporan RT/RW", "Rujukan Puskesmas", "Kunjungan rumah TKSK",
-    "Laporan PSM", "Rujukan rumah sakit", "Datang langsung ke Dinsos",
+    "Pendataan Puskesos",
+    "Laporan RT/RW",
+    "Rujukan Puskesmas",
+    "Kunjungan rumah TKSK",
+    "Laporan PSM",
+    "Rujukan rumah sakit",
+    "Datang langsung ke Dinsos",
 ]
 
 # --- Weighted choices -----------------------------------------------------------------------------
@@ -152,35 +401,71 @@ class Weighted:
 
 HOUSEHOLD_SIZE = Weighted([(1, 8), (2, 15), (3, 23), (4, 27), (5, 17), (6, 10)])  # mean 3.6
 RELIGION = Weighted(
-    [("islam", 905), ("kristen", 50), ("katolik", 30), ("hindu", 6), ("buddha", 6), ("khonghucu", 2), ("kepercayaan", 1)]
+    [
+        ("islam", 905),
+        ("kristen", 50),
+        ("katolik", 30),
+        ("hindu", 6),
+        ("buddha", 6),
+        ("khonghucu", 2),
+        ("kepercayaan", 1),
+    ]
 )
 STATUS = Weighted([("verified", 80), ("submitted", 10), ("draft", 7), ("rejected", 3)])
 EDUCATION_OLD = Weighted([("tidak_sekolah", 25), ("sd", 45), ("smp", 14), ("sma", 12), ("diploma", 1), ("sarjana", 3)])
-EDUCATION_MIDDLE = Weighted([("tidak_sekolah", 4), ("sd", 24), ("smp", 25), ("sma", 33), ("diploma", 5), ("sarjana", 9)])
+EDUCATION_MIDDLE = Weighted(
+    [("tidak_sekolah", 4), ("sd", 24), ("smp", 25), ("sma", 33), ("diploma", 5), ("sarjana", 9)]
+)
 EDUCATION_YOUNG = Weighted([("tidak_sekolah", 1), ("sd", 8), ("smp", 18), ("sma", 50), ("diploma", 8), ("sarjana", 15)])
 JOBS_BASIC = Weighted(
     [
-        ("Buruh Harian Lepas", 20), ("Karyawan Swasta", 18), ("Wiraswasta", 15), ("Pedagang", 10),
-        ("Buruh Pabrik", 9), ("Sopir", 4), ("Tukang Bangunan", 5), ("Penjahit", 2), ("Petani/Pekebun", 3),
-        ("Belum/Tidak Bekerja", 10), ("Pengemudi Ojek", 4),
+        ("Buruh Harian Lepas", 20),
+        ("Karyawan Swasta", 18),
+        ("Wiraswasta", 15),
+        ("Pedagang", 10),
+        ("Buruh Pabrik", 9),
+        ("Sopir", 4),
+        ("Tukang Bangunan", 5),
+        ("Penjahit", 2),
+        ("Petani/Pekebun", 3),
+        ("Belum/Tidak Bekerja", 10),
+        ("Pengemudi Ojek", 4),
     ]
 )
 JOBS_EDUCATED = Weighted(
     [
-        ("Karyawan Swasta", 35), ("Wiraswasta", 15), ("Pegawai Negeri Sipil", 14), ("Guru", 12),
-        ("Perawat", 4), ("Bidan", 2), ("Karyawan BUMN", 5), ("TNI", 2), ("Polri", 2), ("Belum/Tidak Bekerja", 9),
+        ("Karyawan Swasta", 35),
+        ("Wiraswasta", 15),
+        ("Pegawai Negeri Sipil", 14),
+        ("Guru", 12),
+        ("Perawat", 4),
+        ("Bidan", 2),
+        ("Karyawan BUMN", 5),
+        ("TNI", 2),
+        ("Polri", 2),
+        ("Belum/Tidak Bekerja", 9),
     ]
 )
 JOBS_ELDERLY = Weighted(
-    [("Belum/Tidak Bekerja", 40), ("Pedagang", 12), ("Petani/Pekebun", 10), ("Buruh Harian Lepas", 10), ("Wiraswasta", 13)]
+    [
+        ("Belum/Tidak Bekerja", 40),
+        ("Pedagang", 12),
+        ("Petani/Pekebun", 10),
+        ("Buruh Harian Lepas", 10),
+        ("Wiraswasta", 13),
+    ]
 )
 
 # Disability: type weights by age group, and the Washington Group domains each type affects (the
 # first one most).
 DISABILITY_TYPE = {
     "child": Weighted([("fisik", 25), ("intelektual", 30), ("mental", 5), ("netra", 8), ("rungu", 14), ("wicara", 18)]),
-    "adult": Weighted([("fisik", 42), ("intelektual", 10), ("mental", 18), ("netra", 13), ("rungu", 10), ("wicara", 7)]),
-    "elderly": Weighted([("fisik", 45), ("intelektual", 2), ("mental", 8), ("netra", 25), ("rungu", 18), ("wicara", 2)]),
+    "adult": Weighted(
+        [("fisik", 42), ("intelektual", 10), ("mental", 18), ("netra", 13), ("rungu", 10), ("wicara", 7)]
+    ),
+    "elderly": Weighted(
+        [("fisik", 45), ("intelektual", 2), ("mental", 8), ("netra", 25), ("rungu", 18), ("wicara", 2)]
+    ),
 }
 TYPE_DOMAINS = {
     "fisik": ("wg_walking", "wg_hands", "wg_self_care"),
@@ -191,8 +476,15 @@ TYPE_DOMAINS = {
     "wicara": ("wg_communicating",),
 }
 WG_FIELDS = (
-    "wg_seeing", "wg_hearing", "wg_walking", "wg_hands", "wg_learning", "wg_behaviour",
-    "wg_communicating", "wg_self_care", "wg_remembering",
+    "wg_seeing",
+    "wg_hearing",
+    "wg_walking",
+    "wg_hands",
+    "wg_learning",
+    "wg_behaviour",
+    "wg_communicating",
+    "wg_self_care",
+    "wg_remembering",
 )
 SEVERITY = Weighted([("ringan", 40), ("sedang", 35), ("berat", 25)])
 CAUSE = {
@@ -217,18 +509,63 @@ PPKS_POOR = 24
 PPKS_ADULT_OTHER = (10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 25)
 
 HOUSEHOLD_COLUMNS = (
-    "id", "kk_number", "address", "rt", "rw", "region_id", "latitude", "longitude", "status",
-    "rejection_reason", "verified_by_id", "verified_at", "created_by_id", "created_at", "updated_at",
+    "id",
+    "kk_number",
+    "address",
+    "rt",
+    "rw",
+    "region_id",
+    "latitude",
+    "longitude",
+    "status",
+    "rejection_reason",
+    "verified_by_id",
+    "verified_at",
+    "created_by_id",
+    "created_at",
+    "updated_at",
 )
 PERSON_COLUMNS = (
-    "id", "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "marital_status", "education",
-    "occupation", "phone", "mother_name", "household_id", "relationship", "region_id", "domicile_address",
-    "life_status", "needs_civil_documents", "nik_mismatch_confirmed", "merged_into_id", "status",
-    "rejection_reason", "verified_by_id", "verified_at", "created_by_id", "created_at", "updated_at",
+    "id",
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "marital_status",
+    "education",
+    "occupation",
+    "phone",
+    "mother_name",
+    "household_id",
+    "relationship",
+    "region_id",
+    "domicile_address",
+    "life_status",
+    "needs_civil_documents",
+    "nik_mismatch_confirmed",
+    "merged_into_id",
+    "status",
+    "rejection_reason",
+    "verified_by_id",
+    "verified_at",
+    "created_by_id",
+    "created_at",
+    "updated_at",
 )
 DISABILITY_COLUMNS = (
-    "person_id", "types", "severity", "cause", "devices_needed", "devices_owned", "daily_dependence",
-    "caregiver_id", "caregiver_name", "card_number", *WG_FIELDS,
+    "person_id",
+    "types",
+    "severity",
+    "cause",
+    "devices_needed",
+    "devices_owned",
+    "daily_dependence",
+    "caregiver_id",
+    "caregiver_name",
+    "card_number",
+    *WG_FIELDS,
 )
 WELFARE_COLUMNS = ("person_id", "dtks_status", "decile", "uninhabitable_house")
 PROGRAM_COLUMNS = ("person_id", "program", "year", "note")
@@ -266,11 +603,11 @@ def misspell(name: str, rng: random.Random) -> str:
         low = word.lower()
         for i in range(1, len(word)):
             if low[i] == low[i - 1]:
-                candidates.append((w, word[:i] + word[i + 1:]))  # Muhammad → Muhamad
+                candidates.append((w, word[:i] + word[i + 1 :]))  # Muhammad → Muhamad
             if low[i] == "h" and low[i - 1] in "kdtsc":
-                candidates.append((w, word[:i] + word[i + 1:]))  # Khotimah → Kotimah
-            if low[i - 1:i + 1] == "sy":
-                candidates.append((w, word[:i] + word[i + 1:]))  # Syaiful → Saiful
+                candidates.append((w, word[:i] + word[i + 1 :]))  # Khotimah → Kotimah
+            if low[i - 1 : i + 1] == "sy":
+                candidates.append((w, word[:i] + word[i + 1 :]))  # Syaiful → Saiful
         if low.endswith("ah"):
             candidates.append((w, word[:-1]))  # Fatimah → Fatima
         if low.endswith("i"):
@@ -279,10 +616,10 @@ def misspell(name: str, rng: random.Random) -> str:
             candidates.append((w, word[:-1] + "i"))
         if "f" in low[1:]:
             i = low.index("f", 1)
-            candidates.append((w, word[:i] + "p" + word[i + 1:]))  # Arif → Arip
+            candidates.append((w, word[:i] + "p" + word[i + 1 :]))  # Arif → Arip
         if "u" in low[1:]:
             i = low.index("u", 1)
-            candidates.append((w, word[:i] + "o" + word[i + 1:]))  # Sutrisno → Sotrisno
+            candidates.append((w, word[:i] + "o" + word[i + 1 :]))  # Sutrisno → Sotrisno
     if not candidates:  # no typical change: double the last letter
         candidates.append((len(words) - 1, words[-1] + words[-1][-1]))
     w, variant = candidates[rng.randrange(len(candidates))]
@@ -415,7 +752,9 @@ class _Generator:
             members.append(["anak", "L" if rng.random() < 0.5 else "P", child_age])
             slots -= 1
             for _ in range(slots):
-                members.append(["cucu", "L" if rng.random() < 0.5 else "P", rng.randint(0, max(0, min(17, child_age - 19)))])
+                members.append(
+                    ["cucu", "L" if rng.random() < 0.5 else "P", rng.randint(0, max(0, min(17, child_age - 19)))]
+                )
         else:
             for _ in range(slots):
                 child_age = rng.randint(max(0, mother_age - 40), max(0, mother_age - 18))  # mother 18–40 at birth
@@ -475,15 +814,19 @@ class _Generator:
             elif age < 19:
                 education = "sma"
             else:
-                cohort = EDUCATION_OLD if birth_year < 1960 else EDUCATION_MIDDLE if birth_year < 1980 else EDUCATION_YOUNG
+                cohort = (
+                    EDUCATION_OLD if birth_year < 1960 else EDUCATION_MIDDLE if birth_year < 1980 else EDUCATION_YOUNG
+                )
                 education = cohort.pick(rng)
             if age < 5:
                 occupation = "Belum/Tidak Bekerja"
             elif age < 19 or (age < 23 and rng.random() < 0.5):
                 occupation = "Pelajar/Mahasiswa"
             elif age >= 60:
-                occupation = "Pensiunan" if education in ("sma", "diploma", "sarjana") and rng.random() < 0.35 else (
-                    "Mengurus Rumah Tangga" if sex == "P" and rng.random() < 0.5 else JOBS_ELDERLY.pick(rng)
+                occupation = (
+                    "Pensiunan"
+                    if education in ("sma", "diploma", "sarjana") and rng.random() < 0.35
+                    else ("Mengurus Rumah Tangga" if sex == "P" and rng.random() < 0.5 else JOBS_ELDERLY.pick(rng))
                 )
             elif sex == "P" and rng.random() < 0.4:
                 occupation = "Mengurus Rumah Tangga"

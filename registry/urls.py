@@ -22,7 +22,11 @@ urlpatterns = [
     path("laporan-mandiri/<int:pk>/", views.self_report_review, name="self-report-review"),
     path("laporan-mandiri/<int:pk>/orang-baru/", views.self_report_create_person, name="self-report-create-person"),
     path("laporan-mandiri/<int:pk>/tautkan/", views.self_report_find_person, name="self-report-find-person"),
-    path("laporan-mandiri/<int:pk>/tautkan/<int:person_pk>/", views.self_report_link_person, name="self-report-link-person"),
+    path(
+        "laporan-mandiri/<int:pk>/tautkan/<int:person_pk>/",
+        views.self_report_link_person,
+        name="self-report-link-person",
+    ),
     path("laporan-mandiri/<int:pk>/tolak/", views.self_report_reject, name="self-report-reject"),
     path("duplikat/", views.duplicate_list, name="duplicate-list"),
     path("duplikat/<int:a>/<int:b>/", views.duplicate_compare, name="duplicate-compare"),

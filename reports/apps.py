@@ -33,10 +33,13 @@ class ReportsConfig(AppConfig):
             return queryset.filter(scope_role=Role.AGENCY, scope_agency_id=user.agency_id)
 
         askers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN, Role.AGENCY}
-        scoping.register(m.ReportRequest, scoping.ScopeRule(
-            roles={"view": askers, "add": askers},
-            role_filters={Role.MANAGER: manager, Role.FRONT_DESK: own, Role.KELURAHAN: own, Role.AGENCY: agency},
-        ))
+        scoping.register(
+            m.ReportRequest,
+            scoping.ScopeRule(
+                roles={"view": askers, "add": askers},
+                role_filters={Role.MANAGER: manager, Role.FRONT_DESK: own, Role.KELURAHAN: own, Role.AGENCY: agency},
+            ),
+        )
         audited(m.ReportRequest, include_fields=["status"])
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
@@ -46,7 +49,9 @@ class ReportsConfig(AppConfig):
 
         panels.register("person", "reports", panels.Panel(90, "reports/_person_panel.html", person_profile_panel))
         # The figures and charts of the home page (slot "home": the core's home page reads it).
-        panels.register("home", "reports", panels.Panel(50, "reports/_dashboard.html", lambda user, _page: dashboard_for(user)))
+        panels.register(
+            "home", "reports", panels.Panel(50, "reports/_dashboard.html", lambda user, _page: dashboard_for(user))
+        )
 
 
 def person_profile_panel(user, person):

@@ -87,9 +87,9 @@ class BarChart:
         top = max(values, default=0) or 1
         bar_space = WIDTH - LABEL_WIDTH - 60  # room for the number after the longest bar
         title_id, desc_id = f"{self.key}-title", f"{self.key}-desc"
-        desc = self.description or _("%(n)s bars; the numbers are written on the bars and listed in the table that follows.") % {
-            "n": len(self.categories)
-        }
+        desc = self.description or _(
+            "%(n)s bars; the numbers are written on the bars and listed in the table that follows."
+        ) % {"n": len(self.categories)}
         out = [
             (
                 f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" role="img" '
@@ -114,7 +114,9 @@ class BarChart:
             y = legend_height + GAP + row * row_height
             short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
             middle = y + (row_height - GAP) / 2 + 4
-            out.append(f'<text x="{LABEL_WIDTH - 6}" y="{middle:.1f}" font-size="11" text-anchor="end" {FONT}>{escape(short)}</text>')
+            out.append(
+                f'<text x="{LABEL_WIDTH - 6}" y="{middle:.1f}" font-size="11" text-anchor="end" {FONT}>{escape(short)}</text>'
+            )
             x = LABEL_WIDTH
             for i, s in enumerate(self.series):
                 width = bar_space * s.values[row] / top
@@ -125,12 +127,18 @@ class BarChart:
                         f'fill="url(#{self.key}-p{i})" stroke="#000" stroke-width="0.8"/>'
                     )
                 if self.grouped:
-                    out.append(f'<text x="{x + width + 5:.1f}" y="{bar_y + bar * 0.8:.1f}" font-size="10" font-weight="bold" {FONT}>{s.values[row]}</text>')
+                    out.append(
+                        f'<text x="{x + width + 5:.1f}" y="{bar_y + bar * 0.8:.1f}" font-size="10" font-weight="bold" {FONT}>{s.values[row]}</text>'
+                    )
                 else:
                     x += width
             if not self.grouped:
-                out.append(f'<text x="{x + 5:.1f}" y="{y + BAR_HEIGHT * 0.7}" font-size="11" font-weight="bold" {FONT}>{self.totals[row]}</text>')
-        out.append(f'<line x1="{LABEL_WIDTH}" y1="{legend_height:.0f}" x2="{LABEL_WIDTH}" y2="{height:.0f}" stroke="#000" stroke-width="1"/>')
+                out.append(
+                    f'<text x="{x + 5:.1f}" y="{y + BAR_HEIGHT * 0.7}" font-size="11" font-weight="bold" {FONT}>{self.totals[row]}</text>'
+                )
+        out.append(
+            f'<line x1="{LABEL_WIDTH}" y1="{legend_height:.0f}" x2="{LABEL_WIDTH}" y2="{height:.0f}" stroke="#000" stroke-width="1"/>'
+        )
         out.append("</svg>")
         return mark_safe("".join(out))
 

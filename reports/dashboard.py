@@ -76,45 +76,67 @@ def _people(scope, figures):
         ppks=Count("pk", filter=Q(Exists(PersonPpks.objects.filter(person=OuterRef("pk"), status=PpksStatus.ACTIVE)))),
         program=Count("pk", filter=Q(Exists(ProgramReceipt.objects.filter(person=OuterRef("pk"), year=this_year)))),
     )
-    figures["numbers"].append((_("Registered people"), counts["total"], _("%(n)s verified") % {"n": counts["verified"]}))
-    figures["charts"].append(BarChart(
-        title=_("Registered people by profile"),
-        categories=[_("With a disability"), _("Registered in DTKS/DTSEN"), _("Active PPKS record"), _("Receiving a program this year")],
-        series=[Series(_("People"), [counts["disability"], counts["dtks"], counts["ppks"], counts["program"]])],
-        key="home-profiles",
-    ))
+    figures["numbers"].append(
+        (_("Registered people"), counts["total"], _("%(n)s verified") % {"n": counts["verified"]})
+    )
+    figures["charts"].append(
+        BarChart(
+            title=_("Registered people by profile"),
+            categories=[
+                _("With a disability"),
+                _("Registered in DTKS/DTSEN"),
+                _("Active PPKS record"),
+                _("Receiving a program this year"),
+            ],
+            series=[Series(_("People"), [counts["disability"], counts["dtks"], counts["ppks"], counts["program"]])],
+            key="home-profiles",
+        )
+    )
     by_village = Counter()
     for region_id, status, n in people.values_list("region_id", "status").annotate(n=Count("pk")).order_by():
         by_village[region_id, status == VerificationStatus.VERIFIED] += n
-    villages = Region.objects.filter(level__in=VILLAGE_LEVELS, code__in={code for code, _verified in by_village}).order_by("code")
+    villages = Region.objects.filter(
+        level__in=VILLAGE_LEVELS, code__in={code for code, _verified in by_village}
+    ).order_by("code")
     if len(villages) > 1:
-        figures["charts"].append(BarChart(
-            title=_("Registered people by kelurahan"),
-            categories=[v.name for v in villages],
-            series=[Series(_("Verified"), [by_village[v.code, True] for v in villages]),
-                    Series(_("Not yet verified"), [by_village[v.code, False] for v in villages])],
-            key="home-villages",
-        ))
+        figures["charts"].append(
+            BarChart(
+                title=_("Registered people by kelurahan"),
+                categories=[v.name for v in villages],
+                series=[
+                    Series(_("Verified"), [by_village[v.code, True] for v in villages]),
+                    Series(_("Not yet verified"), [by_village[v.code, False] for v in villages]),
+                ],
+                key="home-villages",
+            )
+        )
 
 
 def _complaints(scope, figures, today):
     clock = SlaClock.now(today)
     open_complaints = scoping.restrict(Complaint.objects.filter(status__in=COMPLAINT_OPEN), scope)
     states = Counter(clock.state(c) for c in open_complaints.only("status", "due_date", "finished_at"))
-    figures["numbers"].append((_("Open complaints"), sum(states.values()), _("%(n)s late") % {"n": states[SlaState.LATE]}))
-    figures["charts"].append(BarChart(
-        title=_("Open complaints by SLA state"),
-        categories=[SlaState(s).label for s in SlaState.values],
-        series=[Series(_("Complaints"), [states[s] for s in SlaState.values])],
-        key="home-sla", unit=_("complaints"),
-    ))
+    figures["numbers"].append(
+        (_("Open complaints"), sum(states.values()), _("%(n)s late") % {"n": states[SlaState.LATE]})
+    )
+    figures["charts"].append(
+        BarChart(
+            title=_("Open complaints by SLA state"),
+            categories=[SlaState(s).label for s in SlaState.values],
+            series=[Series(_("Complaints"), [states[s] for s in SlaState.values])],
+            key="home-sla",
+            unit=_("complaints"),
+        )
+    )
 
 
 def _referrals(scope, figures, today):
     referrals = scoping.restrict(Referral.objects.exclude(status=ReferralStatus.DRAFT), scope)
     groups = [
-        (_("Sent"), [ReferralStatus.SENT]), (_("Accepted or in progress"), [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]),
-        (_("Completed"), [ReferralStatus.COMPLETED]), (_("Rejected or redirected"), [ReferralStatus.REJECTED, ReferralStatus.REDIRECTED]),
+        (_("Sent"), [ReferralStatus.SENT]),
+        (_("Accepted or in progress"), [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]),
+        (_("Completed"), [ReferralStatus.COMPLETED]),
+        (_("Rejected or redirected"), [ReferralStatus.REJECTED, ReferralStatus.REDIRECTED]),
     ]
     counts = Counter()
     for agency, status, n in referrals.values_list("agency__name", "status").annotate(n=Count("pk")).order_by():
@@ -123,12 +145,17 @@ def _referrals(scope, figures, today):
     open_count = sum(n for (_agency, status), n in counts.items() if status in REFERRAL_OPEN)
     overdue = referrals.filter(status__in=REFERRAL_OPEN, due_date__lt=today).count()
     figures["numbers"].append((_("Open referrals"), open_count, _("%(n)s overdue") % {"n": overdue}))
-    figures["charts"].append(BarChart(
-        title=_("Referrals by agency and status"),
-        categories=agencies,
-        series=[Series(label, [sum(counts[a, s] for s in statuses) for a in agencies]) for label, statuses in groups],
-        key="home-referrals", unit=_("referrals"),
-    ))
+    figures["charts"].append(
+        BarChart(
+            title=_("Referrals by agency and status"),
+            categories=agencies,
+            series=[
+                Series(label, [sum(counts[a, s] for s in statuses) for a in agencies]) for label, statuses in groups
+            ],
+            key="home-referrals",
+            unit=_("referrals"),
+        )
+    )
 
 
 def _trends(scope, sees_people, sees_complaints, sees_referrals, today) -> BarChart:
@@ -141,18 +168,36 @@ def _trends(scope, sees_people, sees_complaints, sees_referrals, today) -> BarCh
 
     def monthly(queryset, field, label):
         per_month = dict(
-            queryset.filter(**{f"{field}__gte": start}).annotate(month=TruncMonth(field)).values_list("month").annotate(n=Count("pk")).order_by()
+            queryset.filter(**{f"{field}__gte": start})
+            .annotate(month=TruncMonth(field))
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        by_day = {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m: n for m, n in per_month.items()}
+        by_day = {
+            timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m: n for m, n in per_month.items()
+        }
         series.append(Series(label, [by_day.get(m, 0) for m in months]))
 
     if sees_people:
-        monthly(scoping.restrict(Person.objects.filter(merged_into__isnull=True), scope), "created_at", _("People registered"))
+        monthly(
+            scoping.restrict(Person.objects.filter(merged_into__isnull=True), scope),
+            "created_at",
+            _("People registered"),
+        )
     if sees_complaints:
         monthly(scoping.restrict(Complaint.objects.all(), scope), "received_at", _("Complaints received"))
     if sees_referrals:
-        monthly(scoping.restrict(Referral.objects.exclude(status=ReferralStatus.DRAFT), scope), "sent_at", _("Referrals sent"))
+        monthly(
+            scoping.restrict(Referral.objects.exclude(status=ReferralStatus.DRAFT), scope),
+            "sent_at",
+            _("Referrals sent"),
+        )
     return BarChart(
-        title=_("The last six months"), categories=[date_format(m, "F Y") for m in months], series=series, key="home-months",
-        unit=_("records"), grouped=True,
+        title=_("The last six months"),
+        categories=[date_format(m, "F Y") for m in months],
+        series=series,
+        key="home-months",
+        unit=_("records"),
+        grouped=True,
     )

@@ -15,7 +15,9 @@ class RecapForm(forms.Form):
 
     area = forms.ChoiceField(label=_("Area"), help_text=_("The whole area you work in, a kecamatan or one kelurahan."))
     include_unverified = forms.BooleanField(
-        label=_("Also count records not yet verified"), required=False, help_text=_("By default only verified records are counted.")
+        label=_("Also count records not yet verified"),
+        required=False,
+        help_text=_("By default only verified records are counted."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -30,11 +32,14 @@ class BeneficiaryListForm(forms.Form):
     """The beneficiary list: one or several kelurahan, who is listed, verified records or all."""
 
     areas = forms.MultipleChoiceField(
-        label=_("Kelurahan/desa"), help_text=_("Each kelurahan starts on a new page. Hold Ctrl (or Cmd) to choose several."),
+        label=_("Kelurahan/desa"),
+        help_text=_("Each kelurahan starts on a new page. Hold Ctrl (or Cmd) to choose several."),
     )
     population = forms.ChoiceField(label=_("People listed"), choices=Population.choices, initial=Population.ALL)
     include_unverified = forms.BooleanField(
-        label=_("Also list records not yet verified"), required=False, help_text=_("By default only verified records are listed.")
+        label=_("Also list records not yet verified"),
+        required=False,
+        help_text=_("By default only verified records are listed."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -47,12 +52,15 @@ class BeneficiaryListForm(forms.Form):
 
     def request_arguments(self) -> dict:
         return {
-            "regions": self.cleaned_data["areas"], "population": self.cleaned_data["population"],
+            "regions": self.cleaned_data["areas"],
+            "population": self.cleaned_data["population"],
             "include_unverified": self.cleaned_data["include_unverified"],
         }
 
 
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+DATE_INPUT = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+)
 
 
 class ServiceRecapForm(forms.Form):
@@ -60,7 +68,9 @@ class ServiceRecapForm(forms.Form):
 
     period_start = forms.DateField(label=_("From"), widget=DATE_INPUT, help_text=_("dd/mm/yyyy"))
     period_end = forms.DateField(label=_("Until"), widget=DATE_INPUT, help_text=_("dd/mm/yyyy, included"))
-    area = forms.ChoiceField(label=_("Area"), required=False, help_text=_("The whole area you work in, a kecamatan or one kelurahan."))
+    area = forms.ChoiceField(
+        label=_("Area"), required=False, help_text=_("The whole area you work in, a kecamatan or one kelurahan.")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +91,11 @@ class ServiceRecapForm(forms.Form):
 
     def request_arguments(self) -> dict:
         area = self.cleaned_data.get("area")
-        return {"period_start": self.cleaned_data["period_start"], "period_end": self.cleaned_data["period_end"], "regions": [area] if area else []}
+        return {
+            "period_start": self.cleaned_data["period_start"],
+            "period_end": self.cleaned_data["period_end"],
+            "regions": [area] if area else [],
+        }
 
 
 FORMS = {

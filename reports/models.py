@@ -57,14 +57,29 @@ class ReportRequest(models.Model):
     population = models.CharField(_("people listed"), max_length=12, choices=Population.choices, default=Population.ALL)
     # Who asked, and what they could see then.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scope_role = models.CharField(_("requester's role"), max_length=20)
     scope_region = models.ForeignKey(
-        "regions.Region", verbose_name=_("requester's region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("requester's region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scope_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("requester's agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("requester's agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scheduled_for = models.DateField(_("monthly report for"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("managers told at"), null=True, blank=True)
@@ -80,7 +95,9 @@ class ReportRequest(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("reason of the failure"), blank=True)
     # Result.
-    file_path = models.CharField(_("file"), max_length=255, blank=True, help_text=_("Relative to the private media folder."))
+    file_path = models.CharField(
+        _("file"), max_length=255, blank=True, help_text=_("Relative to the private media folder.")
+    )
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     expires_at = models.DateTimeField(_("file deleted after"), null=True, blank=True)
@@ -96,9 +113,13 @@ class ReportRequest(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["report_type", "scheduled_for"], condition=models.Q(scheduled_for__isnull=False), name="one_monthly_report_per_type"
+                fields=["report_type", "scheduled_for"],
+                condition=models.Q(scheduled_for__isnull=False),
+                name="one_monthly_report_per_type",
             ),
-            models.CheckConstraint(condition=~models.Q(status="gagal") | ~models.Q(error=""), name="failed_report_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(status="gagal") | ~models.Q(error=""), name="failed_report_has_reason"
+            ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_progress_percent"),
         ]
 

@@ -151,7 +151,11 @@ class _Writer:
             self.entries[packed] = (2, number, index)
         header = b" ".join(offsets) + b"\n"
         data = zlib.compress(header + b"\n".join(bodies) + b"\n")
-        head = b"<</Type /ObjStm/N %d/First %d/Filter /FlateDecode/Length %d>>" % (len(self.packed), len(header), len(data))
+        head = b"<</Type /ObjStm/N %d/First %d/Filter /FlateDecode/Length %d>>" % (
+            len(self.packed),
+            len(header),
+            len(data),
+        )
         self.packed = []
         self.object(number, head, data + b"\nendstream")
 
@@ -209,14 +213,22 @@ def merge(paths: list[Path], target: Path) -> int:
             part_elements.append(mapping[part.document])
             parent = _dictionary(part, part.parent_tree)
             nums.append(_renumber(re.search(rb"/Nums\s*\[(.*)\]\s*>>$", parent, re.DOTALL).group(1), references))
-        out.object(page_tree, b"<</Type /Pages/Kids [%s]/Count %d>>" % (b" ".join(b"%d 0 R" % n for n in branches), total_pages))
+        out.object(
+            page_tree,
+            b"<</Type /Pages/Kids [%s]/Count %d>>" % (b" ".join(b"%d 0 R" % n for n in branches), total_pages),
+        )
         out.object(parent_tree, b"<</Nums [" + b" ".join(nums) + b"]>>")
-        out.object(document, b"<</Type /StructElem/S /Document/P %d 0 R/K [%s]>>" % (struct_root, b" ".join(b"%d 0 R" % n for n in part_elements)))
+        out.object(
+            document,
+            b"<</Type /StructElem/S /Document/P %d 0 R/K [%s]>>"
+            % (struct_root, b" ".join(b"%d 0 R" % n for n in part_elements)),
+        )
         out.object(struct_root, b"<</Type /StructTreeRoot/K [%d 0 R]/ParentTree %d 0 R>>" % (document, parent_tree))
         out.object(
             catalog,
             b"<</Type /Catalog/Pages %d 0 R/StructTreeRoot %d 0 R/MarkInfo <</Marked true>>"
-            b"/ViewerPreferences <</DisplayDocTitle true>>" % (page_tree, struct_root)
+            b"/ViewerPreferences <</DisplayDocTitle true>>"
+            % (page_tree, struct_root)
             + (b"/Lang " + lang.group(1) if lang else b"")
             + (b"/Metadata %d 0 R" % metadata if metadata else b"")
             + b">>",

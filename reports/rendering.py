@@ -72,7 +72,9 @@ class ChildRenderer:
         if self.process is None or self.done >= self.parts_per_process:
             self._start()
         try:
-            self.process.stdin.write(json.dumps({"html": str(html_path), "pdf": str(pdf_path), "page_offset": page_offset}) + "\n")
+            self.process.stdin.write(
+                json.dumps({"html": str(html_path), "pdf": str(pdf_path), "page_offset": page_offset}) + "\n"
+            )
             self.process.stdin.flush()
             line = self.process.stdout.readline()
         except OSError:
@@ -186,8 +188,14 @@ def _render_parts(document: Document, pool: ChildPool, work: Path, target: Path,
         progress(0.95 * len(rendered) / (document.part_count or len(rendered) + len(waiting)))
     joining = time.monotonic()
     pages = pdfmerge.merge(rendered, target)
-    log.info("%d parts rendered in %.1f s by %d processes, joined in %.1f s: %d pages", len(rendered), joining - started, processes,
-             time.monotonic() - joining, pages)
+    log.info(
+        "%d parts rendered in %.1f s by %d processes, joined in %.1f s: %d pages",
+        len(rendered),
+        joining - started,
+        processes,
+        time.monotonic() - joining,
+        pages,
+    )
     progress(1.0)
     return pages
 

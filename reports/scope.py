@@ -30,7 +30,12 @@ class RequesterScope:
 
     @classmethod
     def of_report(cls, report) -> "RequesterScope":
-        return cls(pk=report.requested_by_id, role=report.scope_role, region_id=report.scope_region_id, agency_id=report.scope_agency_id)
+        return cls(
+            pk=report.requested_by_id,
+            role=report.scope_role,
+            region_id=report.scope_region_id,
+            agency_id=report.scope_agency_id,
+        )
 
     @classmethod
     def city_manager(cls) -> "RequesterScope":
@@ -61,7 +66,9 @@ def area_choices(scope, *, villages_only: bool = False) -> list[tuple[str, str]]
     if villages_only:
         regions = regions.filter(level__in=VILLAGE_LEVELS)
     else:
-        regions = regions.filter(level__in=[RegionLevel.KOTA, RegionLevel.KABUPATEN, RegionLevel.KECAMATAN, *VILLAGE_LEVELS])
+        regions = regions.filter(
+            level__in=[RegionLevel.KOTA, RegionLevel.KABUPATEN, RegionLevel.KECAMATAN, *VILLAGE_LEVELS]
+        )
     choices = []
     for region in regions.order_by("code"):
         indent = "— " * max(0, region.code.count(".") - scope.region_id.count("."))

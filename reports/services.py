@@ -43,16 +43,35 @@ log = logging.getLogger(__name__)
 
 
 # --- Asking ------------------------------------------------------------------------------------
-def request_report(*, user, report_type: str, regions=(), period_start=None, period_end=None, person=None,
-                   include_unverified: bool = False, population: str = Population.ALL, request_id: str = "") -> ReportRequest:
+def request_report(
+    *,
+    user,
+    report_type: str,
+    regions=(),
+    period_start=None,
+    period_end=None,
+    person=None,
+    include_unverified: bool = False,
+    population: str = Population.ALL,
+    request_id: str = "",
+) -> ReportRequest:
     """Record the request with the requester's scope and send it to the workers once committed."""
     kind = kinds.get(report_type)
     if not kind.can_request(user):
         raise PermissionDenied(f"{report_type} reports are not for this role")
     report = ReportRequest(
-        report_type=report_type, regions=list(regions), period_start=period_start, period_end=period_end, person=person,
-        include_unverified=include_unverified, population=population, requested_by=user, scope_role=user.role, scope_region_id=user.region_id,
-        scope_agency_id=user.agency_id, request_id=request_id or "",
+        report_type=report_type,
+        regions=list(regions),
+        period_start=period_start,
+        period_end=period_end,
+        person=person,
+        include_unverified=include_unverified,
+        population=population,
+        requested_by=user,
+        scope_role=user.role,
+        scope_region_id=user.region_id,
+        scope_agency_id=user.agency_id,
+        request_id=request_id or "",
     )
     kind.check(report, RequesterScope.of_user(user))
     with transaction.atomic():
@@ -124,9 +143,15 @@ def run(report_id: int) -> str:
         return _fail(report, _reason(exc))
     finished = timezone.now()
     done = ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, attempts=report.attempts).update(
-        status=ReportStatus.READY, progress=100, finished_at=finished, heartbeat_at=finished,
-        file_path=str(target.relative_to(reports_folder().parent)), size=target.stat().st_size, page_count=pages,
-        expires_at=finished + timedelta(days=settings.REPORT_FILE_DAYS), data=data,
+        status=ReportStatus.READY,
+        progress=100,
+        finished_at=finished,
+        heartbeat_at=finished,
+        file_path=str(target.relative_to(reports_folder().parent)),
+        size=target.stat().st_size,
+        page_count=pages,
+        expires_at=finished + timedelta(days=settings.REPORT_FILE_DAYS),
+        data=data,
     )
     if not done:  # the sweep took the request back meanwhile: this file is nobody's
         target.unlink(missing_ok=True)
@@ -158,9 +183,9 @@ def _reason(exc: Exception) -> str:
         return _("What the report is about is no longer within the requester's scope.")
     if isinstance(exc, (PermissionDenied, ValidationError)):
         return _("The requester may no longer see what the report is about.")
-    return _("Unexpected error while preparing the report (%(error)s). Request it again; if it fails again, tell the administrator.") % {
-        "error": type(exc).__name__
-    }
+    return _(
+        "Unexpected error while preparing the report (%(error)s). Request it again; if it fails again, tell the administrator."
+    ) % {"error": type(exc).__name__}
 
 
 def _fail(report: ReportRequest, reason: str) -> str:
@@ -190,12 +215,17 @@ def schedule_monthly(today: datetime.date | None = None) -> list[ReportRequest]:
     made = []
     for report_type in MONTHLY_TYPES:
         defaults = {
-            "regions": [city], "scope_role": Role.MANAGER, "scope_region_id": city, "queued_at": timezone.now(),
+            "regions": [city],
+            "scope_role": Role.MANAGER,
+            "scope_region_id": city,
+            "queued_at": timezone.now(),
             "period_start": first if report_type == ReportType.SERVICE_RECAP else None,
             "period_end": last if report_type == ReportType.SERVICE_RECAP else None,
         }
         with transaction.atomic():
-            report, created = ReportRequest.objects.get_or_create(report_type=report_type, scheduled_for=first, defaults=defaults)
+            report, created = ReportRequest.objects.get_or_create(
+                report_type=report_type, scheduled_for=first, defaults=defaults
+            )
             if created:
                 transaction.on_commit(lambda pk=report.pk: enqueue(pk))
         made.append(report)
@@ -204,7 +234,9 @@ def schedule_monthly(today: datetime.date | None = None) -> list[ReportRequest]:
 
 def city_managers():
     """Who the monthly reports are for: the active managers of the whole city who have an email."""
-    return User.objects.filter(role=Role.MANAGER, is_active=True, region_id=settings.OFFICE_REGION_CODE).exclude(email="")
+    return User.objects.filter(role=Role.MANAGER, is_active=True, region_id=settings.OFFICE_REGION_CODE).exclude(
+        email=""
+    )
 
 
 def email_finished_months() -> int:
@@ -212,10 +244,18 @@ def email_finished_months() -> int:
     or failed), once. Run after each render and by the sweep, so a mail server that was down is
     tried again. Returns how many sets were sent."""
     sent = 0
-    months = ReportRequest.objects.filter(scheduled_for__isnull=False, emailed_at__isnull=True).values_list("scheduled_for", flat=True).distinct()
+    months = (
+        ReportRequest.objects.filter(scheduled_for__isnull=False, emailed_at__isnull=True)
+        .values_list("scheduled_for", flat=True)
+        .distinct()
+    )
     for month in months:
         with transaction.atomic():
-            reports = list(ReportRequest.objects.select_for_update().filter(scheduled_for=month, emailed_at__isnull=True).order_by("report_type"))
+            reports = list(
+                ReportRequest.objects.select_for_update()
+                .filter(scheduled_for=month, emailed_at__isnull=True)
+                .order_by("report_type")
+            )
             if len(reports) < len(MONTHLY_TYPES) or any(r.is_pending for r in reports):
                 continue
             _email_month(month, reports)
@@ -235,11 +275,18 @@ def _email_month(month: datetime.date, reports: list[ReportRequest]) -> None:
         lines = []
         for report in reports:
             state = _("ready") if report.status == ReportStatus.READY else report.get_status_display().lower()
-            lines.append(f"- {report.get_report_type_display()} ({state}): {settings.PORTAL_URL.rstrip('/')}{report.get_absolute_url()}")
+            lines.append(
+                f"- {report.get_report_type_display()} ({state}): {settings.PORTAL_URL.rstrip('/')}{report.get_absolute_url()}"
+            )
         body = _(
             "The monthly reports of %(month)s for the whole %(office)s area are done:\n\n%(lines)s\n\n"
             "Log in to OneGate to download them; each download is recorded. The files are kept %(days)s days."
-        ) % {"month": date_format(month, "F Y"), "office": settings.OFFICE_NAME, "lines": "\n".join(lines), "days": settings.REPORT_FILE_DAYS}
+        ) % {
+            "month": date_format(month, "F Y"),
+            "office": settings.OFFICE_NAME,
+            "lines": "\n".join(lines),
+            "days": settings.REPORT_FILE_DAYS,
+        }
         subject = _("OneGate: monthly reports of %(month)s") % {"month": date_format(month, "F Y")}
     send_mail(subject, body, None, recipients)
 
@@ -289,7 +336,9 @@ def purge_expired(now=None) -> int:
     for report in ReportRequest.objects.filter(status=ReportStatus.READY, expires_at__lt=now):
         if report.file_path:
             file_of(report).unlink(missing_ok=True)
-        ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.READY).update(status=ReportStatus.EXPIRED, file_path="")
+        ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.READY).update(
+            status=ReportStatus.EXPIRED, file_path=""
+        )
         expired += 1
     work = reports_folder() / "tmp"
     if work.is_dir():
@@ -334,7 +383,9 @@ def figures_file(user, report: ReportRequest, file_format: str) -> bytes:
     tables = report.data.get("tables") if report.status == ReportStatus.READY else None
     if not tables:
         raise Http404("no figures for this report")
-    log_export(ReportRequest, count=sum(len(t["rows"]) for t in tables), file_format=file_format, filters={"report": report.pk})
+    log_export(
+        ReportRequest, count=sum(len(t["rows"]) for t in tables), file_format=file_format, filters={"report": report.pk}
+    )
     return _csv(tables) if file_format == "csv" else _xlsx(tables)
 
 
@@ -357,6 +408,8 @@ def _xlsx(tables) -> bytes:
     sheets = []
     for index, table in enumerate(tables, start=1):
         title = re.sub(r"[\[\]:*?/\\]", " ", table["title"])[:28]
-        sheet = tablib.Dataset(*[tuple(row) for row in table["rows"]], headers=table["headers"], title=f"{index} {title}"[:31])
+        sheet = tablib.Dataset(
+            *[tuple(row) for row in table["rows"]], headers=table["headers"], title=f"{index} {title}"[:31]
+        )
         sheets.append(sheet)
     return tablib.Databook(sheets).export("xlsx")

@@ -70,25 +70,74 @@ def pages(sample: dict) -> list[Page]:
     return [
         Page("login (POST)", None, "", "POST", clients=(1, 12), note="PBKDF2 password hashing: slow by design"),
         Page("home dashboard", "manajer", 'id="dashboard"', paths=["/"]),
-        Page("person list, filtered", "manajer", "<table", paths=[f"/registri/orang/?region={r}&status=verified" for r in sample["villages"]]
-             + [f"/registri/orang/?disability={d}" for d in ("fisik", "mental", "netra")] + ["/registri/orang/?decile=2&program=pkh"],
-             p95_ms=150),
-        Page("person search by name", "manajer", "<table", paths=[f"/registri/orang/?q={q(n)}" for n in sample["names"]], p95_ms=150),
-        Page("person detail", "manajer", "<h1", paths=[f"/registri/orang/{pk}/" for pk in sample["people"]], p95_ms=40, rps=400),
-        Page("household detail", "manajer", "<h1", paths=[f"/registri/keluarga/{pk}/" for pk in sample["households"]], p95_ms=40, rps=400),
-        Page("complaint list", "manajer", "<table", paths=["/pengaduan/", "/pengaduan/?status=baru", "/pengaduan/?sla=terlambat", "/pengaduan/?channel=telepon"],
-             p95_ms=150),
+        Page(
+            "person list, filtered",
+            "manajer",
+            "<table",
+            paths=[f"/registri/orang/?region={r}&status=verified" for r in sample["villages"]]
+            + [f"/registri/orang/?disability={d}" for d in ("fisik", "mental", "netra")]
+            + ["/registri/orang/?decile=2&program=pkh"],
+            p95_ms=150,
+        ),
+        Page(
+            "person search by name",
+            "manajer",
+            "<table",
+            paths=[f"/registri/orang/?q={q(n)}" for n in sample["names"]],
+            p95_ms=150,
+        ),
+        Page(
+            "person detail",
+            "manajer",
+            "<h1",
+            paths=[f"/registri/orang/{pk}/" for pk in sample["people"]],
+            p95_ms=40,
+            rps=400,
+        ),
+        Page(
+            "household detail",
+            "manajer",
+            "<h1",
+            paths=[f"/registri/keluarga/{pk}/" for pk in sample["households"]],
+            p95_ms=40,
+            rps=400,
+        ),
+        Page(
+            "complaint list",
+            "manajer",
+            "<table",
+            paths=[
+                "/pengaduan/",
+                "/pengaduan/?status=baru",
+                "/pengaduan/?sla=terlambat",
+                "/pengaduan/?channel=telepon",
+            ],
+            p95_ms=150,
+        ),
         Page("complaint intake (POST)", "loket", "", "POST", paths=["/pengaduan/baru/"], p95_ms=100),
         Page("referral inbox", "dinkes", "<table", paths=["/rujukan/", "/rujukan/?status=dikirim"], p95_ms=150),
         # Anchors: what any request costs before a page does its own work, on the same server.
-        Page("anchor: health check", "manajer", '"ok"', paths=["/healthz"], clients=(12,),
-             note="anchor: middleware, one query, one Redis ping, a JSON answer"),
-        Page("anchor: signed-in form page", "manajer", "<form", paths=["/akun/kata-sandi/"], clients=(12,),
-             note="anchor: the menu and a three-field form, no query of its own"),
+        Page(
+            "anchor: health check",
+            "manajer",
+            '"ok"',
+            paths=["/healthz"],
+            clients=(12,),
+            note="anchor: middleware, one query, one Redis ping, a JSON answer",
+        ),
+        Page(
+            "anchor: signed-in form page",
+            "manajer",
+            "<form",
+            paths=["/akun/kata-sandi/"],
+            clients=(12,),
+            note="anchor: the menu and a three-field form, no query of its own",
+        ),
     ]
 
 
 # --- the scratch database ---------------------------------------------------------------------
+
 
 def server_url(database: str) -> str:
     url = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onegate"))
@@ -104,7 +153,9 @@ def psql(database_url: str, sql: str) -> list[tuple]:
 
 
 def portal_env(database_url: str, **extra) -> dict:
-    env = dict(os.environ, DATABASE_URL=database_url, ONEGATE_READ_DOT_ENV="false", DJANGO_SETTINGS_MODULE="onegate.settings")
+    env = dict(
+        os.environ, DATABASE_URL=database_url, ONEGATE_READ_DOT_ENV="false", DJANGO_SETTINGS_MODULE="onegate.settings"
+    )
     env.update(extra)
     return env
 
@@ -129,8 +180,15 @@ def seed(people: int, reseed: bool) -> tuple[str, dict]:
         print(f"[{people:,}] seeding {name}…", flush=True)
         manage(url, "migrate", "--noinput")
         manage(url, "seed_demo")
-        print("  " + manage(url, "generate_people", "--people", str(people), "--all-verified").strip().splitlines()[-1], flush=True)
-        print("  " + manage(url, "generate_casework", "--per-thousand", str(CASEWORK_PER_THOUSAND)).strip().splitlines()[-1], flush=True)
+        print(
+            "  " + manage(url, "generate_people", "--people", str(people), "--all-verified").strip().splitlines()[-1],
+            flush=True,
+        )
+        print(
+            "  "
+            + manage(url, "generate_casework", "--per-thousand", str(CASEWORK_PER_THOUSAND)).strip().splitlines()[-1],
+            flush=True,
+        )
         psql(url, "VACUUM (ANALYZE)")
         psql(url, f"CREATE TABLE bench_seeded AS SELECT now() AS at, {time.monotonic() - started:.0f} AS seconds")
     counts = {
@@ -138,17 +196,37 @@ def seed(people: int, reseed: bool) -> tuple[str, dict]:
         for table in ("registry_person", "registry_household", "complaints_complaint", "referrals_referral")
     }
     seconds = psql(url, "SELECT seconds FROM bench_seeded")[0][0]
-    print(f"[{people:,}] {name}: " + ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in counts.items()) + f" (seeded in {seconds:.0f} s)", flush=True)
+    print(
+        f"[{people:,}] {name}: "
+        + ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in counts.items())
+        + f" (seeded in {seconds:.0f} s)",
+        flush=True,
+    )
     return url, {"counts": counts, "seed_seconds": float(seconds)}
 
 
 def sample(url: str) -> dict:
     """Pages to ask for: random people and households of the city, names as officers type them."""
     rng = random.Random(7)
-    people = [r[0] for r in psql(url, "SELECT id FROM registry_person TABLESAMPLE SYSTEM (2) REPEATABLE (7) WHERE merged_into_id IS NULL LIMIT 2000")]
-    households = [r[0] for r in psql(url, "SELECT id FROM registry_household TABLESAMPLE SYSTEM (2) REPEATABLE (7) LIMIT 2000")]
-    names = [r[0] for r in psql(url, "SELECT full_name FROM registry_person TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT 400")]
-    villages = [r[0] for r in psql(url, "SELECT code FROM regions_region WHERE code LIKE '35.76.%' AND level = 'kelurahan' ORDER BY code")]
+    people = [
+        r[0]
+        for r in psql(
+            url,
+            "SELECT id FROM registry_person TABLESAMPLE SYSTEM (2) REPEATABLE (7) WHERE merged_into_id IS NULL LIMIT 2000",
+        )
+    ]
+    households = [
+        r[0] for r in psql(url, "SELECT id FROM registry_household TABLESAMPLE SYSTEM (2) REPEATABLE (7) LIMIT 2000")
+    ]
+    names = [
+        r[0] for r in psql(url, "SELECT full_name FROM registry_person TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT 400")
+    ]
+    villages = [
+        r[0]
+        for r in psql(
+            url, "SELECT code FROM regions_region WHERE code LIKE '35.76.%' AND level = 'kelurahan' ORDER BY code"
+        )
+    ]
     # An officer types one or two words of a name, sometimes misspelt by a letter.
     typed = []
     for full in names:
@@ -156,7 +234,7 @@ def sample(url: str) -> dict:
         chosen = " ".join(words[: rng.choice([1, 2])]) if len(words) > 1 else words[0]
         if rng.random() < 0.3 and len(chosen) > 5:
             i = rng.randrange(1, len(chosen) - 1)
-            chosen = chosen[:i] + chosen[i + 1:]
+            chosen = chosen[:i] + chosen[i + 1 :]
         typed.append(chosen)
     for values in (people, households):
         rng.shuffle(values)
@@ -164,6 +242,7 @@ def sample(url: str) -> dict:
 
 
 # --- the server and sessions ------------------------------------------------------------------
+
 
 def start_gunicorn(url: str, workers: int) -> subprocess.Popen:
     static = ROOT / "var" / "bench-static"
@@ -225,15 +304,21 @@ def login(username: str) -> CookieJar:
     jar = CookieJar()
     browser = opener(jar)
     fetch(browser, "/akun/masuk/")
-    status, _body, headers = fetch(browser, "/akun/masuk/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf(jar)})
+    status, _body, headers = fetch(
+        browser, "/akun/masuk/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf(jar)}
+    )
     if status != 302:
         raise SystemExit(f"could not log in as {username} (HTTP {status})")
     return jar
 
 
 def intake_body(url: str, token: str) -> str:
-    category = psql(url, "SELECT id FROM complaints_category WHERE parent_id IS NULL AND is_active ORDER BY id LIMIT 1")[0][0]
-    village = psql(url, "SELECT code FROM regions_region WHERE code LIKE '35.76.%' AND level = 'kelurahan' ORDER BY code LIMIT 1")[0][0]
+    category = psql(
+        url, "SELECT id FROM complaints_category WHERE parent_id IS NULL AND is_active ORDER BY id LIMIT 1"
+    )[0][0]
+    village = psql(
+        url, "SELECT code FROM regions_region WHERE code LIKE '35.76.%' AND level = 'kelurahan' ORDER BY code LIMIT 1"
+    )[0][0]
     return urllib.parse.urlencode({
         "csrfmiddlewaretoken": token, "channel": "datang", "complainant_name": "Siti Aminah", "complainant_phone": "081234567890",
         "complainant_relation": "diri_sendiri", "subject_name": "Siti Aminah", "subject_region": village, "category": category,
@@ -247,7 +332,9 @@ def prepare(page: Page, url: str, sessions: dict[str, CookieJar]) -> tuple[str, 
         jar = CookieJar()
         fetch(opener(jar), "/akun/masuk/")
         page.paths = ["/akun/masuk/"]
-        page.body = urllib.parse.urlencode({"username": "manajer", "password": PASSWORD, "csrfmiddlewaretoken": csrf(jar)})
+        page.body = urllib.parse.urlencode(
+            {"username": "manajer", "password": PASSWORD, "csrfmiddlewaretoken": csrf(jar)}
+        )
         cookie = "csrftoken=" + csrf(jar)  # before logging in, which gives a new one
         status, _, _ = fetch(opener(jar), "/akun/masuk/", dict(urllib.parse.parse_qsl(page.body)))
         ok = status == 302
@@ -264,7 +351,9 @@ def prepare(page: Page, url: str, sessions: dict[str, CookieJar]) -> tuple[str, 
             ok = status == 200 and page.expect in text
         cookie = cookie_header(jar)
     if not ok:
-        raise SystemExit(f"{page.name}: {page.paths[0]} answered {status}, not the page expected; refusing to measure it")
+        raise SystemExit(
+            f"{page.name}: {page.paths[0]} answered {status}, not the page expected; refusing to measure it"
+        )
     return cookie, page.body
 
 
@@ -325,7 +414,11 @@ def measure_pages(url: str, args, chosen: set[str] | None) -> list[dict]:
             if args.warmup:  # as a server in use: its pages' rows in PostgreSQL's and the kernel's caches
                 run_wrk(page, max(page.clients or args.clients), args.warmup, cookie)
             for clients in page.clients or args.clients:
-                result = run_wrk(page, clients, args.duration, cookie) | {"target_p95_ms": page.p95_ms, "target_rps": page.rps, "note": page.note}
+                result = run_wrk(page, clients, args.duration, cookie) | {
+                    "target_p95_ms": page.p95_ms,
+                    "target_rps": page.rps,
+                    "note": page.note,
+                }
                 flag = f"  {result['errors']} errors {result['error_kinds']}" if result["errors"] else ""
                 print(f"  {page.name:<26} {clients:>3} clients: {result['rps']:>7.1f} req/s  p50 {result['p50_ms']:7.1f}  "
                       f"p95 {result['p95_ms']:7.1f}  p99 {result['p99_ms']:7.1f} ms  CPU/req app {result['cpu_ms']['app']:.1f} db {result['cpu_ms']['db']:.1f} ms{flag}", flush=True)  # fmt: skip
@@ -337,11 +430,14 @@ def measure_pages(url: str, args, chosen: set[str] | None) -> list[dict]:
 
 # --- the import and PDF benchmarks ------------------------------------------------------------
 
+
 def bench_json(command: list[str]) -> dict:
     """Runs one of the other benchmark scripts and takes the JSON line it ends with."""
     out = subprocess.run([sys.executable, *command], cwd=ROOT, env=dict(os.environ, ONEGATE_READ_DOT_ENV="false"),
                          capture_output=True, text=True)  # fmt: skip
-    sys.stdout.write("".join(f"  {line}\n" for line in out.stdout.splitlines() if not line.startswith(("{", "BENCH_JSON"))))
+    sys.stdout.write(
+        "".join(f"  {line}\n" for line in out.stdout.splitlines() if not line.startswith(("{", "BENCH_JSON")))
+    )
     if out.returncode:
         print(out.stderr[-3000:])
         raise SystemExit(f"{command[0]} failed")
@@ -351,11 +447,25 @@ def bench_json(command: list[str]) -> dict:
 
 # --- the record -------------------------------------------------------------------------------
 
+
 def machine() -> dict:
     memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
     pg = psql(server_url("postgres"), "SHOW server_version")[0][0]
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(memory.split()[1]) / 2**20, 1), "python": platform.python_version(), "postgresql": pg}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(memory.split()[1]) / 2**20, 1),
+        "python": platform.python_version(),
+        "postgresql": pg,
+    }
 
 
 def verdict(result: dict) -> str:
@@ -395,9 +505,13 @@ def markdown(record: dict) -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]  # fmt: skip
         for r in size["pages"]:
-            target = verdict(r) or (r["note"] if r["clients"] == min(x["clients"] for x in size["pages"] if x["page"] == r["page"]) else "")
+            target = verdict(r) or (
+                r["note"] if r["clients"] == min(x["clients"] for x in size["pages"] if x["page"] == r["page"]) else ""
+            )
             cpu = f"{r['cpu_ms']['app']:.1f} · {r['cpu_ms']['db']:.1f}" if "cpu_ms" in r else ""
-            lines.append(f"| {r['page']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {cpu} | {target} |")
+            lines.append(
+                f"| {r['page']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {cpu} | {target} |"
+            )
         lines.append("")
     if "import" in record:
         i = record["import"]
@@ -409,7 +523,9 @@ def markdown(record: dict) -> str:
         lines += ["## Beneficiary-list PDF", "", "scripts/bench_reports.py (target for 20,000 rows: ≤ 60 s, ≤ 500 MB peak).", "",
                   "| render | rows | seconds | peak MB | pages |", "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
         for r in record["pdf"]["results"]:
-            lines.append(f"| {'portal (parts)' if r['kind'] == 'portal' else 'one naive WeasyPrint render'} | {r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['pages']} |")
+            lines.append(
+                f"| {'portal (parts)' if r['kind'] == 'portal' else 'one naive WeasyPrint render'} | {r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['pages']} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -431,7 +547,9 @@ def main():
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--no-import", action="store_true")
     parser.add_argument("--no-pdf", action="store_true")
-    parser.add_argument("--naive-rows", type=int, nargs="*", default=[5000], help="rows of the naive one-render PDF anchor")
+    parser.add_argument(
+        "--naive-rows", type=int, nargs="*", default=[5000], help="rows of the naive one-render PDF anchor"
+    )
     parser.add_argument("--reseed", action="store_true", help="make the scratch databases again")
     parser.add_argument("--output", default=str(OUTPUT))
     args = parser.parse_args()
@@ -449,7 +567,9 @@ def main():
         record["import"] = bench_json(["scripts/bench_import.py", "--rows", str(args.import_rows), "--json"])
     if not args.no_pdf:
         print("beneficiary-list PDF…", flush=True)
-        record["pdf"] = bench_json(["scripts/bench_reports.py", "--sizes", "1000", "5000", "20000", "--naive-rows", *map(str, args.naive_rows)])
+        record["pdf"] = bench_json(
+            ["scripts/bench_reports.py", "--sizes", "1000", "5000", "20000", "--naive-rows", *map(str, args.naive_rows)]
+        )
     record["load_after"] = os.getloadavg()
     write(record, Path(args.output))
     print(f"written to {args.output}")

@@ -88,7 +88,10 @@ def build_csv(path: Path, rows: int) -> int:
     synthetic.generate(households=int(rows / 3.55) + 200, seed=2026, status_mix=False)
     people = (
         Person.objects.select_related("household", "disability", "welfare")
-        .prefetch_related(Prefetch("programs", queryset=ProgramReceipt.objects.order_by("year")), Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")))
+        .prefetch_related(
+            Prefetch("programs", queryset=ProgramReceipt.objects.order_by("year")),
+            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
+        )
         .order_by("household_id", "id")
     )
     written = 0
@@ -120,7 +123,10 @@ def build_csv(path: Path, rows: int) -> int:
 def with_new_phones(path: Path) -> Path:
     """The same file with every telepon changed: every row becomes a changed person."""
     changed = path.with_name(path.stem + "-changed.csv")
-    with path.open(encoding="utf-8-sig", newline="") as source, changed.open("w", encoding="utf-8-sig", newline="") as target:
+    with (
+        path.open(encoding="utf-8-sig", newline="") as source,
+        changed.open("w", encoding="utf-8-sig", newline="") as target,
+    ):
         reader, writer = csv.reader(source, delimiter=";"), csv.writer(target, delimiter=";")
         header = next(reader)
         writer.writerow(header)
@@ -206,8 +212,12 @@ def run_import_export(path: Path, rows: int) -> dict:
         full_name = fields.Field(attribute="full_name", column_name="nama")
         sex = fields.Field(attribute="sex", column_name="jenis_kelamin")
         birth_place = fields.Field(attribute="birth_place", column_name="tempat_lahir")
-        birth_date = fields.Field(attribute="birth_date", column_name="tanggal_lahir", widget=widgets.DateWidget(format="%d/%m/%Y"))
-        region = fields.Field(attribute="region", column_name="kode_wilayah", widget=widgets.ForeignKeyWidget(Region, "code"))
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="tanggal_lahir", widget=widgets.DateWidget(format="%d/%m/%Y")
+        )
+        region = fields.Field(
+            attribute="region", column_name="kode_wilayah", widget=widgets.ForeignKeyWidget(Region, "code")
+        )
         occupation = fields.Field(attribute="occupation", column_name="pekerjaan")
         mother_name = fields.Field(attribute="mother_name", column_name="nama_ibu")
         phone = fields.Field(attribute="phone", column_name="telepon")
@@ -215,7 +225,17 @@ def run_import_export(path: Path, rows: int) -> dict:
         class Meta:
             model = Person
             import_id_fields = ("nik",)
-            fields = ("nik", "full_name", "sex", "birth_place", "birth_date", "region", "occupation", "mother_name", "phone")
+            fields = (
+                "nik",
+                "full_name",
+                "sex",
+                "birth_place",
+                "birth_date",
+                "region",
+                "occupation",
+                "mother_name",
+                "phone",
+            )
 
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=";")
@@ -255,7 +275,9 @@ def run_records_copy() -> dict:
             with cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
                 for chunk in copy:
                     dumps[table] += chunk
-        cursor.execute(f"SELECT sum(n) FROM (SELECT count(*) AS n FROM {' UNION ALL SELECT count(*) FROM '.join(tables)}) counts")
+        cursor.execute(
+            f"SELECT sum(n) FROM (SELECT count(*) AS n FROM {' UNION ALL SELECT count(*) FROM '.join(tables)}) counts"
+        )
         records = cursor.fetchone()[0]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")  # (the tables pointing at people are empty here)
         cursor.execute("VACUUM ANALYZE")
@@ -287,7 +309,10 @@ def run_copy(path: Path) -> dict:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE bench_copy ({columns})")
-        with path.open("rb") as f, cursor.copy("COPY bench_copy FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy:
+        with (
+            path.open("rb") as f,
+            cursor.copy("COPY bench_copy FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy,
+        ):
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
         cursor.execute("SELECT count(*) FROM bench_copy")
@@ -302,7 +327,9 @@ def main():
     parser.add_argument("--baseline-rows", type=int, default=10_000)
     parser.add_argument("--database", default="onegate_bench_import")
     parser.add_argument("--reuse-file", action="store_true", help="use var/bench-import-ROWS.csv if it is there")
-    parser.add_argument("--json", action="store_true", help="end with one line BENCH_JSON {...} of the rates (for scripts/bench.py)")
+    parser.add_argument(
+        "--json", action="store_true", help="end with one line BENCH_JSON {...} of the rates (for scripts/bench.py)"
+    )
     args = parser.parse_args()
 
     setup_django(scratch_database(args.database))
@@ -313,7 +340,9 @@ def main():
     from onegate.regions.services import load_demo_regions
 
     load_demo_regions()
-    manager = User.objects.create_user("bench.manajer", email="bench@example.test", password=None, role=Role.MANAGER, region_id="35.76")
+    manager = User.objects.create_user(
+        "bench.manajer", email="bench@example.test", password=None, role=Role.MANAGER, region_id="35.76"
+    )
 
     path = ROOT / "var" / f"bench-import-{args.rows}.csv"
     path.parent.mkdir(exist_ok=True)
@@ -333,7 +362,9 @@ def main():
         again = run_importer(path, manager)
         changed = run_importer(with_new_phones(path), manager)
     n = first["rows"]
-    print(f"first import: {first['new']} new, {first['changed']} changed, {first['unchanged']} unchanged, {first['invalid']} invalid")
+    print(
+        f"first import: {first['new']} new, {first['changed']} changed, {first['unchanged']} unchanged, {first['invalid']} invalid"
+    )
     print(f"  preview = validation (read, check, plan): {first['preview_s']:.2f} s = {n / first['preview_s']:,.0f} rows/s "
           f"(CPU {first['preview_cpu_s']:.2f} s = {n / first['preview_cpu_s']:,.0f} rows/s)")  # fmt: skip
     print(f"  apply: the preview's plan loaded and re-checked {first['recheck_s']:.2f} s (validation again, if it no longer held: "
@@ -341,7 +372,9 @@ def main():
           f"= {n / first['writing_s']:,.0f} rows/s; commit (deferred foreign-key checks) and batch {first['commit_s']:.2f} s; "
           f"ANALYZE {first['statistics_s']:.2f} s; apply total {first['apply_s']:.2f} s")  # fmt: skip
     print(f"  writing including commit: {n / (first['writing_s'] + first['commit_s']):,.0f} rows/s")
-    print(f"  overall (preview + apply): {first['preview_s'] + first['apply_s']:.2f} s = {n / (first['preview_s'] + first['apply_s']):,.0f} rows/s")
+    print(
+        f"  overall (preview + apply): {first['preview_s'] + first['apply_s']:.2f} s = {n / (first['preview_s'] + first['apply_s']):,.0f} rows/s"
+    )
     print(f"second import of the same file: {again['unchanged']} unchanged, {again['new']} new, {again['changed']} changed; "
           f"preview {again['preview_s']:.2f} s = {n / again['preview_s']:,.0f} rows/s, apply {again['apply_s']:.2f} s; "
           f"overall {n / (again['preview_s'] + again['apply_s']):,.0f} rows/s")  # fmt: skip
@@ -357,7 +390,9 @@ def main():
           f"with their indexes, then the commit's foreign-key checks; no Python): {alone['seconds']:.2f} s = "
           f"{n / alone['seconds']:,.0f} rows/s of the file ({parts})")  # fmt: skip
     copied = run_copy(path)
-    print(f"PostgreSQL COPY of the same file into text columns (no checks): {copied['seconds']:.2f} s = {copied['rows'] / copied['seconds']:,.0f} rows/s")
+    print(
+        f"PostgreSQL COPY of the same file into text columns (no checks): {copied['seconds']:.2f} s = {copied['rows'] / copied['seconds']:,.0f} rows/s"
+    )
     rates = {
         "OneGate import, validation (preview)": n / first["preview_s"],
         "OneGate import, writing incl. commit": n / (first["writing_s"] + first["commit_s"]),

@@ -116,7 +116,11 @@ def make_people() -> list[list[str]]:
     from registry import synthetic
     from registry.models import Person
 
-    villages = list(Region.objects.filter(code__startswith="35.76.", level="kelurahan").order_by("code").values_list("code", flat=True))
+    villages = list(
+        Region.objects.filter(code__startswith="35.76.", level="kelurahan")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     groups, start = [], 0
     for count, _ in GROUPS:
         groups.append(villages[start : start + count])
@@ -129,7 +133,9 @@ def make_people() -> list[list[str]]:
             keep.update(Person.objects.filter(region_id=code).order_by("pk").values_list("pk", flat=True)[:quota])
         surplus = list(Person.objects.filter(region_id__in=codes).exclude(pk__in=keep).values_list("pk", flat=True))
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE registry_disabilityprofile SET caregiver_id = NULL WHERE caregiver_id = ANY(%s)", [surplus])
+            cursor.execute(
+                "UPDATE registry_disabilityprofile SET caregiver_id = NULL WHERE caregiver_id = ANY(%s)", [surplus]
+            )
         Person.objects.filter(pk__in=surplus).delete()
     Person.objects.update(status="verified", life_status="hidup")
     with connection.cursor() as cursor:
@@ -140,7 +146,9 @@ def make_people() -> list[list[str]]:
 def manager():
     from onegate.accounts.models import Role, User
 
-    user, _ = User.objects.get_or_create(username="bench.manajer", defaults={"role": Role.MANAGER, "region_id": "35.76", "first_name": "Bench"})
+    user, _ = User.objects.get_or_create(
+        username="bench.manajer", defaults={"role": Role.MANAGER, "region_id": "35.76", "first_name": "Bench"}
+    )
     return user
 
 
@@ -161,9 +169,21 @@ def run_portal(codes: list[str]) -> dict:
         after = os.times()
     report.refresh_from_db()
     assert status == "siap", report.error
-    cpu_seconds = (after.user - cpu.user) + (after.system - cpu.system) + (after.children_user - cpu.children_user) + (after.children_system - cpu.children_system)
-    return {"rows": rows_of(codes), "seconds": elapsed, "cpu_seconds": cpu_seconds, "peak_mb": memory.peak / 2**20,
-            "processes": memory.peak_processes, "pages": report.page_count, "size_mb": report.size / 2**20}
+    cpu_seconds = (
+        (after.user - cpu.user)
+        + (after.system - cpu.system)
+        + (after.children_user - cpu.children_user)
+        + (after.children_system - cpu.children_system)
+    )
+    return {
+        "rows": rows_of(codes),
+        "seconds": elapsed,
+        "cpu_seconds": cpu_seconds,
+        "peak_mb": memory.peak / 2**20,
+        "processes": memory.peak_processes,
+        "pages": report.page_count,
+        "size_mb": report.size / 2**20,
+    }
 
 
 def rows_of(codes) -> int:
@@ -195,7 +215,13 @@ def run_naive(codes: list[str], rows_wanted: int) -> dict:
     from reports.scope import RequesterScope
 
     kind = kinds.get(ReportType.BENEFICIARY_LIST)
-    report = ReportRequest(report_type=ReportType.BENEFICIARY_LIST, regions=codes, include_unverified=True, scope_role="manager", scope_region_id="35.76")
+    report = ReportRequest(
+        report_type=ReportType.BENEFICIARY_LIST,
+        regions=codes,
+        include_unverified=True,
+        scope_role="manager",
+        scope_region_id="35.76",
+    )
     rows = list(kind.rows(kind.people(report, RequesterScope.city_manager()), timezone.localdate()))[:rows_wanted]
     work = ROOT / "var" / "bench-private"
     work.mkdir(parents=True, exist_ok=True)
@@ -208,11 +234,22 @@ def run_naive(codes: list[str], rows_wanted: int) -> dict:
     )
     with PeakMemory() as memory:
         started = time.monotonic()
-        out = subprocess.run([sys.executable, "-c", script, str(html), str(work / "naive.pdf")], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(html), str(work / "naive.pdf")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         elapsed = time.monotonic() - started
     pages, _, child_max_kb = out.stdout.split()
-    return {"rows": len(rows), "seconds": elapsed, "peak_mb": memory.peak / 2**20, "child_max_mb": int(child_max_kb) / 1024, "pages": int(pages),
-            "size_mb": (work / "naive.pdf").stat().st_size / 2**20}
+    return {
+        "rows": len(rows),
+        "seconds": elapsed,
+        "peak_mb": memory.peak / 2**20,
+        "child_max_mb": int(child_max_kb) / 1024,
+        "pages": int(pages),
+        "size_mb": (work / "naive.pdf").stat().st_size / 2**20,
+    }
 
 
 def machine() -> str:
@@ -245,7 +282,11 @@ def main():
     else:
         from onegate.regions.models import Region
 
-        villages = list(Region.objects.filter(code__startswith="35.76.", level="kelurahan").order_by("code").values_list("code", flat=True))
+        villages = list(
+            Region.objects.filter(code__startswith="35.76.", level="kelurahan")
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
         lists = [villages[:1], villages[:5], villages]
     by_size = {rows_of(codes): codes for codes in lists}
     started_at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -254,14 +295,26 @@ def main():
     for size in args.sizes:
         codes = by_size[size]
         result = run_portal(codes)
-        print(f"portal {result['rows']:>6} rows: {result['seconds']:6.1f} s (CPU {result['cpu_seconds']:.0f} s), peak {result['peak_mb']:5.0f} MB "
-              f"({result['processes']} processes), {result['pages']} pages, {result['size_mb']:.1f} MB", flush=True)
+        print(
+            f"portal {result['rows']:>6} rows: {result['seconds']:6.1f} s (CPU {result['cpu_seconds']:.0f} s), peak {result['peak_mb']:5.0f} MB "
+            f"({result['processes']} processes), {result['pages']} pages, {result['size_mb']:.1f} MB",
+            flush=True,
+        )
         results.append({"kind": "portal", **result})
     for size in args.naive_rows:
         result = run_naive(by_size[max(by_size)], size)
-        print(f"naive  {result['rows']:>6} rows: {result['seconds']:6.1f} s, peak {result['peak_mb']:5.0f} MB, {result['pages']} pages, {result['size_mb']:.1f} MB", flush=True)
+        print(
+            f"naive  {result['rows']:>6} rows: {result['seconds']:6.1f} s, peak {result['peak_mb']:5.0f} MB, {result['pages']} pages, {result['size_mb']:.1f} MB",
+            flush=True,
+        )
         results.append({"kind": "naive", **result})
-    record = {"started": started_at, "load_before": load, "load_after": os.getloadavg(), "machine": machine(), "results": results}
+    record = {
+        "started": started_at,
+        "load_before": load,
+        "load_after": os.getloadavg(),
+        "machine": machine(),
+        "results": results,
+    }
     print(json.dumps(record))
     history = Path(args.output).with_suffix(".jsonl")
     with history.open("a") as f:
@@ -306,7 +359,7 @@ def markdown(record: dict, runs: list[dict]) -> str:
         "## How the list stays within bounds",
         "",
         "- The list paginates itself: 16 rows of fixed height a page (texts shortened so a row never",
-        "  grows), each kelurahan from a new page, each page with its own \"Page X of Y\".",
+        '  grows), each kelurahan from a new page, each page with its own "Page X of Y".',
         "- It is rendered in parts of 30 pages by child processes (`REPORT_RENDER_PROCESSES`, 2: one per",
         "  core), each replaced after 10 parts, so WeasyPrint's memory (about 5 MB a page, kept until its",
         "  process ends) never piles up; the renderer checks that each part made the pages planned.",
@@ -333,7 +386,9 @@ def markdown(record: dict, runs: list[dict]) -> str:
             f"**{r['peak_mb']:.0f} MB** | {r['processes']} |"
         )
     for r in naive:
-        lines.append(f"| naive (one render) | {r['rows']:,} | {r['pages']:,} | {r['size_mb']:.1f} MB | {r['seconds']:.1f} s | — | {r['peak_mb']:.0f} MB | 2 |")
+        lines.append(
+            f"| naive (one render) | {r['rows']:,} | {r['pages']:,} | {r['size_mb']:.1f} MB | {r['seconds']:.1f} s | — | {r['peak_mb']:.0f} MB | 2 |"
+        )
     biggest = max(portal, key=lambda r: r["rows"], default=None)
     if biggest:
         met_time = biggest["seconds"] <= TARGET_SECONDS
@@ -343,14 +398,23 @@ def markdown(record: dict, runs: list[dict]) -> str:
             f"{'met' if met_time else '**not met**'} ({biggest['seconds']:.1f} s); memory: {'met' if met_memory else '**not met**'} ({biggest['peak_mb']:.0f} MB)."
         )
         lines += ["", verdict]
-    lines += ["", "## Every run of the 20,000-row list", "", "All runs recorded in `reports.jsonl` (the load is the 1-minute load average of",
-              "the machine before and after the run: the other jobs on these 2 cores).", "",
-              "| run (UTC) | load before → after | time | CPU | peak memory |", "| --- | --- | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "## Every run of the 20,000-row list",
+        "",
+        "All runs recorded in `reports.jsonl` (the load is the 1-minute load average of",
+        "the machine before and after the run: the other jobs on these 2 cores).",
+        "",
+        "| run (UTC) | load before → after | time | CPU | peak memory |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for run in runs:
         for r in run["results"]:
             if r["kind"] == "portal" and r["rows"] == 20000:
-                lines.append(f"| {run['started']} | {run['load_before'][0]:.1f} → {run['load_after'][0]:.1f} | {r['seconds']:.1f} s | "
-                             f"{r['cpu_seconds']:.0f} s | {r['peak_mb']:.0f} MB |")
+                lines.append(
+                    f"| {run['started']} | {run['load_before'][0]:.1f} → {run['load_after'][0]:.1f} | {r['seconds']:.1f} s | "
+                    f"{r['cpu_seconds']:.0f} s | {r['peak_mb']:.0f} MB |"
+                )
     lines += [
         "",
         "The naive anchor renders the same rows as one HTML table (cells with borders, the header repeated",

@@ -25,7 +25,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     """Each test gets its own keyspace in the real Redis cache, so rate limits do not carry over."""
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -115,8 +118,20 @@ def celery_worker_queue(django_db_setup, django_db_blocker):
     queue = f"onegate-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "DEBUG": "1"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "onegate", "worker", "-Q", queue, "--pool=solo",
-         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "onegate",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
         env=env,
         cwd=django_settings.BASE_DIR,
     )

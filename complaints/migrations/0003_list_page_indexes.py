@@ -14,13 +14,19 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="complaint",
-            index=models.Index(fields=["channel", "received_at"], include=("region",), name="complaint_channel_received"),
+            index=models.Index(
+                fields=["channel", "received_at"], include=("region",), name="complaint_channel_received"
+            ),
         ),
         AddIndexConcurrently(
             model_name="complaint",
             index=models.Index(
-                condition=models.Q(("finished_at__date__gt", models.F("due_date")), ("status__in", ["selesai", "ditutup"])),
-                fields=["received_at"], include=("region",), name="complaint_finished_late",
+                condition=models.Q(
+                    ("finished_at__date__gt", models.F("due_date")), ("status__in", ["selesai", "ditutup"])
+                ),
+                fields=["received_at"],
+                include=("region",),
+                name="complaint_finished_late",
             ),
         ),
     ]

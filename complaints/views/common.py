@@ -10,4 +10,6 @@ def scoped_complaints(user, action=scoping.VIEW):
 
 
 def get_complaint(request, pk, action=scoping.VIEW):
-    return scoping.get_scoped_object(request.user, scoped_complaints(request.user).select_related("category__parent", "region"), action, pk=pk)
+    return scoping.get_scoped_object(
+        request.user, scoped_complaints(request.user).select_related("category__parent", "region"), action, pk=pk
+    )

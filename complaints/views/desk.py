@@ -50,7 +50,9 @@ def _record(request, form) -> Complaint:
             )
         except ValidationError as exc:
             # The person's fields carry a subject_ prefix on this form.
-            raise ValidationError({f"subject_{k}" if f"subject_{k}" in form.fields else "__all__": v for k, v in exc.message_dict.items()}) from exc
+            raise ValidationError(
+                {f"subject_{k}" if f"subject_{k}" in form.fields else "__all__": v for k, v in exc.message_dict.items()}
+            ) from exc
     return services.complaint_create(data=data, acting_user=request.user, attachments=form.cleaned_data["attachments"])
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
-from onegate.pagination import table_pagination
 from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.pagination import table_pagination
 from registry.views.common import add_service_errors
 
 from .. import services
@@ -32,13 +32,19 @@ def complaint_list(request):
     # What the list shows, not the descriptions and contact details of every row.
     shown = ("ticket_number", "received_at", "subject_name", "category__name", "category__parent__name", "region__name", "status",
              "due_date", "finished_at", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")  # fmt: skip
-    complaints = scoped_complaints(request.user).select_related("category__parent", "region", "assigned_to").only(*shown)
+    complaints = (
+        scoped_complaints(request.user).select_related("category__parent", "region", "assigned_to").only(*shown)
+    )
     filterset = ComplaintFilter(request.GET or None, queryset=complaints, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else complaints
     table = ComplaintTable(rows, order_by="-received_at")
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "complaints/_table.html" if request.htmx else "complaints/list.html"
-    return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Complaint, scoping.ADD)})
+    return render(
+        request,
+        template,
+        {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Complaint, scoping.ADD)},
+    )
 
 
 @login_required
@@ -68,9 +74,13 @@ def _officers_for(complaint):
     """Staff who can work on this complaint: their role may change complaints and their area covers it."""
     region = complaint.region_id
     area_codes = [".".join(region.split(".")[:n]) for n in range(1, region.count(".") + 2)]
-    return get_user_model().objects.filter(
-        is_active=True, role__in=[Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN], region_id__in=area_codes
-    ).order_by("role", "username")
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, role__in=[Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN], region_id__in=area_codes
+        )
+        .order_by("role", "username")
+    )
 
 
 def _action(request, pk, form_class, run, success, form_kwargs):
@@ -93,8 +103,12 @@ def _action(request, pk, form_class, run, success, form_kwargs):
 @require_POST
 def complaint_status(request, pk):
     return _action(
-        request, pk, StatusForm,
-        lambda c, d: services.complaint_change_status(c, to_status=d["to_status"], note=d["note"], is_public=d["is_public"], acting_user=request.user),
+        request,
+        pk,
+        StatusForm,
+        lambda c, d: services.complaint_change_status(
+            c, to_status=d["to_status"], note=d["note"], is_public=d["is_public"], acting_user=request.user
+        ),
         _("Status changed."),
         form_kwargs=lambda c: {"complaint": c},
     )
@@ -104,7 +118,9 @@ def complaint_status(request, pk):
 @require_POST
 def complaint_note(request, pk):
     return _action(
-        request, pk, NoteForm,
+        request,
+        pk,
+        NoteForm,
         lambda c, d: services.complaint_add_note(c, note=d["note"], is_public=d["is_public"], acting_user=request.user),
         _("Note added."),
         form_kwargs=lambda c: {},
@@ -115,7 +131,9 @@ def complaint_note(request, pk):
 @require_POST
 def complaint_assign(request, pk):
     return _action(
-        request, pk, AssignForm,
+        request,
+        pk,
+        AssignForm,
         lambda c, d: services.complaint_assign(c, officer=d["officer"], acting_user=request.user),
         _("Assignment saved."),
         form_kwargs=lambda c: {"officers": _officers_for(c)},
@@ -126,7 +144,9 @@ def complaint_assign(request, pk):
 @require_POST
 def attachment_add(request, pk):
     return _action(
-        request, pk, AttachmentForm,
+        request,
+        pk,
+        AttachmentForm,
         lambda c, d: services.complaint_add_attachments(c, uploads=d["attachments"], acting_user=request.user),
         _("Attachments added."),
         form_kwargs=lambda c: {},
@@ -152,7 +172,9 @@ def attachment_download(request, pk, attachment_pk):
     complaint = get_complaint(request, pk)
     attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
     log_view(attachment)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name)
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

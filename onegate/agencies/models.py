@@ -21,7 +21,9 @@ class Agency(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region served"), on_delete=models.PROTECT, related_name="agencies"
     )
-    description = models.TextField(_("description"), blank=True, help_text=_("What the agency does, for the service directory."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the agency does, for the service directory.")
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -39,7 +39,11 @@ def _foreign_keys(entry):
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if getattr(field, "choices", None) or not field.concrete or field.get_internal_type() not in ("ForeignKey", "OneToOneField"):
+        if (
+            getattr(field, "choices", None)
+            or not field.concrete
+            or field.get_internal_type() not in ("ForeignKey", "OneToOneField")
+        ):
             continue
         for value in values:
             yield field, str(value)

@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=40, help_text=_("What happened, e.g. referral-overdue."))
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     subject_id = models.PositiveBigIntegerField()
-    level = models.PositiveSmallIntegerField(_("level"), default=0, help_text=_("Higher for an escalation of the same matter."))
+    level = models.PositiveSmallIntegerField(
+        _("level"), default=0, help_text=_("Higher for an escalation of the same matter.")
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -32,12 +36,18 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             # The same matter at the same level reaches a user once, however often a job runs.
-            models.UniqueConstraint(fields=["user", "kind", "subject_type", "subject_id", "level"], name="notification_once_per_matter"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "subject_type", "subject_id", "level"], name="notification_once_per_matter"
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
-            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True) & ~Q(email_to=""), name="notification_email_pending"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True) & ~Q(email_to=""),
+                name="notification_email_pending",
+            ),
         ]
 
     def __str__(self):

@@ -39,7 +39,11 @@ def notify(users, *, about, kind: str, title: str, body: str = "", url: str = ""
     created = []
     for user in {u.pk: u for u in users if u.is_active}.values():
         notification, new = Notification.objects.get_or_create(
-            user=user, kind=kind, subject_type=subject_type, subject_id=about.pk, level=level,
+            user=user,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=about.pk,
+            level=level,
             defaults={"title": title[:200], "body": body, "url": url, "email_to": user.email},
         )
         if new:
@@ -88,7 +92,9 @@ def mark_all_read(user) -> int:
 
 
 def _pending():
-    return Notification.objects.filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS).exclude(email_to="")
+    return Notification.objects.filter(emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS).exclude(
+        email_to=""
+    )
 
 
 def _email_text(notification: Notification) -> str:
@@ -98,7 +104,11 @@ def _email_text(notification: Notification) -> str:
     if notification.url:
         lines += [absolute_url(notification.url), ""]
     with office_language():
-        lines.append(_("You receive this email because you work in OneGate. Your notifications are on the portal's Notifications page."))
+        lines.append(
+            _(
+                "You receive this email because you work in OneGate. Your notifications are on the portal's Notifications page."
+            )
+        )
     return "\n".join(lines)
 
 
@@ -108,7 +118,13 @@ def send_pending_emails(limit: int = 500) -> int:
     sent, tried = 0, []
     for _i in range(limit):
         with transaction.atomic():
-            row = _pending().exclude(pk__in=tried).select_for_update(skip_locked=True).order_by("created_at", "pk").first()
+            row = (
+                _pending()
+                .exclude(pk__in=tried)
+                .select_for_update(skip_locked=True)
+                .order_by("created_at", "pk")
+                .first()
+            )
             if row is None:
                 break
             tried.append(row.pk)
@@ -116,7 +132,9 @@ def send_pending_emails(limit: int = 500) -> int:
             try:
                 send_mail(f"[OneGate] {row.title}", _email_text(row), None, [row.email_to])
             except Exception:  # the server refused or is down: keep the row for the next run
-                logger.exception("notification %s: email to %s failed (attempt %s)", row.pk, row.email_to, row.email_attempts)
+                logger.exception(
+                    "notification %s: email to %s failed (attempt %s)", row.pk, row.email_to, row.email_attempts
+                )
                 row.save(update_fields=["email_attempts"])
                 continue
             row.emailed_at = timezone.now()

@@ -19,7 +19,11 @@ PAGE_SIZE = 25
 def notification_list(request):
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "has_unread": notifications.filter(read_at__isnull=True).exists()})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "has_unread": notifications.filter(read_at__isnull=True).exists()},
+    )
 
 
 @login_required

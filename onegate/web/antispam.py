@@ -74,7 +74,11 @@ class AntiSpamFormMixin(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
     )
     # A honeypot: hidden from people (and screen readers); simple bots fill every field.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +91,10 @@ class AntiSpamFormMixin(forms.Form):
 
     def _use_challenge(self, challenge: Challenge) -> None:
         self.challenge = challenge
-        self.fields["challenge_answer"].label = _("Anti-spam question: how much is %(a)d plus %(b)d?") % {"a": challenge.a, "b": challenge.b}
+        self.fields["challenge_answer"].label = _("Anti-spam question: how much is %(a)d plus %(b)d?") % {
+            "a": challenge.a,
+            "b": challenge.b,
+        }
         self._bound_fields_cache.pop("challenge_answer", None)  # a bound field made during cleaning keeps the old label
         self.initial["challenge_token"] = challenge.token
         if self.is_bound and self.data.get("challenge_token") != challenge.token:
@@ -110,7 +117,9 @@ class AntiSpamFormMixin(forms.Form):
             raise ValidationError(_("The form could not be sent. Check it and send it again."), code="honeypot")
         challenge = self.received_challenge
         if challenge and challenge.seconds_since_issued(self.now) < settings.PUBLIC_FORM_MIN_SECONDS:
-            raise ValidationError(_("The form was sent very quickly. Check your answers and send it again."), code="too_fast")
+            raise ValidationError(
+                _("The form was sent very quickly. Check your answers and send it again."), code="too_fast"
+            )
         return data
 
     def spend_challenge(self) -> bool:

@@ -18,11 +18,17 @@ class WebConfig(AppConfig):
 
         everyone = frozenset(Role.values)
         navigation.register(navigation.NavItem("home", _("Home"), "home", everyone, order=0))
-        navigation.register(navigation.NavItem("regions", _("Regions"), "region-list", everyone - {Role.AGENCY}, order=80))
         navigation.register(
-            navigation.NavItem("audit", _("Audit trail"), "audit:trail", frozenset({Role.ADMIN, Role.MANAGER}), order=90)
+            navigation.NavItem("regions", _("Regions"), "region-list", everyone - {Role.AGENCY}, order=80)
         )
-        navigation.register(navigation.NavItem("admin", _("Administration"), "admin:index", frozenset({Role.ADMIN}), order=95))
+        navigation.register(
+            navigation.NavItem(
+                "audit", _("Audit trail"), "audit:trail", frozenset({Role.ADMIN, Role.MANAGER}), order=90
+            )
+        )
+        navigation.register(
+            navigation.NavItem("admin", _("Administration"), "admin:index", frozenset({Role.ADMIN}), order=95)
+        )
 
 
 # django-tables2 ships no Indonesian: its pagination words are translated in our catalogue.

@@ -37,7 +37,9 @@ def seed_core(say):
     city = Region.objects.get(code=CITY)
     agencies = {}
     for code, name, kind in DEMO_AGENCIES:
-        agencies[code], _ = Agency.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "region": city})
+        agencies[code], _ = Agency.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "region": city}
+        )
     created = 0
     for username, first, last, role, region, agency in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():

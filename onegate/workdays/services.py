@@ -58,4 +58,6 @@ def working_days_between(start: datetime.date, end: datetime.date, holidays: set
         return -working_days_between(end, start, holidays)
     if holidays is None:
         holidays = holidays_between(start, end)
-    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=n), holidays))
+    return sum(
+        1 for n in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=n), holidays)
+    )

@@ -5,104 +5,234 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_directory_fields'),
-        ('regions', '0001_initial'),
+        ("agencies", "0002_directory_fields"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('category', models.CharField(choices=[('kesehatan', 'Health'), ('pendidikan', 'Education'), ('adminduk', 'Civil registration'), ('bansos', 'Social assistance'), ('rehabilitasi', 'Social rehabilitation'), ('disabilitas', 'Disability support'), ('perlindungan', 'Protection of women and children'), ('ekonomi', 'Jobs and livelihood'), ('perumahan', 'Housing'), ('lainnya', 'Other')], max_length=15, verbose_name='category')),
-                ('description', models.TextField(verbose_name='description')),
-                ('eligibility', models.TextField(blank=True, verbose_name='who is eligible')),
-                ('application_process', models.TextField(blank=True, verbose_name='how to apply')),
-                ('area_note', models.CharField(blank=True, help_text='e.g. residents with a Kota Mojokerto KTP.', max_length=300, verbose_name='service area note')),
-                ('fees', models.CharField(blank=True, help_text='Empty: free of charge.', max_length=300, verbose_name='fees')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('url', models.URLField(blank=True, verbose_name='web page')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('defunct', 'Discontinued'), ('temporarily closed', 'Temporarily closed')], default='active', max_length=20, verbose_name='status')),
-                ('sla_working_days', models.PositiveSmallIntegerField(default=10, help_text='A referral is due this many working days after it is sent.', verbose_name='SLA (working days)')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='agencies.agency', verbose_name='agency')),
-                ('area', models.ForeignKey(help_text='The region whose residents the service is for.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='service area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("kesehatan", "Health"),
+                            ("pendidikan", "Education"),
+                            ("adminduk", "Civil registration"),
+                            ("bansos", "Social assistance"),
+                            ("rehabilitasi", "Social rehabilitation"),
+                            ("disabilitas", "Disability support"),
+                            ("perlindungan", "Protection of women and children"),
+                            ("ekonomi", "Jobs and livelihood"),
+                            ("perumahan", "Housing"),
+                            ("lainnya", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                ("eligibility", models.TextField(blank=True, verbose_name="who is eligible")),
+                ("application_process", models.TextField(blank=True, verbose_name="how to apply")),
+                (
+                    "area_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. residents with a Kota Mojokerto KTP.",
+                        max_length=300,
+                        verbose_name="service area note",
+                    ),
+                ),
+                (
+                    "fees",
+                    models.CharField(
+                        blank=True, help_text="Empty: free of charge.", max_length=300, verbose_name="fees"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("url", models.URLField(blank=True, verbose_name="web page")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("inactive", "Inactive"),
+                            ("defunct", "Discontinued"),
+                            ("temporarily closed", "Temporarily closed"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "sla_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="A referral is due this many working days after it is sent.",
+                        verbose_name="SLA (working days)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="The region whose residents the service is for.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="service area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['agency__name', 'name'],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["agency__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='RequiredDocument',
+            name="RequiredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(max_length=200, verbose_name='document')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='required_documents', to='referrals.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("document", models.CharField(max_length=200, verbose_name="document")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="required_documents",
+                        to="referrals.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'required document',
-                'verbose_name_plural': 'required documents',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "required document",
+                "verbose_name_plural": "required documents",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=150, verbose_name='job title')),
-                ('department', models.CharField(blank=True, max_length=150, verbose_name='department')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='agencies.agency', verbose_name='agency')),
-                ('service', models.ForeignKey(blank=True, help_text='Empty: a contact for the whole agency.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='referrals.service', verbose_name='service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=150, verbose_name="job title")),
+                ("department", models.CharField(blank=True, max_length=150, verbose_name="department")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: a contact for the whole agency.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="referrals.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['name'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceSchedule',
+            name="ServiceSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_day', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='from')),
-                ('last_day', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='until')),
-                ('opens_at', models.TimeField(verbose_name='opens at')),
-                ('closes_at', models.TimeField(verbose_name='closes at')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='schedules', to='referrals.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "first_day",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "last_day",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="until",
+                    ),
+                ),
+                ("opens_at", models.TimeField(verbose_name="opens at")),
+                ("closes_at", models.TimeField(verbose_name="closes at")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="schedules", to="referrals.service"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['first_day', 'opens_at'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["first_day", "opens_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('agency', 'name'), name='service_name_unique_in_agency'),
+            model_name="service",
+            constraint=models.UniqueConstraint(fields=("agency", "name"), name="service_name_unique_in_agency"),
         ),
         migrations.AddConstraint(
-            model_name='requireddocument',
-            constraint=models.UniqueConstraint(fields=('service', 'document'), name='required_document_unique'),
+            model_name="requireddocument",
+            constraint=models.UniqueConstraint(fields=("service", "document"), name="required_document_unique"),
         ),
         migrations.AddConstraint(
-            model_name='serviceschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('first_day__lte', models.F('last_day'))), name='schedule_days_in_order'),
+            model_name="serviceschedule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_day__lte", models.F("last_day"))), name="schedule_days_in_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceschedule',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_at__lt', models.F('closes_at'))), name='schedule_opens_before_closing'),
+            model_name="serviceschedule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("opens_at__lt", models.F("closes_at"))), name="schedule_opens_before_closing"
+            ),
         ),
     ]

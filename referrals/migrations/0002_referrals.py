@@ -3,126 +3,356 @@
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
-import referrals.models
 from django.conf import settings
 from django.db import migrations, models
 
+import referrals.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_directory_fields'),
-        ('complaints', '0002_categories'),
-        ('referrals', '0001_directory'),
-        ('regions', '0001_initial'),
-        ('registry', '0004_duplicate_review'),
+        ("agencies", "0002_directory_fields"),
+        ("complaints", "0002_categories"),
+        ("referrals", "0001_directory"),
+        ("regions", "0001_initial"),
+        ("registry", "0004_duplicate_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterCounter',
+            name="LetterCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, editable=False, max_length=60, null=True, unique=True, verbose_name='letter number')),
-                ('person_name', models.CharField(max_length=150, verbose_name='name of the person')),
-                ('reason', models.TextField(verbose_name='reason for the referral')),
-                ('request', models.TextField(verbose_name='what is asked of the agency')),
-                ('documents_provided', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, size=None, verbose_name='documents provided')),
-                ('consent_given', models.BooleanField(default=False, verbose_name='consent to share personal data')),
-                ('consent_by', models.CharField(blank=True, max_length=150, verbose_name='consent given by')),
-                ('consent_giver', models.CharField(blank=True, choices=[('diri_sendiri', 'The person themself'), ('keluarga', 'Family member or guardian'), ('pendamping', 'Companion / social worker')], max_length=14, verbose_name='who gave consent')),
-                ('consent_method', models.CharField(blank=True, choices=[('tertulis', 'Signed or thumb-printed consent form'), ('lisan', 'Spoken, in person'), ('telepon', 'Spoken, by phone')], max_length=10, verbose_name='how consent was given')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consent given at')),
-                ('status', models.CharField(choices=[('draf', 'Draft'), ('dikirim', 'Sent'), ('diterima', 'Accepted'), ('diproses', 'In progress'), ('selesai', 'Completed'), ('ditolak', 'Rejected'), ('dialihkan', 'Redirected')], default='draf', max_length=10, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome or reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='agencies.agency', verbose_name='agency')),
-                ('complaint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='complaints.complaint', verbose_name='complaint')),
-                ('complaint_attachments', models.ManyToManyField(blank=True, related_name='referrals', to='complaints.attachment', verbose_name='complaint attachments sent')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='registry.person', verbose_name='person')),
-                ('redirected_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='redirects', to='referrals.referral', verbose_name='redirected from')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kelurahan/desa')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.service', verbose_name='service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, editable=False, max_length=60, null=True, unique=True, verbose_name="letter number"
+                    ),
+                ),
+                ("person_name", models.CharField(max_length=150, verbose_name="name of the person")),
+                ("reason", models.TextField(verbose_name="reason for the referral")),
+                ("request", models.TextField(verbose_name="what is asked of the agency")),
+                (
+                    "documents_provided",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="documents provided",
+                    ),
+                ),
+                ("consent_given", models.BooleanField(default=False, verbose_name="consent to share personal data")),
+                ("consent_by", models.CharField(blank=True, max_length=150, verbose_name="consent given by")),
+                (
+                    "consent_giver",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("diri_sendiri", "The person themself"),
+                            ("keluarga", "Family member or guardian"),
+                            ("pendamping", "Companion / social worker"),
+                        ],
+                        max_length=14,
+                        verbose_name="who gave consent",
+                    ),
+                ),
+                (
+                    "consent_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tertulis", "Signed or thumb-printed consent form"),
+                            ("lisan", "Spoken, in person"),
+                            ("telepon", "Spoken, by phone"),
+                        ],
+                        max_length=10,
+                        verbose_name="how consent was given",
+                    ),
+                ),
+                ("consent_at", models.DateTimeField(blank=True, null=True, verbose_name="consent given at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draf", "Draft"),
+                            ("dikirim", "Sent"),
+                            ("diterima", "Accepted"),
+                            ("diproses", "In progress"),
+                            ("selesai", "Completed"),
+                            ("ditolak", "Rejected"),
+                            ("dialihkan", "Redirected"),
+                        ],
+                        default="draf",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="accepted at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome or reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
+                (
+                    "complaint_attachments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="referrals",
+                        to="complaints.attachment",
+                        verbose_name="complaint attachments sent",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "redirected_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redirects",
+                        to="referrals.referral",
+                        verbose_name="redirected from",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="kelurahan/desa",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-created_at'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralDocument',
+            name="ReferralDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pendukung', 'Supporting document'), ('hasil', 'Result from the agency')], max_length=10, verbose_name='kind')),
-                ('file', models.FileField(upload_to=referrals.models._document_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=50, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='referrals.referral')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pendukung", "Supporting document"), ("hasil", "Result from the agency")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("file", models.FileField(upload_to=referrals.models._document_path, verbose_name="file")),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=50, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="uploaded at")),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="referrals.referral"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral document',
-                'verbose_name_plural': 'referral documents',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "referral document",
+                "verbose_name_plural": "referral documents",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralEvent',
+            name="ReferralEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dibuat', 'Drafted'), ('status', 'Status changed'), ('catatan', 'Note'), ('dokumen', 'Document added')], max_length=10, verbose_name='kind')),
-                ('from_status', models.CharField(blank=True, choices=[('draf', 'Draft'), ('dikirim', 'Sent'), ('diterima', 'Accepted'), ('diproses', 'In progress'), ('selesai', 'Completed'), ('ditolak', 'Rejected'), ('dialihkan', 'Redirected')], max_length=10, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, choices=[('draf', 'Draft'), ('dikirim', 'Sent'), ('diterima', 'Accepted'), ('diproses', 'In progress'), ('selesai', 'Completed'), ('ditolak', 'Rejected'), ('dialihkan', 'Redirected')], max_length=10, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dibuat", "Drafted"),
+                            ("status", "Status changed"),
+                            ("catatan", "Note"),
+                            ("dokumen", "Document added"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draf", "Draft"),
+                            ("dikirim", "Sent"),
+                            ("diterima", "Accepted"),
+                            ("diproses", "In progress"),
+                            ("selesai", "Completed"),
+                            ("ditolak", "Rejected"),
+                            ("dialihkan", "Redirected"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draf", "Draft"),
+                            ("dikirim", "Sent"),
+                            ("diterima", "Accepted"),
+                            ("diproses", "In progress"),
+                            ("selesai", "Completed"),
+                            ("ditolak", "Rejected"),
+                            ("dialihkan", "Redirected"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral event',
-                'verbose_name_plural': 'referral events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "referral event",
+                "verbose_name_plural": "referral events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['agency', 'status', 'due_date'], name='referral_agency_status_due'),
+            model_name="referral",
+            index=models.Index(fields=["agency", "status", "due_date"], name="referral_agency_status_due"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['region', 'status'], name='referral_region_status'),
+            model_name="referral",
+            index=models.Index(fields=["region", "status"], name="referral_region_status"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'due_date'], name='referral_status_due'),
+            model_name="referral",
+            index=models.Index(fields=["status", "due_date"], name="referral_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draf'), models.Q(('number__isnull', False), ('due_date__isnull', False), ('sent_at__isnull', False)), _connector='OR'), name='sent_referral_has_number_and_due_date'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draf"),
+                    models.Q(("number__isnull", False), ("due_date__isnull", False), ("sent_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="sent_referral_has_number_and_due_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['selesai', 'ditolak', 'dialihkan']), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='finished_referral_has_outcome'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["selesai", "ditolak", "dialihkan"]), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="finished_referral_has_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_given', False), models.Q(models.Q(('consent_by', ''), _negated=True), models.Q(('consent_method', ''), _negated=True), ('consent_at__isnull', False)), _connector='OR'), name='consent_is_recorded'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("consent_given", False),
+                    models.Q(
+                        models.Q(("consent_by", ""), _negated=True),
+                        models.Q(("consent_method", ""), _negated=True),
+                        ("consent_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="consent_is_recorded",
+            ),
         ),
     ]

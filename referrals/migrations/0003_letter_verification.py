@@ -13,25 +13,29 @@ def give_sent_referrals_a_token(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_directory_fields'),
-        ('complaints', '0002_categories'),
-        ('referrals', '0002_referrals'),
-        ('regions', '0001_initial'),
-        ('registry', '0005_import_batches'),
+        ("agencies", "0002_directory_fields"),
+        ("complaints", "0002_categories"),
+        ("referrals", "0002_referrals"),
+        ("regions", "0001_initial"),
+        ("registry", "0005_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='verification_token',
-            field=models.CharField(blank=True, editable=False, max_length=40, null=True, unique=True, verbose_name='verification token'),
+            model_name="referral",
+            name="verification_token",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, null=True, unique=True, verbose_name="verification token"
+            ),
         ),
         migrations.RunPython(give_sent_referrals_a_token, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draf'), ('verification_token__isnull', False), _connector='OR'), name='sent_referral_has_verification_token'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draf"), ("verification_token__isnull", False), _connector="OR"),
+                name="sent_referral_has_verification_token",
+            ),
         ),
     ]

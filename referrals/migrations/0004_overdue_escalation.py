@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0003_letter_verification'),
+        ("referrals", "0003_letter_verification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='escalation_level',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='overdue notices'),
+            model_name="referral",
+            name="escalation_level",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="overdue notices"),
         ),
         migrations.AlterField(
-            model_name='referralevent',
-            name='kind',
-            field=models.CharField(choices=[('dibuat', 'Drafted'), ('status', 'Status changed'), ('catatan', 'Note'), ('dokumen', 'Document added'), ('terlambat', 'Overdue: agency and managers notified'), ('eskalasi', 'Escalated to the managers')], max_length=10, verbose_name='kind'),
+            model_name="referralevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("dibuat", "Drafted"),
+                    ("status", "Status changed"),
+                    ("catatan", "Note"),
+                    ("dokumen", "Document added"),
+                    ("terlambat", "Overdue: agency and managers notified"),
+                    ("eskalasi", "Escalated to the managers"),
+                ],
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -14,7 +14,11 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="referral",
-            index=models.Index(fields=["agency", "status", "due_date"], include=("created_at",), name="referral_agency_inbox"),
+            index=models.Index(
+                fields=["agency", "status", "due_date"], include=("created_at",), name="referral_agency_inbox"
+            ),
         ),
-        RemoveIndexConcurrently(model_name="referral", name="referral_agency_status_due"),  # the same, without created_at
+        RemoveIndexConcurrently(
+            model_name="referral", name="referral_agency_status_due"
+        ),  # the same, without created_at
     ]

@@ -9,16 +9,25 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='inbox_rank',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(status__in=('dikirim', 'diterima', 'diproses'), then=models.Value(0)), models.When(status='draf', then=models.Value(1)), default=models.Value(2)), output_field=models.SmallIntegerField(), verbose_name='inbox rank'),
+            model_name="referral",
+            name="inbox_rank",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(status__in=("dikirim", "diterima", "diproses"), then=models.Value(0)),
+                    models.When(status="draf", then=models.Value(1)),
+                    default=models.Value(2),
+                ),
+                output_field=models.SmallIntegerField(),
+                verbose_name="inbox rank",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['agency', 'inbox_rank', 'due_date', '-created_at'], name='referral_inbox_order'),
+            model_name="referral",
+            index=models.Index(fields=["agency", "inbox_rank", "due_date", "-created_at"], name="referral_inbox_order"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['inbox_rank', 'due_date', '-created_at'], name='referral_staff_order'),
+            model_name="referral",
+            index=models.Index(fields=["inbox_rank", "due_date", "-created_at"], name="referral_staff_order"),
         ),
     ]

@@ -16,7 +16,11 @@ PAGE_SIZE = 20
 
 
 def _services():
-    return Service.objects.filter(agency__is_active=True).select_related("agency", "area").prefetch_related("required_documents", "schedules")
+    return (
+        Service.objects.filter(agency__is_active=True)
+        .select_related("agency", "area")
+        .prefetch_related("required_documents", "schedules")
+    )
 
 
 @login_required
@@ -32,19 +36,26 @@ def directory(request):
 
 @login_required
 def service_detail(request, pk):
-    service = get_object_or_404(_services().prefetch_related("contacts", "agency__contacts"), pk=pk, agency__is_active=True)
+    service = get_object_or_404(
+        _services().prefetch_related("contacts", "agency__contacts"), pk=pk, agency__is_active=True
+    )
     return render(request, "referrals/service_detail.html", {"service": service})
 
 
 def _attachment(response, extension):
-    response["Content-Disposition"] = f'attachment; filename="direktori-layanan-hsds-{timezone.localdate():%Y%m%d}.{extension}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="direktori-layanan-hsds-{timezone.localdate():%Y%m%d}.{extension}"'
+    )
     return response
 
 
 @login_required
 def hsds_json(request):
     page = Directory(exported_services()).as_json_page()
-    return _attachment(HttpResponse(json.dumps(page, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"), "json")
+    return _attachment(
+        HttpResponse(json.dumps(page, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"),
+        "json",
+    )
 
 
 @login_required

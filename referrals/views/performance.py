@@ -19,7 +19,11 @@ def performance(request):
     form = PerformancePeriodForm(request.GET or None)
     rows, totals = agency_summary(form.filter(referrals), today)
     context = {
-        "form": form, "rows": rows, "totals": totals, "statuses": STATUS_COLUMNS,
-        "overdue": overdue_list(referrals, today), "today": today,
+        "form": form,
+        "rows": rows,
+        "totals": totals,
+        "statuses": STATUS_COLUMNS,
+        "overdue": overdue_list(referrals, today),
+        "today": today,
     }
     return render(request, "referrals/performance.html", context)

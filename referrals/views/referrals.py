@@ -13,9 +13,9 @@ from django_tables2 import RequestConfig
 
 from complaints.models import Complaint
 from onegate import scoping
-from onegate.pagination import table_pagination, two_step
 from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.pagination import table_pagination, two_step
 from registry.views.common import add_service_errors, scoped_people
 
 from .. import services
@@ -46,7 +46,9 @@ def scoped_referrals(user, action=scoping.VIEW):
 
 
 def get_referral(request, pk, action=scoping.VIEW):
-    referrals = scoped_referrals(request.user).select_related("agency", "service", "region", "complaint", "person__household", "created_by")
+    referrals = scoped_referrals(request.user).select_related(
+        "agency", "service", "region", "complaint", "person__household", "created_by"
+    )
     return scoping.get_scoped_object(request.user, referrals, action, pk=pk)
 
 
@@ -60,11 +62,23 @@ def referral_list(request):
     user = request.user
     scoping.ensure_can(user, Referral, scoping.VIEW)
     # What the inbox shows, not the letters' texts and consent records of every row.
-    shown = ("number", "sent_at", "person_name", "region__name", "service__name", "agency__name", "status", "due_date", "created_at")
+    shown = (
+        "number",
+        "sent_at",
+        "person_name",
+        "region__name",
+        "service__name",
+        "agency__name",
+        "status",
+        "due_date",
+        "created_at",
+    )
     referrals = scoped_referrals(user).select_related("agency", "service", "region").only(*shown)
     filterset = ReferralFilter(request.GET or None, queryset=referrals, agency_view=_is_agency(user))
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else referrals
-    table = ReferralTable(two_step(rows.order_by("inbox_rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False)
+    table = ReferralTable(
+        two_step(rows.order_by("inbox_rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False
+    )
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "referrals/_table.html" if request.htmx else "referrals/list.html"
     return render(request, template, {"filter": filterset, "table": table, "is_agency": _is_agency(user)})
@@ -74,10 +88,14 @@ def _origin(request):
     """The complaint or the person a new referral starts from (?pengaduan= or ?orang=)."""
     user = request.user
     if pk := request.GET.get("pengaduan", ""):
-        complaint = scoping.get_scoped_object(user, Complaint.objects.select_related("subject", "region"), pk=pk if pk.isdigit() else 0)
+        complaint = scoping.get_scoped_object(
+            user, Complaint.objects.select_related("subject", "region"), pk=pk if pk.isdigit() else 0
+        )
         return complaint, complaint.subject
     if pk := request.GET.get("orang", ""):
-        return None, scoping.get_scoped_object(user, scoped_people(user).select_related("region"), pk=pk if pk.isdigit() else 0)
+        return None, scoping.get_scoped_object(
+            user, scoped_people(user).select_related("region"), pk=pk if pk.isdigit() else 0
+        )
     raise Http404("a referral starts from a complaint or a person")
 
 
@@ -89,8 +107,12 @@ def referral_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
-                data=form.referral_data(), acting_user=request.user, complaint=complaint, person=None if complaint else person,
-                uploads=form.cleaned_data["attachments"], complaint_attachments=form.cleaned_data.get("complaint_attachments", []),
+                data=form.referral_data(),
+                acting_user=request.user,
+                complaint=complaint,
+                person=None if complaint else person,
+                uploads=form.cleaned_data["attachments"],
+                complaint_attachments=form.cleaned_data.get("complaint_attachments", []),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -98,7 +120,9 @@ def referral_create(request):
             messages.success(request, _("Referral drafted. Check it, then send it to the agency."))
             return redirect(referral)
     name = complaint.subject_display if complaint else person.full_name
-    return render(request, "referrals/form.html", {"form": form, "complaint": complaint, "person": person, "person_name": name})
+    return render(
+        request, "referrals/form.html", {"form": form, "complaint": complaint, "person": person, "person_name": name}
+    )
 
 
 @login_required
@@ -108,9 +132,14 @@ def referral_edit(request, pk):
         messages.error(request, _("Only a draft can be changed."))
         return redirect(referral)
     initial = {
-        "service": referral.service_id, "reason": referral.reason, "request": referral.request,
-        "documents_provided": referral.documents_provided, "consent_given": str(referral.consent_given),
-        "consent_by": referral.consent_by, "consent_giver": referral.consent_giver, "consent_method": referral.consent_method,
+        "service": referral.service_id,
+        "reason": referral.reason,
+        "request": referral.request,
+        "documents_provided": referral.documents_provided,
+        "consent_given": str(referral.consent_given),
+        "consent_by": referral.consent_by,
+        "consent_giver": referral.consent_giver,
+        "consent_method": referral.consent_method,
         "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
         "complaint_attachments": list(referral.complaint_attachments.all()),
     }
@@ -118,7 +147,10 @@ def referral_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_update_draft(
-                referral, data=form.referral_data(), acting_user=request.user, uploads=form.cleaned_data["attachments"],
+                referral,
+                data=form.referral_data(),
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
                 complaint_attachments=form.cleaned_data.get("complaint_attachments"),
             )
         except ValidationError as exc:
@@ -126,7 +158,13 @@ def referral_edit(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect(referral)
-    context = {"form": form, "referral": referral, "complaint": referral.complaint, "person": referral.person, "person_name": referral.person_name}
+    context = {
+        "form": form,
+        "referral": referral,
+        "complaint": referral.complaint,
+        "person": referral.person,
+        "person_name": referral.person_name,
+    }
     return render(request, "referrals/form.html", context)
 
 
@@ -144,7 +182,11 @@ def referral_detail(request, pk):
     log_view(referral)
     user = request.user
     agency_view = _is_agency(user)
-    documents = [d for d in referral.documents.select_related("uploaded_by") if not agency_view or agency_sees_documents(referral, d.kind)]
+    documents = [
+        d
+        for d in referral.documents.select_related("uploaded_by")
+        if not agency_view or agency_sees_documents(referral, d.kind)
+    ]
     complaint_files = list(referral.complaint_attachments.all()) if not agency_view or referral.consent_given else []
     open_ = referral.status in OPEN_STATUSES
     context = {
@@ -157,7 +199,9 @@ def referral_detail(request, pk):
         "redirects": referral.redirects.select_related("agency"),
         "can_edit": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, scoping.CHANGE),
         "send_form": SendForm() if referral.status == ReferralStatus.DRAFT and services.may_send(user) else None,
-        "awaits_manager": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, "send") and not services.may_send(user),
+        "awaits_manager": referral.status == ReferralStatus.DRAFT
+        and scoping.can(user, Referral, "send")
+        and not services.may_send(user),
         "status_form": StatusForm(referral=referral) if services.may_work(user, referral) else None,
         "redirect_form": RedirectForm(referral=referral) if open_ and scoping.can(user, Referral, "redirect") else None,
         "note_form": NoteForm() if scoping.can(user, Referral, "note") else None,
@@ -196,38 +240,72 @@ def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r:
 @login_required
 @require_POST
 def referral_send(request, pk):
-    return _action(request, pk, "send", SendForm,
-                   lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user), _("Referral sent to the agency."))
+    return _action(
+        request,
+        pk,
+        "send",
+        SendForm,
+        lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user),
+        _("Referral sent to the agency."),
+    )
 
 
 @login_required
 @require_POST
 def referral_status(request, pk):
-    return _action(request, pk, "work", StatusForm,
-                   lambda r, d: services.referral_change_status(r, to_status=d["to_status"], note=d["note"], acting_user=request.user),
-                   _("Status changed."), form_kwargs=lambda r: {"referral": r})
+    return _action(
+        request,
+        pk,
+        "work",
+        StatusForm,
+        lambda r, d: services.referral_change_status(
+            r, to_status=d["to_status"], note=d["note"], acting_user=request.user
+        ),
+        _("Status changed."),
+        form_kwargs=lambda r: {"referral": r},
+    )
 
 
 @login_required
 @require_POST
 def referral_redirect(request, pk):
-    return _action(request, pk, "redirect", RedirectForm,
-                   lambda r, d: services.referral_redirect(r, to_service=d["to_service"], note=d["note"], acting_user=request.user),
-                   _("Redirected: the other agency has received a linked referral."), form_kwargs=lambda r: {"referral": r})
+    return _action(
+        request,
+        pk,
+        "redirect",
+        RedirectForm,
+        lambda r, d: services.referral_redirect(
+            r, to_service=d["to_service"], note=d["note"], acting_user=request.user
+        ),
+        _("Redirected: the other agency has received a linked referral."),
+        form_kwargs=lambda r: {"referral": r},
+    )
 
 
 @login_required
 @require_POST
 def referral_note(request, pk):
-    return _action(request, pk, "note", NoteForm,
-                   lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user), _("Note added."))
+    return _action(
+        request,
+        pk,
+        "note",
+        NoteForm,
+        lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user),
+        _("Note added."),
+    )
 
 
 @login_required
 @require_POST
 def referral_documents(request, pk):
-    return _action(request, pk, "note", DocumentForm,
-                   lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user), _("Documents added."))
+    return _action(
+        request,
+        pk,
+        "note",
+        DocumentForm,
+        lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
+        _("Documents added."),
+    )
 
 
 def _file_response(stored, content_type, name):

@@ -132,7 +132,9 @@ def upload(uploaded_file, *, user, request_id: str | None = None) -> ImportBatch
         if not uploaded_file.size:
             raise ImportFileError(_("The file is empty."))
         if uploaded_file.size > max_upload_bytes():
-            raise ImportFileError(_("The file is larger than %(mb)d MB: split it.") % {"mb": max_upload_bytes() // 2**20})
+            raise ImportFileError(
+                _("The file is larger than %(mb)d MB: split it.") % {"mb": max_upload_bytes() // 2**20}
+            )
     except ImportFileError as exc:
         raise ValidationError({"file": exc.message}) from None
     path = _store(uploaded_file, file_format)
@@ -260,7 +262,11 @@ def confirm(batch: ImportBatch, *, user, nik_warnings_checked: bool, request_id:
             raise ValidationError(_("This import is not waiting for confirmation."))
         if batch.warning_count and not nik_warnings_checked:
             raise ValidationError(
-                {"nik_checked": _("Tick the box to say you checked the NIK of the rows with warnings, or cancel and correct the file.")}
+                {
+                    "nik_checked": _(
+                        "Tick the box to say you checked the NIK of the rows with warnings, or cancel and correct the file."
+                    )
+                }
             )
         batch.status, batch.confirmed_at, batch.progress = ImportStatus.PROCESSING, timezone.now(), 0
         batch.nik_warnings_checked = bool(batch.warning_count and nik_warnings_checked)
@@ -297,7 +303,9 @@ def run_apply(batch: ImportBatch) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             plan = _stored_plan(batch)
             if plan is None or (plan.warning_lines and not batch.nik_warnings_checked) or not still_holds(plan, user):
-                plan, _ignored = make_plan(batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50))
+                plan, _ignored = make_plan(
+                    batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50)
+                )
                 if not still_holds(plan, user):  # changed while it was being checked
                     raise RecordsChanged
             set_progress(batch.pk, 60)
@@ -312,7 +320,12 @@ def run_apply(batch: ImportBatch) -> None:
         return
     except (RecordsChanged, IntegrityError) as exc:
         logger.warning("import batch %s: the registry changed while writing (%s)", batch.pk, exc)
-        _fail(batch, _("Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."))
+        _fail(
+            batch,
+            _(
+                "Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."
+            ),
+        )
         return
     except Exception:
         logger.exception("import batch %s: writing failed", batch.pk)
@@ -335,7 +348,10 @@ def _refresh_statistics() -> None:
         WelfareProfile,
     )
 
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Person, Household, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks))
+    tables = ", ".join(
+        connection.ops.quote_name(m._meta.db_table)
+        for m in (Person, Household, DisabilityProfile, WelfareProfile, ProgramReceipt, PersonPpks)
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
 
@@ -357,8 +373,12 @@ def _delete_file(batch: ImportBatch) -> None:
 def purge_stale(*, preview_hours: int = 24, processing_hours: int = 6) -> int:
     """Cancel previews nobody decided on and fail stuck jobs, deleting their files."""
     now = timezone.now()
-    stale = ImportBatch.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=now - datetime.timedelta(hours=preview_hours))
-    stuck = ImportBatch.objects.filter(status=ImportStatus.PROCESSING, created_at__lt=now - datetime.timedelta(hours=processing_hours))
+    stale = ImportBatch.objects.filter(
+        status=ImportStatus.PREVIEW, created_at__lt=now - datetime.timedelta(hours=preview_hours)
+    )
+    stuck = ImportBatch.objects.filter(
+        status=ImportStatus.PROCESSING, created_at__lt=now - datetime.timedelta(hours=processing_hours)
+    )
     count = 0
     for batch in stale:
         batch.status, batch.finished_at = ImportStatus.CANCELLED, now

@@ -105,7 +105,9 @@ class RowChecker:
         self.kk_label = _("KK number")
         # An officer's file may leave kode_wilayah out: their own kelurahan, as in the entry form.
         self.default_region = user.region_id if user.region_id and user.region.is_village else None
-        address_limit = min(Household._meta.get_field("address").max_length, Person._meta.get_field("domicile_address").max_length)
+        address_limit = min(
+            Household._meta.get_field("address").max_length, Person._meta.get_field("domicile_address").max_length
+        )
         rt_digits = Household._meta.get_field("rt").max_length
 
         def text(attname, limit=None):
@@ -147,7 +149,9 @@ class RowChecker:
         }
         assert readers.keys() == set(c.COLUMN_NAMES), "every template column needs a reader"
         # (column, position, where, name, read) for the columns this file has, in template order.
-        self.readers = [(column, positions[column], *readers[column]) for column in c.COLUMN_NAMES if column in positions]
+        self.readers = [
+            (column, positions[column], *readers[column]) for column in c.COLUMN_NAMES if column in positions
+        ]
 
     # --- Readers needing the reference data ---
     def read_region(self, raw) -> str:
@@ -160,7 +164,9 @@ class RowChecker:
         except ValidationError as exc:
             raise CellError(" ".join(exc.messages)) from None
         if self.scope and not (code == self.scope or code.startswith(self.scope + ".")):
-            raise CellError(_("Outside your area: you may only import people of %(scope)s.") % {"scope": self.scope_name})
+            raise CellError(
+                _("Outside your area: you may only import people of %(scope)s.") % {"scope": self.scope_name}
+            )
         return code
 
     def read_nik(self, raw) -> str:
@@ -175,7 +181,10 @@ class RowChecker:
             return raw  # what clean_number returns for it, without its regular expressions
         if not isinstance(raw, str):  # a number cell in XLSX: Excel keeps 15 significant digits only
             raise CellError(
-                _("%(label)s is stored as a number: Excel keeps only 15 digits. Format the column as Text and type it again.") % {"label": label}
+                _(
+                    "%(label)s is stored as a number: Excel keeps only 15 digits. Format the column as Text and type it again."
+                )
+                % {"label": label}
             )
         try:
             return clean_number(raw, label=label)
@@ -210,7 +219,17 @@ class RowChecker:
         person, household, disability, welfare, extra = parts
         if self.default_region and "region_id" not in person and not any(e[0] == "kode_wilayah" for e in errors):
             person["region_id"] = self.default_region
-        row = CheckedRow(line, person, extra.get("kk"), None, disability, welfare, extra.get("programs", []), extra.get("ppks", []), errors)
+        row = CheckedRow(
+            line,
+            person,
+            extra.get("kk"),
+            None,
+            disability,
+            welfare,
+            extra.get("programs", []),
+            extra.get("ppks", []),
+            errors,
+        )
         address = extra.get("address")
         if row.kk:
             if address is not None:

@@ -80,7 +80,9 @@ def update_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     types = _column_types(table)
     with connection.wrap_database_errors, connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(quote(c) for c in columns)} FROM {table} WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(quote(c) for c in columns)} FROM {table} WITH NO DATA"
+        )
         with cursor.copy(f"COPY {_TEMP} FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types([types[c] for c in columns])
             for row in rows:

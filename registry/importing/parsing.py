@@ -88,7 +88,9 @@ def _open_csv(path: Path, *, checked: bool = False) -> Table:
         if start.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
             raise ImportFileError(_("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."))
         if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
-            raise ImportFileError(_("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”."))
+            raise ImportFileError(
+                _("The file is not UTF-8 text (it looks like UTF-16). In Excel choose “CSV UTF-8 (comma delimited)”.")
+            )
         lines = _utf8_lines_with_content(path)
         if not lines:
             raise ImportFileError(_("The file is empty."))
@@ -110,7 +112,9 @@ def _open_csv(path: Path, *, checked: bool = False) -> Table:
         raise
     width = len(header)
     # Lines after the header, not records (a quoted cell may span lines): an estimate.
-    return Table(positions, ignored, _csv_rows(reader, width), width, estimated_rows=lines and lines - 1, _close=[f.close])
+    return Table(
+        positions, ignored, _csv_rows(reader, width), width, estimated_rows=lines and lines - 1, _close=[f.close]
+    )
 
 
 def _utf8_lines_with_content(path: Path) -> int:
@@ -125,7 +129,10 @@ def _utf8_lines_with_content(path: Path) -> int:
             except UnicodeDecodeError as exc:
                 line = line_number + chunk[: max(0, exc.start)].count(b"\n")
                 raise ImportFileError(
-                    _("The file is not UTF-8 text (line %(line)d). In Excel choose “CSV UTF-8 (comma delimited)” when saving.") % {"line": line}
+                    _(
+                        "The file is not UTF-8 text (line %(line)d). In Excel choose “CSV UTF-8 (comma delimited)” when saving."
+                    )
+                    % {"line": line}
                 ) from None
             line_number += chunk.count(b"\n")
             *complete, tail = (tail + chunk).split(b"\n")
@@ -148,7 +155,9 @@ def _csv_rows(reader, width: int) -> Iterator[tuple[int, list]]:
                 cells += [""] * (width - len(cells))
             yield number, cells
     except csv.Error as exc:
-        raise ImportFileError(_("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc}) from None
+        raise ImportFileError(
+            _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc}
+        ) from None
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -167,7 +176,9 @@ def _open_xlsx(path: Path) -> Table:
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
-        raise ImportFileError(_("The file is not a readable .xlsx workbook (%(error)s).") % {"error": exc.__class__.__name__}) from None
+        raise ImportFileError(
+            _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": exc.__class__.__name__}
+        ) from None
     if header is None or not any(cell not in (None, "") for cell in header):
         workbook.close()
         raise ImportFileError(_("The file is empty."))

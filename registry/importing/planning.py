@@ -13,9 +13,9 @@ rest the planner learns only that a NIK or KK number exists ("registered elsewhe
 """
 
 from collections import defaultdict
-from enum import Enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -60,7 +60,9 @@ def _any(model, column: str, values: list) -> RawSQL:
     parameters costs more to build than to run)."""
     quote = connection.ops.quote_name
     array, param = array_of(values)
-    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} = ANY({array})", (param,), output_field=BooleanField())
+    return RawSQL(
+        f"{quote(model._meta.db_table)}.{quote(column)} = ANY({array})", (param,), output_field=BooleanField()
+    )
 
 
 def version_of(table: str) -> str:
@@ -115,7 +117,18 @@ class PersonWrite(Write):
     ppks: list = field(default_factory=list)  # [category id] to add
 
     def __reduce__(self):
-        return PersonWrite, (self.id, self.values, self.changes, self.label, self.seen, self.new_household, self.disability, self.welfare, self.programs, self.ppks)
+        return PersonWrite, (
+            self.id,
+            self.values,
+            self.changes,
+            self.label,
+            self.seen,
+            self.new_household,
+            self.disability,
+            self.welfare,
+            self.programs,
+            self.ppks,
+        )
 
 
 @dataclass
@@ -202,7 +215,12 @@ class Planner:
             if p.get("nik"):
                 k = p["nik"]
             elif "full_name" not in p:
-                self._reject(row, invalid, "nama", _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."))
+                self._reject(
+                    row,
+                    invalid,
+                    "nama",
+                    _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."),
+                )
                 continue
             else:
                 k = ("name", row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
@@ -215,7 +233,12 @@ class Planner:
                 if isinstance(k, str):  # a NIK
                     self._reject(row, invalid, "nik", _("The same NIK is on rows %(lines)s.") % {"lines": lines})
                 else:
-                    self._reject(row, invalid, "nama", _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines})
+                    self._reject(
+                        row,
+                        invalid,
+                        "nama",
+                        _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines},
+                    )
         return [r for r in valid if r.line not in invalid]
 
     def _household_consistency(self, valid, invalid):
@@ -231,12 +254,20 @@ class Planner:
                 for name, value in row.household.items():
                     if values.setdefault(name, value) != value:
                         self._reject(
-                            row, invalid, HOUSEHOLD_COLUMN[name],
-                            _("Differs from row %(line)d of the same KK (%(value)s).") % {"line": line, "value": values[name]},
+                            row,
+                            invalid,
+                            HOUSEHOLD_COLUMN[name],
+                            _("Differs from row %(line)d of the same KK (%(value)s).")
+                            % {"line": line, "value": values[name]},
                         )
             if row.person.get("relationship") == Relationship.HEAD:
                 if row.kk in heads:
-                    self._reject(row, invalid, "hubungan_keluarga", _("A second head of family for this KK (row %(line)d is the first).") % {"line": heads[row.kk]})
+                    self._reject(
+                        row,
+                        invalid,
+                        "hubungan_keluarga",
+                        _("A second head of family for this KK (row %(line)d is the first).") % {"line": heads[row.kk]},
+                    )
                 else:
                     heads[row.kk] = row.line
         return [r for r in valid if r.line not in invalid]
@@ -269,7 +300,11 @@ class Planner:
     def _elsewhere(model, column: str, numbers: list, found: dict) -> set[str]:
         """The other numbers that are registered: outside the scope only their existence is read."""
         rest = [number for number in numbers if number not in found]
-        return {number for chunk in _chunks(rest) for number, in _rows(model.objects.filter(_any(model, column, chunk)), [column])}
+        return {
+            number
+            for chunk in _chunks(rest)
+            for (number,) in _rows(model.objects.filter(_any(model, column, chunk)), [column])
+        }
 
     def _name_places(self, rows) -> tuple[dict, set]:
         """Where the people of rows without a (known) NIK are looked for: among the members of
@@ -283,12 +318,18 @@ class Planner:
         """The people found there, by (KK or region, normalised name, birth date)."""
         by_name = defaultdict(list)
         for chunk in _chunks(list(households)):
-            for values in _rows(_versioned(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk)))), PERSON_READ):
+            for values in _rows(
+                _versioned(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk)))), PERSON_READ
+            ):
                 person = dict(zip(PERSON_READ, values))
-                by_name[(households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])].append(person)
+                by_name[
+                    (households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])
+                ].append(person)
         if loose:
             dates = {date for _, date in loose}
-            candidates = self._scoped(Person.objects.filter(household__isnull=True, region_id__in={region for region, _ in loose} - {None}))
+            candidates = self._scoped(
+                Person.objects.filter(household__isnull=True, region_id__in={region for region, _ in loose} - {None})
+            )
             if None not in dates:
                 candidates = candidates.filter(birth_date__in=dates)
             for values in _rows(_versioned(candidates), PERSON_READ):
@@ -301,16 +342,25 @@ class Planner:
         disability, welfare, programs, ppks = [], [], [], []
         for row in valid:
             if person := self.matches[row.line]:
-                for cells, ids in ((row.disability, disability), (row.welfare, welfare), (row.programs, programs), (row.ppks, ppks)):
+                for cells, ids in (
+                    (row.disability, disability),
+                    (row.welfare, welfare),
+                    (row.programs, programs),
+                    (row.ppks, ppks),
+                ):
                     if cells:
                         ids.append(person["id"])
         self.disability = {
             person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values))}
-            for pk, person_id, *values in self._of_people(DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS, ROW_VERSION))
+            for pk, person_id, *values in self._of_people(
+                DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS, ROW_VERSION)
+            )
         }
         self.welfare = {
             person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values))}
-            for pk, person_id, *values in self._of_people(WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS, ROW_VERSION))
+            for pk, person_id, *values in self._of_people(
+                WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS, ROW_VERSION)
+            )
         }
         self.programs, self.ppks = defaultdict(set), defaultdict(set)
         for person_id, program, year in self._of_people(ProgramReceipt, programs, ("person_id", "program", "year")):
@@ -334,7 +384,13 @@ class Planner:
                 continue
             household = self.households_by_kk.get(row.kk)
             if household and p.get("region_id", household["region_id"]) != household["region_id"]:
-                self._reject(row, invalid, "kode_wilayah", _("This KK is registered in another kelurahan (%(code)s); move the household on its own page.") % {"code": household["region_id"]})
+                self._reject(
+                    row,
+                    invalid,
+                    "kode_wilayah",
+                    _("This KK is registered in another kelurahan (%(code)s); move the household on its own page.")
+                    % {"code": household["region_id"]},
+                )
                 continue
             nik = p.get("nik")
             if nik and nik in self.people_by_nik:
@@ -347,12 +403,22 @@ class Planner:
             elif row.kk and row.kk not in self.households_by_kk:
                 person = None  # a new household has no members yet
             else:
-                key = self.name_keys[row.line] = (row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
+                key = self.name_keys[row.line] = (
+                    row.kk or p.get("region_id"),
+                    normalise_name(p["full_name"]),
+                    p.get("birth_date"),
+                )
                 candidates = self.by_name.get(key, [])
                 if nik:
                     candidates = [c for c in candidates if not c["nik"]]
                 if len(candidates) > 1:
-                    self._reject(row, invalid, "nama", _("Matches %(n)d registered people with this name and date of birth; add the NIK.") % {"n": len(candidates)})
+                    self._reject(
+                        row,
+                        invalid,
+                        "nama",
+                        _("Matches %(n)d registered people with this name and date of birth; add the NIK.")
+                        % {"n": len(candidates)},
+                    )
                     continue
                 person = candidates[0] if candidates else None
             if person is not None:
@@ -360,7 +426,12 @@ class Planner:
                     self._reject(row, invalid, "nik", _("This record was merged into another one; update that one."))
                     continue
                 if person["id"] in matched_by:
-                    self._reject(row, invalid, "nama", _("The same registered person as row %(line)d.") % {"line": matched_by[person["id"]].line})
+                    self._reject(
+                        row,
+                        invalid,
+                        "nama",
+                        _("The same registered person as row %(line)d.") % {"line": matched_by[person["id"]].line},
+                    )
                     continue
                 matched_by[person["id"]] = row
             self.matches[row.line] = person
@@ -388,22 +459,39 @@ class Planner:
                 if household:
                     new["region_id"] = household["region_id"]  # members live at the household's kelurahan
             elif old and old["household_id"] and old["region_id"] != new["region_id"]:
-                self._reject(row, invalid, "kode_wilayah", _("This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."))
+                self._reject(
+                    row,
+                    invalid,
+                    "kode_wilayah",
+                    _(
+                        "This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."
+                    ),
+                )
                 continue
             if not new["nik"]:
                 new["needs_civil_documents"] = True
             # The same rule as services._person_rules: a disagreement confirmed once stays confirmed
             # while the NIK stays the same.
             already = old is not None and old["nik"] == new["nik"] and old["nik_mismatch_confirmed"]
-            problems = nik_disagreements(new["nik"], sex=new["sex"], birth_date=new["birth_date"], region_code=new["region_id"]) if new["nik"] else {}
+            problems = (
+                nik_disagreements(
+                    new["nik"], sex=new["sex"], birth_date=new["birth_date"], region_code=new["region_id"]
+                )
+                if new["nik"]
+                else {}
+            )
             if problems and not already:
                 if not self.confirmed:
-                    self._reject(row, invalid, "nik", _("The NIK disagrees with the row and this was not confirmed as checked."))
+                    self._reject(
+                        row, invalid, "nik", _("The NIK disagrees with the row and this was not confirmed as checked.")
+                    )
                     continue
                 for name, message in problems.items():
                     plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
             new["nik_mismatch_confirmed"] = bool(problems)
-            write = PersonWrite(id=None if old is None else old["id"], values=new, seen=None if old is None else old[ROW_VERSION])
+            write = PersonWrite(
+                id=None if old is None else old["id"], values=new, seen=None if old is None else old[ROW_VERSION]
+            )
             if isinstance(new["household_id"], tuple):
                 write.new_household = row.kk
             if not self._profiles(row, old, write, invalid):
@@ -428,12 +516,23 @@ class Planner:
         if row.disability:
             existing = self.disability.get(person_id) if person_id else None
             if existing is None:
-                missing = [col for col, name in (("jenis_disabilitas", "types"), ("tingkat_disabilitas", "severity")) if name not in row.disability]
+                missing = [
+                    col
+                    for col, name in (("jenis_disabilitas", "types"), ("tingkat_disabilitas", "severity"))
+                    if name not in row.disability
+                ]
                 if missing:
                     for col in missing:
-                        self._reject(row, invalid, col, _("A new disability record needs both jenis_disabilitas and tingkat_disabilitas."))
+                        self._reject(
+                            row,
+                            invalid,
+                            col,
+                            _("A new disability record needs both jenis_disabilitas and tingkat_disabilitas."),
+                        )
                     return False
-                write.disability = Write(None, {"types": [], "severity": "", "cause": "", "devices_needed": [], **row.disability})
+                write.disability = Write(
+                    None, {"types": [], "severity": "", "cause": "", "devices_needed": [], **row.disability}
+                )
             else:
                 changes = {}
                 for name, value in row.disability.items():
@@ -441,7 +540,12 @@ class Planner:
                     if (set(before) != set(value)) if isinstance(value, list) else before != value:
                         changes[name] = [before, value]
                 if changes:
-                    write.disability = Write(existing["id"], {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability}, changes, seen=existing[ROW_VERSION])
+                    write.disability = Write(
+                        existing["id"],
+                        {**{n: existing[n] for n in DISABILITY_FIELDS}, **row.disability},
+                        changes,
+                        seen=existing[ROW_VERSION],
+                    )
         if row.welfare:
             existing = self.welfare.get(person_id) if person_id else None
             if existing is None:
@@ -452,7 +556,12 @@ class Planner:
             else:
                 changes = {n: [existing[n], v] for n, v in row.welfare.items() if existing[n] != v}
                 if changes:
-                    write.welfare = Write(existing["id"], {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare}, changes, seen=existing[ROW_VERSION])
+                    write.welfare = Write(
+                        existing["id"],
+                        {**{n: existing[n] for n in WELFARE_FIELDS}, **row.welfare},
+                        changes,
+                        seen=existing[ROW_VERSION],
+                    )
         if row.programs:
             have = self.programs.get(person_id, ()) if person_id else ()
             write.programs = [p for p in row.programs if p not in have]
@@ -496,7 +605,11 @@ class Planner:
         for kk, values in values_by_kk.items():
             old = self.households_by_kk.get(kk)
             if old is None:
-                needs = [column for column, name in (("alamat", "address"), ("kode_wilayah", "region_id")) if name not in values]
+                needs = [
+                    column
+                    for column, name in (("alamat", "address"), ("kode_wilayah", "region_id"))
+                    if name not in values
+                ]
                 if needs:
                     lacking[kk] = needs
                 else:
@@ -511,10 +624,21 @@ class Planner:
             if changes:
                 if old["status"] == VerificationStatus.VERIFIED:
                     _back_to_verification(old, new, changes)
-                plan.households[kk] = Write(old["id"], new, changes, label=f"KK {kk} · {head_name.get(kk) or new['address']}", seen=old[ROW_VERSION])
+                plan.households[kk] = Write(
+                    old["id"],
+                    new,
+                    changes,
+                    label=f"KK {kk} · {head_name.get(kk) or new['address']}",
+                    seen=old[ROW_VERSION],
+                )
         for row in valid if lacking else ():
             for column in lacking.get(row.kk, ()):
-                self._reject(row, invalid, column, _("A new household needs %(column)s on at least one of its rows.") % {"column": column})
+                self._reject(
+                    row,
+                    invalid,
+                    column,
+                    _("A new household needs %(column)s on at least one of its rows.") % {"column": column},
+                )
         return [r for r in valid if r.line not in invalid]
 
 

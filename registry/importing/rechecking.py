@@ -62,7 +62,9 @@ def records_unchanged(plan: Plan) -> bool:
         (WelfareProfile, [p.welfare for p in people if p.welfare is not None and p.welfare.id is not None]),
     ):
         table = connection.ops.quote_name(model._meta.db_table)
-        if writes and dict(lock_rows(model, [w.id for w in writes], version_of(table))) != {w.id: w.seen for w in writes}:
+        if writes and dict(lock_rows(model, [w.id for w in writes], version_of(table))) != {
+            w.id: w.seen for w in writes
+        }:
             return False
     return True
 

@@ -52,7 +52,9 @@ class AuditTrail:
         self.content_types = {m: ct.pk for m, ct in ContentType.objects.get_for_models(*models).items()}
         self.names = {model: _FieldNames(model) for model in models}
         stamps = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
-        self.stamps = {model: _JSON.encode(self.names[model].created(stamps))[1:-1] for model in models}  # "k":[null,v],…
+        self.stamps = {
+            model: _JSON.encode(self.names[model].created(stamps))[1:-1] for model in models
+        }  # "k":[null,v],…
         additional = _JSON.encode({"import_batch": batch_id}).encode()
         self.shared = (actor.pk, cid, remote_addr, now, additional, actor.email or None)
 
@@ -169,7 +171,9 @@ def write_plan(plan: Plan, *, actor, batch_id: int, cid: str | None, remote_addr
     return counts
 
 
-def _copy_audited(audit: AuditTrail, model, columns: tuple[str, ...], rows: list[tuple], *, stamped: bool = False) -> None:
+def _copy_audited(
+    audit: AuditTrail, model, columns: tuple[str, ...], rows: list[tuple], *, stamped: bool = False
+) -> None:
     """COPY new records, given as (row to COPY, (pk, label, values) for the audit trail), each
     audited as it is sent: Python makes the audit rows while PostgreSQL stores the records."""
 
@@ -199,7 +203,13 @@ def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
         for (_, w), pk in zip(new, allocate_ids(model, len(new)), strict=True):
             w.id = pk
         get = itemgetter(*fields)
-        rows = [((w.id, p.id, *get(w.values)), (w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values})) for p, w in new]
+        rows = [
+            (
+                (w.id, p.id, *get(w.values)),
+                (w.id, text(p.values["full_name"], w.values), {"person_id": p.id, **w.values}),
+            )
+            for p, w in new
+        ]
         _copy_audited(audit, model, ("id", "person_id", *fields), rows)
         update_rows(model, ("id", *fields), [(w.id, *get(w.values)) for _, w in changed])
         for p, w in changed:
@@ -207,7 +217,10 @@ def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
 
     programs = [(p, program, year) for p in plan.people for program, year in p.programs]
     rows = [
-        ((pk, p.id, program, year), (pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year}))
+        (
+            (pk, p.id, program, year),
+            (pk, f"{programs_text[program]} {year}", {"person_id": p.id, "program": program, "year": year}),
+        )
         for pk, (p, program, year) in zip(allocate_ids(ProgramReceipt, len(programs)), programs, strict=True)
     ]
     _copy_audited(audit, ProgramReceipt, ("id", "person_id", "program", "year"), rows)
@@ -216,7 +229,10 @@ def _write_profiles(plan: Plan, audit: AuditTrail) -> None:
     names = dict(PpksCategory.objects.values_list("id", "name")) if ppks else {}
     record = {"source": PPKS_SOURCE, "status": "aktif"}
     rows = [
-        ((pk, p.id, category, PPKS_SOURCE), (pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, **record}))
+        (
+            (pk, p.id, category, PPKS_SOURCE),
+            (pk, f"{p.values['full_name']}: {names[category]}", {"person_id": p.id, "category_id": category, **record}),
+        )
         for pk, (p, category) in zip(allocate_ids(PersonPpks, len(ppks)), ppks, strict=True)
     ]
     _copy_audited(audit, PersonPpks, ("id", "person_id", "category_id", "source"), rows)

@@ -11,195 +11,743 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         TrigramExtension(),  # fuzzy name search and duplicate detection
         migrations.CreateModel(
-            name='PpksCategory',
+            name="PpksCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.PositiveSmallIntegerField(unique=True, verbose_name='number')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.PositiveSmallIntegerField(unique=True, verbose_name="number")),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'PPKS category',
-                'verbose_name_plural': 'PPKS categories',
-                'ordering': ['code'],
+                "verbose_name": "PPKS category",
+                "verbose_name_plural": "PPKS categories",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting verification'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', max_length=10, verbose_name='verification status')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='rejection reason')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kk_number', models.CharField(blank=True, max_length=16, null=True, unique=True, validators=[django.core.validators.RegexValidator('^\\d{16}$', 'Exactly 16 digits.')], verbose_name='KK number')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('rt', models.CharField(blank=True, max_length=3, verbose_name='RT')),
-                ('rw', models.CharField(blank=True, max_length=3, verbose_name='RW')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kelurahan/desa')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Awaiting verification"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="verification status",
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="rejection reason")),
+                ("verified_at", models.DateTimeField(blank=True, null=True, verbose_name="verified at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kk_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        null=True,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^\\d{16}$", "Exactly 16 digits.")],
+                        verbose_name="KK number",
+                    ),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                ("rt", models.CharField(blank=True, max_length=3, verbose_name="RT")),
+                ("rw", models.CharField(blank=True, max_length=3, verbose_name="RW")),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="longitude"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="kelurahan/desa",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting verification'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', max_length=10, verbose_name='verification status')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='rejection reason')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('nik', models.CharField(blank=True, max_length=16, null=True, unique=True, validators=[django.core.validators.RegexValidator('^\\d{16}$', 'Exactly 16 digits.')], verbose_name='NIK')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('sex', models.CharField(choices=[('L', 'Male'), ('P', 'Female')], max_length=1, verbose_name='sex')),
-                ('birth_place', models.CharField(blank=True, max_length=100, verbose_name='place of birth')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('religion', models.CharField(blank=True, choices=[('islam', 'Islam'), ('kristen', 'Protestant'), ('katolik', 'Catholic'), ('hindu', 'Hindu'), ('buddha', 'Buddhist'), ('khonghucu', 'Confucian'), ('kepercayaan', 'Indigenous belief')], max_length=12, verbose_name='religion')),
-                ('marital_status', models.CharField(blank=True, choices=[('belum_kawin', 'Not married'), ('kawin', 'Married'), ('cerai_hidup', 'Divorced'), ('cerai_mati', 'Widowed')], max_length=12, verbose_name='marital status')),
-                ('education', models.CharField(blank=True, choices=[('tidak_sekolah', 'No schooling'), ('sd', 'Primary (SD)'), ('smp', 'Junior secondary (SMP)'), ('sma', 'Senior secondary (SMA/SMK)'), ('diploma', 'Diploma'), ('sarjana', 'University')], max_length=15, verbose_name='education')),
-                ('occupation', models.CharField(blank=True, max_length=100, verbose_name='occupation')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('mother_name', models.CharField(blank=True, max_length=150, verbose_name="mother's name")),
-                ('relationship', models.CharField(blank=True, choices=[('kepala', 'Head of family'), ('suami_istri', 'Husband/wife'), ('anak', 'Child'), ('menantu', 'Son/daughter-in-law'), ('cucu', 'Grandchild'), ('orang_tua', 'Parent'), ('mertua', 'Parent-in-law'), ('famili_lain', 'Other relative'), ('lainnya', 'Other')], max_length=12, verbose_name='relationship in the family')),
-                ('domicile_address', models.CharField(blank=True, help_text='Only when the person lives elsewhere than the household address.', max_length=300, verbose_name='domicile address')),
-                ('life_status', models.CharField(choices=[('hidup', 'Alive'), ('meninggal', 'Deceased'), ('pindah', 'Moved away')], default='hidup', max_length=10, verbose_name='life status')),
-                ('needs_civil_documents', models.BooleanField(default=False, help_text='Set for people without a NIK, for a Disdukcapil referral.', verbose_name='needs civil registration documents')),
-                ('nik_mismatch_confirmed', models.BooleanField(default=False, help_text='The officer checked that the NIK is right although it disagrees.', verbose_name='NIK disagreement confirmed')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='registry.household', verbose_name='household')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='registry.person', verbose_name='merged into')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kelurahan/desa')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Awaiting verification"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="verification status",
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="rejection reason")),
+                ("verified_at", models.DateTimeField(blank=True, null=True, verbose_name="verified at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "nik",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        null=True,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^\\d{16}$", "Exactly 16 digits.")],
+                        verbose_name="NIK",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                ("sex", models.CharField(choices=[("L", "Male"), ("P", "Female")], max_length=1, verbose_name="sex")),
+                ("birth_place", models.CharField(blank=True, max_length=100, verbose_name="place of birth")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="date of birth")),
+                (
+                    "religion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("islam", "Islam"),
+                            ("kristen", "Protestant"),
+                            ("katolik", "Catholic"),
+                            ("hindu", "Hindu"),
+                            ("buddha", "Buddhist"),
+                            ("khonghucu", "Confucian"),
+                            ("kepercayaan", "Indigenous belief"),
+                        ],
+                        max_length=12,
+                        verbose_name="religion",
+                    ),
+                ),
+                (
+                    "marital_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("belum_kawin", "Not married"),
+                            ("kawin", "Married"),
+                            ("cerai_hidup", "Divorced"),
+                            ("cerai_mati", "Widowed"),
+                        ],
+                        max_length=12,
+                        verbose_name="marital status",
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tidak_sekolah", "No schooling"),
+                            ("sd", "Primary (SD)"),
+                            ("smp", "Junior secondary (SMP)"),
+                            ("sma", "Senior secondary (SMA/SMK)"),
+                            ("diploma", "Diploma"),
+                            ("sarjana", "University"),
+                        ],
+                        max_length=15,
+                        verbose_name="education",
+                    ),
+                ),
+                ("occupation", models.CharField(blank=True, max_length=100, verbose_name="occupation")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("mother_name", models.CharField(blank=True, max_length=150, verbose_name="mother's name")),
+                (
+                    "relationship",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kepala", "Head of family"),
+                            ("suami_istri", "Husband/wife"),
+                            ("anak", "Child"),
+                            ("menantu", "Son/daughter-in-law"),
+                            ("cucu", "Grandchild"),
+                            ("orang_tua", "Parent"),
+                            ("mertua", "Parent-in-law"),
+                            ("famili_lain", "Other relative"),
+                            ("lainnya", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="relationship in the family",
+                    ),
+                ),
+                (
+                    "domicile_address",
+                    models.CharField(
+                        blank=True,
+                        help_text="Only when the person lives elsewhere than the household address.",
+                        max_length=300,
+                        verbose_name="domicile address",
+                    ),
+                ),
+                (
+                    "life_status",
+                    models.CharField(
+                        choices=[("hidup", "Alive"), ("meninggal", "Deceased"), ("pindah", "Moved away")],
+                        default="hidup",
+                        max_length=10,
+                        verbose_name="life status",
+                    ),
+                ),
+                (
+                    "needs_civil_documents",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set for people without a NIK, for a Disdukcapil referral.",
+                        verbose_name="needs civil registration documents",
+                    ),
+                ),
+                (
+                    "nik_mismatch_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The officer checked that the NIK is right although it disagrees.",
+                        verbose_name="NIK disagreement confirmed",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="registry.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="registry.person",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="kelurahan/desa",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='DisabilityProfile',
+            name="DisabilityProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('types', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('fisik', 'Physical'), ('intelektual', 'Intellectual'), ('mental', 'Mental'), ('netra', 'Sensory: visual (netra)'), ('rungu', 'Sensory: hearing (rungu)'), ('wicara', 'Sensory: speech (wicara)')], max_length=12), size=None, verbose_name='disability types')),
-                ('severity', models.CharField(choices=[('ringan', 'Mild'), ('sedang', 'Moderate'), ('berat', 'Severe')], max_length=8, verbose_name='severity')),
-                ('cause', models.CharField(blank=True, choices=[('bawaan', 'Congenital'), ('penyakit', 'Illness'), ('kecelakaan', 'Accident'), ('bencana', 'Disaster'), ('lainnya', 'Other')], max_length=12, verbose_name='cause')),
-                ('devices_needed', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('kursi_roda', 'Wheelchair'), ('kruk', 'Crutches'), ('alat_bantu_dengar', 'Hearing aid'), ('tongkat_netra', 'White cane'), ('prostesis', 'Prosthetic leg/arm'), ('lainnya', 'Other')], max_length=20), blank=True, default=list, size=None, verbose_name='assistive devices needed')),
-                ('devices_owned', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('kursi_roda', 'Wheelchair'), ('kruk', 'Crutches'), ('alat_bantu_dengar', 'Hearing aid'), ('tongkat_netra', 'White cane'), ('prostesis', 'Prosthetic leg/arm'), ('lainnya', 'Other')], max_length=20), blank=True, default=list, size=None, verbose_name='assistive devices owned')),
-                ('daily_dependence', models.CharField(blank=True, choices=[('mandiri', 'Independent'), ('sebagian', 'Needs some help'), ('total', 'Fully dependent')], max_length=10, verbose_name='dependence in daily activities')),
-                ('caregiver_name', models.CharField(blank=True, max_length=150, verbose_name='caregiver name')),
-                ('card_number', models.CharField(blank=True, max_length=40, verbose_name='disability card number')),
-                ('wg_seeing', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Seeing')),
-                ('wg_hearing', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Hearing')),
-                ('wg_walking', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Walking or climbing stairs')),
-                ('wg_hands', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Using hands and fingers')),
-                ('wg_learning', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Learning / intellectual')),
-                ('wg_behaviour', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Behaviour / emotion')),
-                ('wg_communicating', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Understanding, speaking, communicating')),
-                ('wg_self_care', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Self-care')),
-                ('wg_remembering', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'No difficulty'), (2, 'Some difficulty'), (3, 'A lot of difficulty'), (4, 'Cannot do at all')], null=True, verbose_name='Remembering / concentrating')),
-                ('caregiver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cared_for', to='registry.person', verbose_name='caregiver (registered)')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='disability', to='registry.person', verbose_name='person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "types",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("fisik", "Physical"),
+                                ("intelektual", "Intellectual"),
+                                ("mental", "Mental"),
+                                ("netra", "Sensory: visual (netra)"),
+                                ("rungu", "Sensory: hearing (rungu)"),
+                                ("wicara", "Sensory: speech (wicara)"),
+                            ],
+                            max_length=12,
+                        ),
+                        size=None,
+                        verbose_name="disability types",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("ringan", "Mild"), ("sedang", "Moderate"), ("berat", "Severe")],
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bawaan", "Congenital"),
+                            ("penyakit", "Illness"),
+                            ("kecelakaan", "Accident"),
+                            ("bencana", "Disaster"),
+                            ("lainnya", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="cause",
+                    ),
+                ),
+                (
+                    "devices_needed",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("kursi_roda", "Wheelchair"),
+                                ("kruk", "Crutches"),
+                                ("alat_bantu_dengar", "Hearing aid"),
+                                ("tongkat_netra", "White cane"),
+                                ("prostesis", "Prosthetic leg/arm"),
+                                ("lainnya", "Other"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="assistive devices needed",
+                    ),
+                ),
+                (
+                    "devices_owned",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("kursi_roda", "Wheelchair"),
+                                ("kruk", "Crutches"),
+                                ("alat_bantu_dengar", "Hearing aid"),
+                                ("tongkat_netra", "White cane"),
+                                ("prostesis", "Prosthetic leg/arm"),
+                                ("lainnya", "Other"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="assistive devices owned",
+                    ),
+                ),
+                (
+                    "daily_dependence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mandiri", "Independent"),
+                            ("sebagian", "Needs some help"),
+                            ("total", "Fully dependent"),
+                        ],
+                        max_length=10,
+                        verbose_name="dependence in daily activities",
+                    ),
+                ),
+                ("caregiver_name", models.CharField(blank=True, max_length=150, verbose_name="caregiver name")),
+                ("card_number", models.CharField(blank=True, max_length=40, verbose_name="disability card number")),
+                (
+                    "wg_seeing",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Seeing",
+                    ),
+                ),
+                (
+                    "wg_hearing",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Hearing",
+                    ),
+                ),
+                (
+                    "wg_walking",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Walking or climbing stairs",
+                    ),
+                ),
+                (
+                    "wg_hands",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Using hands and fingers",
+                    ),
+                ),
+                (
+                    "wg_learning",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Learning / intellectual",
+                    ),
+                ),
+                (
+                    "wg_behaviour",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Behaviour / emotion",
+                    ),
+                ),
+                (
+                    "wg_communicating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Understanding, speaking, communicating",
+                    ),
+                ),
+                (
+                    "wg_self_care",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Self-care",
+                    ),
+                ),
+                (
+                    "wg_remembering",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "No difficulty"),
+                            (2, "Some difficulty"),
+                            (3, "A lot of difficulty"),
+                            (4, "Cannot do at all"),
+                        ],
+                        null=True,
+                        verbose_name="Remembering / concentrating",
+                    ),
+                ),
+                (
+                    "caregiver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cared_for",
+                        to="registry.person",
+                        verbose_name="caregiver (registered)",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disability",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disability profile',
-                'verbose_name_plural': 'disability profiles',
+                "verbose_name": "disability profile",
+                "verbose_name_plural": "disability profiles",
             },
         ),
         migrations.CreateModel(
-            name='PersonPpks',
+            name="PersonPpks",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identified_on', models.DateField(blank=True, null=True, verbose_name='date identified')),
-                ('source', models.CharField(blank=True, help_text='e.g. outreach, RT/RW report, hospital', max_length=150, verbose_name='source')),
-                ('status', models.CharField(choices=[('aktif', 'Active'), ('tertangani', 'Handled')], default='aktif', max_length=12, verbose_name='status')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ppks', to='registry.person', verbose_name='person')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.ppkscategory', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("identified_on", models.DateField(blank=True, null=True, verbose_name="date identified")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. outreach, RT/RW report, hospital",
+                        max_length=150,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("aktif", "Active"), ("tertangani", "Handled")],
+                        default="aktif",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ppks",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.ppkscategory",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PPKS record',
-                'verbose_name_plural': 'PPKS records',
+                "verbose_name": "PPKS record",
+                "verbose_name_plural": "PPKS records",
             },
         ),
         migrations.CreateModel(
-            name='ProgramReceipt',
+            name="ProgramReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('program', models.CharField(choices=[('pkh', 'PKH'), ('bpnt', 'BPNT/Sembako'), ('pbi_jk', 'PBI-JK'), ('blt_dd', 'BLT-DD'), ('atensi', 'ATENSI'), ('lainnya', 'Other')], max_length=10, verbose_name='program')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='registry.person', verbose_name='person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "program",
+                    models.CharField(
+                        choices=[
+                            ("pkh", "PKH"),
+                            ("bpnt", "BPNT/Sembako"),
+                            ("pbi_jk", "PBI-JK"),
+                            ("blt_dd", "BLT-DD"),
+                            ("atensi", "ATENSI"),
+                            ("lainnya", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="program",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programs",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program received',
-                'verbose_name_plural': 'programs received',
+                "verbose_name": "program received",
+                "verbose_name_plural": "programs received",
             },
         ),
         migrations.CreateModel(
-            name='WelfareProfile',
+            name="WelfareProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dtks_status', models.CharField(choices=[('terdaftar', 'Registered'), ('tidak_terdaftar', 'Not registered'), ('diusulkan', 'Proposed')], max_length=16, verbose_name='DTKS/DTSEN status')),
-                ('decile', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='welfare decile')),
-                ('uninhabitable_house', models.BooleanField(default=False, verbose_name='uninhabitable house (RTLH)')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='welfare', to='registry.person', verbose_name='person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "dtks_status",
+                    models.CharField(
+                        choices=[
+                            ("terdaftar", "Registered"),
+                            ("tidak_terdaftar", "Not registered"),
+                            ("diusulkan", "Proposed"),
+                        ],
+                        max_length=16,
+                        verbose_name="DTKS/DTSEN status",
+                    ),
+                ),
+                (
+                    "decile",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="welfare decile",
+                    ),
+                ),
+                ("uninhabitable_house", models.BooleanField(default=False, verbose_name="uninhabitable house (RTLH)")),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="welfare",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'welfare profile',
-                'verbose_name_plural': 'welfare profiles',
+                "verbose_name": "welfare profile",
+                "verbose_name_plural": "welfare profiles",
             },
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['region', 'status'], name='registry_ho_region__641ac8_idx'),
+            model_name="household",
+            index=models.Index(fields=["region", "status"], name="registry_ho_region__641ac8_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['region', 'status'], name='registry_pe_region__9f4cac_idx'),
+            model_name="person",
+            index=models.Index(fields=["region", "status"], name="registry_pe_region__9f4cac_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['birth_date'], name='registry_pe_birth_d_704f7a_idx'),
+            model_name="person",
+            index=models.Index(fields=["birth_date"], name="registry_pe_birth_d_704f7a_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('full_name'), name='gin_trgm_ops'), name='person_name_trgm'),
+            model_name="person",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("full_name"), name="gin_trgm_ops"
+                ),
+                name="person_name_trgm",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('nik__isnull', False), ('needs_civil_documents', True), _connector='OR'), name='person_without_nik_flagged'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nik__isnull", False), ("needs_civil_documents", True), _connector="OR"),
+                name="person_without_nik_flagged",
+            ),
         ),
         migrations.AddIndex(
-            model_name='disabilityprofile',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['types'], name='disability_types_gin'),
+            model_name="disabilityprofile",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["types"], name="disability_types_gin"),
         ),
         migrations.AddConstraint(
-            model_name='personppks',
-            constraint=models.UniqueConstraint(fields=('person', 'category'), name='one_record_per_ppks_category'),
+            model_name="personppks",
+            constraint=models.UniqueConstraint(fields=("person", "category"), name="one_record_per_ppks_category"),
         ),
         migrations.AddConstraint(
-            model_name='programreceipt',
-            constraint=models.UniqueConstraint(fields=('person', 'program', 'year'), name='one_program_per_year'),
+            model_name="programreceipt",
+            constraint=models.UniqueConstraint(fields=("person", "program", "year"), name="one_program_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='welfareprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('decile__isnull', True), ('decile__range', (1, 10)), _connector='OR'), name='decile_1_to_10'),
+            model_name="welfareprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decile__isnull", True), ("decile__range", (1, 10)), _connector="OR"),
+                name="decile_1_to_10",
+            ),
         ),
     ]

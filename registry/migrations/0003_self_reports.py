@@ -8,49 +8,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0002_ppks_categories'),
+        ("regions", "0001_initial"),
+        ("registry", "0002_ppks_categories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SelfReport',
+            name="SelfReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference code')),
-                ('reporter_relation', models.CharField(choices=[('sendiri', 'Myself'), ('keluarga', 'A family member'), ('pendamping', 'A companion'), ('lainnya', 'Someone else')], max_length=10, verbose_name='who is reporting')),
-                ('reporter_name', models.CharField(max_length=150, verbose_name="reporter's name")),
-                ('reporter_phone', models.CharField(max_length=30, verbose_name="reporter's phone")),
-                ('reporter_email', models.EmailField(blank=True, max_length=254, verbose_name="reporter's email")),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('nik', models.CharField(blank=True, max_length=16, validators=[django.core.validators.RegexValidator('^\\d{16}$', 'Exactly 16 digits.')], verbose_name='NIK')),
-                ('sex', models.CharField(choices=[('L', 'Male'), ('P', 'Female')], max_length=1, verbose_name='sex')),
-                ('birth_place', models.CharField(blank=True, max_length=100, verbose_name='place of birth')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('rt', models.CharField(blank=True, max_length=3, verbose_name='RT')),
-                ('rw', models.CharField(blank=True, max_length=3, verbose_name='RW')),
-                ('types', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('fisik', 'Physical'), ('intelektual', 'Intellectual'), ('mental', 'Mental'), ('netra', 'Sensory: visual (netra)'), ('rungu', 'Sensory: hearing (rungu)'), ('wicara', 'Sensory: speech (wicara)')], max_length=12), size=None, verbose_name='disability types')),
-                ('severity', models.CharField(choices=[('ringan', 'Mild'), ('sedang', 'Moderate'), ('berat', 'Severe')], max_length=8, verbose_name='severity')),
-                ('devices_needed', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('kursi_roda', 'Wheelchair'), ('kruk', 'Crutches'), ('alat_bantu_dengar', 'Hearing aid'), ('tongkat_netra', 'White cane'), ('prostesis', 'Prosthetic leg/arm'), ('lainnya', 'Other')], max_length=20), blank=True, default=list, size=None, verbose_name='assistive devices needed')),
-                ('daily_needs', models.TextField(blank=True, max_length=1000, verbose_name='daily needs')),
-                ('consent_given_at', models.DateTimeField(verbose_name='consent given at')),
-                ('status', models.CharField(choices=[('baru', 'New'), ('diproses', 'Processed'), ('ditolak', 'Rejected')], default='baru', max_length=10, verbose_name='status')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='rejection reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='received at')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='processed at')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='self_reports', to='registry.person', verbose_name='registered person')),
-                ('processed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='processed by')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kelurahan/desa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=20, unique=True, verbose_name="reference code")),
+                (
+                    "reporter_relation",
+                    models.CharField(
+                        choices=[
+                            ("sendiri", "Myself"),
+                            ("keluarga", "A family member"),
+                            ("pendamping", "A companion"),
+                            ("lainnya", "Someone else"),
+                        ],
+                        max_length=10,
+                        verbose_name="who is reporting",
+                    ),
+                ),
+                ("reporter_name", models.CharField(max_length=150, verbose_name="reporter's name")),
+                ("reporter_phone", models.CharField(max_length=30, verbose_name="reporter's phone")),
+                ("reporter_email", models.EmailField(blank=True, max_length=254, verbose_name="reporter's email")),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                (
+                    "nik",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        validators=[django.core.validators.RegexValidator("^\\d{16}$", "Exactly 16 digits.")],
+                        verbose_name="NIK",
+                    ),
+                ),
+                ("sex", models.CharField(choices=[("L", "Male"), ("P", "Female")], max_length=1, verbose_name="sex")),
+                ("birth_place", models.CharField(blank=True, max_length=100, verbose_name="place of birth")),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                ("rt", models.CharField(blank=True, max_length=3, verbose_name="RT")),
+                ("rw", models.CharField(blank=True, max_length=3, verbose_name="RW")),
+                (
+                    "types",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("fisik", "Physical"),
+                                ("intelektual", "Intellectual"),
+                                ("mental", "Mental"),
+                                ("netra", "Sensory: visual (netra)"),
+                                ("rungu", "Sensory: hearing (rungu)"),
+                                ("wicara", "Sensory: speech (wicara)"),
+                            ],
+                            max_length=12,
+                        ),
+                        size=None,
+                        verbose_name="disability types",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("ringan", "Mild"), ("sedang", "Moderate"), ("berat", "Severe")],
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "devices_needed",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("kursi_roda", "Wheelchair"),
+                                ("kruk", "Crutches"),
+                                ("alat_bantu_dengar", "Hearing aid"),
+                                ("tongkat_netra", "White cane"),
+                                ("prostesis", "Prosthetic leg/arm"),
+                                ("lainnya", "Other"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="assistive devices needed",
+                    ),
+                ),
+                ("daily_needs", models.TextField(blank=True, max_length=1000, verbose_name="daily needs")),
+                ("consent_given_at", models.DateTimeField(verbose_name="consent given at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("baru", "New"), ("diproses", "Processed"), ("ditolak", "Rejected")],
+                        default="baru",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="rejection reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="received at")),
+                ("processed_at", models.DateTimeField(blank=True, null=True, verbose_name="processed at")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_reports",
+                        to="registry.person",
+                        verbose_name="registered person",
+                    ),
+                ),
+                (
+                    "processed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="processed by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="kelurahan/desa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-report',
-                'verbose_name_plural': 'self-reports',
-                'indexes': [models.Index(fields=['region', 'status'], name='registry_se_region__0fe959_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'diproses'), _negated=True), ('person__isnull', False), _connector='OR'), name='processed_self_report_has_person')],
+                "verbose_name": "self-report",
+                "verbose_name_plural": "self-reports",
+                "indexes": [models.Index(fields=["region", "status"], name="registry_se_region__0fe959_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "diproses"), _negated=True), ("person__isnull", False), _connector="OR"
+                        ),
+                        name="processed_self_report_has_person",
+                    )
+                ],
             },
         ),
     ]

@@ -6,56 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_self_reports'),
+        ("registry", "0003_self_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateScan',
+            name="DuplicateScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_person_id', models.BigIntegerField(default=0)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('full', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("last_person_id", models.BigIntegerField(default=0)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("full", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'duplicate scan',
+                "verbose_name": "duplicate scan",
             },
         ),
         migrations.CreateModel(
-            name='DuplicateDismissal',
+            name="DuplicateDismissal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dismissed_at', models.DateTimeField(auto_now_add=True, verbose_name='decided at')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('dismissed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person', verbose_name='person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person', verbose_name='other person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dismissed_at", models.DateTimeField(auto_now_add=True, verbose_name="decided at")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "dismissed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="other person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'not a duplicate',
-                'verbose_name_plural': 'not duplicates',
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='one_dismissal_per_pair'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='dismissal_pair_ordered')],
+                "verbose_name": "not a duplicate",
+                "verbose_name_plural": "not duplicates",
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="one_dismissal_per_pair"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))), name="dismissal_pair_ordered"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DuplicatePair',
+            name="DuplicatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField(verbose_name='name similarity')),
-                ('same_birth_date', models.BooleanField(verbose_name='same date of birth')),
-                ('same_household', models.BooleanField(verbose_name='same household')),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person', verbose_name='person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person', verbose_name='other person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("similarity", models.FloatField(verbose_name="name similarity")),
+                ("same_birth_date", models.BooleanField(verbose_name="same date of birth")),
+                ("same_household", models.BooleanField(verbose_name="same household")),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="other person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'likely duplicate',
-                'verbose_name_plural': 'likely duplicates',
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='one_duplicate_pair'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='duplicate_pair_ordered')],
+                "verbose_name": "likely duplicate",
+                "verbose_name_plural": "likely duplicates",
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="one_duplicate_pair"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))), name="duplicate_pair_ordered"
+                    ),
+                ],
             },
         ),
     ]

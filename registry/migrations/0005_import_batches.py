@@ -6,46 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0004_duplicate_review'),
+        ("regions", "0001_initial"),
+        ("registry", "0004_duplicate_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pratinjau', 'Preview: waiting for confirmation'), ('diproses', 'Processing'), ('selesai', 'Imported'), ('dibatalkan', 'Cancelled'), ('gagal', 'Failed')], default='diproses', max_length=10, verbose_name='status')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('file_format', models.CharField(max_length=4, verbose_name='file format')),
-                ('file_path', models.CharField(blank=True, help_text='Relative to the private media folder.', max_length=255, verbose_name='stored file')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('new_count', models.PositiveIntegerField(default=0, verbose_name='new')),
-                ('changed_count', models.PositiveIntegerField(default=0, verbose_name='changed')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('invalid_count', models.PositiveIntegerField(default=0, verbose_name='invalid')),
-                ('warning_count', models.PositiveIntegerField(default=0, verbose_name='NIK warnings')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='invalid rows')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='NIK warnings')),
-                ('ignored_columns', models.JSONField(blank=True, default=list, verbose_name='ignored columns')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('nik_warnings_checked', models.BooleanField(default=False, verbose_name='NIK warnings checked')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region scope')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pratinjau", "Preview: waiting for confirmation"),
+                            ("diproses", "Processing"),
+                            ("selesai", "Imported"),
+                            ("dibatalkan", "Cancelled"),
+                            ("gagal", "Failed"),
+                        ],
+                        default="diproses",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("file_format", models.CharField(max_length=4, verbose_name="file format")),
+                (
+                    "file_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="Relative to the private media folder.",
+                        max_length=255,
+                        verbose_name="stored file",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("new_count", models.PositiveIntegerField(default=0, verbose_name="new")),
+                ("changed_count", models.PositiveIntegerField(default=0, verbose_name="changed")),
+                ("unchanged_count", models.PositiveIntegerField(default=0, verbose_name="unchanged")),
+                ("invalid_count", models.PositiveIntegerField(default=0, verbose_name="invalid")),
+                ("warning_count", models.PositiveIntegerField(default=0, verbose_name="NIK warnings")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="invalid rows")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="NIK warnings")),
+                ("ignored_columns", models.JSONField(blank=True, default=list, verbose_name="ignored columns")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("nik_warnings_checked", models.BooleanField(default=False, verbose_name="NIK warnings checked")),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="task")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region scope",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import batch',
-                'verbose_name_plural': 'import batches',
-                'indexes': [models.Index(fields=['region', 'created_at'], name='registry_im_region__db3e7a_idx'), models.Index(fields=['status', 'created_at'], name='registry_im_status_122f8c_idx')],
+                "verbose_name": "import batch",
+                "verbose_name_plural": "import batches",
+                "indexes": [
+                    models.Index(fields=["region", "created_at"], name="registry_im_region__db3e7a_idx"),
+                    models.Index(fields=["status", "created_at"], name="registry_im_status_122f8c_idx"),
+                ],
             },
         ),
     ]

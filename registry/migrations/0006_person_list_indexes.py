@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0005_import_batches'),
+        ("regions", "0001_initial"),
+        ("registry", "0005_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('merged_into__isnull', True)), fields=['full_name', 'id'], name='person_by_name'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True)), fields=["full_name", "id"], name="person_by_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('merged_into__isnull', True)), fields=['region', 'full_name', 'id'], name='person_by_region_name'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=["region", "full_name", "id"],
+                name="person_by_region_name",
+            ),
         ),
     ]

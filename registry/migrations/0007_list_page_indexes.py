@@ -14,11 +14,20 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="person",
-            index=models.Index(condition=models.Q(("merged_into__isnull", True)), fields=["full_name", "id"], include=("region",), name="person_by_name_region"),
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=["full_name", "id"],
+                include=("region",),
+                name="person_by_name_region",
+            ),
         ),
         RemoveIndexConcurrently(model_name="person", name="person_by_name"),  # the same, without the kelurahan
         AddIndexConcurrently(
             model_name="person",
-            index=models.Index(condition=models.Q(("merged_into__isnull", True)), fields=["region", "status", "full_name", "id"], name="person_by_region_status"),
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=["region", "status", "full_name", "id"],
+                name="person_by_region_status",
+            ),
         ),
     ]

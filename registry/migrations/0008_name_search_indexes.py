@@ -2,10 +2,10 @@
 
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
-from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import migrations, models
 import django.db.models.functions.comparison
 import django.db.models.functions.text
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -19,18 +19,24 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(
             model_name="person",
             index=models.Index(
-                django.db.models.functions.comparison.Collate(django.db.models.functions.text.Upper("full_name"), "C"), models.F("id"),
-                condition=models.Q(("merged_into__isnull", True)), include=("full_name", "region"), name="person_name_key",
+                django.db.models.functions.comparison.Collate(django.db.models.functions.text.Upper("full_name"), "C"),
+                models.F("id"),
+                condition=models.Q(("merged_into__isnull", True)),
+                include=("full_name", "region"),
+                name="person_name_key",
             ),
         ),
         AddIndexConcurrently(
             model_name="person",
             index=django.contrib.postgres.indexes.GinIndex(
                 models.Func(
-                    django.db.models.functions.text.Upper("full_name"), models.Value("[^[:alpha:]]+"), function="regexp_split_to_array",
+                    django.db.models.functions.text.Upper("full_name"),
+                    models.Value("[^[:alpha:]]+"),
+                    function="regexp_split_to_array",
                     output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None),
                 ),
-                condition=models.Q(("merged_into__isnull", True)), name="person_name_words",
+                condition=models.Q(("merged_into__isnull", True)),
+                name="person_name_words",
             ),
         ),
         # Statistics of the words (which are common), so that the search walks the names in order for

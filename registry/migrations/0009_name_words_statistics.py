@@ -12,6 +12,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL("ALTER INDEX person_name_words ALTER COLUMN 1 SET STATISTICS 1000", "ALTER INDEX person_name_words ALTER COLUMN 1 SET STATISTICS -1"),
+        migrations.RunSQL(
+            "ALTER INDEX person_name_words ALTER COLUMN 1 SET STATISTICS 1000",
+            "ALTER INDEX person_name_words ALTER COLUMN 1 SET STATISTICS -1",
+        ),
         migrations.RunSQL("ANALYZE registry_person", migrations.RunSQL.noop),
     ]

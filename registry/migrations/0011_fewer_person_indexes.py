@@ -8,18 +8,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0010_household_history_index'),
+        ("registry", "0010_household_history_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='person',
-            name='registry_pe_region__9f4cac_idx',
+            model_name="person",
+            name="registry_pe_region__9f4cac_idx",
         ),
         migrations.RemoveIndex(
-            model_name='person',
-            name='person_name_trgm',
+            model_name="person",
+            name="person_name_trgm",
         ),
     ]

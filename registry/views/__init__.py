@@ -8,7 +8,6 @@ from .imports import (  # noqa: F401
     import_start,
     import_template,
 )
-from .person_records import ppks_record_edit, ppks_record_mark_handled, program_receipt_add, program_receipt_remove  # noqa: F401
 from .people import (  # noqa: F401
     person_detail,
     person_edit,
@@ -16,6 +15,7 @@ from .people import (  # noqa: F401
     person_list,
     person_profile_edit,
 )
+from .person_records import ppks_record_edit, ppks_record_mark_handled, program_receipt_add, program_receipt_remove  # noqa: F401
 from .self_reports import (  # noqa: F401
     self_report_create_person,
     self_report_find_person,

@@ -36,7 +36,9 @@ def duplicate_list(request):
 class MergeForm(forms.Form):
     """Which record stays, and per differing field which record's value it keeps."""
 
-    survivor = forms.ChoiceField(label=gettext_lazy("Record that stays"), choices=[(A, "A"), (B, "B")], widget=forms.RadioSelect)
+    survivor = forms.ChoiceField(
+        label=gettext_lazy("Record that stays"), choices=[(A, "A"), (B, "B")], widget=forms.RadioSelect
+    )
     confirm_nik = forms.BooleanField(
         label=gettext_lazy("I checked: the NIK is right although it disagrees with the data kept"), required=False
     )
@@ -64,7 +66,15 @@ def _pair(request, a, b):
         raise Http404
     people = (
         scoping.restrict(Person.objects.all(), request.user, merging.MERGE)
-        .select_related("region", "household__region", "disability__caregiver", "welfare", "created_by", "verified_by", "merged_into")
+        .select_related(
+            "region",
+            "household__region",
+            "disability__caregiver",
+            "welfare",
+            "created_by",
+            "verified_by",
+            "merged_into",
+        )
         .prefetch_related(
             Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
             Prefetch("programs", queryset=ProgramReceipt.objects.order_by("-year", "program")),
@@ -91,13 +101,19 @@ def duplicate_compare(request, a, b):
         survivor, duplicate, choices = form.merge_arguments(people)
         try:
             survivor = merging.merge_people(
-                survivor, duplicate, field_choices=choices, acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"]
+                survivor,
+                duplicate,
+                field_choices=choices,
+                acting_user=request.user,
+                confirm_nik=form.cleaned_data["confirm_nik"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
             ask_nik_confirmation = bool(merging.nik_warnings_after_merge(survivor, duplicate, choices))
         else:
-            messages.success(request, _("Records merged. The merged record's history stays with it; its links now point here."))
+            messages.success(
+                request, _("Records merged. The merged record's history stays with it; its links now point here.")
+            )
             return redirect(survivor)
     if request.method == "GET":
         for person in people.values():
@@ -200,7 +216,10 @@ def _detail_rows(people):
         (_("Needs civil registration documents"), lambda p: _("yes") if p.needs_civil_documents else _("no")),
         (_("Disability"), _disability),
         (_("Welfare"), _welfare),
-        (_("Programs received"), lambda p: ", ".join(f"{r.get_program_display()} {r.year}" for r in p.programs.all()) or "—"),
+        (
+            _("Programs received"),
+            lambda p: ", ".join(f"{r.get_program_display()} {r.year}" for r in p.programs.all()) or "—",
+        ),
         (_("PPKS"), lambda p: ", ".join(f"{r.category.name} ({r.get_status_display()})" for r in p.ppks.all()) or "—"),
         (_("Created"), lambda p: _recorded(p, "created_by", "created_at")),
         (_("Verified"), lambda p: _recorded(p, "verified_by", "verified_at")),

@@ -37,7 +37,11 @@ def household_list(request):
     table = HouseholdTable(rows, user=request.user)
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
     template = "registry/_household_table.html" if request.htmx else "registry/household_list.html"
-    return render(request, template, {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Household, scoping.ADD)})
+    return render(
+        request,
+        template,
+        {"filter": filterset, "table": table, "can_add": scoping.can(request.user, Household, scoping.ADD)},
+    )
 
 
 @login_required
@@ -45,7 +49,10 @@ def household_detail(request, pk):
     household = scoping.get_scoped_object(
         request.user,
         # Members prefetched once: the view log's label (its head) and the history read them.
-        scoping.restrict(Household.objects.select_related("region", "created_by", "verified_by").prefetch_related("members"), request.user),
+        scoping.restrict(
+            Household.objects.select_related("region", "created_by", "verified_by").prefetch_related("members"),
+            request.user,
+        ),
         pk=pk,
     )
     members = scoped_people(request.user).filter(household=household).order_by("birth_date")
@@ -71,11 +78,15 @@ def household_history(household, user, limit=30):
     # Visibility per entry by the integer object_id (EXISTS on the person's key): an IN over the
     # text of every visible person's key made PostgreSQL compare each entry with a million people.
     visible = scoped_people(user).filter(pk=OuterRef("object_id"))
-    people = LogEntry.objects.get_for_model(Person).filter(
-        Q(changes__household__contains=[household.pk])
-        | Q(changes__household__contains=[str(household.pk)])
-        | Q(object_id__in=members, changes__has_key="relationship")
-    ).filter(Exists(visible))
+    people = (
+        LogEntry.objects.get_for_model(Person)
+        .filter(
+            Q(changes__household__contains=[household.pk])
+            | Q(changes__household__contains=[str(household.pk)])
+            | Q(object_id__in=members, changes__has_key="relationship")
+        )
+        .filter(Exists(visible))
+    )
     own = LogEntry.objects.get_for_object(household).exclude(action=LogEntry.Action.ACCESS)  # changes, not openings
     return (own | people).select_related("actor", "content_type").order_by("-timestamp")[:limit]
 
@@ -84,7 +95,9 @@ def household_history(household, user, limit=30):
 def household_edit(request, pk):
     """Change a household on one page: its KK, address and place, its present members' relationships
     (or take them out of it), and new members. A verified household goes back for verification."""
-    household = scoping.get_scoped_object(request.user, Household.objects.select_related("region"), scoping.CHANGE, pk=pk)
+    household = scoping.get_scoped_object(
+        request.user, Household.objects.select_related("region"), scoping.CHANGE, pk=pk
+    )
     # The form edits its own copy: the service compares the new values with the saved ones.
     form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk), user=request.user)
     current = [
@@ -104,7 +117,9 @@ def household_edit(request, pk):
                     household,  # untouched: the form changed its own copy
                     data=data,
                     acting_user=request.user,
-                    relationships={f.person.pk: f.cleaned_data["relationship"] for f in current if not f.cleaned_data["remove"]},
+                    relationships={
+                        f.person.pk: f.cleaned_data["relationship"] for f in current if not f.cleaned_data["remove"]
+                    },
                     remove=[f.person.pk for f in current if f.cleaned_data["remove"]],
                     new_members=new_members,
                 )
@@ -133,11 +148,15 @@ def household_create(request):
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(member_data, region)
         if not duplicates:
             try:
-                household = services.household_create(data=form.cleaned_data, members=member_data, acting_user=request.user)
+                household = services.household_create(
+                    data=form.cleaned_data, members=member_data, acting_user=request.user
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("Household saved as a draft. Submit it for verification when it is complete."))
+                messages.success(
+                    request, _("Household saved as a draft. Submit it for verification when it is complete.")
+                )
                 return redirect(household)
     return render(request, "registry/household_form.html", {"form": form, "members": members, "duplicates": duplicates})
 
@@ -150,6 +169,8 @@ def _member_data(formset) -> list[dict]:
 def _duplicates_of(member_data, region):
     found = []
     for m in member_data:
-        for candidate in services.find_likely_duplicates(full_name=m["full_name"], birth_date=m.get("birth_date"), region=region, nik=m.get("nik")):
+        for candidate in services.find_likely_duplicates(
+            full_name=m["full_name"], birth_date=m.get("birth_date"), region=region, nik=m.get("nik")
+        ):
             found.append((m["full_name"], candidate))
     return found

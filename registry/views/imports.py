@@ -38,7 +38,9 @@ def import_start(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = batches.upload(form.cleaned_data["file"], user=request.user, request_id=getattr(request, "request_id", None))
+            batch = batches.upload(
+                form.cleaned_data["file"], user=request.user, request_id=getattr(request, "request_id", None)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -53,7 +55,9 @@ def import_template(request, file_format):
     if file_format == "csv":
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     response["Content-Disposition"] = f'attachment; filename="templat-impor-penduduk.{file_format}"'
     return response
 
@@ -90,7 +94,10 @@ def import_confirm(request, pk):
     form.is_valid()
     try:
         batches.confirm(
-            batch, user=request.user, nik_warnings_checked=form.cleaned_data.get("nik_checked", False), request_id=getattr(request, "request_id", None)
+            batch,
+            user=request.user,
+            nik_warnings_checked=form.cleaned_data.get("nik_checked", False),
+            request_id=getattr(request, "request_id", None),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -99,7 +106,9 @@ def import_confirm(request, pk):
     if batch.status == ImportStatus.DONE:
         messages.success(
             request,
-            _("Imported: %(new)d new and %(changed)d changed people. New records are drafts: submit them for verification.")
+            _(
+                "Imported: %(new)d new and %(changed)d changed people. New records are drafts: submit them for verification."
+            )
             % {"new": batch.new_count, "changed": batch.changed_count},
         )
     elif batch.status == ImportStatus.FAILED:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
-from onegate.pagination import table_pagination, two_step
 from onegate.audit import log_export, log_view
+from onegate.pagination import table_pagination, two_step
 
 from .. import exports, services
 from ..filters import PersonFilter
@@ -60,9 +60,14 @@ def person_export(request, file_format):
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
     if file_format == "csv":
-        response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8"
+        )
     else:
-        response = HttpResponse(exports.as_xlsx(rows, request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            exports.as_xlsx(rows, request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
     return response
 
@@ -87,7 +92,12 @@ def person_detail(request, pk):
     from auditlog.models import LogEntry
 
     # Changes only: the openings of the page are in the audit trail, for those who may read it.
-    history = LogEntry.objects.get_for_object(person).exclude(action=LogEntry.Action.ACCESS).select_related("actor").order_by("-timestamp")[:20]
+    history = (
+        LogEntry.objects.get_for_object(person)
+        .exclude(action=LogEntry.Action.ACCESS)
+        .select_related("actor")
+        .order_by("-timestamp")[:20]
+    )
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
@@ -105,7 +115,9 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), region=person.region)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person, data=form.person_data(), acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"])
+            services.person_update(
+                person, data=form.person_data(), acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -114,7 +126,10 @@ def person_edit(request, pk):
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
-PROFILE_FORMS = {"disabilitas": (DisabilityProfile, DisabilityProfileForm), "kesejahteraan": (WelfareProfile, WelfareProfileForm)}
+PROFILE_FORMS = {
+    "disabilitas": (DisabilityProfile, DisabilityProfileForm),
+    "kesejahteraan": (WelfareProfile, WelfareProfileForm),
+}
 
 
 @login_required
@@ -133,6 +148,6 @@ def person_profile_edit(request, pk, profile):
         else:
             messages.success(request, _("Profile saved."))
             return redirect(person)
-    return render(request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name})
-
-
+    return render(
+        request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name}
+    )

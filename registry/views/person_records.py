@@ -60,7 +60,9 @@ def program_receipt_add(request, pk):
         else:
             messages.success(request, _("Program saved."))
             return redirect(person)
-    return render(request, "registry/profile_form.html", {"form": form, "person": person, "title": _("Add program received")})
+    return render(
+        request, "registry/profile_form.html", {"form": form, "person": person, "title": _("Add program received")}
+    )
 
 
 @login_required

@@ -91,7 +91,9 @@ def self_report_create_person(request, pk):
         return _not_new(request, report)
     data = request.POST or None
     person_form = PersonForm(data, prefix="orang", region=report.region, initial=self_reports.person_initial(report))
-    profile_form = DisabilityProfileForm(data, prefix="disabilitas", initial=self_reports.profile_initial(report), user=request.user)
+    profile_form = DisabilityProfileForm(
+        data, prefix="disabilitas", initial=self_reports.profile_initial(report), user=request.user
+    )
     if request.method == "POST" and person_form.is_valid() and profile_form.is_valid():
         try:
             person = self_reports.self_report_create_person(
@@ -107,7 +109,9 @@ def self_report_create_person(request, pk):
             messages.success(request, _("Draft saved from the self-report. Check it and submit it for verification."))
             return redirect(person)
     return render(
-        request, "registry/self_report_person_form.html", {"report": report, "form": person_form, "profile_form": profile_form}
+        request,
+        "registry/self_report_person_form.html",
+        {"report": report, "form": person_form, "profile_form": profile_form},
     )
 
 
@@ -137,17 +141,27 @@ def self_report_link_person(request, pk, person_pk):
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=person_pk)
     existing = DisabilityProfile.objects.filter(person=person).first()
     form = DisabilityProfileForm(
-        request.POST or None, instance=existing, initial=self_reports.profile_initial(report, existing), person=person, user=request.user
+        request.POST or None,
+        instance=existing,
+        initial=self_reports.profile_initial(report, existing),
+        person=person,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            self_reports.self_report_link_person(report, person, profile_data=form.cleaned_data, acting_user=request.user)
+            self_reports.self_report_link_person(
+                report, person, profile_data=form.cleaned_data, acting_user=request.user
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Self-report linked and disability profile saved."))
             return redirect(person)
-    return render(request, "registry/self_report_link.html", {"report": report, "person": person, "form": form, "existing": existing})
+    return render(
+        request,
+        "registry/self_report_link.html",
+        {"report": report, "person": person, "form": form, "existing": existing},
+    )
 
 
 @login_required

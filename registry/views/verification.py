@@ -21,9 +21,29 @@ def verification_queue(request):
         .filter(status__in=[VerificationStatus.SUBMITTED, VerificationStatus.DRAFT, VerificationStatus.REJECTED])
         .order_by("status", "-updated_at")
     )
-    people = scoped_people(request.user).filter(household__isnull=True, status__in=[VerificationStatus.SUBMITTED, VerificationStatus.DRAFT, VerificationStatus.REJECTED]).select_related("region")
-    self_reports = scoping.restrict(SelfReport.objects.select_related("region"), request.user).filter(status=SelfReportStatus.NEW).order_by("created_at")
-    return render(request, "registry/verification_queue.html", {"households": households[:200], "people": people[:200], "self_reports": self_reports[:200], "can_verify": scoping.can(request.user, Household, "verify")})
+    people = (
+        scoped_people(request.user)
+        .filter(
+            household__isnull=True,
+            status__in=[VerificationStatus.SUBMITTED, VerificationStatus.DRAFT, VerificationStatus.REJECTED],
+        )
+        .select_related("region")
+    )
+    self_reports = (
+        scoping.restrict(SelfReport.objects.select_related("region"), request.user)
+        .filter(status=SelfReportStatus.NEW)
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "registry/verification_queue.html",
+        {
+            "households": households[:200],
+            "people": people[:200],
+            "self_reports": self_reports[:200],
+            "can_verify": scoping.can(request.user, Household, "verify"),
+        },
+    )
 
 
 def _workflow_target(request, kind, pk, action):
@@ -52,7 +72,13 @@ def record_reject(request, kind, pk):
     record = _workflow_target(request, kind, pk, "verify")
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, services.record_reject, record, _("Rejected; the officer sees the reason."), reason=form.cleaned_data["reason"]):
+        if _run(
+            request,
+            services.record_reject,
+            record,
+            _("Rejected; the officer sees the reason."),
+            reason=form.cleaned_data["reason"],
+        ):
             return redirect(record)
     return render(request, "registry/reject_form.html", {"form": form, "record": record})
 

@@ -102,7 +102,9 @@ def villages_in(codes) -> list[Region]:
     """The kelurahan/desa of the areas, with their kecamatan, in code order."""
     if not codes:
         return []
-    return list(Region.objects.filter(areas_q("", codes), level__in=VILLAGE_LEVELS).select_related("parent").order_by("code"))
+    return list(
+        Region.objects.filter(areas_q("", codes), level__in=VILLAGE_LEVELS).select_related("parent").order_by("code")
+    )
 
 
 def counted_people(report, prefix: str = "") -> Q:

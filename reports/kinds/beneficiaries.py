@@ -78,7 +78,10 @@ class BeneficiaryList(ReportKind):
             raise ValidationError({"regions": _("Choose one or several kelurahan/desa.")})
 
     def parameters(self, report, scope):
-        return super().parameters(report, scope) + [(_("People listed"), report.get_population_display()), data_label(report)]
+        return super().parameters(report, scope) + [
+            (_("People listed"), report.get_population_display()),
+            data_label(report),
+        ]
 
     def document(self, report, scope, progress) -> rendering.Document:
         people = self.people(report, scope)
@@ -90,10 +93,14 @@ class BeneficiaryList(ReportKind):
         # The cover lists the pages of each kelurahan, so it must know its own length first.
         cover_pages = rendering.count_pages(self.cover(base, villages, pages, cover_pages=1, total=1))
         total = cover_pages + len(pages)
-        parts = [rendering.Part(self.cover(base, villages, pages, cover_pages=cover_pages, total=total), pages=cover_pages)]
+        parts = [
+            rendering.Part(self.cover(base, villages, pages, cover_pages=cover_pages, total=total), pages=cover_pages)
+        ]
         progress(1.0)
         part_count = 1 + math.ceil(len(pages) / PAGES_PER_PART)
-        return rendering.Document(parts=_chain(parts, self.list_parts(base, pages, cover_pages, total)), multipart=True, part_count=part_count)
+        return rendering.Document(
+            parts=_chain(parts, self.list_parts(base, pages, cover_pages, total)), multipart=True, part_count=part_count
+        )
 
     # --- The rows ---------------------------------------------------------------------------------
     def people(self, report, scope):
@@ -115,14 +122,36 @@ class BeneficiaryList(ReportKind):
         programs = ProgramReceipt.objects.filter(person=OuterRef("pk"), year=this_year).order_by()
         return (
             people.annotate(
-                ppks_names=Subquery(active_ppks.values("person").annotate(names=StringAgg("category__name", ", ", order_by="category__code")).values("names")),
-                program_codes=Subquery(programs.values("person").annotate(codes=StringAgg("program", ",", order_by="program")).values("codes")),
+                ppks_names=Subquery(
+                    active_ppks.values("person")
+                    .annotate(names=StringAgg("category__name", ", ", order_by="category__code"))
+                    .values("names")
+                ),
+                program_codes=Subquery(
+                    programs.values("person")
+                    .annotate(codes=StringAgg("program", ",", order_by="program"))
+                    .values("codes")
+                ),
             )
-            .order_by("region_id", "household__rw", "household__rt", "household__address", "household_id", "full_name", "pk")
+            .order_by(
+                "region_id", "household__rw", "household__rt", "household__address", "household_id", "full_name", "pk"
+            )
             .values_list(
-                "region_id", "full_name", "nik", "sex", "birth_date", "household__address", "household__rt", "household__rw",
-                "domicile_address", "disability__types", "disability__severity", "welfare__dtks_status", "welfare__decile",
-                "ppks_names", "program_codes",
+                "region_id",
+                "full_name",
+                "nik",
+                "sex",
+                "birth_date",
+                "household__address",
+                "household__rt",
+                "household__rw",
+                "domicile_address",
+                "disability__types",
+                "disability__severity",
+                "welfare__dtks_status",
+                "welfare__decile",
+                "ppks_names",
+                "program_codes",
             )
         )
 
@@ -134,7 +163,23 @@ class BeneficiaryList(ReportKind):
             **{p: str(Program(p).label) for p in Program.values},
         }
         no_nik = _("no NIK")
-        for (region, name, nik, sex, born, address, rt, rw, domicile, types, severity, dtks, decile, ppks, programs) in people.iterator(chunk_size=5000):
+        for (
+            region,
+            name,
+            nik,
+            sex,
+            born,
+            address,
+            rt,
+            rw,
+            domicile,
+            types,
+            severity,
+            dtks,
+            decile,
+            ppks,
+            programs,
+        ) in people.iterator(chunk_size=5000):
             if address is None:
                 address = domicile
             elif rt or rw:
@@ -149,7 +194,13 @@ class BeneficiaryList(ReportKind):
                 notes.append(f"PPKS: {ppks}")
             if programs:
                 notes.append(", ".join(labels[p] for p in programs.split(",")))
-            yield (region, _fit(name, NAME_CHARS), identity, _fit(address, ADDRESS_CHARS), _fit(" · ".join(notes), NOTE_CHARS))
+            yield (
+                region,
+                _fit(name, NAME_CHARS),
+                identity,
+                _fit(address, ADDRESS_CHARS),
+                _fit(" · ".join(notes), NOTE_CHARS),
+            )
 
     # --- The HTML ---------------------------------------------------------------------------------
     def cover(self, base, villages, pages, *, cover_pages, total) -> str:
@@ -161,10 +212,16 @@ class BeneficiaryList(ReportKind):
             village_pages = by_village.get(code, [])
             people = sum(len(p.rows) for p in village_pages)
             last = first + len(village_pages) - 1
-            summary.append({"village": village, "people": people, "first": first if village_pages else None, "last": last})
+            summary.append(
+                {"village": village, "people": people, "first": first if village_pages else None, "last": last}
+            )
             first = last + 1
-        context = {**base, "summary": summary, "people": sum(s["people"] for s in summary),
-                   "page_x_of_y_css": mark_safe(pdf.page_x_of_y_css(total))}
+        context = {
+            **base,
+            "summary": summary,
+            "people": sum(s["people"] for s in summary),
+            "page_x_of_y_css": mark_safe(pdf.page_x_of_y_css(total)),
+        }
         return render_to_string(self.cover_template, context)
 
     def list_parts(self, base, pages, cover_pages, total):
@@ -173,8 +230,12 @@ class BeneficiaryList(ReportKind):
             first = cover_pages + start + 1
             numbered = [(page, pdf.page_x_of_y(first + i, total)) for i, page in enumerate(chunk)]
             context = {
-                **base, "pages": numbered, "grids": {len(p.rows): _grid(len(p.rows)) for p in chunk},
-                "columns_mm": COLUMNS_MM, "header_mm": HEADER_MM, "cell_mm": ROW_MM - 0.8,  # less the cells' padding
+                **base,
+                "pages": numbered,
+                "grids": {len(p.rows): _grid(len(p.rows)) for p in chunk},
+                "columns_mm": COLUMNS_MM,
+                "header_mm": HEADER_MM,
+                "cell_mm": ROW_MM - 0.8,  # less the cells' padding
                 "office_css": mark_safe(pdf.css_string(base["office_name"] + " · OneGate")),
             }
             yield rendering.Part(render_to_string(self.template, context), pages=len(chunk), page_offset=first - 1)
@@ -182,7 +243,9 @@ class BeneficiaryList(ReportKind):
 
 def villages_of(areas) -> dict[str, Region]:
     """The kelurahan/desa of the areas, in code order (the order of the list)."""
-    regions = Region.objects.filter(areas_q("", areas), level__in=VILLAGE_LEVELS).select_related("parent").order_by("code")
+    regions = (
+        Region.objects.filter(areas_q("", areas), level__in=VILLAGE_LEVELS).select_related("parent").order_by("code")
+    )
     return {r.code: r for r in regions}
 
 
@@ -203,7 +266,9 @@ def _row_html(number, name, identity, address, notes) -> str:
     # page's background draws their lines), an empty notes cell is left out, and the identity goes
     # under the name as a line break of the cell's text (white-space: pre-line), not an element.
     notes = f"<td>{escape(notes)}</td>" if notes else ""
-    return mark_safe(f'<tr><td class="no">{number}</td><td>{escape(name)}\n{escape(identity)}</td><td>{escape(address)}</td>{notes}</tr>')
+    return mark_safe(
+        f'<tr><td class="no">{number}</td><td>{escape(name)}\n{escape(identity)}</td><td>{escape(address)}</td>{notes}</tr>'
+    )
 
 
 def _chain(first, rest):
@@ -242,4 +307,3 @@ def _grid(rows: int) -> tuple[str, int, int]:
 
 
 register(BeneficiaryList())
-

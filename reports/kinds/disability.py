@@ -65,7 +65,9 @@ def figures(report, scope) -> dict:
     chart = BarChart(
         title=_("People with disabilities by type and severity"),
         categories=[DisabilityType(t).label for t in DisabilityType.values],
-        series=[Series(Severity(s).label, [by_type_severity[t, s] for t in DisabilityType.values]) for s in Severity.values],
+        series=[
+            Series(Severity(s).label, [by_type_severity[t, s] for t in DisabilityType.values]) for s in Severity.values
+        ],
         key="disability-types",
     )
     return {
@@ -75,12 +77,23 @@ def figures(report, scope) -> dict:
         "totals": [total[c] for c in columns],
         "chart": chart,
         # The figures behind the PDF, kept with the request for its CSV and XLSX.
-        "data": {"tables": [{
-            "title": _("People with disabilities per kelurahan"),
-            "headers": [_("Region code"), _("Kelurahan/desa"), _("Kecamatan"), *[DisabilityType(t).label for t in DisabilityType.values],
-                        *[Severity(s).label for s in Severity.values], _("Several types"), _("People")],
-            "rows": [[r["region"].code, r["region"].name, r["region"].parent.name, *r["values"]] for r in rows],
-        }]},
+        "data": {
+            "tables": [
+                {
+                    "title": _("People with disabilities per kelurahan"),
+                    "headers": [
+                        _("Region code"),
+                        _("Kelurahan/desa"),
+                        _("Kecamatan"),
+                        *[DisabilityType(t).label for t in DisabilityType.values],
+                        *[Severity(s).label for s in Severity.values],
+                        _("Several types"),
+                        _("People"),
+                    ],
+                    "rows": [[r["region"].code, r["region"].name, r["region"].parent.name, *r["values"]] for r in rows],
+                }
+            ]
+        },
     }
 
 

@@ -37,7 +37,9 @@ class PersonProfile(ReportKind):
     def context(self, report, scope, progress):
         person = scoping.get_scoped_object(
             scope,
-            Person.objects.select_related("region__parent", "household__region", "disability__caregiver", "welfare").prefetch_related(
+            Person.objects.select_related(
+                "region__parent", "household__region", "disability__caregiver", "welfare"
+            ).prefetch_related(
                 Prefetch("ppks", queryset=PersonPpks.objects.select_related("category").order_by("category__code")),
                 Prefetch("programs", queryset=ProgramReceipt.objects.order_by("-year", "program")),
             ),
@@ -57,10 +59,14 @@ class PersonProfile(ReportKind):
         }
         if scoping.can(scope, Complaint):
             clock = SlaClock.now(today)
-            complaints = scoping.restrict(Complaint.objects.filter(subject=person), scope).select_related("category__parent")
+            complaints = scoping.restrict(Complaint.objects.filter(subject=person), scope).select_related(
+                "category__parent"
+            )
             context["complaints"] = [(c, clock.state(c)) for c in complaints.order_by("-received_at")[:50]]
         if scoping.can(scope, Referral):
-            referrals = scoping.restrict(Referral.objects.filter(person=person), scope).select_related("agency", "service")
+            referrals = scoping.restrict(Referral.objects.filter(person=person), scope).select_related(
+                "agency", "service"
+            )
             context["referrals"] = list(referrals.order_by("-created_at")[:50])
         return context
 

@@ -23,7 +23,10 @@ class PpksRecap(ReportKind):
         return scoping.can(user, PersonPpks) and bool(user.region_id)
 
     def parameters(self, report, scope):
-        return super().parameters(report, scope) + [data_label(report), (_("Counted"), _("active PPKS records; handled ones in their own column"))]
+        return super().parameters(report, scope) + [
+            data_label(report),
+            (_("Counted"), _("active PPKS records; handled ones in their own column")),
+        ]
 
     def context(self, report, scope, progress):
         return figures(report, scope)
@@ -76,11 +79,23 @@ def figures(report, scope) -> dict:
         "active_total": sum(column_totals),
         "handled_total": sum(handled.values()),
         "chart": chart,
-        "data": {"tables": [{
-            "title": _("Active PPKS records per category and area"),
-            "headers": [_("No."), _("PPKS category"), *[f"{c.name} ({c.code})" for c in columns], _("Active"), _("Handled")],
-            "rows": [[r["category"].code, r["category"].name, *r["values"], r["active"], r["handled"]] for r in rows],
-        }]},
+        "data": {
+            "tables": [
+                {
+                    "title": _("Active PPKS records per category and area"),
+                    "headers": [
+                        _("No."),
+                        _("PPKS category"),
+                        *[f"{c.name} ({c.code})" for c in columns],
+                        _("Active"),
+                        _("Handled"),
+                    ],
+                    "rows": [
+                        [r["category"].code, r["category"].name, *r["values"], r["active"], r["handled"]] for r in rows
+                    ],
+                }
+            ]
+        },
     }
 
 

@@ -41,7 +41,8 @@ class ServiceRecap(ReportKind):
 
     def title(self, report) -> str:
         return _("Complaints and referrals, %(start)s – %(end)s") % {
-            "start": report.period_start.strftime("%d/%m/%Y"), "end": report.period_end.strftime("%d/%m/%Y")
+            "start": report.period_start.strftime("%d/%m/%Y"),
+            "end": report.period_end.strftime("%d/%m/%Y"),
         }
 
     def parameters(self, report, scope):
@@ -59,10 +60,14 @@ class ServiceRecap(ReportKind):
         context = {"complaints": None, "referrals": None, "charts": [], "tables": []}
         if scoping.can(scope, Complaint):
             complaints = scoping.restrict(Complaint.objects.filter(received_at__gte=start, received_at__lt=end), scope)
-            context["complaints"] = complaint_figures(complaints.filter(areas_q("region", areas)) if areas else complaints, today)
+            context["complaints"] = complaint_figures(
+                complaints.filter(areas_q("region", areas)) if areas else complaints, today
+            )
         progress(0.5)
         if scoping.can(scope, Referral):
-            referrals = scoping.restrict(Referral.objects.filter(sent_at__gte=start, sent_at__lt=end), scope).exclude(status=ReferralStatus.DRAFT)
+            referrals = scoping.restrict(Referral.objects.filter(sent_at__gte=start, sent_at__lt=end), scope).exclude(
+                status=ReferralStatus.DRAFT
+            )
             if areas and scope.role != Role.AGENCY:
                 referrals = referrals.filter(areas_q("region", areas))
             context["referrals"] = referral_figures(referrals, today)
@@ -94,7 +99,11 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def complaint_figures(complaints, today) -> dict:
-    rows = list(complaints.values_list("category__parent_id", "category_id", "channel", "status", "received_at", "finished_at", "due_date"))
+    rows = list(
+        complaints.values_list(
+            "category__parent_id", "category_id", "channel", "status", "received_at", "finished_at", "due_date"
+        )
+    )
     top_names = dict(Category.objects.filter(parent__isnull=True).values_list("pk", "name"))
     clock = SlaClock.now(today)
     by_category, by_channel, by_status, sla = Counter(), Counter(), Counter(), Counter()
@@ -129,16 +138,42 @@ def complaint_figures(complaints, today) -> dict:
         "compliance": _percent(sla["finished_on_time"], finished),
         "median_days": _median(days_to_close),
         "charts": [
-            BarChart(title=_("Complaints by category"), categories=[n for n, _v in categories], series=[Series(_("Complaints"), [v for _n, v in categories])],
-                     key="complaints-category", unit=_("complaints")),
-            BarChart(title=_("Complaints by channel"), categories=[n for n, _v in channels], series=[Series(_("Complaints"), [v for _n, v in channels])],
-                     key="complaints-channel", unit=_("complaints")),
+            BarChart(
+                title=_("Complaints by category"),
+                categories=[n for n, _v in categories],
+                series=[Series(_("Complaints"), [v for _n, v in categories])],
+                key="complaints-category",
+                unit=_("complaints"),
+            ),
+            BarChart(
+                title=_("Complaints by channel"),
+                categories=[n for n, _v in channels],
+                series=[Series(_("Complaints"), [v for _n, v in channels])],
+                key="complaints-channel",
+                unit=_("complaints"),
+            ),
         ],
         "tables": [
-            {"title": _("Complaints by category"), "headers": [_("Category"), _("Complaints")], "rows": [list(r) for r in categories]},
-            {"title": _("Complaints by channel"), "headers": [_("Channel"), _("Complaints")], "rows": [list(r) for r in channels]},
-            {"title": _("Complaints by status"), "headers": [_("Status"), _("Complaints")], "rows": [list(r) for r in statuses]},
-            {"title": _("Complaints and their SLA"), "headers": [_("SLA"), _("Complaints")], "rows": [list(r) for r in sla_rows]},
+            {
+                "title": _("Complaints by category"),
+                "headers": [_("Category"), _("Complaints")],
+                "rows": [list(r) for r in categories],
+            },
+            {
+                "title": _("Complaints by channel"),
+                "headers": [_("Channel"), _("Complaints")],
+                "rows": [list(r) for r in channels],
+            },
+            {
+                "title": _("Complaints by status"),
+                "headers": [_("Status"), _("Complaints")],
+                "rows": [list(r) for r in statuses],
+            },
+            {
+                "title": _("Complaints and their SLA"),
+                "headers": [_("SLA"), _("Complaints")],
+                "rows": [list(r) for r in sla_rows],
+            },
         ],
     }
 
@@ -167,20 +202,40 @@ def referral_figures(referrals, today) -> dict:
     table = []
     for agency in sorted(agencies):
         c = agencies[agency]
-        table.append([
-            agency, c["sent"], c[ReferralStatus.COMPLETED], c[ReferralStatus.REJECTED] + c[ReferralStatus.REDIRECTED], c["open"], c["overdue"],
-            _percent(c["on_time"], c[ReferralStatus.COMPLETED]), _median(durations.get(agency, [])),
-        ])
-    headers = [_("Agency"), _("Sent"), _("Completed"), _("Rejected or redirected"), _("Open"), _("Overdue"),
-               _("Completed on time (%)"), _("Median days to complete")]
+        table.append(
+            [
+                agency,
+                c["sent"],
+                c[ReferralStatus.COMPLETED],
+                c[ReferralStatus.REJECTED] + c[ReferralStatus.REDIRECTED],
+                c["open"],
+                c["overdue"],
+                _percent(c["on_time"], c[ReferralStatus.COMPLETED]),
+                _median(durations.get(agency, [])),
+            ]
+        )
+    headers = [
+        _("Agency"),
+        _("Sent"),
+        _("Completed"),
+        _("Rejected or redirected"),
+        _("Open"),
+        _("Overdue"),
+        _("Completed on time (%)"),
+        _("Median days to complete"),
+    ]
     totals = [sum(r[i] for r in table) for i in range(1, 6)]
     all_durations = [d for values in durations.values() for d in values]
     chart = BarChart(
         title=_("Referrals per agency"),
         categories=[r[0] for r in table],
-        series=[Series(_("Completed"), [r[2] for r in table]), Series(_("Open"), [r[4] for r in table]),
-                Series(_("Rejected or redirected"), [r[3] for r in table])],
-        key="referrals-agency", unit=_("referrals"),
+        series=[
+            Series(_("Completed"), [r[2] for r in table]),
+            Series(_("Open"), [r[4] for r in table]),
+            Series(_("Rejected or redirected"), [r[3] for r in table]),
+        ],
+        key="referrals-agency",
+        unit=_("referrals"),
     )
     return {
         "total": len(rows),

@@ -7,54 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_directory_fields'),
-        ('regions', '0001_initial'),
-        ('registry', '0005_import_batches'),
+        ("agencies", "0002_directory_fields"),
+        ("regions", "0001_initial"),
+        ("registry", "0005_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportRequest',
+            name="ReportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report_type', models.CharField(choices=[('rekap_disabilitas', 'Recap of people with disabilities'), ('rekap_ppks', 'PPKS recap'), ('rekap_layanan', 'Complaints and referrals recap'), ('daftar_penerima', 'Beneficiary list for field verification'), ('profil_individu', 'Person profile')], max_length=20, verbose_name='report')),
-                ('regions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=13), blank=True, default=list, size=None, verbose_name='areas')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='period from')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='period until')),
-                ('include_unverified', models.BooleanField(default=False, verbose_name='include records not yet verified')),
-                ('scope_role', models.CharField(max_length=20, verbose_name="requester's role")),
-                ('scheduled_for', models.DateField(blank=True, null=True, verbose_name='monthly report for')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('status', models.CharField(choices=[('antri', 'Queued'), ('diproses', 'Rendering'), ('siap', 'Ready'), ('gagal', 'Failed'), ('kedaluwarsa', 'Expired')], default='antri', max_length=12, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='last sent to the workers')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='last sign of life')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('error', models.TextField(blank=True, verbose_name='reason of the failure')),
-                ('file_path', models.CharField(blank=True, help_text='Relative to the private media folder.', max_length=255, verbose_name='file')),
-                ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='size (bytes)')),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='file deleted after')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='figures behind the report')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person', verbose_name='person')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('scope_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name="requester's agency")),
-                ('scope_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name="requester's region")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "report_type",
+                    models.CharField(
+                        choices=[
+                            ("rekap_disabilitas", "Recap of people with disabilities"),
+                            ("rekap_ppks", "PPKS recap"),
+                            ("rekap_layanan", "Complaints and referrals recap"),
+                            ("daftar_penerima", "Beneficiary list for field verification"),
+                            ("profil_individu", "Person profile"),
+                        ],
+                        max_length=20,
+                        verbose_name="report",
+                    ),
+                ),
+                (
+                    "regions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=13),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="areas",
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="period from")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="period until")),
+                (
+                    "include_unverified",
+                    models.BooleanField(default=False, verbose_name="include records not yet verified"),
+                ),
+                ("scope_role", models.CharField(max_length=20, verbose_name="requester's role")),
+                ("scheduled_for", models.DateField(blank=True, null=True, verbose_name="monthly report for")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("antri", "Queued"),
+                            ("diproses", "Rendering"),
+                            ("siap", "Ready"),
+                            ("gagal", "Failed"),
+                            ("kedaluwarsa", "Expired"),
+                        ],
+                        default="antri",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested at")),
+                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="last sent to the workers")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True, verbose_name="last sign of life")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("error", models.TextField(blank=True, verbose_name="reason of the failure")),
+                (
+                    "file_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="Relative to the private media folder.",
+                        max_length=255,
+                        verbose_name="file",
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(blank=True, null=True, verbose_name="size (bytes)")),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="pages")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="file deleted after")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="figures behind the report")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "scope_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="requester's agency",
+                    ),
+                ),
+                (
+                    "scope_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="requester's region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report request',
-                'verbose_name_plural': 'report requests',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'queued_at'], name='report_status_queued'), models.Index(fields=['requested_by', 'created_at'], name='report_requester')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('scheduled_for__isnull', False)), fields=('report_type', 'scheduled_for'), name='one_monthly_report_per_type'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'gagal'), _negated=True), models.Q(('error', ''), _negated=True), _connector='OR'), name='failed_report_has_reason'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='report_progress_percent')],
+                "verbose_name": "report request",
+                "verbose_name_plural": "report requests",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "queued_at"], name="report_status_queued"),
+                    models.Index(fields=["requested_by", "created_at"], name="report_requester"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("scheduled_for__isnull", False)),
+                        fields=("report_type", "scheduled_for"),
+                        name="one_monthly_report_per_type",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "gagal"), _negated=True),
+                            models.Q(("error", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="failed_report_has_reason",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("progress__lte", 100)), name="report_progress_percent"),
+                ],
             },
         ),
     ]

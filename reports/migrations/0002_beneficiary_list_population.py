@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_report_requests'),
+        ("reports", "0001_report_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportrequest',
-            name='population',
-            field=models.CharField(choices=[('semua', 'Everyone registered'), ('disabilitas', 'People with a disability'), ('dtks', 'People registered in DTKS/DTSEN'), ('ppks', 'People with an active PPKS record'), ('program', 'People receiving a program this year')], default='semua', max_length=12, verbose_name='people listed'),
+            model_name="reportrequest",
+            name="population",
+            field=models.CharField(
+                choices=[
+                    ("semua", "Everyone registered"),
+                    ("disabilitas", "People with a disability"),
+                    ("dtks", "People registered in DTKS/DTSEN"),
+                    ("ppks", "People with an active PPKS record"),
+                    ("program", "People receiving a program this year"),
+                ],
+                default="semua",
+                max_length=12,
+                verbose_name="people listed",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_beneficiary_list_population'),
+        ("reports", "0002_beneficiary_list_population"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportrequest',
-            name='emailed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='managers told at'),
+            model_name="reportrequest",
+            name="emailed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="managers told at"),
         ),
     ]

@@ -42,7 +42,10 @@ def report_new(request, report_type):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.request_report(
-                user=request.user, report_type=report_type, request_id=getattr(request, "request_id", ""), **form.request_arguments()
+                user=request.user,
+                report_type=report_type,
+                request_id=getattr(request, "request_id", ""),
+                **form.request_arguments(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -57,7 +60,10 @@ def report_person_profile(request, person_pk):
     """Asked from a person's page."""
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), pk=person_pk)
     report = services.request_report(
-        user=request.user, report_type=ReportType.PERSON_PROFILE, person=person, request_id=getattr(request, "request_id", "")
+        user=request.user,
+        report_type=ReportType.PERSON_PROFILE,
+        person=person,
+        request_id=getattr(request, "request_id", ""),
     )
     return redirect(report)
 
@@ -89,9 +95,15 @@ def report_download(request, pk):
 def report_figures(request, pk, file_format):
     report = services.report_for(request.user, pk)
     content = services.figures_file(request.user, report, file_format)
-    content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.report_type.replace("_", "-")}-{report.pk}.{file_format}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report.report_type.replace("_", "-")}-{report.pk}.{file_format}"'
+    )
     return response
 
 
@@ -99,4 +111,3 @@ def _parameters(report) -> list[tuple[str, str]]:
     from ..scope import RequesterScope
 
     return kinds.get(report.report_type).parameters(report, RequesterScope.of_report(report))
-

@@ -14,7 +14,11 @@ TABLET = {"width": 820, "height": 1180}
 
 
 def test_the_desk_records_a_walk_in_with_the_keyboard_alone(demo_site, browser):
-    person = Person.objects.filter(region_id="35.76.02.1010", merged_into__isnull=True, nik__isnull=False).order_by("pk").first()
+    person = (
+        Person.objects.filter(region_id="35.76.02.1010", merged_into__isnull=True, nik__isnull=False)
+        .order_by("pk")
+        .first()
+    )
     page = browser.new_context(viewport=TABLET).new_page()
     log_in(page, demo_site.url, "loket")
     page.goto(f"{demo_site.url}{reverse('complaints:create')}")
@@ -55,8 +59,14 @@ def test_the_desk_records_a_walk_in_with_the_keyboard_alone(demo_site, browser):
 def test_every_complaint_page_is_accessible(demo_site, browser):
     complaint = Complaint.objects.filter(attachments__isnull=True, status="asesmen").order_by("pk").first()
     pages = {
-        "loket": [reverse("complaints:list"), reverse("complaints:list") + "?sla=terlambat", reverse("complaints:queue"),
-                  reverse("complaints:create"), complaint.get_absolute_url(), reverse("complaints:receipt", args=[complaint.pk])],
+        "loket": [
+            reverse("complaints:list"),
+            reverse("complaints:list") + "?sla=terlambat",
+            reverse("complaints:queue"),
+            reverse("complaints:create"),
+            complaint.get_absolute_url(),
+            reverse("complaints:receipt", args=[complaint.pk]),
+        ],
         "manajer": [complaint.get_absolute_url(), reverse("complaints:list") + "?status=baru"],
         "kel.wates": [reverse("complaints:list")],
     }

@@ -31,16 +31,24 @@ def test_staff_search_the_service_directory_on_a_tablet(demo_site, browser):
     expect(page.locator("#directory-results")).to_contain_text("Tidak ada layanan yang cocok")
     page.locator("#id_q").fill("")
     page.locator("#id_q").press("Enter")
-    expect(page.locator("#directory-results article")).to_have_count(Service.objects.filter(category="adminduk").count())
+    expect(page.locator("#directory-results article")).to_have_count(
+        Service.objects.filter(category="adminduk").count()
+    )
     page.locator("#directory-results article a").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(Service.objects.filter(category="adminduk").order_by("agency__name", "name").first().name)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        Service.objects.filter(category="adminduk").order_by("agency__name", "name").first().name
+    )
     assert serious_violations(page) == []
 
 
 def test_loket_refers_a_complaint_the_agency_completes_and_the_complaint_is_closed(demo_site, browser):
     from complaints.models import Complaint
 
-    complaint = Complaint.objects.filter(status="asesmen", subject__nik__isnull=False, referrals__isnull=True).order_by("pk").first()
+    complaint = (
+        Complaint.objects.filter(status="asesmen", subject__nik__isnull=False, referrals__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     service = Service.objects.get(agency__code="dinkes", name="Pendaftaran PBI-JK daerah")
     desk = browser.new_context(viewport=TABLET).new_page()
     log_in(desk, demo_site.url, "loket")
@@ -65,7 +73,9 @@ def test_loket_refers_a_complaint_the_agency_completes_and_the_complaint_is_clos
 
     agency = browser.new_context(viewport=TABLET).new_page()
     log_in(agency, demo_site.url, "dinkes")
-    agency.locator(f"main a[href='{reverse('referrals:list')}']").click()  # the home page's card (the menu is folded on a tablet)
+    agency.locator(
+        f"main a[href='{reverse('referrals:list')}']"
+    ).click()  # the home page's card (the menu is folded on a tablet)
     assert serious_violations(agency) == []
     agency.locator(f"a[href='{referral.get_absolute_url()}']").click()
     expect(agency.locator("#shared-person")).to_contain_text(complaint.subject.nik)  # consent was given
@@ -79,7 +89,9 @@ def test_loket_refers_a_complaint_the_agency_completes_and_the_complaint_is_clos
     assert serious_violations(agency) == []
 
     desk.goto(demo_site.url + complaint.get_absolute_url())
-    expect(desk.locator("#close-note")).to_have_value(re.compile(rf"^{re.escape(service.agency.name)} \(.+\): PBI-JK aktif kembali mulai hari ini\.$"))
+    expect(desk.locator("#close-note")).to_have_value(
+        re.compile(rf"^{re.escape(service.agency.name)} \(.+\): PBI-JK aktif kembali mulai hari ini\.$")
+    )
     assert serious_violations(desk) == []
     desk.locator("#close-prompt button[type=submit]").click()
     complaint.refresh_from_db()
@@ -105,8 +117,14 @@ def test_a_manager_follows_up_overdue_referrals_from_the_notifications(demo_site
 
     page.goto(demo_site.url + reverse("referrals:list"))
     page.locator("#performance-link").click()
-    expect(page.locator("#agency-performance tbody tr").first.locator("td").nth(7)).not_to_have_text("0")  # overdue first
-    expect(page.locator("#overdue-referrals tbody tr")).to_have_count(Referral.objects.filter(status__in=["dikirim", "diterima", "diproses"], due_date__lt=timezone.localdate()).count())
+    expect(page.locator("#agency-performance tbody tr").first.locator("td").nth(7)).not_to_have_text(
+        "0"
+    )  # overdue first
+    expect(page.locator("#overdue-referrals tbody tr")).to_have_count(
+        Referral.objects.filter(
+            status__in=["dikirim", "diterima", "diproses"], due_date__lt=timezone.localdate()
+        ).count()
+    )
     assert serious_violations(page) == []
     page.locator("#id_sent_from").fill("31/12/2026")
     page.locator("#id_sent_until").fill("01/01/2026")
@@ -127,7 +145,11 @@ def test_the_letter_downloads_and_its_public_check_page_is_accessible(demo_site,
     log_in(page, demo_site.url, "dinkes")
     page.goto(demo_site.url + referral.get_absolute_url())
     letter = page.request.get(demo_site.url + page.locator("#letter-download").get_attribute("href"))
-    assert letter.status == 200 and letter.headers["content-type"] == "application/pdf" and letter.body().startswith(b"%PDF")
+    assert (
+        letter.status == 200
+        and letter.headers["content-type"] == "application/pdf"
+        and letter.body().startswith(b"%PDF")
+    )
     # A form sent with errors: rejecting without the reason.
     page.locator("#id_to_status").select_option("ditolak")
     page.locator("form[action$='/status/'] button[type=submit]").click()

@@ -35,7 +35,9 @@ def test_an_officer_registers_a_household_on_a_tablet_and_a_manager_verifies_it(
     officer.select_option("#id_anggota-1-relationship", "suami_istri")
     officer.locator("#household-form button[type=submit]").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text("3576020303030003")
-    expect(officer.get_by_role("table", name="Anggota keluarga")).to_contain_text("Wulan Sari")  # the members, not the history
+    expect(officer.get_by_role("table", name="Anggota keluarga")).to_contain_text(
+        "Wulan Sari"
+    )  # the members, not the history
     assert serious_violations(officer) == []
     officer.locator("form[action*='/ajukan/'] button").click()
     expect(officer.locator(".og-status-submitted").first).to_be_visible()

@@ -14,8 +14,12 @@ WATES = "35.76.02.1010"
 
 
 def _wates_person_with_records():
-    person = Person.objects.filter(region_id=WATES, household__isnull=False, merged_into__isnull=True).order_by("pk").first()
-    PersonPpks.objects.get_or_create(person=person, category_id=PersonPpks._meta.get_field("category").related_model.objects.get(code=4).pk)
+    person = (
+        Person.objects.filter(region_id=WATES, household__isnull=False, merged_into__isnull=True).order_by("pk").first()
+    )
+    PersonPpks.objects.get_or_create(
+        person=person, category_id=PersonPpks._meta.get_field("category").related_model.objects.get(code=4).pk
+    )
     ProgramReceipt.objects.get_or_create(person=person, program="pkh", year=2025)
     return person
 

@@ -32,7 +32,9 @@ def parked_queue(celery_worker_queue):
 
 
 @pytest.mark.celery
-def test_a_manager_asks_for_a_report_watches_its_progress_and_downloads_it(demo_site, browser, celery_worker_queue, parked_queue):
+def test_a_manager_asks_for_a_report_watches_its_progress_and_downloads_it(
+    demo_site, browser, celery_worker_queue, parked_queue
+):
     page = browser.new_page()
     log_in(page, demo_site.url, "manajer")
     page.locator("[data-nav=reports]").click()
@@ -51,7 +53,9 @@ def test_a_manager_asks_for_a_report_watches_its_progress_and_downloads_it(demo_
     app.conf.task_default_queue = celery_worker_queue
     # The message went nowhere; the sweep sends the request again, to the worker. The page polls
     # its progress and shows the download once the PDF is ready.
-    assert services.sweep(now=timezone.now() + timedelta(minutes=settings.REPORT_RESEND_QUEUED_MINUTES + 1))["resent"] == 1
+    assert (
+        services.sweep(now=timezone.now() + timedelta(minutes=settings.REPORT_RESEND_QUEUED_MINUTES + 1))["resent"] == 1
+    )
     expect(page.locator("#report-download")).to_be_visible(timeout=90_000)
     assert serious_violations(page) == []
     try:
@@ -59,10 +63,16 @@ def test_a_manager_asks_for_a_report_watches_its_progress_and_downloads_it(demo_
             page.locator("#report-download").click()
         reader = PdfReader(BytesIO(open(download.value.path(), "rb").read()))
         text = "\n".join(p.extract_text() for p in reader.pages)
-        assert settings.OFFICE_NAME.upper() in text and "Wates" in text and "Prajuritkulon" not in text.split("Magersari", 1)[1]
+        assert (
+            settings.OFFICE_NAME.upper() in text
+            and "Wates" in text
+            and "Prajuritkulon" not in text.split("Magersari", 1)[1]
+        )
         page.locator("#report-xlsx").is_visible()
         page.goto(demo_site.url + reverse("reports:list"))
-        expect(page.locator(f"[data-report='{report.pk}'] [data-status]")).to_have_attribute("data-status", ReportStatus.READY)
+        expect(page.locator(f"[data-report='{report.pk}'] [data-status]")).to_have_attribute(
+            "data-status", ReportStatus.READY
+        )
         assert serious_violations(page) == []
     finally:
         report.refresh_from_db()

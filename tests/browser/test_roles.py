@@ -11,14 +11,68 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "admin": ["home", "directory", "regions", "audit", "admin"],
-    "manajer": ["home", "people", "households", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"],
-    "loket": ["home", "people", "households", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"],
-    "kel.wates": ["home", "people", "households", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"],
-    "kel.kranggan": ["home", "people", "households", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"],
+    "manajer": [
+        "home",
+        "people",
+        "households",
+        "household-new",
+        "verification",
+        "duplicates",
+        "import",
+        "complaints",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+        "audit",
+    ],
+    "loket": [
+        "home",
+        "people",
+        "households",
+        "complaints",
+        "complaint-new",
+        "desk-queue",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+    ],
+    "kel.wates": [
+        "home",
+        "people",
+        "households",
+        "household-new",
+        "verification",
+        "import",
+        "complaints",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+    ],
+    "kel.kranggan": [
+        "home",
+        "people",
+        "households",
+        "household-new",
+        "verification",
+        "import",
+        "complaints",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+    ],
     "dinkes": ["home", "referral-inbox", "directory", "reports"],
     "disdukcapil": ["home", "referral-inbox", "directory", "reports"],
 }
-EXPECTED_SCOPE = {"kel.wates": "Wates", "kel.kranggan": "Kranggan", "dinkes": "Dinas Kesehatan", "manajer": "Kota Mojokerto"}
+EXPECTED_SCOPE = {
+    "kel.wates": "Wates",
+    "kel.kranggan": "Kranggan",
+    "dinkes": "Dinas Kesehatan",
+    "manajer": "Kota Mojokerto",
+}
 
 
 def serious_violations(page) -> list[str]:

@@ -23,10 +23,17 @@ def office_villages(regions):
 def post_data(**overrides):
     challenge = antispam.new_challenge(issued_at=time.time() - 60)
     data = {
-        "complainant_name": "Bu Warsini", "complainant_phone": "0813 2222 3333", "complainant_relation": "tetangga",
-        "subject_name": "Mbah Kromo", "region": WATES, "category": category("Orang terlantar/ODGJ/pasung").pk,
-        "urgency": "mendesak", "description": "Lansia tinggal sendiri dan tidak ada yang merawat.", "consent": "on",
-        "challenge_token": challenge.token, "challenge_answer": challenge.a + challenge.b,
+        "complainant_name": "Bu Warsini",
+        "complainant_phone": "0813 2222 3333",
+        "complainant_relation": "tetangga",
+        "subject_name": "Mbah Kromo",
+        "region": WATES,
+        "category": category("Orang terlantar/ODGJ/pasung").pk,
+        "urgency": "mendesak",
+        "description": "Lansia tinggal sendiri dan tidak ada yang merawat.",
+        "consent": "on",
+        "challenge_token": challenge.token,
+        "challenge_answer": challenge.a + challenge.b,
     }
     data.update(overrides)
     return data
@@ -35,14 +42,26 @@ def post_data(**overrides):
 def test_a_resident_submits_online_and_gets_a_ticket(client, users, client_for):
     response = client.post(URL, post_data(), follow=True)
     complaint = Complaint.objects.get()
-    assert (complaint.channel, complaint.created_by, complaint.region_id, complaint.queue_number) == (Channel.ONLINE, None, WATES, None)
+    assert (complaint.channel, complaint.created_by, complaint.region_id, complaint.queue_number) == (
+        Channel.ONLINE,
+        None,
+        WATES,
+        None,
+    )
     assert complaint.events.get().kind == EventKind.CREATED
     assert complaint.ticket_number in response.content.decode()
     # The same queue the office works: the manager's and the kelurahan's complaint lists.
-    listed = client_for(users["kel.wates"]).get(reverse("complaints:list") + "?channel=online").context["table"].page.object_list
+    listed = (
+        client_for(users["kel.wates"])
+        .get(reverse("complaints:list") + "?channel=online")
+        .context["table"]
+        .page.object_list
+    )
     assert [row.record for row in listed] == [complaint]
     # And the resident can check it with the phone given.
-    status = client.post(reverse("complaints-public:status"), {"ticket": complaint.ticket_number, "phone": "081322223333"})
+    status = client.post(
+        reverse("complaints-public:status"), {"ticket": complaint.ticket_number, "phone": "081322223333"}
+    )
     assert status.context["complaint"] == complaint
 
 

@@ -13,9 +13,15 @@ URL = reverse("complaints-public:status")
 
 @pytest.fixture
 def complaint(users):
-    complaint = make_complaint(users["loket"], complainant_phone="0812-3456-7890", description="Rahasia: alamat lengkap korban")
-    services.complaint_change_status(complaint, to_status=Status.ASSESSMENT, note="Petugas akan berkunjung minggu ini.", acting_user=users["manajer"])
-    services.complaint_add_note(complaint, note="Catatan internal: riwayat KDRT", acting_user=users["manajer"], is_public=False)
+    complaint = make_complaint(
+        users["loket"], complainant_phone="0812-3456-7890", description="Rahasia: alamat lengkap korban"
+    )
+    services.complaint_change_status(
+        complaint, to_status=Status.ASSESSMENT, note="Petugas akan berkunjung minggu ini.", acting_user=users["manajer"]
+    )
+    services.complaint_add_note(
+        complaint, note="Catatan internal: riwayat KDRT", acting_user=users["manajer"], is_public=False
+    )
     return complaint
 
 
@@ -35,7 +41,13 @@ def test_a_wrong_phone_answers_exactly_like_an_unknown_ticket(client, complaint)
     assert wrong_phone.context["complaint"] is None and unknown.context["complaint"] is None
 
     def body(response):
-        return response.content.decode().replace(complaint.ticket_number, "T").replace("ADU-2026-999999", "T").replace("081299999999", "P").replace("081234567890", "P")
+        return (
+            response.content.decode()
+            .replace(complaint.ticket_number, "T")
+            .replace("ADU-2026-999999", "T")
+            .replace("081299999999", "P")
+            .replace("081234567890", "P")
+        )
 
     strip = __import__("re").compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", body(wrong_phone)) == strip.sub("", body(unknown))
@@ -53,5 +65,7 @@ def test_checks_are_rate_limited_per_address(client, complaint, settings):
         assert client.post(URL, {"ticket": "ADU-2026-000404", "phone": "0812"}).status_code == 200
     limited = client.post(URL, {"ticket": complaint.ticket_number, "phone": "081234567890"})
     assert limited.status_code == 429 and limited.context.get("complaint") is None
-    other_address = client.post(URL, {"ticket": complaint.ticket_number, "phone": "081234567890"}, REMOTE_ADDR="10.0.0.9")
+    other_address = client.post(
+        URL, {"ticket": complaint.ticket_number, "phone": "081234567890"}, REMOTE_ADDR="10.0.0.9"
+    )
     assert other_address.status_code == 200 and other_address.context["complaint"] == complaint

@@ -20,11 +20,23 @@ def queries_for(client, url) -> int:
 def test_list_and_queue_cost_the_same_for_3_or_30_complaints(users, client_for):
     client = client_for(users["manajer"])
     for _ in range(3):
-        services.complaint_assign(make_complaint(users["loket"]), officer=users["kel.wates"], acting_user=users["manajer"])
-    few = (queries_for(client, reverse("complaints:list")), queries_for(client, reverse("complaints:queue")), queries_for(client, reverse("complaints:list") + "?sla=berisiko"))
+        services.complaint_assign(
+            make_complaint(users["loket"]), officer=users["kel.wates"], acting_user=users["manajer"]
+        )
+    few = (
+        queries_for(client, reverse("complaints:list")),
+        queries_for(client, reverse("complaints:queue")),
+        queries_for(client, reverse("complaints:list") + "?sla=berisiko"),
+    )
     for _ in range(27):
-        services.complaint_assign(make_complaint(users["loket"]), officer=users["kel.wates"], acting_user=users["manajer"])
-    many = (queries_for(client, reverse("complaints:list")), queries_for(client, reverse("complaints:queue")), queries_for(client, reverse("complaints:list") + "?sla=berisiko"))
+        services.complaint_assign(
+            make_complaint(users["loket"]), officer=users["kel.wates"], acting_user=users["manajer"]
+        )
+    many = (
+        queries_for(client, reverse("complaints:list")),
+        queries_for(client, reverse("complaints:queue")),
+        queries_for(client, reverse("complaints:list") + "?sla=berisiko"),
+    )
     assert many == few
 
 

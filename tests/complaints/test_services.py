@@ -34,7 +34,9 @@ def test_the_due_date_follows_the_category_sla_in_working_days(users, db):
     complaint = make_complaint(users["loket"], received_at=received, category=category("Kesehatan/BPJS PBI"))  # 3 days
     assert complaint.due_date == datetime.date(2026, 11, 26)  # Mon 23, Tue 24, (Wed 25 holiday), Thu 26
     sub = category("Kesehatan/BPJS PBI").children.first()
-    assert make_complaint(users["loket"], received_at=received, category=sub).due_date == complaint.due_date  # the parent's SLA
+    assert (
+        make_complaint(users["loket"], received_at=received, category=sub).due_date == complaint.due_date
+    )  # the parent's SLA
 
 
 def test_sla_states_on_time_at_risk_late_and_finished(users, db):
@@ -50,14 +52,21 @@ def test_sla_states_on_time_at_risk_late_and_finished(users, db):
     complaint.save()
     for state in SlaState.values:  # the database filter agrees with the Python rule
         expected = {complaint.pk} if state == SlaState.ON_TIME else set()
-        assert set(Complaint.objects.filter(clock(datetime.date(2027, 1, 1)).q(state)).values_list("pk", flat=True)) == expected
+        assert (
+            set(Complaint.objects.filter(clock(datetime.date(2027, 1, 1)).q(state)).values_list("pk", flat=True))
+            == expected
+        )
 
 
 def test_ticket_numbers_count_per_year_and_read_aloud(users, db):
     first = make_complaint(users["loket"], received_at=timezone.make_aware(datetime.datetime(2026, 12, 31, 10)))
     second = make_complaint(users["loket"], received_at=timezone.make_aware(datetime.datetime(2026, 12, 31, 11)))
     new_year = make_complaint(users["loket"], received_at=timezone.make_aware(datetime.datetime(2027, 1, 2, 9)))
-    assert (first.ticket_number, second.ticket_number, new_year.ticket_number) == ("ADU-2026-000001", "ADU-2026-000002", "ADU-2027-000001")
+    assert (first.ticket_number, second.ticket_number, new_year.ticket_number) == (
+        "ADU-2026-000001",
+        "ADU-2026-000002",
+        "ADU-2027-000001",
+    )
 
 
 def test_a_failed_save_leaves_no_gap_in_the_numbers(users, db):
@@ -106,16 +115,27 @@ def test_status_workflow_needs_reasons_and_records_the_timeline(users, db):
     with pytest.raises(ValidationError):
         services.complaint_change_status(complaint, to_status=Status.CLOSED, note=" ", acting_user=manager)
     services.complaint_change_status(complaint, to_status=Status.ASSESSMENT, note="", acting_user=manager)
-    complaint = services.complaint_change_status(complaint, to_status=Status.RESOLVED, note="Kartu diaktifkan.", acting_user=manager)
+    complaint = services.complaint_change_status(
+        complaint, to_status=Status.RESOLVED, note="Kartu diaktifkan.", acting_user=manager
+    )
     assert complaint.finished_at and complaint.closing_reason == "Kartu diaktifkan."
     with pytest.raises(ValidationError):
         services.complaint_change_status(complaint, to_status=Status.NEW, note="x", acting_user=manager)
     with pytest.raises(ValidationError):
-        services.complaint_change_status(complaint, to_status=Status.ASSESSMENT, note="", acting_user=manager)  # reopening
-    complaint = services.complaint_change_status(complaint, to_status=Status.ASSESSMENT, note="Kartu masih ditolak.", acting_user=manager)
+        services.complaint_change_status(
+            complaint, to_status=Status.ASSESSMENT, note="", acting_user=manager
+        )  # reopening
+    complaint = services.complaint_change_status(
+        complaint, to_status=Status.ASSESSMENT, note="Kartu masih ditolak.", acting_user=manager
+    )
     assert complaint.finished_at is None and complaint.closing_reason == ""
     kinds = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("kind", "to_status"))
-    assert kinds == [(EventKind.CREATED, Status.NEW), (EventKind.STATUS, Status.ASSESSMENT), (EventKind.STATUS, Status.RESOLVED), (EventKind.STATUS, Status.ASSESSMENT)]
+    assert kinds == [
+        (EventKind.CREATED, Status.NEW),
+        (EventKind.STATUS, Status.ASSESSMENT),
+        (EventKind.STATUS, Status.RESOLVED),
+        (EventKind.STATUS, Status.ASSESSMENT),
+    ]
 
 
 def test_assignment_only_to_officers_who_can_see_the_complaint(users, db):

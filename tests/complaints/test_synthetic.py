@@ -93,7 +93,11 @@ def test_tickets_continue_the_counter_and_a_real_intake_gets_the_next_number(peo
     assert after.ticket_number == f"ADU-{this_year}-{len(numbers[this_year]) + 1:06d}"
     # In the order received, within a run.
     run = Complaint.objects.filter(pk__gt=first.pk).order_by("pk")[: round(people * 0.1)]
-    ordered = [c.ticket_number for c in sorted(run, key=lambda c: c.received_at) if c.ticket_number.startswith(f"ADU-{this_year}")]
+    ordered = [
+        c.ticket_number
+        for c in sorted(run, key=lambda c: c.received_at)
+        if c.ticket_number.startswith(f"ADU-{this_year}")
+    ]
     assert ordered == sorted(ordered)
 
 
@@ -113,9 +117,19 @@ def test_the_same_seed_gives_the_same_complaints(people):
     now = timezone.now()
 
     def story():
-        return list(Complaint.objects.order_by("received_at", "pk").values_list(
-            "received_at", "subject_id", "subject_name", "category_id", "channel", "status", "due_date", "finished_at", "created_by_id"
-        ))
+        return list(
+            Complaint.objects.order_by("received_at", "pk").values_list(
+                "received_at",
+                "subject_id",
+                "subject_name",
+                "category_id",
+                "channel",
+                "status",
+                "due_date",
+                "finished_at",
+                "created_by_id",
+            )
+        )
 
     generate(per_thousand=100, seed=5, now=now)
     first = story()
@@ -133,7 +147,9 @@ def test_staff_are_the_demo_accounts_and_scoping_still_holds(people, users):
     generate(per_thousand=300, seed=1)
     assert set(Complaint.objects.exclude(created_by=None).values_list("created_by__username", flat=True)) == {"loket"}
     assert not Complaint.objects.filter(channel="online").exclude(created_by=None).exists()
-    officers = dict(Complaint.objects.exclude(assigned_to=None).values_list("region_id", "assigned_to__username").distinct())
+    officers = dict(
+        Complaint.objects.exclude(assigned_to=None).values_list("region_id", "assigned_to__username").distinct()
+    )
     assert officers.get(WATES) == "kel.wates" and officers.get(KRANGGAN) == "kel.kranggan"
     assert set(officers.values()) <= {"kel.wates", "kel.kranggan", "manajer"}
     for username, region in (("kel.wates", WATES), ("kel.kranggan", KRANGGAN)):

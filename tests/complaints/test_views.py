@@ -24,9 +24,14 @@ def png_bytes() -> bytes:
 
 def intake_post(**overrides):
     data = {
-        "channel": Channel.WALK_IN, "complainant_name": "Siti Aminah", "complainant_phone": "081234567890",
-        "complainant_relation": "keluarga", "category": category().pk, "urgency": "biasa",
-        "description": "Kartu BPJS tidak aktif saat berobat.", "register_subject": "on",
+        "channel": Channel.WALK_IN,
+        "complainant_name": "Siti Aminah",
+        "complainant_phone": "081234567890",
+        "complainant_relation": "keluarga",
+        "category": category().pk,
+        "urgency": "biasa",
+        "description": "Kartu BPJS tidak aktif saat berobat.",
+        "register_subject": "on",
     }
     data.update(overrides)
     return data
@@ -43,10 +48,17 @@ def test_the_desk_records_a_walk_in_for_a_registry_person_and_gets_the_receipt(u
     response = client.post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[photo]))
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("complaints:receipt", args=[complaint.pk])
-    assert (complaint.subject, complaint.region_id, complaint.queue_number, complaint.created_by) == (wates_person, WATES, 1, users["loket"])
+    assert (complaint.subject, complaint.region_id, complaint.queue_number, complaint.created_by) == (
+        wates_person,
+        WATES,
+        1,
+        users["loket"],
+    )
     assert complaint.attachments.get().content_type == "image/png"
     receipt = client.get(response["Location"]).content.decode()
-    assert complaint.ticket_number in receipt and timezone.localdate(complaint.received_at).strftime("%d/%m/%Y") in receipt
+    assert (
+        complaint.ticket_number in receipt and timezone.localdate(complaint.received_at).strftime("%d/%m/%Y") in receipt
+    )
     assert "Loket" in receipt or users["loket"].username in receipt
     assert reverse("complaints-public:status") in receipt
     pdf = client.get(reverse("complaints:receipt-pdf", args=[complaint.pk]))
@@ -55,10 +67,18 @@ def test_the_desk_records_a_walk_in_for_a_registry_person_and_gets_the_receipt(u
 
 def test_quick_registration_puts_the_person_in_the_kelurahan_verification_queue(users, client_for):
     client = client_for(users["loket"])
-    response = client.post(reverse("complaints:create"), intake_post(subject_name="Paijo Gelandangan", subject_region=KRANGGAN, subject_sex="L"))
+    response = client.post(
+        reverse("complaints:create"),
+        intake_post(subject_name="Paijo Gelandangan", subject_region=KRANGGAN, subject_sex="L"),
+    )
     assert response.status_code == 302
     person = Person.objects.get(full_name="Paijo Gelandangan")
-    assert (person.status, person.region_id, person.needs_civil_documents, person.created_by) == (VerificationStatus.DRAFT, KRANGGAN, True, users["loket"])
+    assert (person.status, person.region_id, person.needs_civil_documents, person.created_by) == (
+        VerificationStatus.DRAFT,
+        KRANGGAN,
+        True,
+        users["loket"],
+    )
     assert Complaint.objects.get().subject == person
     queue = client_for(users["kel.kranggan"]).get(reverse("registry:verification-queue"))
     assert person in queue.context["people"]
@@ -66,9 +86,15 @@ def test_quick_registration_puts_the_person_in_the_kelurahan_verification_queue(
 
 def test_a_disagreeing_nik_at_quick_registration_must_be_confirmed(users, client_for):
     client = client_for(users["loket"])
-    data = intake_post(subject_name="Sri Rahayu", subject_region=WATES, subject_sex="L", subject_nik="3576024101900001")  # a woman's NIK
+    data = intake_post(
+        subject_name="Sri Rahayu", subject_region=WATES, subject_sex="L", subject_nik="3576024101900001"
+    )  # a woman's NIK
     response = client.post(reverse("complaints:create"), data)
-    assert response.status_code == 200 and not Complaint.objects.exists() and not Person.objects.filter(full_name="Sri Rahayu").exists()
+    assert (
+        response.status_code == 200
+        and not Complaint.objects.exists()
+        and not Person.objects.filter(full_name="Sri Rahayu").exists()
+    )
     assert "subject_sex" in response.context["form"].errors
     assert client.post(reverse("complaints:create"), {**data, "subject_confirm_nik": "on"}).status_code == 302
     assert Person.objects.get(full_name="Sri Rahayu").nik_mismatch_confirmed
@@ -82,7 +108,9 @@ def test_a_disagreeing_nik_at_quick_registration_must_be_confirmed(users, client
         ("rusak.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "damaged"),
     ],
 )
-def test_a_rejected_file_gives_a_clear_error_and_keeps_the_form(users, client_for, wates_person, settings, name, content, reason):
+def test_a_rejected_file_gives_a_clear_error_and_keeps_the_form(
+    users, client_for, wates_person, settings, name, content, reason
+):
     settings.LANGUAGE_CODE = "en"
     client = client_for(users["loket"])
     client.cookies["django_language"] = "en"
@@ -99,14 +127,21 @@ def test_a_rejected_file_gives_a_clear_error_and_keeps_the_form(users, client_fo
 def test_a_file_over_the_limit_is_refused(users, client_for, wates_person, settings):
     settings.ATTACHMENT_MAX_MB = 1
     big = SimpleUploadedFile("besar.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10))
-    response = client_for(users["loket"]).post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[big]))
+    response = client_for(users["loket"]).post(
+        reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[big])
+    )
     assert response.status_code == 200 and not Complaint.objects.exists()
     assert "besar.pdf" in " ".join(response.context["form"].errors["attachments"])
 
 
-def test_attachments_are_served_only_to_users_who_see_the_complaint(users, client_for, wates_person, settings, tmp_path):
+def test_attachments_are_served_only_to_users_who_see_the_complaint(
+    users, client_for, wates_person, settings, tmp_path
+):
     client = client_for(users["loket"])
-    client.post(reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[SimpleUploadedFile("kartu.png", png_bytes())]))
+    client.post(
+        reverse("complaints:create"),
+        intake_post(subject=wates_person.pk, attachments=[SimpleUploadedFile("kartu.png", png_bytes())]),
+    )
     complaint, attachment = Complaint.objects.get(), Attachment.objects.get()
     assert not str(attachment.file.path).startswith(str(settings.STATIC_ROOT or "/nonexistent"))
     url = reverse("complaints:attachment", args=[complaint.pk, attachment.pk])
@@ -127,7 +162,12 @@ def two_complaints(users):
 
 @pytest.mark.parametrize(
     "username, visible",
-    [("manajer", {"wates", "kranggan"}), ("loket", {"wates", "kranggan"}), ("kel.wates", {"wates"}), ("kel.kranggan", {"kranggan"})],
+    [
+        ("manajer", {"wates", "kranggan"}),
+        ("loket", {"wates", "kranggan"}),
+        ("kel.wates", {"wates"}),
+        ("kel.kranggan", {"kranggan"}),
+    ],
 )
 def test_each_role_sees_its_own_complaints_on_every_page(users, client_for, two_complaints, username, visible):
     client = client_for(users[username])
@@ -153,9 +193,16 @@ def test_kelurahan_officers_cannot_record_complaints_or_reassign(users, client_f
     client = client_for(users["kel.wates"])
     assert client.get(reverse("complaints:create")).status_code == 403
     complaint = two_complaints["wates"]
-    assert client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code == 403
-    assert client.post(reverse("complaints:note", args=[complaint.pk]), {"note": "Sudah dikunjungi."}).status_code == 302
-    assert client.post(reverse("complaints:note", args=[two_complaints["kranggan"].pk]), {"note": "x"}).status_code == 404
+    assert (
+        client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("complaints:note", args=[complaint.pk]), {"note": "Sudah dikunjungi."}).status_code == 302
+    )
+    assert (
+        client.post(reverse("complaints:note", args=[two_complaints["kranggan"].pk]), {"note": "x"}).status_code == 404
+    )
 
 
 def test_another_kelurahans_officer_gets_404_on_every_action(users, client_for, two_complaints):
@@ -180,9 +227,13 @@ def test_another_kelurahans_officer_gets_404_on_every_action(users, client_for, 
     assert own.post(reverse("complaints:status", args=[complaint.pk]), posts["complaints:status"]).status_code == 302
     assert own.post(reverse("complaints:served", args=[complaint.pk]), posts["complaints:served"]).status_code == 302
     photo.seek(0)
-    assert own.post(reverse("complaints:attachment-add", args=[complaint.pk]), {"attachments": [photo]}).status_code == 302
+    assert (
+        own.post(reverse("complaints:attachment-add", args=[complaint.pk]), {"attachments": [photo]}).status_code == 302
+    )
     complaint.refresh_from_db()
-    assert complaint.status == Status.ASSESSMENT and complaint.served_at is not None and complaint.attachments.count() == 1
+    assert (
+        complaint.status == Status.ASSESSMENT and complaint.served_at is not None and complaint.attachments.count() == 1
+    )
 
 
 def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_complaints):
@@ -198,8 +249,14 @@ def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_comp
     wates.refresh_from_db()
     assert wates.assigned_to is None and not wates.events.filter(kind=EventKind.ASSIGNED).exists()
     # Within their own region they reassign, but only to staff whose area covers the complaint.
-    assert client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk}).status_code == 400
-    assert client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk}).status_code == 302
+    assert (
+        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk}).status_code
+        == 400
+    )
+    assert (
+        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk}).status_code
+        == 302
+    )
     kranggan.refresh_from_db()
     assert kranggan.assigned_to == users["kel.kranggan"]
 
@@ -207,9 +264,23 @@ def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_comp
 def test_the_manager_follows_up_status_assignment_and_notes(users, client_for, two_complaints):
     client = client_for(users["manajer"])
     complaint = two_complaints["wates"]
-    assert client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code == 302
-    assert client.post(reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": ""}).status_code == 400
-    assert client.post(reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on"}).status_code == 302
+    assert (
+        client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": ""}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            reverse("complaints:status", args=[complaint.pk]),
+            {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on"},
+        ).status_code
+        == 302
+    )
     assert client.post(reverse("complaints:note", args=[complaint.pk]), {"note": "Catatan internal"}).status_code == 302
     complaint.refresh_from_db()
     assert (complaint.status, complaint.assigned_to) == (Status.ASSESSMENT, users["kel.wates"])
@@ -223,7 +294,9 @@ def test_filters_by_status_sla_category_region_channel_and_date(users, client_fo
     client = client_for(users["manajer"])
 
     def tickets(query):
-        return {row.record.pk for row in client.get(reverse("complaints:list") + query).context["table"].page.object_list}
+        return {
+            row.record.pk for row in client.get(reverse("complaints:list") + query).context["table"].page.object_list
+        }
 
     wates, kranggan = two_complaints["wates"], two_complaints["kranggan"]
     assert tickets(f"?region={WATES}") == {wates.pk}
@@ -253,7 +326,10 @@ def test_person_search_only_finds_people_in_scope(users, client_for):
     assert {p.full_name for p, _ in found.context["people"]} == {"Rahayu Wates", "Rahayu Kranggan"}
     officer = client_for(users["kel.wates"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"})
     assert {p.full_name for p, _ in officer.context["people"]} == {"Rahayu Wates"}
-    assert client_for(users["dinkes"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"}).status_code == 403
+    assert (
+        client_for(users["dinkes"]).get(reverse("complaints:person-search"), {"subject_query": "rahayu"}).status_code
+        == 403
+    )
 
 
 def test_the_person_page_lists_their_complaints_within_scope(users, client_for, wates_person):
@@ -289,7 +365,10 @@ def test_the_queue_and_the_receipt_show_the_sla_state_with_the_lists_badge(users
     on_time, late = sla_badge("tepat_waktu"), sla_badge("terlambat")
     assert "Tepat waktu" in on_time and "Terlambat" in late
     response = client.get(reverse("complaints:queue"))
-    assert {c.pk: c.sla_state for c in response.context["waiting"]} == {wates.pk: "tepat_waktu", kranggan.pk: "terlambat"}
+    assert {c.pk: c.sla_state for c in response.context["waiting"]} == {
+        wates.pk: "tepat_waktu",
+        kranggan.pk: "terlambat",
+    }
     queue = response.content.decode()
     assert on_time in queue and late in queue and late_due.strftime("%d/%m/%Y") in queue
     client.post(reverse("complaints:served", args=[kranggan.pk]), {"next": "queue"})

@@ -3,8 +3,8 @@ from auditlog.models import LogEntry
 from django.db import transaction
 from django.urls import reverse
 
-from onegate.audit import acting_as, log_view
 from onegate.agencies.models import Agency
+from onegate.audit import acting_as, log_view
 from tests.factories import AgencyFactory
 
 

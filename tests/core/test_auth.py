@@ -45,8 +45,8 @@ def test_repeated_failures_lock_the_username_on_that_address(users, client, sett
 def idle(client, seconds):
     """As if the session's last renewal was ``seconds`` ago: its expiry in the database moves back,
     and its copy in the cache (whose lifetime is the idle timeout too) is gone once that passed."""
-    from django.core.cache import cache
     from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
 
     key = client.cookies["sessionid"].value
     session = Session.objects.get(session_key=key)

@@ -21,6 +21,8 @@ def test_the_worker_purges_expired_sessions_in_the_database(transactional_db, ce
     for minutes in (-5, -1, 30):
         store = SessionStore()
         store.create()
-        Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() + timedelta(minutes=minutes))
+        Session.objects.filter(session_key=store.session_key).update(
+            expire_date=timezone.now() + timedelta(minutes=minutes)
+        )
     assert purge_expired_sessions.delay().get(timeout=30) == 2
     assert Session.objects.count() == 1

@@ -38,7 +38,7 @@ def same(a: str, b: str) -> bool:
     """a == b; when not, the first difference is shown."""
     if a != b:
         i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-        print("first difference at", i, "\n", a[max(0, i - 300):i + 300], "\n", b[max(0, i - 300):i + 300])
+        print("first difference at", i, "\n", a[max(0, i - 300) : i + 300], "\n", b[max(0, i - 300) : i + 300])
     return a == b
 
 
@@ -52,10 +52,24 @@ def normalized(html: str) -> str:
 @pytest.fixture
 def rows(users, directory):  # noqa: F811
     household = HouseholdFactory(region_id=WATES)
-    head = PersonFactory(full_name="Bambang <b>Wibowo</b>", household=household, relationship=Relationship.HEAD, region_id=WATES,
-                         status=VerificationStatus.VERIFIED, sex="L")
-    PersonFactory(full_name="Siti Aminah", nik=None, needs_civil_documents=True, household=household, relationship=Relationship.SPOUSE,
-                  region_id=WATES, sex="P", birth_date=None)
+    head = PersonFactory(
+        full_name="Bambang <b>Wibowo</b>",
+        household=household,
+        relationship=Relationship.HEAD,
+        region_id=WATES,
+        status=VerificationStatus.VERIFIED,
+        sex="L",
+    )
+    PersonFactory(
+        full_name="Siti Aminah",
+        nik=None,
+        needs_civil_documents=True,
+        household=household,
+        relationship=Relationship.SPOUSE,
+        region_id=WATES,
+        sex="P",
+        birth_date=None,
+    )
     DisabilityProfile.objects.create(person=head, types=["fisik"])
     assigned = make_complaint(users["loket"], subject=head)
     from complaints import services
@@ -86,7 +100,11 @@ def test_the_table_rows_are_those_django_tables2_renders(rows, users, client_for
 
 FILTERED = [
     ("manajer", "registry:person-list", ""),
-    ("manajer", "registry:person-list", "q=siti&status=verified&region=35.76.02.1010&without_nik=true&decile=3&program=pkh&ppks={ppks}"),
+    (
+        "manajer",
+        "registry:person-list",
+        "q=siti&status=verified&region=35.76.02.1010&without_nik=true&decile=3&program=pkh&ppks={ppks}",
+    ),
     ("kel.wates", "registry:person-list", "region=35.76.02.1010&sex=P&disability=fisik"),
     ("manajer", "registry:household-list", "q=bambang&region=35.76.02.1010&status=draft"),
     ("manajer", "complaints:list", "status=baru&mine=on&received_from=01/02/2026&sla=terlambat&channel=telepon"),

@@ -27,7 +27,9 @@ def test_a_matter_reaches_a_user_once_per_kind_and_level(users, agency):
 
 
 def test_the_menu_bar_shows_the_unread_count_and_the_list_only_ones_own(users, agency, client_for):
-    notify([users["manajer"]], about=agency, kind="a", title="Rujukan 460/0001 terlambat", url=reverse("referrals:list"))
+    notify(
+        [users["manajer"]], about=agency, kind="a", title="Rujukan 460/0001 terlambat", url=reverse("referrals:list")
+    )
     notify([users["manajer"]], about=agency, kind="b", title="Pengaduan siap ditutup", url="/pengaduan/")
     notify([users["dinkes"]], about=agency, kind="a", title="Milik Dinkes")
     client = client_for(users["manajer"])

@@ -15,7 +15,9 @@ def test_anonymous_visitors_are_sent_to_login(client, db, url_name):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("username", ["admin", "manajer", "loket", "kel.wates", "kel.kranggan", "dinkes", "disdukcapil"])
+@pytest.mark.parametrize(
+    "username", ["admin", "manajer", "loket", "kel.wates", "kel.kranggan", "dinkes", "disdukcapil"]
+)
 def test_every_role_has_a_home_page_and_can_change_password(users, client_for, username):
     client = client_for(users[username])
     home = client.get(reverse("home"))
@@ -44,7 +46,9 @@ def test_region_list_searches_and_404s_an_unknown_parent(users, client_for):
     assert client.get(reverse("region-list"), {"induk": "99.99"}).status_code == 404
 
 
-@pytest.mark.parametrize("username, status", [("admin", 200), ("manajer", 200), ("loket", 403), ("kel.wates", 403), ("dinkes", 403)])
+@pytest.mark.parametrize(
+    "username, status", [("admin", 200), ("manajer", 200), ("loket", 403), ("kel.wates", 403), ("dinkes", 403)]
+)
 def test_audit_trail_is_for_administrators_and_managers(users, client_for, username, status):
     assert client_for(users[username]).get(reverse("audit:trail")).status_code == status
 
@@ -61,7 +65,9 @@ def test_user_trail_answers_404_for_a_user_that_does_not_exist(users, client_for
     assert client.get(reverse("audit:user-trail", args=[users["kel.wates"].pk])).status_code == 200
     assert client.get(reverse("audit:user-trail", args=[999999])).status_code == 404
     assert DeniedAccess.objects.filter(status=404, username="manajer").exists()
-    assert client_for(users["kel.wates"]).get(reverse("audit:user-trail", args=[users["kel.wates"].pk])).status_code == 403
+    assert (
+        client_for(users["kel.wates"]).get(reverse("audit:user-trail", args=[users["kel.wates"].pk])).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("username, status", [("admin", 200), ("manajer", 302), ("kel.wates", 302)])
@@ -84,10 +90,48 @@ def test_navigation_follows_the_role(users, client_for):
         return [item["key"] for item in client_for(users[username]).get(reverse("home")).context["nav_items"]]
 
     assert nav("admin") == ["home", "directory", "regions", "audit", "admin"]
-    assert nav("manajer") == ["home", "people", "households", "household-new", "verification", "duplicates", "import", "complaints", "referrals", "directory", "reports", "regions", "audit"]
-    assert nav("loket") == ["home", "people", "households", "complaints", "complaint-new", "desk-queue", "referrals", "directory", "reports", "regions"]
-    assert nav("kel.wates") == ["home", "people", "households", "household-new", "verification", "import", "complaints", "referrals", "directory", "reports", "regions"]
+    assert nav("manajer") == [
+        "home",
+        "people",
+        "households",
+        "household-new",
+        "verification",
+        "duplicates",
+        "import",
+        "complaints",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+        "audit",
+    ]
+    assert nav("loket") == [
+        "home",
+        "people",
+        "households",
+        "complaints",
+        "complaint-new",
+        "desk-queue",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+    ]
+    assert nav("kel.wates") == [
+        "home",
+        "people",
+        "households",
+        "household-new",
+        "verification",
+        "import",
+        "complaints",
+        "referrals",
+        "directory",
+        "reports",
+        "regions",
+    ]
     assert nav("dinkes") == ["home", "referral-inbox", "directory", "reports"]
+
 
 def test_a_capabilitys_entries_fold_into_one_menu_when_there_are_several(users, client_for):
     def menu(username):

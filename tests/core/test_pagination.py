@@ -73,6 +73,10 @@ def test_row_links_are_the_records_own_pages(users, directory):  # noqa: F811
     person = PersonFactory(region_id=WATES)
     complaint = make_complaint(users["loket"], subject=person)
     referral = sent(users["loket"], directory["pbi"], person=person)
-    for viewname, record in (("registry:person-detail", person), ("registry:household-detail", HouseholdFactory()),
-                             ("complaints:detail", complaint), ("referrals:detail", referral)):
+    for viewname, record in (
+        ("registry:person-detail", person),
+        ("registry:household-detail", HouseholdFactory()),
+        ("complaints:detail", complaint),
+        ("referrals:detail", referral),
+    ):
         assert pk_url(viewname)(record) == record.get_absolute_url()

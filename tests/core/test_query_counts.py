@@ -27,8 +27,16 @@ def test_the_notification_list_costs_the_same_for_2_or_20_notifications(users, c
     def notify(n):
         start = Notification.objects.count()
         for i in range(start, start + n):
-            Notification.objects.create(user=user, kind="uji", subject_type=user_type, subject_id=i, title=f"Pemberitahuan {i}",
-                                        body="Isi.", url="/", read_at=timezone.now() if i % 2 else None)
+            Notification.objects.create(
+                user=user,
+                kind="uji",
+                subject_type=user_type,
+                subject_id=i,
+                title=f"Pemberitahuan {i}",
+                body="Isi.",
+                url="/",
+                read_at=timezone.now() if i % 2 else None,
+            )
 
     notify(2)
     few = queries_for(client, reverse("notifications:list"))
@@ -44,10 +52,15 @@ def test_the_report_list_costs_the_same_for_2_or_20_requests(users, client_for):
     def ask(n):
         for i in range(n):
             ReportRequest.objects.create(
-                report_type=ReportType.PERSON_PROFILE if i % 2 else ReportType.DISABILITY_RECAP, person=PersonFactory() if i % 2 else None,
-                requested_by=manager, scope_role=manager.role, scope_region_id=manager.region_id,
-                status=ReportStatus.READY if i % 3 else ReportStatus.FAILED, error="" if i % 3 else "Gagal.",
-                file_path=f"reports/{i}.pdf" if i % 3 else "", size=1000 if i % 3 else None,
+                report_type=ReportType.PERSON_PROFILE if i % 2 else ReportType.DISABILITY_RECAP,
+                person=PersonFactory() if i % 2 else None,
+                requested_by=manager,
+                scope_role=manager.role,
+                scope_region_id=manager.region_id,
+                status=ReportStatus.READY if i % 3 else ReportStatus.FAILED,
+                error="" if i % 3 else "Gagal.",
+                file_path=f"reports/{i}.pdf" if i % 3 else "",
+                size=1000 if i % 3 else None,
             )
 
     ask(2)
@@ -63,8 +76,15 @@ def test_the_duplicate_list_costs_the_same_for_2_or_20_pairs(users, client_for):
         for _ in range(n):
             household = HouseholdFactory()
             a = PersonFactory(full_name="Siti Aminah", household=household, relationship=Relationship.HEAD)
-            b = PersonFactory(full_name="Siti Aminnah", household=household, relationship=Relationship.SPOUSE, region_id="35.76.03.1001")
-            DuplicatePair.objects.create(person_a=a, person_b=b, similarity=0.9, same_birth_date=False, same_household=True)
+            b = PersonFactory(
+                full_name="Siti Aminnah",
+                household=household,
+                relationship=Relationship.SPOUSE,
+                region_id="35.76.03.1001",
+            )
+            DuplicatePair.objects.create(
+                person_a=a, person_b=b, similarity=0.9, same_birth_date=False, same_household=True
+            )
 
     pairs(2)
     few = queries_for(client, reverse("registry:duplicate-list"))
@@ -107,13 +127,17 @@ def test_the_service_directory_costs_the_same_for_2_or_14_services(users, client
     assert queries_for(client, reverse("referrals:directory") + "?q=layanan") <= few + 1
 
 
-def test_the_referral_follow_up_page_costs_the_same_for_2_or_20_overdue_referrals(users, client_for, directory, wates_person):  # noqa: F811
+def test_the_referral_follow_up_page_costs_the_same_for_2_or_20_overdue_referrals(
+    users, client_for, directory, wates_person
+):  # noqa: F811
     client = client_for(users["manajer"])
     last_week = timezone.localdate() - datetime.timedelta(days=10)
 
     def overdue(n):
         for i in range(n):
-            referral = sent(users["loket"], directory["pbi" if i % 2 else "ktp"], person=wates_person if i % 2 else PersonFactory())
+            referral = sent(
+                users["loket"], directory["pbi" if i % 2 else "ktp"], person=wates_person if i % 2 else PersonFactory()
+            )
             Referral.objects.filter(pk=referral.pk).update(due_date=last_week)
 
     overdue(2)

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.skipif(not shutil.which("msgfmt"), reason="needs GNU ge
 
 
 def test_every_string_has_an_indonesian_translation():
-    untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(PO)], capture_output=True, text=True)
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(PO)], capture_output=True, text=True
+    )
     fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)], capture_output=True, text=True)
     assert untranslated.stdout.count("msgid ") <= 1, untranslated.stdout  # the header only
     assert fuzzy.stdout.count("msgid ") <= 1, fuzzy.stdout

@@ -19,7 +19,10 @@ def test_the_demo_has_referrals_in_every_state_and_overdue_work_for_the_demo_acc
     assert (Referral.objects.count(), Notification.objects.count()) == counts
     assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
     assert Referral.objects.exclude(agency__code__in=["dinkes", "disdukcapil"]).exclude(status="draf").count() >= 5
-    assert Referral.objects.filter(complaint__isnull=False).exists() and Referral.objects.filter(complaint__isnull=True).exists()
+    assert (
+        Referral.objects.filter(complaint__isnull=False).exists()
+        and Referral.objects.filter(complaint__isnull=True).exists()
+    )
     users = {u.username: u for u in User.objects.filter(username__in=["dinkes", "disdukcapil", "manajer", "loket"])}
     for username in ("dinkes", "disdukcapil", "manajer"):
         visible = scoping.restrict(Referral.objects.all(), users[username])

@@ -14,7 +14,9 @@ from tests.referrals.factories import ServiceFactory, service_with_details
 def services(users, dinkes, disdukcapil):
     return {
         "pbi": service_with_details(dinkes, "Pendaftaran PBI-JK", documents=("KTP", "SKTM"), category="kesehatan"),
-        "ktp": service_with_details(disdukcapil, "Perekaman KTP-el", documents=("Kartu Keluarga (KK)",), category="adminduk"),
+        "ktp": service_with_details(
+            disdukcapil, "Perekaman KTP-el", documents=("Kartu Keluarga (KK)",), category="adminduk"
+        ),
         "closed": ServiceFactory(agency=dinkes, name="Layanan lama", status=ServiceStatus.DEFUNCT),
     }
 
@@ -42,7 +44,10 @@ def test_search_matches_words_in_services_agencies_and_documents(users, client_f
     assert names(client.get(url, {"q": "disdukcapil"})) == {"Perekaman KTP-el"}
     assert names(client.get(url, {"q": "ktp kesehatan"})) == {"Pendaftaran PBI-JK"}  # every word must match
     assert names(client.get(url, {"category": "adminduk"})) == {"Perekaman KTP-el"}
-    assert names(client.get(url, {"inactive": "on", "agency": services["pbi"].agency_id})) == {"Pendaftaran PBI-JK", "Layanan lama"}
+    assert names(client.get(url, {"inactive": "on", "agency": services["pbi"].agency_id})) == {
+        "Pendaftaran PBI-JK",
+        "Layanan lama",
+    }
 
 
 def test_htmx_gets_only_the_results(users, client_for, services):
@@ -62,8 +67,22 @@ def test_the_demo_directory_has_the_agencies_the_seeds_name_and_is_idempotent(re
     first = load_directory("35.76")
     assert load_directory("35.76") == {"agencies": 0, "services": 0}
     codes = set(Agency.objects.values_list("code", flat=True))
-    assert {"dinsos", "dinkes", "disdik", "disdukcapil", "disnaker", "disperindag", "bappeko", "baznas", "forum-csr", "rsud"} <= codes
-    assert Agency.objects.filter(name__startswith="Puskesmas").exists() and Agency.objects.filter(name__startswith="Puskesos").exists()
+    assert {
+        "dinsos",
+        "dinkes",
+        "disdik",
+        "disdukcapil",
+        "disnaker",
+        "disperindag",
+        "bappeko",
+        "baznas",
+        "forum-csr",
+        "rsud",
+    } <= codes
+    assert (
+        Agency.objects.filter(name__startswith="Puskesmas").exists()
+        and Agency.objects.filter(name__startswith="Puskesos").exists()
+    )
     own = set(Service.objects.filter(agency__code="dinsos").values_list("name", flat=True))
     for wanted in ("ATENSI", "alat bantu disabilitas", "PKH", "perempuan dan anak"):
         assert any(wanted in name for name in own), wanted
@@ -83,14 +102,32 @@ def test_administrators_maintain_agencies_and_services(users, client_for, servic
 
 def test_a_service_added_in_the_admin_keeps_its_documents_hours_and_contacts(users, client_for, dinkes):
     def management(prefix, total):
-        return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+        return {
+            f"{prefix}-TOTAL_FORMS": str(total),
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
 
     data = {
-        "agency": dinkes.pk, "name": "Kunjungan rumah", "category": "kesehatan", "description": "Perawat datang ke rumah.",
-        "area": "35.76", "status": "active", "sla_working_days": "5",
-        **management("required_documents", 1), "required_documents-0-document": "KTP", "required_documents-0-order": "0",
-        **management("schedules", 1), "schedules-0-first_day": "0", "schedules-0-last_day": "4", "schedules-0-opens_at": "08:00", "schedules-0-closes_at": "14:00",
-        **management("contacts", 1), "contacts-0-name": "Perawat koordinator", "contacts-0-phone": "0321 9",
+        "agency": dinkes.pk,
+        "name": "Kunjungan rumah",
+        "category": "kesehatan",
+        "description": "Perawat datang ke rumah.",
+        "area": "35.76",
+        "status": "active",
+        "sla_working_days": "5",
+        **management("required_documents", 1),
+        "required_documents-0-document": "KTP",
+        "required_documents-0-order": "0",
+        **management("schedules", 1),
+        "schedules-0-first_day": "0",
+        "schedules-0-last_day": "4",
+        "schedules-0-opens_at": "08:00",
+        "schedules-0-closes_at": "14:00",
+        **management("contacts", 1),
+        "contacts-0-name": "Perawat koordinator",
+        "contacts-0-phone": "0321 9",
     }
     response = client_for(users["admin"]).post(reverse("admin:referrals_service_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response

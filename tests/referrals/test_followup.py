@@ -18,7 +18,11 @@ from tests.factories import UserFactory
 from tests.referrals.conftest import draft, sent
 
 MONDAY = datetime.date(2026, 3, 2)  # no holidays are loaded in these tests: only weekends count
-TUESDAY, THURSDAY, NEXT_MONDAY = MONDAY + datetime.timedelta(days=1), MONDAY + datetime.timedelta(days=3), MONDAY + datetime.timedelta(days=7)
+TUESDAY, THURSDAY, NEXT_MONDAY = (
+    MONDAY + datetime.timedelta(days=1),
+    MONDAY + datetime.timedelta(days=3),
+    MONDAY + datetime.timedelta(days=7),
+)
 
 
 def due_on(referral, day):
@@ -46,10 +50,17 @@ def test_running_the_job_twice_notifies_and_emails_each_recipient_once(users, di
     referral.refresh_from_db()
     assert referral.escalation_level == followup.OVERDUE
     assert list(referral.events.filter(kind=ReferralEventKind.OVERDUE).values_list("actor", flat=True)) == [None]
-    assert ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.REFERRAL, note__contains=referral.number).count() == 2  # sent, overdue
+    assert (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind=EventKind.REFERRAL, note__contains=referral.number
+        ).count()
+        == 2
+    )  # sent, overdue
 
 
-def test_the_jobs_timeline_lines_show_on_the_referral_complaint_and_person_pages(users, directory, complaint, wates_person, client_for):
+def test_the_jobs_timeline_lines_show_on_the_referral_complaint_and_person_pages(
+    users, directory, complaint, wates_person, client_for
+):
     referral = due_on(sent(users["loket"], directory["pbi"], complaint=complaint), MONDAY)
     followup.check_overdue_referrals(THURSDAY)
     client = client_for(users["manajer"])
@@ -88,14 +99,20 @@ def test_a_referral_found_late_gets_both_levels_at_once(users, directory, compla
     assert notified() == [("dinkes", 1), ("manajer", 1), ("manajer", 2)]
 
 
-def test_only_open_overdue_referrals_count_and_only_those_in_scope_are_told(users, directory, complaint, wates_person, regions):
-    kranggan_manager = UserFactory(username="manajer.prajuritkulon", role=Role.MANAGER, region_id="35.76.03")  # another kecamatan
+def test_only_open_overdue_referrals_count_and_only_those_in_scope_are_told(
+    users, directory, complaint, wates_person, regions
+):
+    kranggan_manager = UserFactory(
+        username="manajer.prajuritkulon", role=Role.MANAGER, region_id="35.76.03"
+    )  # another kecamatan
     UserFactory(username="manajer.cuti", role=Role.MANAGER, region_id="35.76", is_active=False)
     late = due_on(sent(users["loket"], directory["pbi"], complaint=complaint), MONDAY)
     due_on(draft(users["loket"], directory["pbi"], person=wates_person), MONDAY)  # drafts have no due date in force
     not_yet = due_on(sent(users["loket"], directory["ktp"], person=wates_person), TUESDAY)
     finished = sent(users["loket"], directory["ktp"], person=wates_person)
-    services.referral_change_status(finished, to_status=ReferralStatus.REJECTED, note="Sudah punya KTP-el.", acting_user=users["disdukcapil"])
+    services.referral_change_status(
+        finished, to_status=ReferralStatus.REJECTED, note="Sudah punya KTP-el.", acting_user=users["disdukcapil"]
+    )
     due_on(finished, MONDAY)
     assert followup.check_overdue_referrals(TUESDAY)["overdue"] == 1
     assert notified() == [("dinkes", 1), ("manajer", 1)]
@@ -139,23 +156,35 @@ def test_the_complaints_officer_is_told_when_every_referral_is_finished(users, d
     complaint_assign(complaint, officer=users["kel.wates"], acting_user=users["manajer"])
     health = sent(users["loket"], directory["pbi"], complaint=complaint)
     ktp = sent(users["loket"], directory["ktp"], complaint=complaint)
-    services.referral_change_status(health, to_status=ReferralStatus.REJECTED, note="Sudah aktif.", acting_user=users["dinkes"])
+    services.referral_change_status(
+        health, to_status=ReferralStatus.REJECTED, note="Sudah aktif.", acting_user=users["dinkes"]
+    )
     assert not Notification.objects.exists()
-    services.referral_change_status(ktp, to_status=ReferralStatus.REJECTED, note="Sudah punya KTP-el.", acting_user=users["disdukcapil"])
+    services.referral_change_status(
+        ktp, to_status=ReferralStatus.REJECTED, note="Sudah punya KTP-el.", acting_user=users["disdukcapil"]
+    )
     notice = Notification.objects.get()
-    assert (notice.user, notice.kind, notice.url) == (users["kel.wates"], followup.KIND_READY_TO_CLOSE, complaint.get_absolute_url())
+    assert (notice.user, notice.kind, notice.url) == (
+        users["kel.wates"],
+        followup.KIND_READY_TO_CLOSE,
+        complaint.get_absolute_url(),
+    )
     assert complaint.ticket_number in notice.title
     assert send_pending_emails() == 1 and mail.outbox[0].to == ["kel.wates@example.test"]
 
 
 def test_without_an_assigned_officer_the_desk_officer_who_recorded_the_complaint_is_told(users, directory, complaint):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
-    services.referral_change_status(referral, to_status=ReferralStatus.REJECTED, note="Bukan kewenangan.", acting_user=users["dinkes"])
+    services.referral_change_status(
+        referral, to_status=ReferralStatus.REJECTED, note="Bukan kewenangan.", acting_user=users["dinkes"]
+    )
     assert [n.user for n in Notification.objects.all()] == [users["loket"]]
 
 
 @pytest.mark.celery
-def test_the_worker_runs_the_daily_job_and_sends_the_emails(transactional_db, celery_worker_queue, users, directory, complaint):
+def test_the_worker_runs_the_daily_job_and_sends_the_emails(
+    transactional_db, celery_worker_queue, users, directory, complaint
+):
     from referrals.tasks import check_overdue_referrals
 
     referral = due_on(sent(users["loket"], directory["pbi"], complaint=complaint), datetime.date(2020, 1, 6))

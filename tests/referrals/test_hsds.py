@@ -16,51 +16,222 @@ from tests.referrals.factories import service_with_details
 
 # HSDS 3 properties of each entity (schema/<entity>.json).
 HSDS = {
-    "organization": {"id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id", "year_incorporated",
-                     "legal_status", "logo", "uri", "parent_organization_id", "funding", "contacts", "phones", "locations", "programs",
-                     "organization_identifiers", "attributes", "metadata"},
-    "service": {"id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email", "status",
-                "interpretation_services", "application_process", "fees_description", "wait_time", "fees", "accreditations",
-                "eligibility_description", "minimum_age", "maximum_age", "assured_date", "assurer_email", "licenses", "alert", "phones",
-                "schedules", "service_areas", "service_at_locations", "languages", "organization", "funding", "cost_options", "program",
-                "required_documents", "contacts", "attributes", "metadata"},
-    "location": {"id", "location_type", "url", "organization_id", "name", "alternate_name", "description", "transportation", "latitude",
-                 "longitude", "external_identifier", "external_identifier_type", "languages", "addresses", "contacts", "accessibility",
-                 "phones", "schedules", "attributes", "metadata"},
-    "address": {"id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country",
-                "address_type", "attributes", "metadata"},
-    "service_at_location": {"id", "service_id", "location_id", "description", "service_areas", "contacts", "phones", "schedules",
-                            "location", "attributes", "metadata"},
-    "contact": {"id", "organization_id", "service_id", "service_at_location_id", "location_id", "name", "title", "department", "email",
-                "phones", "attributes", "metadata"},
-    "phone": {"id", "location_id", "service_id", "organization_id", "contact_id", "service_at_location_id", "number", "extension", "type",
-              "description", "languages", "attributes", "metadata"},
-    "schedule": {"id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart", "timezone", "until",
-                 "count", "wkst", "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday", "description", "opens_at", "closes_at",
-                 "schedule_link", "attending_type", "notes", "attributes", "metadata"},
+    "organization": {
+        "id",
+        "name",
+        "alternate_name",
+        "description",
+        "email",
+        "website",
+        "tax_status",
+        "tax_id",
+        "year_incorporated",
+        "legal_status",
+        "logo",
+        "uri",
+        "parent_organization_id",
+        "funding",
+        "contacts",
+        "phones",
+        "locations",
+        "programs",
+        "organization_identifiers",
+        "attributes",
+        "metadata",
+    },
+    "service": {
+        "id",
+        "organization_id",
+        "program_id",
+        "name",
+        "alternate_name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "interpretation_services",
+        "application_process",
+        "fees_description",
+        "wait_time",
+        "fees",
+        "accreditations",
+        "eligibility_description",
+        "minimum_age",
+        "maximum_age",
+        "assured_date",
+        "assurer_email",
+        "licenses",
+        "alert",
+        "phones",
+        "schedules",
+        "service_areas",
+        "service_at_locations",
+        "languages",
+        "organization",
+        "funding",
+        "cost_options",
+        "program",
+        "required_documents",
+        "contacts",
+        "attributes",
+        "metadata",
+    },
+    "location": {
+        "id",
+        "location_type",
+        "url",
+        "organization_id",
+        "name",
+        "alternate_name",
+        "description",
+        "transportation",
+        "latitude",
+        "longitude",
+        "external_identifier",
+        "external_identifier_type",
+        "languages",
+        "addresses",
+        "contacts",
+        "accessibility",
+        "phones",
+        "schedules",
+        "attributes",
+        "metadata",
+    },
+    "address": {
+        "id",
+        "location_id",
+        "attention",
+        "address_1",
+        "address_2",
+        "city",
+        "region",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+        "attributes",
+        "metadata",
+    },
+    "service_at_location": {
+        "id",
+        "service_id",
+        "location_id",
+        "description",
+        "service_areas",
+        "contacts",
+        "phones",
+        "schedules",
+        "location",
+        "attributes",
+        "metadata",
+    },
+    "contact": {
+        "id",
+        "organization_id",
+        "service_id",
+        "service_at_location_id",
+        "location_id",
+        "name",
+        "title",
+        "department",
+        "email",
+        "phones",
+        "attributes",
+        "metadata",
+    },
+    "phone": {
+        "id",
+        "location_id",
+        "service_id",
+        "organization_id",
+        "contact_id",
+        "service_at_location_id",
+        "number",
+        "extension",
+        "type",
+        "description",
+        "languages",
+        "attributes",
+        "metadata",
+    },
+    "schedule": {
+        "id",
+        "service_id",
+        "location_id",
+        "service_at_location_id",
+        "valid_from",
+        "valid_to",
+        "dtstart",
+        "timezone",
+        "until",
+        "count",
+        "wkst",
+        "freq",
+        "interval",
+        "byday",
+        "byweekno",
+        "bymonthday",
+        "byyearday",
+        "description",
+        "opens_at",
+        "closes_at",
+        "schedule_link",
+        "attending_type",
+        "notes",
+        "attributes",
+        "metadata",
+    },
     "required_document": {"id", "service_id", "document", "uri", "attributes", "metadata"},
-    "service_area": {"id", "service_id", "service_at_location_id", "name", "description", "extent", "extent_type", "uri", "attributes",
-                     "metadata"},
+    "service_area": {
+        "id",
+        "service_id",
+        "service_at_location_id",
+        "name",
+        "description",
+        "extent",
+        "extent_type",
+        "uri",
+        "attributes",
+        "metadata",
+    },
 }
 REQUIRED = {
-    "organization": {"id", "name", "description"}, "service": {"id", "name", "status"}, "location": {"id", "location_type"},
-    "address": {"id", "address_1", "city", "state_province", "postal_code", "country", "address_type"}, "phone": {"id", "number"},
+    "organization": {"id", "name", "description"},
+    "service": {"id", "name", "status"},
+    "location": {"id", "location_type"},
+    "address": {"id", "address_1", "city", "state_province", "postal_code", "country", "address_type"},
+    "phone": {"id", "number"},
 }
 # The tabular data package's file for each entity (the "path" of each schema).
 CSV_FILES = {
-    "organizations.csv": "organization", "services.csv": "service", "locations.csv": "location", "addresses.csv": "address",
-    "service_at_location.csv": "service_at_location", "contacts.csv": "contact", "phones.csv": "phone", "schedules.csv": "schedule",
-    "required_documents.csv": "required_document", "service_areas.csv": "service_area",
+    "organizations.csv": "organization",
+    "services.csv": "service",
+    "locations.csv": "location",
+    "addresses.csv": "address",
+    "service_at_location.csv": "service_at_location",
+    "contacts.csv": "contact",
+    "phones.csv": "phone",
+    "schedules.csv": "schedule",
+    "required_documents.csv": "required_document",
+    "service_areas.csv": "service_area",
 }
 PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
 
 
 @pytest.fixture
 def directory(users, dinkes, disdukcapil):
-    dinkes.address, dinkes.phone, dinkes.postal_code, dinkes.description = "Jl. Bhayangkara 14", "0321 322590", "61321", "Dinas Kesehatan."
+    dinkes.address, dinkes.phone, dinkes.postal_code, dinkes.description = (
+        "Jl. Bhayangkara 14",
+        "0321 322590",
+        "61321",
+        "Dinas Kesehatan.",
+    )
     dinkes.save()
     pbi = service_with_details(dinkes, "Pendaftaran PBI-JK", documents=("KTP", "SKTM"), phone="0321 1")
-    Contact.objects.create(agency=dinkes, name="Petugas Jamkesda", title="Seksi Jaminan", phone="0321 2", email="j@example.test")
+    Contact.objects.create(
+        agency=dinkes, name="Petugas Jamkesda", title="Seksi Jaminan", phone="0321 2", email="j@example.test"
+    )
     Contact.objects.create(agency=dinkes, service=pbi, name="Petugas PBI", phone="0321 3")
     service_with_details(disdukcapil, "Perekaman KTP-el", documents=("KK",))
     return pbi
@@ -95,7 +266,12 @@ def test_the_json_export_is_a_page_of_fully_nested_hsds_services(users, client_f
     assert location["location_type"] == "physical" and at_location["location_id"] == location["id"]
     [address] = location["addresses"]
     check_entity("address", address)
-    assert (address["address_1"], address["country"], address["address_type"], address["state_province"]) == ("Jl. Bhayangkara 14", "ID", "physical", "Jawa Timur")
+    assert (address["address_1"], address["country"], address["address_type"], address["state_province"]) == (
+        "Jl. Bhayangkara 14",
+        "ID",
+        "physical",
+        "Jawa Timur",
+    )
     for phone in service["phones"] + organization["phones"]:
         check_entity("phone", phone)
     schedules = service["schedules"]
@@ -103,9 +279,16 @@ def test_the_json_export_is_a_page_of_fully_nested_hsds_services(users, client_f
         check_entity("schedule", schedule)
         assert schedule["freq"] in {"WEEKLY", "MONTHLY"}
         assert set(schedule["byday"].split(",")) <= {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in schedules] == [("MO,TU,WE,TH", "07:30+07:00", "16:00+07:00"), ("FR", "07:30+07:00", "11:00+07:00")]
+    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in schedules] == [
+        ("MO,TU,WE,TH", "07:30+07:00", "16:00+07:00"),
+        ("FR", "07:30+07:00", "11:00+07:00"),
+    ]
     assert [d["document"] for d in service["required_documents"]] == ["KTP", "SKTM"]
-    for nested, entity in (("required_documents", "required_document"), ("service_areas", "service_area"), ("contacts", "contact")):
+    for nested, entity in (
+        ("required_documents", "required_document"),
+        ("service_areas", "service_area"),
+        ("contacts", "contact"),
+    ):
         for record in service[nested]:
             check_entity(entity, {k: v for k, v in record.items()})
     assert [c["name"] for c in service["contacts"]] == ["Petugas PBI"]
@@ -129,7 +312,9 @@ def test_the_csv_export_is_an_hsds_tabular_data_package(users, client_for, direc
     ids = {entity: {r["id"] for r in rows} for entity, rows in tables.items()}
     assert len(tables["service"]) == 2 and len(tables["organization"]) == 2
     assert {r["organization_id"] for r in tables["service"]} <= ids["organization"]
-    assert all(r["service_id"] in ids["service"] and r["location_id"] in ids["location"] for r in tables["service_at_location"])
+    assert all(
+        r["service_id"] in ids["service"] and r["location_id"] in ids["location"] for r in tables["service_at_location"]
+    )
     assert all(r["location_id"] in ids["location"] for r in tables["address"])
     for entity in ("schedule", "required_document", "service_area"):
         assert all(r["service_id"] in ids["service"] for r in tables[entity]), entity

@@ -35,30 +35,49 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_letter_names_the_number_agency_service_and_person_but_not_the_nik_without_consent(users, client_for, directory, complaint, wates_person):
+def test_the_letter_names_the_number_agency_service_and_person_but_not_the_nik_without_consent(
+    users, client_for, directory, complaint, wates_person
+):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     response = client_for(users["loket"]).get(reverse("referrals:letter", args=[referral.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'inline; filename="surat-rujukan-{referral.number.replace("/", "-")}.pdf"'
+    assert (
+        response["Content-Disposition"] == f'inline; filename="surat-rujukan-{referral.number.replace("/", "-")}.pdf"'
+    )
     reader = PdfReader(io.BytesIO(response.content))
-    assert len(reader.pages) == 1 and [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]  # one A4 page
+    assert len(reader.pages) == 1 and [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [
+        595,
+        842,
+    ]  # one A4 page
     assert reader.metadata.title.endswith(referral.number)
     text = one_line(pdf_text(response))
-    for expected in (referral.number, "Pendaftaran PBI-JK", directory["pbi"].agency.name, wates_person.full_name, "Wates",
-                     "Kartu PBI tidak aktif.", "Mohon pengaktifan PBI-JK.", "Dinas Sosial P3A Kota Mojokerto"):
+    for expected in (
+        referral.number,
+        "Pendaftaran PBI-JK",
+        directory["pbi"].agency.name,
+        wates_person.full_name,
+        "Wates",
+        "Kartu PBI tidak aktif.",
+        "Mohon pengaktifan PBI-JK.",
+        "Dinas Sosial P3A Kota Mojokerto",
+    ):
         assert expected in text, expected
     for secret in (wates_person.nik, "Jl. Empunala", wates_person.phone, "17/05/1960"):
         assert secret not in text, secret
 
 
 def test_with_consent_the_letter_carries_the_nik_and_address(users, client_for, directory, complaint, wates_person):
-    referral = sent(users["loket"], directory["pbi"], complaint=complaint, with_consent=True, documents_provided=["KTP", "SKTM"])
+    referral = sent(
+        users["loket"], directory["pbi"], complaint=complaint, with_consent=True, documents_provided=["KTP", "SKTM"]
+    )
     text = one_line(pdf_text(client_for(users["dinkes"]).get(reverse("referrals:letter", args=[referral.pk]))))
     for expected in (wates_person.nik, "Jl. Empunala No. 7 RT 003/RW 005", "17/05/1960", "SKTM"):
         assert expected in text, expected
 
 
-def test_the_qr_code_opens_the_verification_page_which_shows_no_personal_data(users, client_for, directory, complaint, wates_person):
+def test_the_qr_code_opens_the_verification_page_which_shows_no_personal_data(
+    users, client_for, directory, complaint, wates_person
+):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint, with_consent=True)
     client = client_for(users["loket"])
     codes = qr_codes(client.get(reverse("referrals:letter", args=[referral.pk])))
@@ -69,15 +88,28 @@ def test_the_qr_code_opens_the_verification_page_which_shows_no_personal_data(us
     page = client.get(codes[0].removeprefix("http://testserver"))
     body = page.content.decode()
     assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
-    for shown in (referral.number, directory["pbi"].agency.name, timezone.localdate(referral.sent_at).strftime("%d/%m/%Y"), 'id="letter-genuine"'):
+    for shown in (
+        referral.number,
+        directory["pbi"].agency.name,
+        timezone.localdate(referral.sent_at).strftime("%d/%m/%Y"),
+        'id="letter-genuine"',
+    ):
         assert shown in body, shown
-    for secret in (wates_person.full_name, wates_person.nik, "Jl. Empunala", "Kartu PBI tidak aktif.", "Pendaftaran PBI-JK"):
+    for secret in (
+        wates_person.full_name,
+        wates_person.nik,
+        "Jl. Empunala",
+        "Kartu PBI tidak aktif.",
+        "Pendaftaran PBI-JK",
+    ):
         assert secret not in body, secret
 
 
 def test_a_wrong_token_or_a_guessed_number_gives_404(users, client, directory, complaint):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
-    assert client.get(reverse("referrals-public:verify", args=["x" + referral.verification_token[1:]])).status_code == 404
+    assert (
+        client.get(reverse("referrals-public:verify", args=["x" + referral.verification_token[1:]])).status_code == 404
+    )
     assert client.get(f"/verifikasi-surat/{referral.number}/").status_code == 404
     assert client.get(reverse("referrals-public:verify", args=[str(referral.pk)])).status_code == 404
 
@@ -100,8 +132,17 @@ def test_the_letter_links_to_the_configured_public_address(users, directory, com
     assert letter_context(referral, url)["qr_code"].startswith("data:image/png;base64,")
 
 
-@pytest.mark.parametrize("username, status", [("manajer", 200), ("kel.wates", 200), ("dinkes", 200), ("disdukcapil", 404),
-                                              ("kel.kranggan", 404), ("admin", 404)])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("manajer", 200),
+        ("kel.wates", 200),
+        ("dinkes", 200),
+        ("disdukcapil", 404),
+        ("kel.kranggan", 404),
+        ("admin", 404),
+    ],
+)
 def test_who_may_download_the_letter(users, client_for, directory, complaint, username, status):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     assert client_for(users[username]).get(reverse("referrals:letter", args=[referral.pk])).status_code == status
@@ -115,15 +156,23 @@ def test_a_draft_has_no_letter_and_every_download_is_logged(users, client_for, d
 
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     assert 'id="letter-download"' in client.get(referral.get_absolute_url()).content.decode()
-    views = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Referral), object_pk=str(referral.pk), action=LogEntry.Action.ACCESS)
+    views = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Referral),
+        object_pk=str(referral.pk),
+        action=LogEntry.Action.ACCESS,
+    )
     before = views.count()
     client_for(users["dinkes"]).get(reverse("referrals:letter", args=[referral.pk]))
     assert views.count() == before + 1 and views.latest("timestamp").actor == users["dinkes"]
 
 
-def test_the_letter_is_a_tagged_pdf_on_the_same_letterhead_as_the_reports(users, client_for, directory, complaint, settings):
+def test_the_letter_is_a_tagged_pdf_on_the_same_letterhead_as_the_reports(
+    users, client_for, directory, complaint, settings
+):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
-    reader = PdfReader(io.BytesIO(client_for(users["loket"]).get(reverse("referrals:letter", args=[referral.pk])).content))
+    reader = PdfReader(
+        io.BytesIO(client_for(users["loket"]).get(reverse("referrals:letter", args=[referral.pk])).content)
+    )
     root = reader.trailer["/Root"]
     assert root["/Lang"] == settings.LANGUAGE_CODE
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root

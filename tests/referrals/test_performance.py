@@ -16,7 +16,9 @@ from tests.referrals.conftest import draft, sent
 
 def completed_after(referral, user, days):
     services.referral_change_status(referral, to_status=ReferralStatus.ACCEPTED, note="", acting_user=user)
-    services.referral_change_status(referral, to_status=ReferralStatus.COMPLETED, note="Selesai dilayani.", acting_user=user)
+    services.referral_change_status(
+        referral, to_status=ReferralStatus.COMPLETED, note="Selesai dilayani.", acting_user=user
+    )
     Referral.objects.filter(pk=referral.pk).update(finished_at=referral.sent_at + datetime.timedelta(days=days))
 
 
@@ -26,10 +28,16 @@ def work(users, directory, wates_person):
     for days in (1, 2, 10):
         completed_after(sent(loket, directory["pbi"], person=wates_person), users["dinkes"], days)
     late = sent(loket, directory["ktp"], person=wates_person)
-    Referral.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=10), escalation_level=2)
+    Referral.objects.filter(pk=late.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=10), escalation_level=2
+    )
     sent(loket, directory["ktp"], person=wates_person)
-    services.referral_change_status(sent(loket, directory["ktp"], person=wates_person), to_status=ReferralStatus.REJECTED,
-                                    note="Sudah punya KTP-el.", acting_user=users["disdukcapil"])
+    services.referral_change_status(
+        sent(loket, directory["ktp"], person=wates_person),
+        to_status=ReferralStatus.REJECTED,
+        note="Sudah punya KTP-el.",
+        acting_user=users["disdukcapil"],
+    )
     draft(loket, directory["ktp"], person=wates_person)
     return {"late": late}
 
@@ -38,9 +46,18 @@ def test_per_agency_counts_overdue_first_and_the_median_days_to_completion(users
     response = client_for(users["manajer"]).get(reverse("referrals:performance"))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [r["agency__name"] for r in rows] == ["Disdukcapil", "Dinas Kesehatan"]  # the one with an overdue referral first
+    assert [r["agency__name"] for r in rows] == [
+        "Disdukcapil",
+        "Dinas Kesehatan",
+    ]  # the one with an overdue referral first
     disdukcapil, dinkes = rows
-    assert (disdukcapil["dikirim"], disdukcapil["ditolak"], disdukcapil["total"], disdukcapil["overdue"], disdukcapil["escalated"]) == (2, 1, 3, 1, 1)
+    assert (
+        disdukcapil["dikirim"],
+        disdukcapil["ditolak"],
+        disdukcapil["total"],
+        disdukcapil["overdue"],
+        disdukcapil["escalated"],
+    ) == (2, 1, 3, 1, 1)
     assert disdukcapil["median_days"] is None  # nothing completed: no median
     assert (dinkes["selesai"], dinkes["total"], dinkes["overdue"], dinkes["median_days"]) == (3, 3, 0, 2.0)
     totals = response.context["totals"]
@@ -60,9 +77,13 @@ def test_the_period_filters_by_the_sending_date_and_a_wrong_period_is_explained(
     client = client_for(users["manajer"])
     Referral.objects.filter(service=directory["pbi"]).update(sent_at=timezone.now() - datetime.timedelta(days=40))
     today = timezone.localdate()
-    recent = client.get(reverse("referrals:performance"), {"sent_from": (today - datetime.timedelta(days=7)).strftime("%d/%m/%Y")})
+    recent = client.get(
+        reverse("referrals:performance"), {"sent_from": (today - datetime.timedelta(days=7)).strftime("%d/%m/%Y")}
+    )
     assert [r["agency__name"] for r in recent.context["rows"]] == ["Disdukcapil"]
-    wrong = client.get(reverse("referrals:performance"), {"sent_from": today.strftime("%d/%m/%Y"), "sent_until": "01/01/2020"})
+    wrong = client.get(
+        reverse("referrals:performance"), {"sent_from": today.strftime("%d/%m/%Y"), "sent_until": "01/01/2020"}
+    )
     assert wrong.status_code == 200 and "sent_until" in wrong.context["form"].errors
     assert 'id="error-summary"' in wrong.content.decode()
 

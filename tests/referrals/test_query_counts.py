@@ -12,13 +12,19 @@ def test_lists_and_panels_cost_the_same_for_2_or_12_referrals(users, client_for,
     manager = client_for(users["manajer"])
 
     def measure():
-        return (queries_for(manager, reverse("referrals:list")), queries_for(manager, wates_person.get_absolute_url()),
-                queries_for(client_for(users["dinkes"]), reverse("referrals:list")), queries_for(client_for(users["manajer"]), reverse("referrals:directory")))
+        return (
+            queries_for(manager, reverse("referrals:list")),
+            queries_for(manager, wates_person.get_absolute_url()),
+            queries_for(client_for(users["dinkes"]), reverse("referrals:list")),
+            queries_for(client_for(users["manajer"]), reverse("referrals:directory")),
+        )
 
     for _ in range(2):
         sent(users["loket"], directory["pbi"], person=wates_person)
     few = measure()
     for _ in range(10):
-        services.referral_add_note(sent(users["loket"], directory["pbi"], person=wates_person), note="catatan", acting_user=users["dinkes"])
+        services.referral_add_note(
+            sent(users["loket"], directory["pbi"], person=wates_person), note="catatan", acting_user=users["dinkes"]
+        )
         sent(users["loket"], directory["ktp"], person=PersonFactory())
     assert measure() == few

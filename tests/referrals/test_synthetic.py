@@ -45,7 +45,11 @@ def test_referrals_in_every_status_in_the_complaint_or_person_region(casework):
     direct = [r for r in referrals if not r.complaint_id]
     assert 0.15 < len(direct) / len(from_complaints) < 0.45
     for r in from_complaints:
-        assert (r.region_id, r.person_id, r.person_name) == (r.complaint.region_id, r.complaint.subject_id, r.complaint.subject_name)
+        assert (r.region_id, r.person_id, r.person_name) == (
+            r.complaint.region_id,
+            r.complaint.subject_id,
+            r.complaint.subject_name,
+        )
         assert r.status != "draf" and r.complaint.received_at < r.sent_at
         if r.complaint.finished_at:
             assert r.finished_at is not None and r.finished_at < r.complaint.finished_at
@@ -65,7 +69,11 @@ def test_referrals_in_every_status_in_the_complaint_or_person_region(casework):
     for r in Referral.objects.filter(status="dialihkan"):
         linked = r.redirects.get()
         assert linked.agency_id != r.agency_id and linked.sent_at == r.finished_at
-        assert (linked.complaint_id, linked.region_id, linked.consent_given) == (r.complaint_id, r.region_id, r.consent_given)
+        assert (linked.complaint_id, linked.region_id, linked.consent_given) == (
+            r.complaint_id,
+            r.region_id,
+            r.consent_given,
+        )
     for record in Referral.objects.order_by("?")[:50]:
         record.full_clean()
 
@@ -101,7 +109,10 @@ def test_letter_numbers_continue_the_counter_and_a_real_send_gets_the_next(casew
     for number, sent_at in sent.values_list("number", "sent_at"):
         n, month, year = LETTER.fullmatch(number).groups()
         local = timezone.localdate(sent_at)
-        assert (int(year), month) == (local.year, ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][local.month - 1])
+        assert (int(year), month) == (
+            local.year,
+            ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][local.month - 1],
+        )
         numbers[int(year)].append(int(n))
     for year, used in numbers.items():
         assert sorted(used) == list(range(1, len(used) + 1))
@@ -113,7 +124,9 @@ def test_letter_numbers_continue_the_counter_and_a_real_send_gets_the_next(casew
     person = Person.objects.filter(region_id=WATES, merged_into=None).first()
     service = Referral.objects.first().service
     draft = referral_services.referral_create(
-        data={"service": service, "reason": "Uji.", "request": "Uji.", "consent_given": False}, acting_user=users["loket"], person=person
+        data={"service": service, "reason": "Uji.", "request": "Uji.", "consent_given": False},
+        acting_user=users["loket"],
+        person=person,
     )
     real = referral_services.referral_send(draft, acting_user=users["loket"])
     year = timezone.localdate().year
@@ -128,7 +141,9 @@ def test_scoping_of_agencies_and_kelurahan_officers_still_holds(casework, users)
     assert dinkes.count() == Referral.objects.filter(agency__code="dinkes").exclude(status="draf").count()
     wates = scoping.restrict(Referral.objects.all(), users["kel.wates"])
     assert wates.exists() and set(wates.values_list("region_id", flat=True)) == {WATES}
-    assert set(scoping.restrict(ReferralEvent.objects.all(), users["kel.wates"]).values_list("referral__region_id", flat=True)) == {WATES}
+    assert set(
+        scoping.restrict(ReferralEvent.objects.all(), users["kel.wates"]).values_list("referral__region_id", flat=True)
+    ) == {WATES}
     worked = ReferralEvent.objects.filter(referral__agency__code="dinkes", to_status__in=["diterima", "selesai"])
     assert set(worked.values_list("actor__username", flat=True)) == {"dinkes"}
 
@@ -158,8 +173,11 @@ def test_the_command_needs_the_directory(users):
 
 def test_the_command_works_on_the_demo_database():
     call_command("seed_demo", stdout=io.StringIO())
-    demo = {"tickets": dict(TicketCounter.objects.values_list("year", "last_number")), "referrals": Referral.objects.count(),
-            "letters": dict(LetterCounter.objects.values_list("year", "last_number"))}
+    demo = {
+        "tickets": dict(TicketCounter.objects.values_list("year", "last_number")),
+        "referrals": Referral.objects.count(),
+        "letters": dict(LetterCounter.objects.values_list("year", "last_number")),
+    }
     call_command("generate_casework", per_thousand=100, seed=1, stdout=io.StringIO())
     year = timezone.localdate().year
     assert TicketCounter.objects.get(year=year).last_number > demo["tickets"][year]
@@ -168,4 +186,6 @@ def test_the_command_works_on_the_demo_database():
     numbers = list(Referral.objects.exclude(number=None).values_list("number", flat=True))
     assert len(tickets) == len(set(tickets)) and len(numbers) == len(set(numbers))
     assert LetterCounter.objects.get(year=year).last_number == sum(1 for n in numbers if n.endswith(f"/{year}"))
-    assert Complaint.objects.filter(created_by__username="loket", received_at__lt=timezone.now() - datetime.timedelta(days=60)).exists()
+    assert Complaint.objects.filter(
+        created_by__username="loket", received_at__lt=timezone.now() - datetime.timedelta(days=60)
+    ).exists()

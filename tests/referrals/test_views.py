@@ -25,7 +25,12 @@ def png(name="ktp.png"):
 
 
 def form_post(service, **overrides):
-    data = {"service": service.pk, "reason": "Kartu PBI tidak aktif.", "request": "Mohon pengaktifan.", "consent_given": "False"}
+    data = {
+        "service": service.pk,
+        "reason": "Kartu PBI tidak aktif.",
+        "request": "Mohon pengaktifan.",
+        "consent_given": "False",
+    }
     data.update(overrides)
     return data
 
@@ -35,12 +40,27 @@ def test_the_desk_drafts_a_referral_from_a_complaint_and_sends_it(users, client_
     url = reverse("referrals:create") + f"?pengaduan={complaint.pk}"
     page = client.get(url)
     assert page.status_code == 200 and complaint.ticket_number in page.content.decode()
-    response = client.post(url, form_post(directory["pbi"], documents_provided=["KTP", "SKTM"], attachments=[png()],
-                                          consent_given="True", consent_by="Sumarni", consent_giver="diri_sendiri",
-                                          consent_method="tertulis", consent_at="01/01/2026 09:30"))
+    response = client.post(
+        url,
+        form_post(
+            directory["pbi"],
+            documents_provided=["KTP", "SKTM"],
+            attachments=[png()],
+            consent_given="True",
+            consent_by="Sumarni",
+            consent_giver="diri_sendiri",
+            consent_method="tertulis",
+            consent_at="01/01/2026 09:30",
+        ),
+    )
     referral = Referral.objects.get()
     assert response.status_code == 302 and response["Location"] == referral.get_absolute_url()
-    assert (referral.complaint, referral.status, referral.documents_provided, referral.consent_by) == (complaint, "draf", ["KTP", "SKTM"], "Sumarni")
+    assert (referral.complaint, referral.status, referral.documents_provided, referral.consent_by) == (
+        complaint,
+        "draf",
+        ["KTP", "SKTM"],
+        "Sumarni",
+    )
     assert referral.documents.get().kind == DocumentKind.SUPPORTING
     assert client.post(reverse("referrals:send", args=[referral.pk]), {"note": ""}).status_code == 302
     referral.refresh_from_db()
@@ -50,8 +70,10 @@ def test_the_desk_drafts_a_referral_from_a_complaint_and_sends_it(users, client_
 
 def test_a_form_with_errors_keeps_what_was_typed(users, client_for, directory, complaint):
     client = client_for(users["loket"])
-    response = client.post(reverse("referrals:create") + f"?pengaduan={complaint.pk}",
-                           form_post(directory["pbi"], consent_given="True", reason="Alasan yang panjang."))
+    response = client.post(
+        reverse("referrals:create") + f"?pengaduan={complaint.pk}",
+        form_post(directory["pbi"], consent_given="True", reason="Alasan yang panjang."),
+    )
     assert response.status_code == 200 and not Referral.objects.exists()
     form = response.context["form"]
     assert {"consent_by", "consent_method", "consent_giver"} <= set(form.errors)
@@ -60,7 +82,9 @@ def test_a_form_with_errors_keeps_what_was_typed(users, client_for, directory, c
 
 
 def test_choosing_a_service_brings_its_documents(users, client_for, directory):
-    response = client_for(users["loket"]).get(reverse("referrals:service-documents"), {"service": directory["ktp"].pk}, HTTP_HX_REQUEST="true")
+    response = client_for(users["loket"]).get(
+        reverse("referrals:service-documents"), {"service": directory["ktp"].pk}, HTTP_HX_REQUEST="true"
+    )
     assert "Kartu Keluarga (KK)" in response.content.decode() and "SKTM" not in response.content.decode()
 
 
@@ -76,7 +100,9 @@ def test_a_kelurahan_officer_refers_from_the_persons_page(users, client_for, dir
 
 
 def test_agencies_and_wrong_roles_cannot_draft(users, client_for, directory, complaint):
-    assert client_for(users["dinkes"]).get(reverse("referrals:create") + f"?pengaduan={complaint.pk}").status_code == 403
+    assert (
+        client_for(users["dinkes"]).get(reverse("referrals:create") + f"?pengaduan={complaint.pk}").status_code == 403
+    )
     assert client_for(users["admin"]).get(reverse("referrals:create") + f"?pengaduan={complaint.pk}").status_code == 403
     assert client_for(users["loket"]).get(reverse("referrals:create")).status_code == 404  # from nowhere
 
@@ -95,7 +121,9 @@ def test_agency_isolation_dinkes_gets_404_on_a_disdukcapil_referral(users, clien
     assert client_for(users["disdukcapil"]).get(ktp.get_absolute_url()).status_code == 200
 
 
-def test_the_inbox_holds_only_the_agencys_sent_referrals_overdue_first(users, client_for, directory, complaint, wates_person):
+def test_the_inbox_holds_only_the_agencys_sent_referrals_overdue_first(
+    users, client_for, directory, complaint, wates_person
+):
     mine = sent(users["loket"], directory["pbi"], complaint=complaint)
     late = sent(users["loket"], directory["pbi"], person=wates_person)
     Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
@@ -108,9 +136,13 @@ def test_the_inbox_holds_only_the_agencys_sent_referrals_overdue_first(users, cl
     assert len(client_for(users["kel.kranggan"]).get(reverse("referrals:list")).context["table"].data) == 0
 
 
-def test_the_staff_list_puts_open_referrals_first_then_drafts_then_finished_ones(users, client_for, directory, complaint, wates_person):
+def test_the_staff_list_puts_open_referrals_first_then_drafts_then_finished_ones(
+    users, client_for, directory, complaint, wates_person
+):
     done = sent(users["loket"], directory["pbi"], person=wates_person)
-    Referral.objects.filter(pk=done.pk).update(status=ReferralStatus.COMPLETED, outcome="Kartu aktif")  # the rank is PostgreSQL's, kept by any write
+    Referral.objects.filter(pk=done.pk).update(
+        status=ReferralStatus.COMPLETED, outcome="Kartu aktif"
+    )  # the rank is PostgreSQL's, kept by any write
     open_ = sent(users["loket"], directory["pbi"], complaint=complaint)
     drafted = draft(users["loket"], directory["pbi"], person=wates_person)
     assert dict(Referral.objects.values_list("pk", "inbox_rank")) == {open_.pk: 0, drafted.pk: 1, done.pk: 2}
@@ -123,12 +155,22 @@ def test_without_consent_the_agency_sees_only_the_minimum(users, client_for, dir
     services.referral_add_documents(referral, uploads=[_checked(png("kk.png"))], acting_user=users["loket"])
     body = client_for(users["dinkes"]).get(referral.get_absolute_url()).content.decode()
     assert wates_person.full_name in body and "Wates" in body
-    for secret in (wates_person.nik, "Jl. Empunala", wates_person.phone, "17/05/1960", "kk.png", complaint.complainant_phone):
+    for secret in (
+        wates_person.nik,
+        "Jl. Empunala",
+        wates_person.phone,
+        "17/05/1960",
+        "kk.png",
+        complaint.complainant_phone,
+    ):
         assert secret not in body, secret
     list_body = client_for(users["dinkes"]).get(reverse("referrals:list")).content.decode()
     assert wates_person.nik not in list_body and "Jl. Empunala" not in list_body
     document = referral.documents.get()
-    assert client_for(users["dinkes"]).get(reverse("referrals:document", args=[referral.pk, document.pk])).status_code == 404
+    assert (
+        client_for(users["dinkes"]).get(reverse("referrals:document", args=[referral.pk, document.pk])).status_code
+        == 404
+    )
 
 
 def test_with_consent_the_agency_sees_what_the_referral_needs(users, client_for, directory, complaint, wates_person):
@@ -138,7 +180,9 @@ def test_with_consent_the_agency_sees_what_the_referral_needs(users, client_for,
     body = client.get(referral.get_absolute_url()).content.decode()
     for shared in (wates_person.nik, "Jl. Empunala No. 7 RT 003/RW 005", wates_person.phone, "17/05/1960", "kk.png"):
         assert shared in body, shared
-    assert complaint.complainant_phone not in body and complaint.description not in body  # the complaint itself stays at Dinsos
+    assert (
+        complaint.complainant_phone not in body and complaint.description not in body
+    )  # the complaint itself stays at Dinsos
     document = referral.documents.get()
     assert client.get(reverse("referrals:document", args=[referral.pk, document.pk])).status_code == 200
 
@@ -147,17 +191,35 @@ def test_the_agency_works_the_referral_from_its_page(users, client_for, director
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     client = client_for(users["dinkes"])
     assert client.post(reverse("referrals:status", args=[referral.pk]), {"to_status": "diterima"}).status_code == 302
-    assert client.post(reverse("referrals:note", args=[referral.pk]), {"note": "Dijadwalkan verifikasi."}).status_code == 302
-    assert client.post(reverse("referrals:documents", args=[referral.pk]), {"attachments": [png("hasil.png")]}).status_code == 302
+    assert (
+        client.post(reverse("referrals:note", args=[referral.pk]), {"note": "Dijadwalkan verifikasi."}).status_code
+        == 302
+    )
+    assert (
+        client.post(reverse("referrals:documents", args=[referral.pk]), {"attachments": [png("hasil.png")]}).status_code
+        == 302
+    )
     bad = client.post(reverse("referrals:status", args=[referral.pk]), {"to_status": "selesai", "note": ""})
     assert bad.status_code == 400 and "note" in bad.context["form"].errors
-    assert client.post(reverse("referrals:status", args=[referral.pk]), {"to_status": "selesai", "note": "PBI-JK aktif."}).status_code == 302
+    assert (
+        client.post(
+            reverse("referrals:status", args=[referral.pk]), {"to_status": "selesai", "note": "PBI-JK aktif."}
+        ).status_code
+        == 302
+    )
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == (ReferralStatus.COMPLETED, "PBI-JK aktif.")
     result = referral.documents.get(kind=DocumentKind.RESULT)
-    assert client_for(users["loket"]).get(reverse("referrals:document", args=[referral.pk, result.pk])).status_code == 200
+    assert (
+        client_for(users["loket"]).get(reverse("referrals:document", args=[referral.pk, result.pk])).status_code == 200
+    )
     # Staff cannot change the agency's status.
-    assert client_for(users["manajer"]).post(reverse("referrals:status", args=[referral.pk]), {"to_status": "diproses"}).status_code == 403
+    assert (
+        client_for(users["manajer"])
+        .post(reverse("referrals:status", args=[referral.pk]), {"to_status": "diproses"})
+        .status_code
+        == 403
+    )
 
 
 def test_the_complaint_page_shows_the_outcomes_and_prompts_to_close(users, client_for, directory, complaint):
@@ -166,11 +228,15 @@ def test_the_complaint_page_shows_the_outcomes_and_prompts_to_close(users, clien
     page = client.get(complaint.get_absolute_url()).content.decode()
     assert referral.number in page and 'id="close-prompt"' not in page
     services.referral_change_status(referral, to_status="diterima", note="", acting_user=users["dinkes"])
-    services.referral_change_status(referral, to_status="selesai", note="PBI-JK aktif mulai Desember.", acting_user=users["dinkes"])
+    services.referral_change_status(
+        referral, to_status="selesai", note="PBI-JK aktif mulai Desember.", acting_user=users["dinkes"]
+    )
     page = client.get(complaint.get_absolute_url()).content.decode()
     assert 'id="close-prompt"' in page and "PBI-JK aktif mulai Desember." in page
-    response = client.post(reverse("complaints:status", args=[complaint.pk]),
-                           {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"})
+    response = client.post(
+        reverse("complaints:status", args=[complaint.pk]),
+        {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"},
+    )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESOLVED and "PBI-JK aktif" in complaint.closing_reason
@@ -179,7 +245,9 @@ def test_the_complaint_page_shows_the_outcomes_and_prompts_to_close(users, clien
 
 def test_the_persons_page_shows_referrals_with_their_timeline(users, client_for, directory, complaint, wates_person):
     referral = sent(users["loket"], directory["ktp"], complaint=complaint)
-    services.referral_change_status(referral, to_status="ditolak", note="Sudah memiliki KTP-el.", acting_user=users["disdukcapil"])
+    services.referral_change_status(
+        referral, to_status="ditolak", note="Sudah memiliki KTP-el.", acting_user=users["disdukcapil"]
+    )
     page = client_for(users["kel.wates"]).get(wates_person.get_absolute_url()).content.decode()
     assert referral.number in page and "Sudah memiliki KTP-el." in page
     other = PersonFactory(region_id=KRANGGAN)
@@ -191,15 +259,30 @@ def test_only_drafts_can_be_edited_through_the_form(users, client_for, directory
     referral = draft(users["loket"], directory["pbi"], complaint=complaint)
     client = client_for(users["loket"])
     assert client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 200
-    assert client.post(reverse("referrals:edit", args=[referral.pk]), form_post(directory["ktp"], reason="KTP hilang.")).status_code == 302
+    assert (
+        client.post(
+            reverse("referrals:edit", args=[referral.pk]), form_post(directory["ktp"], reason="KTP hilang.")
+        ).status_code
+        == 302
+    )
     referral.refresh_from_db()
     assert (referral.service, referral.reason) == (directory["ktp"], "KTP hilang.")
     services.referral_send(referral, acting_user=users["loket"])
     assert client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 302
 
 
-@pytest.mark.parametrize("username, status", [("manajer", 200), ("loket", 200), ("kel.wates", 200), ("kel.kranggan", 404),
-                                              ("dinkes", 200), ("disdukcapil", 404), ("admin", 404)])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("manajer", 200),
+        ("loket", 200),
+        ("kel.wates", 200),
+        ("kel.kranggan", 404),
+        ("dinkes", 200),
+        ("disdukcapil", 404),
+        ("admin", 404),
+    ],
+)
 def test_who_sees_a_sent_referral(users, client_for, directory, complaint, username, status):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     assert client_for(users[username]).get(referral.get_absolute_url()).status_code == status

@@ -15,9 +15,27 @@ from tests.factories import HouseholdFactory, PersonFactory
 def family(users):
     home = HouseholdFactory(region_id=WATES)
     return {
-        "mother": PersonFactory(full_name="Sumarni Ibu", sex="P", nik="3576025705600003", region_id=WATES, household=home, relationship=Relationship.HEAD),
-        "child": PersonFactory(full_name="Bagus Anak", nik="3576021708100004", region_id=WATES, household=home, relationship=Relationship.CHILD),
-        "neighbour": PersonFactory(full_name="Warsito Tetangga", nik="3576020101700005", region_id=WATES, household=HouseholdFactory(region_id=WATES)),
+        "mother": PersonFactory(
+            full_name="Sumarni Ibu",
+            sex="P",
+            nik="3576025705600003",
+            region_id=WATES,
+            household=home,
+            relationship=Relationship.HEAD,
+        ),
+        "child": PersonFactory(
+            full_name="Bagus Anak",
+            nik="3576021708100004",
+            region_id=WATES,
+            household=home,
+            relationship=Relationship.CHILD,
+        ),
+        "neighbour": PersonFactory(
+            full_name="Warsito Tetangga",
+            nik="3576020101700005",
+            region_id=WATES,
+            household=HouseholdFactory(region_id=WATES),
+        ),
         "outsider": PersonFactory(full_name="Darmi Kranggan", sex="P", nik="3576034101700006", region_id=KRANGGAN),
     }
 
@@ -35,7 +53,9 @@ def test_the_officer_picks_a_household_member_and_the_page_links_to_them(users, 
     form = client.get(url(family["child"])).context["form"]
     assert list(form.fields["caregiver"].queryset) == [family["mother"]]  # the household, not the person themself
     assert str(form.fields["caregiver"].label) == "Pendamping dari anggota keluarga"  # Indonesian by default
-    response = client.post(url(family["child"]), profile_post(caregiver=family["mother"].pk, caregiver_name="nama lama"))
+    response = client.post(
+        url(family["child"]), profile_post(caregiver=family["mother"].pk, caregiver_name="nama lama")
+    )
     assert response.status_code == 302
     profile = DisabilityProfile.objects.get(person=family["child"])
     assert (profile.caregiver, profile.caregiver_name) == (family["mother"], "")
@@ -52,7 +72,9 @@ def test_a_caregiver_outside_the_household_is_found_by_nik_within_the_area(users
         response = client.post(url(family["child"]), profile_post(caregiver_nik=nik))
         assert response.status_code == 200 and "caregiver_nik" in response.context["form"].errors, nik
     assert DisabilityProfile.objects.get(person=family["child"]).caregiver == family["neighbour"]
-    both = client.post(url(family["child"]), profile_post(caregiver=family["mother"].pk, caregiver_nik=family["neighbour"].nik))
+    both = client.post(
+        url(family["child"]), profile_post(caregiver=family["mother"].pk, caregiver_nik=family["neighbour"].nik)
+    )
     assert "caregiver_nik" in both.context["form"].errors
 
 
@@ -66,7 +88,9 @@ def test_a_caregiver_not_in_the_registry_is_a_typed_name(users, client_for, fami
 
 
 def test_a_caregiver_the_viewer_may_not_see_is_named_without_a_link(users, client_for, family):
-    DisabilityProfile.objects.create(person=family["child"], types=["fisik"], severity="berat", caregiver=family["outsider"])
+    DisabilityProfile.objects.create(
+        person=family["child"], types=["fisik"], severity="berat", caregiver=family["outsider"]
+    )
     page = client_for(users["kel.wates"]).get(family["child"].get_absolute_url()).content.decode()
     assert "Darmi Kranggan" in page and family["outsider"].get_absolute_url() not in page
     manager_page = client_for(users["manajer"]).get(family["child"].get_absolute_url()).content.decode()
@@ -81,11 +105,23 @@ def test_a_caregiver_the_viewer_may_not_see_is_named_without_a_link(users, clien
 def test_the_service_refuses_a_caregiver_outside_the_officers_area_or_the_person_themself(users, family):
     data = {"types": ["fisik"], "severity": "berat"}
     with pytest.raises(ValidationError) as error:
-        services.person_profile_save(family["child"], DisabilityProfile, data={**data, "caregiver": family["outsider"]}, acting_user=users["kel.wates"])
+        services.person_profile_save(
+            family["child"],
+            DisabilityProfile,
+            data={**data, "caregiver": family["outsider"]},
+            acting_user=users["kel.wates"],
+        )
     assert "caregiver" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.person_profile_save(family["child"], DisabilityProfile, data={**data, "caregiver": family["child"]}, acting_user=users["manajer"])
-    services.person_profile_save(family["child"], DisabilityProfile, data={**data, "caregiver": family["outsider"]}, acting_user=users["manajer"])
+        services.person_profile_save(
+            family["child"],
+            DisabilityProfile,
+            data={**data, "caregiver": family["child"]},
+            acting_user=users["manajer"],
+        )
+    services.person_profile_save(
+        family["child"], DisabilityProfile, data={**data, "caregiver": family["outsider"]}, acting_user=users["manajer"]
+    )
     assert DisabilityProfile.objects.get(person=family["child"]).caregiver == family["outsider"]
 
 

@@ -22,10 +22,36 @@ def homes(users):
     return {
         "wates": wates,
         "kranggan": kranggan,
-        "head": PersonFactory(full_name="Bambang Wibowo", region_id=WATES, household=wates, relationship=Relationship.HEAD),
-        "wife": PersonFactory(full_name="Siti Aminah", sex="P", nik=None, needs_civil_documents=True, region_id=WATES, household=wates, relationship=Relationship.SPOUSE),
-        "child": PersonFactory(full_name="Dewi Wibowo", sex="P", nik=None, needs_civil_documents=True, region_id=WATES, household=wates, relationship=Relationship.CHILD),
-        "rahayu": PersonFactory(full_name="Rahayu Kranggan", sex="P", nik=None, needs_civil_documents=True, region_id=KRANGGAN, household=kranggan, relationship=Relationship.HEAD),
+        "head": PersonFactory(
+            full_name="Bambang Wibowo", region_id=WATES, household=wates, relationship=Relationship.HEAD
+        ),
+        "wife": PersonFactory(
+            full_name="Siti Aminah",
+            sex="P",
+            nik=None,
+            needs_civil_documents=True,
+            region_id=WATES,
+            household=wates,
+            relationship=Relationship.SPOUSE,
+        ),
+        "child": PersonFactory(
+            full_name="Dewi Wibowo",
+            sex="P",
+            nik=None,
+            needs_civil_documents=True,
+            region_id=WATES,
+            household=wates,
+            relationship=Relationship.CHILD,
+        ),
+        "rahayu": PersonFactory(
+            full_name="Rahayu Kranggan",
+            sex="P",
+            nik=None,
+            needs_civil_documents=True,
+            region_id=KRANGGAN,
+            household=kranggan,
+            relationship=Relationship.HEAD,
+        ),
     }
 
 
@@ -33,9 +59,17 @@ def edit_post(household, *, relationships=None, remove=(), new=(), **fields):
     """What the edit page posts: the household's fields, each present member's relationship and
     'take out' box, and the new members' formset."""
     data = {
-        "kk_number": household.kk_number or "", "address": household.address, "rt": household.rt, "rw": household.rw,
-        "region": household.region_id, "latitude": "", "longitude": "",
-        "baru-TOTAL_FORMS": str(len(new)), "baru-INITIAL_FORMS": "0", "baru-MIN_NUM_FORMS": "0", "baru-MAX_NUM_FORMS": "1000",
+        "kk_number": household.kk_number or "",
+        "address": household.address,
+        "rt": household.rt,
+        "rw": household.rw,
+        "region": household.region_id,
+        "latitude": "",
+        "longitude": "",
+        "baru-TOTAL_FORMS": str(len(new)),
+        "baru-INITIAL_FORMS": "0",
+        "baru-MIN_NUM_FORMS": "0",
+        "baru-MAX_NUM_FORMS": "1000",
     }
     data.update(fields)
     relationships = relationships or {}
@@ -48,7 +82,14 @@ def edit_post(household, *, relationships=None, remove=(), new=(), **fields):
     return data
 
 
-NEW_CHILD = {"nik": nik_for("35.76.02", datetime.date(2015, 6, 7), "L", 21), "full_name": "Agus Wibowo", "sex": "L", "birth_place": "Mojokerto", "birth_date": "07/06/2015", "relationship": "anak"}
+NEW_CHILD = {
+    "nik": nik_for("35.76.02", datetime.date(2015, 6, 7), "L", 21),
+    "full_name": "Agus Wibowo",
+    "sex": "L",
+    "birth_place": "Mojokerto",
+    "birth_date": "07/06/2015",
+    "relationship": "anak",
+}
 
 
 def edit_url(household):
@@ -63,8 +104,17 @@ def test_the_kelurahan_officer_edits_the_household_and_its_members_on_one_page(u
     assert page.status_code == 200 and 'value="Jl. Wates 1"' in page.content.decode()
     response = client.post(
         edit_url(home),
-        edit_post(home, kk_number="3576020101100002", address="Jl. Pahlawan 3", rt="005", rw="002", latitude="-7.472600", longitude="112.433800",
-                  relationships={child.pk: Relationship.GRANDCHILD}, new=[NEW_CHILD]),
+        edit_post(
+            home,
+            kk_number="3576020101100002",
+            address="Jl. Pahlawan 3",
+            rt="005",
+            rw="002",
+            latitude="-7.472600",
+            longitude="112.433800",
+            relationships={child.pk: Relationship.GRANDCHILD},
+            new=[NEW_CHILD],
+        ),
     )
     assert response.status_code == 302 and response["Location"] == home.get_absolute_url()
     home.refresh_from_db()
@@ -127,14 +177,18 @@ def test_the_household_keeps_exactly_one_head(users, homes, client_for):
     assert client.post(edit_url(home), edit_post(home, remove=everyone)).status_code == 200
     assert home.members.count() == 3
     # The wife becomes the head when the husband leaves.
-    response = client.post(edit_url(home), edit_post(home, remove=[head.pk], relationships={wife.pk: Relationship.HEAD}))
+    response = client.post(
+        edit_url(home), edit_post(home, remove=[head.pk], relationships={wife.pk: Relationship.HEAD})
+    )
     assert response.status_code == 302
     assert home.members.get(relationship=Relationship.HEAD) == wife
 
 
 def verified(home, manager):
     now = timezone.now()
-    Household.objects.filter(pk=home.pk).update(status=VerificationStatus.VERIFIED, verified_by=manager, verified_at=now)
+    Household.objects.filter(pk=home.pk).update(
+        status=VerificationStatus.VERIFIED, verified_by=manager, verified_at=now
+    )
     home.members.update(status=VerificationStatus.VERIFIED, verified_by=manager, verified_at=now)
     home.refresh_from_db()
     return home
@@ -144,12 +198,17 @@ def test_editing_a_verified_household_sends_it_back_for_verification(users, home
     home, child, head = verified(homes["wates"], users["manajer"]), homes["child"], homes["head"]
     client = client_for(users["kel.wates"])
     assert "kembali diverifikasi" in client.get(edit_url(home)).content.decode()
-    client.post(edit_url(home), edit_post(home, address="Jl. Baru 5", relationships={child.pk: Relationship.GRANDCHILD}, new=[NEW_CHILD]))
+    client.post(
+        edit_url(home),
+        edit_post(home, address="Jl. Baru 5", relationships={child.pk: Relationship.GRANDCHILD}, new=[NEW_CHILD]),
+    )
     home.refresh_from_db()
     assert (home.status, home.verified_by, home.verified_at) == (VerificationStatus.SUBMITTED, None, None)
     assert Person.objects.get(pk=child.pk).status == VerificationStatus.SUBMITTED  # its membership changed
     assert Person.objects.get(pk=head.pk).status == VerificationStatus.VERIFIED  # untouched
-    assert home.members.get(full_name="Agus Wibowo").status == VerificationStatus.SUBMITTED  # verified with the household
+    assert (
+        home.members.get(full_name="Agus Wibowo").status == VerificationStatus.SUBMITTED
+    )  # verified with the household
     # The manager verifies it again, the new member with it.
     client_for(users["manajer"]).post(reverse("registry:record-verify", args=["keluarga", home.pk]))
     assert set(home.members.values_list("status", flat=True)) == {VerificationStatus.VERIFIED}
@@ -172,7 +231,13 @@ def test_new_members_are_checked_like_on_the_entry_page(users, homes, client_for
     page = client.post(edit_url(home), edit_post(home, new=[bad]))
     assert page.status_code == 200 and page.context["members"].total_error_count()
     assert 'value="Agus Wibowo"' in page.content.decode()
-    PersonFactory(full_name="Agus Wibowo", birth_date=datetime.date(2015, 6, 7), region_id=KRANGGAN, nik=None, needs_civil_documents=True)
+    PersonFactory(
+        full_name="Agus Wibowo",
+        birth_date=datetime.date(2015, 6, 7),
+        region_id=KRANGGAN,
+        nik=None,
+        needs_civil_documents=True,
+    )
     page = client.post(edit_url(home), edit_post(home, new=[NEW_CHILD]))
     assert page.status_code == 200 and page.context["duplicates"]
     assert client.post(edit_url(home), {**edit_post(home, new=[NEW_CHILD]), "bukan_duplikat": "1"}).status_code == 302
@@ -186,7 +251,12 @@ def listed(response):
 
 @pytest.mark.parametrize(
     "username, expected",
-    [("kel.wates", {"wates"}), ("kel.kranggan", {"kranggan"}), ("manajer", {"wates", "kranggan"}), ("loket", {"wates", "kranggan"})],
+    [
+        ("kel.wates", {"wates"}),
+        ("kel.kranggan", {"kranggan"}),
+        ("manajer", {"wates", "kranggan"}),
+        ("loket", {"wates", "kranggan"}),
+    ],
 )
 def test_the_household_list_shows_only_the_users_scope(users, homes, client_for, username, expected):
     response = client_for(users[username]).get(reverse("registry:household-list"))
@@ -218,7 +288,10 @@ def test_the_list_filters_sorts_and_answers_htmx_with_the_table_only(users, home
     Household.objects.filter(pk=homes["kranggan"].pk).update(status=VerificationStatus.SUBMITTED)
     assert listed(client.get(url, {"status": "submitted"})) == {homes["kranggan"].pk}
     assert listed(client.get(url, {"region": WATES})) == {homes["wates"].pk}
-    heads = [row.get_cell_value("head_name") for row in client.get(url, {"sort": "-head_name"}).context["table"].page.object_list]
+    heads = [
+        row.get_cell_value("head_name")
+        for row in client.get(url, {"sort": "-head_name"}).context["table"].page.object_list
+    ]
     assert heads == ["Rahayu Kranggan", "Bambang Wibowo"]
     response = client.get(url, {"q": "bambang"}, HTTP_HX_REQUEST="true")
     assert [t.name for t in response.templates][0] == "registry/_household_table.html"
@@ -230,7 +303,10 @@ def test_the_list_paginates(users, client_for):
     for i in range(30):
         PersonFactory(region_id=WATES, household=HouseholdFactory(region_id=WATES), relationship=Relationship.HEAD)
     client = client_for(users["kel.wates"])
-    first, second = client.get(reverse("registry:household-list")), client.get(reverse("registry:household-list"), {"page": 2})
+    first, second = (
+        client.get(reverse("registry:household-list")),
+        client.get(reverse("registry:household-list"), {"page": 2}),
+    )
     assert len(listed(first)) == 25 and len(listed(second)) == 5 and not listed(first) & listed(second)
 
 
@@ -241,7 +317,11 @@ def test_the_household_page_shows_its_history(users, homes, client_for):
     client.post(edit_url(home), edit_post(home, address="Jl. Sejarah 4", new=[NEW_CHILD]))
     page = client.get(home.get_absolute_url())
     history = list(page.context["history"])
-    own = [e for e in history if e.object_pk == str(home.pk) and e.content_type.model == "household" and e.action == LogEntry.Action.UPDATE]
+    own = [
+        e
+        for e in history
+        if e.object_pk == str(home.pk) and e.content_type.model == "household" and e.action == LogEntry.Action.UPDATE
+    ]
     assert own and own[0].actor == users["kel.wates"] and "address" in own[0].changes
     joined = home.members.get(full_name="Agus Wibowo")
     assert any(e.object_pk == str(joined.pk) and e.action == LogEntry.Action.CREATE for e in history)

@@ -155,13 +155,22 @@ def test_confirming_writes_drafts_households_profiles_and_audit_rows(users, exis
     members = {p.full_name: p for p in household.members.all()}
     assert set(members) == {"Budi Santoso", "Sri Wahyuni", "Dewi Lestari"}
     assert members["Budi Santoso"].relationship == Relationship.HEAD
-    assert members["Sri Wahyuni"].relationship == Relationship.SPOUSE and members["Sri Wahyuni"].birth_date == D(1985, 2, 2)
+    assert members["Sri Wahyuni"].relationship == Relationship.SPOUSE and members["Sri Wahyuni"].birth_date == D(
+        1985, 2, 2
+    )
     dewi = members["Dewi Lestari"]
-    assert dewi.nik is None and dewi.needs_civil_documents and dewi.birth_date == D(2010, 4, 3) and dewi.relationship == Relationship.CHILD
+    assert (
+        dewi.nik is None
+        and dewi.needs_civil_documents
+        and dewi.birth_date == D(2010, 4, 3)
+        and dewi.relationship == Relationship.CHILD
+    )
     assert all(p.status == VerificationStatus.DRAFT and p.created_by == officer for p in members.values())
     sutini = Person.objects.get(full_name="Sutini")
     assert sutini.nik_mismatch_confirmed and sutini.sex == "L" and sutini.domicile_address == "Jl. C"
-    assert Person.objects.get(full_name="Apostrof").nik == nik_for(WATES, D(1992, 2, 2), "L", 12)  # the apostrophe, explicitly
+    assert Person.objects.get(full_name="Apostrof").nik == nik_for(
+        WATES, D(1992, 2, 2), "L", 12
+    )  # the apostrophe, explicitly
     assert Person.objects.get(pk=existing["renamed"].pk).full_name == "Nama Baru"
     for name in ("Lima Belas", "Notasi Ilmiah", "Huruf", "Kembar Satu", "Kembar Dua", "Orang Kranggan"):
         assert not Person.objects.filter(full_name=name).exists()
@@ -177,7 +186,10 @@ def test_confirming_writes_drafts_households_profiles_and_audit_rows(users, exis
     assert entry.changes["birth_date"] == [None, "1980-01-01"] and "updated_at" not in entry.changes
     update = entries.get(content_type=person_type, action=LogEntry.Action.UPDATE)
     assert update.object_id == existing["renamed"].pk and update.changes == {"full_name": ["Nama Lama", "Nama Baru"]}
-    assert entries.filter(content_type=ContentType.objects.get_for_model(Household), action=LogEntry.Action.CREATE).count() == 1
+    assert (
+        entries.filter(content_type=ContentType.objects.get_for_model(Household), action=LogEntry.Action.CREATE).count()
+        == 1
+    )
     page = client.get(reverse("registry:person-detail", args=[budi.pk]))  # the history shows the import's rows
     assert page.status_code == 200 and entry in page.context["history"]
     trail = client_for(users["manajer"]).get(reverse("audit:trail"), {"object_pk": str(budi.pk)})
@@ -245,8 +257,12 @@ def test_invalid_rows_never_touch_existing_records(users, existing):
 
 def test_a_changed_verified_person_goes_back_to_submitted(users):
     manager, officer = users["manajer"], users["kel.wates"]
-    person = PersonFactory(full_name="Sudah Verifikasi", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager)
-    untouched = PersonFactory(full_name="Tidak Berubah", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager)
+    person = PersonFactory(
+        full_name="Sudah Verifikasi", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager
+    )
+    untouched = PersonFactory(
+        full_name="Tidak Berubah", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager
+    )
     day = lambda p: p.birth_date.strftime("%d/%m/%Y")
     lines = [
         f"{person.nik};;Sudah Verifikasi;L;;{day(person)};;;;;{WATES};",
@@ -259,7 +275,9 @@ def test_a_changed_verified_person_goes_back_to_submitted(users):
     person.refresh_from_db(), untouched.refresh_from_db()
     assert (person.phone, person.status, person.verified_by) == ("081299990000", VerificationStatus.SUBMITTED, None)
     assert untouched.status == VerificationStatus.VERIFIED
-    change = LogEntry.objects.get(object_id=person.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk)
+    change = LogEntry.objects.get(
+        object_id=person.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk
+    )
     assert change.changes["status"] == ["verified", "submitted"] and change.changes["phone"] == ["", "081299990000"]
 
 
@@ -277,7 +295,12 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
     ]
     batch = upload(officer, csv_file(lines))
     assert counts(batch) == {"new": 1, "changed": 0, "unchanged": 0, "invalid": 4, "warning": 0}
-    assert [(line, column) for line, column, _ in batch.errors] == [(3, "alamat"), (4, "hubungan_keluarga"), (5, "no_kk"), (6, "alamat")]
+    assert [(line, column) for line, column, _ in batch.errors] == [
+        (3, "alamat"),
+        (4, "hubungan_keluarga"),
+        (5, "no_kk"),
+        (6, "alamat"),
+    ]
     assert "alamat" in batch.errors[3][2]
     assert batch.errors[2][2] == "KK number already registered elsewhere; contact Dinsos."
     confirm(officer, batch)
@@ -287,7 +310,15 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
 
 def test_the_xlsx_path_reads_typed_cells_and_profiles(users):
     officer = users["kel.wates"]
-    columns = COLUMN_NAMES[:11] + ["jenis_disabilitas", "tingkat_disabilitas", "status_dtks", "desil", "rtlh", "program", "ppks"]
+    columns = COLUMN_NAMES[:11] + [
+        "jenis_disabilitas",
+        "tingkat_disabilitas",
+        "status_dtks",
+        "desil",
+        "rtlh",
+        "program",
+        "ppks",
+    ]
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(columns)
@@ -329,7 +360,12 @@ def test_profiles_of_an_existing_person_are_completed_not_duplicated(users):
     assert person.programs.get().program == "pkh" and WelfareProfile.objects.get(person=person).decile == 3
     person.refresh_from_db()
     assert person.status == VerificationStatus.SUBMITTED  # a new programme changes the verified record
-    assert counts(confirm(officer, upload(officer, csv_file([line.removesuffix(";fisik") + ";"], header=header))))["unchanged"] == 1
+    assert (
+        counts(confirm(officer, upload(officer, csv_file([line.removesuffix(";fisik") + ";"], header=header))))[
+            "unchanged"
+        ]
+        == 1
+    )
 
 
 def test_short_lists_update_the_people_they_name(users):
@@ -339,11 +375,20 @@ def test_short_lists_update_the_people_they_name(users):
     WelfareProfile.objects.create(person=known, dtks_status="terdaftar", decile=5)
     without_profile = PersonFactory(region_id=WATES, full_name="Belum Ada Profil")
     unknown = nik_for(WATES, D(1993, 3, 3), "P", 51)
-    batch = upload(officer, csv_file([f"{known.nik};2", f"{without_profile.nik};3", f"{unknown};4"], header="NIK;Desil"))
+    batch = upload(
+        officer, csv_file([f"{known.nik};2", f"{without_profile.nik};3", f"{unknown};4"], header="NIK;Desil")
+    )
     assert counts(batch) == {"new": 0, "changed": 1, "unchanged": 0, "invalid": 2, "warning": 0}
-    assert [(line, column) for line, column, _ in batch.errors] == [(3, "status_dtks"), (4, "jenis_kelamin"), (4, "nama")]
+    assert [(line, column) for line, column, _ in batch.errors] == [
+        (3, "status_dtks"),
+        (4, "jenis_kelamin"),
+        (4, "nama"),
+    ]
     confirm(officer, batch)
-    assert WelfareProfile.objects.get(person=known).decile == 2 and known.full_name == Person.objects.get(pk=known.pk).full_name
+    assert (
+        WelfareProfile.objects.get(person=known).decile == 2
+        and known.full_name == Person.objects.get(pk=known.pk).full_name
+    )
 
     # Without kode_wilayah an officer's new people are in the officer's kelurahan; a manager must say where.
     line = f"{unknown};Nama Saja;P"
@@ -369,7 +414,9 @@ def test_an_error_while_writing_leaves_the_registry_as_it_was(users, existing, m
     assert not Household.objects.filter(kk_number=KK1).exists() and stored_files(private_media) == []
 
 
-def test_the_confirmation_writes_the_previews_plan_without_checking_the_file_again(users, existing, monkeypatch, private_media):
+def test_the_confirmation_writes_the_previews_plan_without_checking_the_file_again(
+    users, existing, monkeypatch, private_media
+):
     officer = users["kel.wates"]
     batch = upload(officer, csv_file(messy_lines(existing)))
 
@@ -380,7 +427,12 @@ def test_the_confirmation_writes_the_previews_plan_without_checking_the_file_aga
     confirm(officer, batch, checked=True)
     assert batch.status == ImportStatus.DONE and stored_files(private_media) == []  # the file and its plan
     assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
-    assert Person.objects.filter(full_name__in=["Budi Santoso", "Sri Wahyuni", "Dewi Lestari", "Sutini", "Apostrof"]).count() == 5
+    assert (
+        Person.objects.filter(
+            full_name__in=["Budi Santoso", "Sri Wahyuni", "Dewi Lestari", "Sutini", "Apostrof"]
+        ).count()
+        == 5
+    )
 
 
 def test_a_plan_that_cannot_be_read_is_made_again_from_the_file(users, existing, private_media):
@@ -414,10 +466,17 @@ def test_every_record_created_or_changed_has_one_audit_row_of_the_batch(users):
     updated = [verified, home]
     entries = LogEntry.objects.filter(additional_data__import_batch=batch.pk, cid="test-confirm-0001", actor=officer)
     assert sorted((e.content_type.model, e.object_id, e.action) for e in entries) == sorted(
-        [(r._meta.model_name, r.pk, LogEntry.Action.CREATE) for r in created] + [(r._meta.model_name, r.pk, LogEntry.Action.UPDATE) for r in updated]
+        [(r._meta.model_name, r.pk, LogEntry.Action.CREATE) for r in created]
+        + [(r._meta.model_name, r.pk, LogEntry.Action.UPDATE) for r in updated]
     )
-    assert entries.get(object_id=verified.pk, action=LogEntry.Action.UPDATE).changes["full_name"] == ["Sudah Ada", "Sudah Ada Baru"]
-    assert entries.get(object_id=home.pk, action=LogEntry.Action.UPDATE).changes["address"] == ["Jl. Lama", "Jl. Pindah"]
+    assert entries.get(object_id=verified.pk, action=LogEntry.Action.UPDATE).changes["full_name"] == [
+        "Sudah Ada",
+        "Sudah Ada Baru",
+    ]
+    assert entries.get(object_id=home.pk, action=LogEntry.Action.UPDATE).changes["address"] == [
+        "Jl. Lama",
+        "Jl. Pindah",
+    ]
     assert entries.get(object_id=ayah.pk, action=LogEntry.Action.CREATE).changes["birth_date"] == [None, "1980-01-01"]
 
 
@@ -431,7 +490,9 @@ def test_a_record_edited_after_the_preview_is_not_overwritten(users, existing, p
     assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
     renamed.refresh_from_db()
     assert (renamed.full_name, renamed.phone) == ("Nama Baru", "0811")  # the file checked again first
-    update = LogEntry.objects.get(object_id=renamed.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk)
+    update = LogEntry.objects.get(
+        object_id=renamed.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk
+    )
     assert update.changes == {"full_name": ["Nama Lama", "Nama Baru"]}
 
 
@@ -443,9 +504,14 @@ def test_a_nik_registered_after_the_preview_is_not_registered_twice(users, exist
     confirm(officer, batch, checked=True)
     assert batch.status == ImportStatus.DONE
     assert counts(batch) == {"new": 4, "changed": 1, "unchanged": 1, "invalid": 7, "warning": 1}
-    assert [reason for line, column, reason in batch.errors if line == 12] == ["NIK already registered elsewhere; contact Dinsos."]
+    assert [reason for line, column, reason in batch.errors if line == 12] == [
+        "NIK already registered elsewhere; contact Dinsos."
+    ]
     assert list(Person.objects.filter(nik=nik).values_list("full_name", "region_id")) == [("Orang Lain", KRANGGAN)]
-    assert Person.objects.filter(full_name="Budi Santoso").exists() and not Person.objects.filter(full_name="Apostrof").exists()
+    assert (
+        Person.objects.filter(full_name="Budi Santoso").exists()
+        and not Person.objects.filter(full_name="Apostrof").exists()
+    )
 
 
 def test_a_namesake_registered_after_the_preview_is_matched_not_duplicated(users):
@@ -453,7 +519,9 @@ def test_a_namesake_registered_after_the_preview_is_matched_not_duplicated(users
     line = f";;Tanpa Nik;L;;05/05/1995;;Jl. E;;;{WATES};"
     batch = upload(officer, csv_file([line]))
     assert counts(batch)["new"] == 1
-    someone = PersonFactory(nik=None, needs_civil_documents=True, full_name="TANPA NIK", birth_date=D(1995, 5, 5), region_id=WATES)
+    someone = PersonFactory(
+        nik=None, needs_civil_documents=True, full_name="TANPA NIK", birth_date=D(1995, 5, 5), region_id=WATES
+    )
     confirm(officer, batch)
     assert batch.status == ImportStatus.DONE and counts(batch)["new"] == 0 and counts(batch)["changed"] == 1
     assert list(Person.objects.filter(full_name__iexact="tanpa nik").values_list("pk", flat=True)) == [someone.pk]
@@ -475,7 +543,9 @@ def test_a_nik_registered_while_writing_fails_the_batch_and_saves_nothing(users,
     assert not Person.objects.filter(full_name__in=["Budi Santoso", "Orang Lain"]).exists()
 
 
-def test_a_record_changed_while_the_file_is_checked_again_fails_the_batch_and_saves_nothing(users, existing, monkeypatch):
+def test_a_record_changed_while_the_file_is_checked_again_fails_the_batch_and_saves_nothing(
+    users, existing, monkeypatch
+):
     officer = users["kel.wates"]
     batch = upload(officer, csv_file(messy_lines(existing)))
     renamed = existing["renamed"]
@@ -503,7 +573,10 @@ def test_a_record_changed_while_the_file_is_checked_again_fails_the_batch_and_sa
         (SimpleUploadedFile("data.csv", b""), "empty"),
         (SimpleUploadedFile("data.csv", b"nama;alamat\r\nSiti;Jl. A\r\n"), "lacks the required column(s): nik"),
         (SimpleUploadedFile("data.csv", ";".join(COLUMN_NAMES).encode() + b"\r\n"), "no rows"),
-        (SimpleUploadedFile("data.csv", (";".join(COLUMN_NAMES) + "\r\n;;Siti Ma\xe2ruf").encode("cp1252")), "not UTF-8"),
+        (
+            SimpleUploadedFile("data.csv", (";".join(COLUMN_NAMES) + "\r\n;;Siti Ma\xe2ruf").encode("cp1252")),
+            "not UTF-8",
+        ),
         (SimpleUploadedFile("data.xlsx", b"not a zip"), "not an Excel"),
         (SimpleUploadedFile("data.csv", b"PK\x03\x04 zipped"), "Excel workbook"),
     ],
@@ -559,7 +632,9 @@ def test_an_officer_cannot_see_or_decide_on_another_kelurahans_batch(users, clie
     assert client.post(reverse("registry:import-cancel", args=[pk])).status_code == 404
     assert kranggan_batch.original_name not in client.get(reverse("registry:import-start")).content.decode()
     kranggan_batch.refresh_from_db()
-    assert kranggan_batch.status == ImportStatus.PREVIEW and not Person.objects.filter(full_name="Warga Kranggan").exists()
+    assert (
+        kranggan_batch.status == ImportStatus.PREVIEW and not Person.objects.filter(full_name="Warga Kranggan").exists()
+    )
 
 
 @pytest.mark.parametrize("username", ["dinkes", "loket", "admin"])
@@ -584,7 +659,10 @@ def test_the_upload_page_shows_the_form_the_template_links_and_own_batches(users
     response = client_for(users["kel.kranggan"]).get(reverse("registry:import-start"))
     body = response.content.decode()
     assert response.status_code == 200 and 'type="file"' in body
-    assert reverse("registry:import-template", args=["xlsx"]) in body and reverse("registry:import-detail", args=[kranggan_batch.pk]) in body
+    assert (
+        reverse("registry:import-template", args=["xlsx"]) in body
+        and reverse("registry:import-detail", args=[kranggan_batch.pk]) in body
+    )
 
 
 def test_the_progress_fragment_polls_while_processing_and_reloads_when_done(users, client_for, kranggan_batch):
@@ -624,7 +702,9 @@ def test_rows_the_importer_accepts_pass_the_services_person_rules_and_its_refusa
             verdict = "ok"
         except ValidationError:
             verdict = "invalid"
-        if verdict == "ok" and services.person_nik_warnings({"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date, "region": person.region_id}):
+        if verdict == "ok" and services.person_nik_warnings(
+            {"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date, "region": person.region_id}
+        ):
             verdict = "nik_disagreement"
         importer = "invalid" if line in invalid else "nik_disagreement" if line in warned else "ok"
         assert (line, verdict) == (line, expected) and importer == expected
@@ -655,11 +735,16 @@ def test_dates_and_programmes_and_ppks_are_read_as_documented(db):
 
 # --- The Celery path ------------------------------------------------------------------------------
 @pytest.mark.celery
-def test_a_big_file_is_checked_and_written_by_the_celery_worker(transactional_db, celery_worker_queue, users, client_for, settings):
+def test_a_big_file_is_checked_and_written_by_the_celery_worker(
+    transactional_db, celery_worker_queue, users, client_for, settings
+):
     settings.REGISTRY_IMPORT_SYNC_MAX_ROWS = 2
     settings.PRIVATE_MEDIA_ROOT = settings.BASE_DIR / "var" / "private"  # where the worker process looks
     officer = users["kel.wates"]
-    lines = [f"{nik_for(WATES, D(1990, 2, n), 'L', 60 + n)};;Pekerja {n};L;;{n:02d}/02/1990;;Jl. Celery;;;{WATES};" for n in range(1, 6)]
+    lines = [
+        f"{nik_for(WATES, D(1990, 2, n), 'L', 60 + n)};;Pekerja {n};L;;{n:02d}/02/1990;;Jl. Celery;;;{WATES};"
+        for n in range(1, 6)
+    ]
     client = client_for(officer)
     response = client.post(reverse("registry:import-start"), {"file": csv_file(lines)})
     batch = ImportBatch.objects.get()

@@ -29,7 +29,10 @@ def test_the_count_reads_no_more_rows_than_the_cap(users, client_for, monkeypatc
     # Under the cap the list says how many.
     monkeypatch.setattr(CappedCountPaginator, "cap", 50)
     page = client.get(reverse("registry:person-list"))
-    assert not page.context["table"].paginator.is_capped and page.context["table"].paginator.count == Person.objects.count()
+    assert (
+        not page.context["table"].paginator.is_capped
+        and page.context["table"].paginator.count == Person.objects.count()
+    )
 
 
 def test_the_name_search_reads_the_name_indexes_and_finds_other_spellings(users, client_for):

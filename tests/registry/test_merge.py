@@ -86,7 +86,12 @@ def test_a_dismissed_pair_does_not_come_back(users):
     assert len(pairs_for(users["manajer"])) == 1
     merging.dismiss_pair(b, a, acting_user=users["manajer"], note="twins")
     dismissal = DuplicateDismissal.objects.get()
-    assert (dismissal.person_a, dismissal.person_b, dismissal.dismissed_by, dismissal.note) == (a, b, users["manajer"], "twins")
+    assert (dismissal.person_a, dismissal.person_b, dismissal.dismissed_by, dismissal.note) == (
+        a,
+        b,
+        users["manajer"],
+        "twins",
+    )
     merging.refresh_duplicate_pairs(full=True)
     assert pairs_for(users["manajer"]) == set()
 
@@ -106,12 +111,22 @@ def two_records(users):
     household with her profiles."""
     home = HouseholdFactory(region_id=WATES)
     survivor = person(
-        "Siti Rahmawati", sex="P", status=VerificationStatus.VERIFIED, verified_by=users["manajer"],
-        verified_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC), phone="",
+        "Siti Rahmawati",
+        sex="P",
+        status=VerificationStatus.VERIFIED,
+        verified_by=users["manajer"],
+        verified_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+        phone="",
     )
     duplicate = person(
-        "Siti Rahmawaty", sex="P", region=KRANGGAN, household=home, relationship=Relationship.SPOUSE, phone="0812 3456 789",
-        nik=None, needs_civil_documents=True,
+        "Siti Rahmawaty",
+        sex="P",
+        region=KRANGGAN,
+        household=home,
+        relationship=Relationship.SPOUSE,
+        phone="0812 3456 789",
+        nik=None,
+        needs_civil_documents=True,
     )
     return survivor, duplicate
 
@@ -140,9 +155,14 @@ def test_merge_moves_profiles_programs_ppks_caregiving_and_membership(users, two
     assert (merged.household, merged.relationship, merged.phone) == (household, Relationship.SPOUSE, "0812 3456 789")
     assert (duplicate.household, duplicate.relationship) == (None, "")
     assert merged.disability.types == ["fisik"]  # the survivor had none: it moves
-    assert (merged.welfare.decile, WelfareProfile.objects.get(person=duplicate).decile) == (2, 4)  # survivor keeps its own
+    assert (merged.welfare.decile, WelfareProfile.objects.get(person=duplicate).decile) == (
+        2,
+        4,
+    )  # survivor keeps its own
     assert sorted(merged.programs.values_list("program", "year")) == [("bpnt", 2025), ("pkh", 2025)]
-    assert list(duplicate.programs.values_list("note", flat=True)) == ["same receipt"]  # the exact duplicate stays behind
+    assert list(duplicate.programs.values_list("note", flat=True)) == [
+        "same receipt"
+    ]  # the exact duplicate stays behind
     assert set(merged.ppks.values_list("category", flat=True)) == {c.pk for c in categories}
     assert DisabilityProfile.objects.get(person=cared_for).caregiver == survivor
     older_copy.refresh_from_db()
@@ -154,12 +174,18 @@ def test_merge_moves_profiles_programs_ppks_caregiving_and_membership(users, two
     details = entry.additional_data["merge"]
     assert (details["survivor"], details["duplicate"]) == (survivor.pk, duplicate.pk)
     assert {(m["model"], m["field"]) for m in details["moved"]} >= {
-        ("registry.DisabilityProfile", "person"), ("registry.ProgramReceipt", "person"), ("registry.PersonPpks", "person"),
-        ("registry.DisabilityProfile", "caregiver"), ("registry.Person", "merged_into"),
+        ("registry.DisabilityProfile", "person"),
+        ("registry.ProgramReceipt", "person"),
+        ("registry.PersonPpks", "person"),
+        ("registry.DisabilityProfile", "caregiver"),
+        ("registry.Person", "merged_into"),
     }
     kept = {k["model"]: k["values"] for k in details["kept_on_duplicate"]}
     assert kept["registry.WelfareProfile"]["decile"] == 4 and kept["registry.ProgramReceipt"]["note"] == "same receipt"
-    assert LogEntry.objects.get_for_object(duplicate).filter(changes__has_key="merge").get().additional_data == entry.additional_data
+    assert (
+        LogEntry.objects.get_for_object(duplicate).filter(changes__has_key="merge").get().additional_data
+        == entry.additional_data
+    )
 
 
 def _builders(duplicate):
@@ -168,16 +194,30 @@ def _builders(duplicate):
     other = person("Orang Lain", born=datetime.date(1990, 1, 1))
     return {
         (Person, "merged_into"): lambda: person("Salinan Lama", merged_into=duplicate),
-        (DisabilityProfile, "person"): lambda: DisabilityProfile.objects.create(person=duplicate, types=["mental"], severity="ringan"),
-        (DisabilityProfile, "caregiver"): lambda: DisabilityProfile.objects.create(person=other, types=["fisik"], severity="berat", caregiver=duplicate),
+        (DisabilityProfile, "person"): lambda: DisabilityProfile.objects.create(
+            person=duplicate, types=["mental"], severity="ringan"
+        ),
+        (DisabilityProfile, "caregiver"): lambda: DisabilityProfile.objects.create(
+            person=other, types=["fisik"], severity="berat", caregiver=duplicate
+        ),
         (WelfareProfile, "person"): lambda: WelfareProfile.objects.create(person=duplicate, dtks_status="terdaftar"),
         (ProgramReceipt, "person"): lambda: ProgramReceipt.objects.create(person=duplicate, program="pkh", year=2024),
         (PersonPpks, "person"): lambda: PersonPpks.objects.create(person=duplicate, category=category),
         (SelfReport, "person"): lambda: SelfReport.objects.create(
-            reference="LD-TEST-0001", reporter_relation="sendiri", reporter_name="", reporter_phone="081200000000",
-            full_name=duplicate.full_name, sex=duplicate.sex, birth_date=duplicate.birth_date, address="Jl. Mawar 1",
-            region=duplicate.region, types=["fisik"], severity="ringan", consent_given_at=timezone.now(),
-            status="diproses", person=duplicate,
+            reference="LD-TEST-0001",
+            reporter_relation="sendiri",
+            reporter_name="",
+            reporter_phone="081200000000",
+            full_name=duplicate.full_name,
+            sex=duplicate.sex,
+            birth_date=duplicate.birth_date,
+            address="Jl. Mawar 1",
+            region=duplicate.region,
+            types=["fisik"],
+            severity="ringan",
+            consent_given_at=timezone.now(),
+            status="diproses",
+            person=duplicate,
         ),
     }
 
@@ -222,10 +262,14 @@ def test_a_disagreeing_nik_needs_confirmation_and_nothing_is_saved_without_it(us
     survivor = person("Yusuf Maulana", nik=None, needs_civil_documents=True)
     duplicate = person("Yusuf Maulana", born=BORN.replace(day=16))  # its NIK encodes the 16th
     with pytest.raises(ValidationError):
-        merging.merge_people(survivor, duplicate, field_choices={"birth_date": "survivor"}, acting_user=users["manajer"])
+        merging.merge_people(
+            survivor, duplicate, field_choices={"birth_date": "survivor"}, acting_user=users["manajer"]
+        )
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None and duplicate.nik
-    merging.merge_people(survivor, duplicate, field_choices={"birth_date": "survivor"}, acting_user=users["manajer"], confirm_nik=True)
+    merging.merge_people(
+        survivor, duplicate, field_choices={"birth_date": "survivor"}, acting_user=users["manajer"], confirm_nik=True
+    )
     survivor.refresh_from_db()
     assert survivor.nik and survivor.nik_mismatch_confirmed and survivor.birth_date == BORN
 
@@ -298,9 +342,13 @@ def test_the_manager_compares_logs_the_view_and_merges_with_chosen_values(users,
     assert page.status_code == 200
     assert {r["name"] for r in page.context["rows"] if r["differs"]} == {"nik", "full_name", "region", "phone"}
     for p in (a, b):
-        assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=users["manajer"], object_pk=str(p.pk)).exists()
+        assert LogEntry.objects.filter(
+            action=LogEntry.Action.ACCESS, actor=users["manajer"], object_pk=str(p.pk)
+        ).exists()
 
-    response = client.post(url, {"survivor": "b", "keep_nik": "b", "keep_full_name": "a", "keep_region": "b", "keep_phone": "a"})
+    response = client.post(
+        url, {"survivor": "b", "keep_nik": "b", "keep_full_name": "a", "keep_region": "b", "keep_phone": "a"}
+    )
     assert response.status_code == 302 and response.url == b.get_absolute_url()
     b.refresh_from_db()
     assert (b.full_name, b.phone, b.region_id) == ("Wahyu Hidayat", "0811", KRANGGAN)
@@ -335,7 +383,9 @@ def test_the_manager_marks_a_pair_as_different_people(users, pair, client_for):
     a, b = pair
     response = client.post(reverse("registry:duplicate-dismiss", args=[b.pk, a.pk]), {"note": "kembar"})
     assert response.status_code == 302
-    assert DuplicateDismissal.objects.filter(person_a=a, person_b=b, note="kembar", dismissed_by=users["manajer"]).exists()
+    assert DuplicateDismissal.objects.filter(
+        person_a=a, person_b=b, note="kembar", dismissed_by=users["manajer"]
+    ).exists()
     assert client.get(reverse("registry:duplicate-list")).context["page"].paginator.count == 0
 
 

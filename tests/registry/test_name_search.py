@@ -40,32 +40,56 @@ def found(client, typed, **params) -> list[str]:
 
 @pytest.fixture
 def people(users):
-    names = ["Siti Aminah", "Dewi Siti Aminah", "Siti Aminah Putri", "Sitti Aminah", "Siti Rahayu", "Aminah", "Fatimah Zahra",
-             "Muhammad Rizky Pratama", "Budi Pratama", "Ani Lestari", "Ana Lestari", "SITI NURHALIZA", "Agus Hidayat"]
+    names = [
+        "Siti Aminah",
+        "Dewi Siti Aminah",
+        "Siti Aminah Putri",
+        "Sitti Aminah",
+        "Siti Rahayu",
+        "Aminah",
+        "Fatimah Zahra",
+        "Muhammad Rizky Pratama",
+        "Budi Pratama",
+        "Ani Lestari",
+        "Ana Lestari",
+        "SITI NURHALIZA",
+        "Agus Hidayat",
+    ]
     return {n: PersonFactory(full_name=n, region_id=WATES) for n in names}
 
 
 def test_the_exact_name_comes_first_then_the_tiers(users, client_for, people):
     client = client_for(users["manajer"])
     assert found(client, "siti aminah") == [
-        "Siti Aminah", "Siti Aminah Putri",  # the name starts with what was typed
+        "Siti Aminah",
+        "Siti Aminah Putri",  # the name starts with what was typed
         "Sitti Aminah",  # ... with the first name one letter off
         "Dewi Siti Aminah",  # every word, elsewhere in the name
     ]
-    assert found(client, "  SITI ") == ["Siti Aminah", "Siti Aminah Putri", "SITI NURHALIZA", "Siti Rahayu", "Sitti Aminah", "Dewi Siti Aminah"]
+    assert found(client, "  SITI ") == [
+        "Siti Aminah",
+        "Siti Aminah Putri",
+        "SITI NURHALIZA",
+        "Siti Rahayu",
+        "Sitti Aminah",
+        "Dewi Siti Aminah",
+    ]
 
 
-@pytest.mark.parametrize(("typed", "person"), [
-    ("fatmah", "Fatimah Zahra"),  # a letter missing
-    ("fatimmah", "Fatimah Zahra"),  # one too many
-    ("fatinah", "Fatimah Zahra"),  # a wrong one
-    ("fatiamh", "Fatimah Zahra"),  # two swapped
-    ("muhamad rizki", "Muhammad Rizky Pratama"),  # one letter off in each word
-    ("pratama", "Muhammad Rizky Pratama"),  # the family name alone
-    ("rizky pratma", "Muhammad Rizky Pratama"),
-    ("muhammadrizky", "Muhammad Rizky Pratama"),  # a space left out
-    ("agu hidayat", "Agus Hidayat"),  # a short word with a letter missing
-])
+@pytest.mark.parametrize(
+    ("typed", "person"),
+    [
+        ("fatmah", "Fatimah Zahra"),  # a letter missing
+        ("fatimmah", "Fatimah Zahra"),  # one too many
+        ("fatinah", "Fatimah Zahra"),  # a wrong one
+        ("fatiamh", "Fatimah Zahra"),  # two swapped
+        ("muhamad rizki", "Muhammad Rizky Pratama"),  # one letter off in each word
+        ("pratama", "Muhammad Rizky Pratama"),  # the family name alone
+        ("rizky pratma", "Muhammad Rizky Pratama"),
+        ("muhammadrizky", "Muhammad Rizky Pratama"),  # a space left out
+        ("agu hidayat", "Agus Hidayat"),  # a short word with a letter missing
+    ],
+)
 def test_a_name_misspelt_by_a_letter_is_found(users, client_for, people, typed, person):
     assert person in found(client_for(users["manajer"]), typed)
 
@@ -124,7 +148,9 @@ def test_other_filters_and_a_sorted_column_apply_to_the_search(users, client_for
     Person.objects.filter(full_name="Siti Rahayu").update(status="verified")
     assert found(client, "siti", status="verified") == ["Siti Rahayu"]
     by_name_desc = found(client, "siti aminah", sort="-full_name")
-    assert by_name_desc == sorted(["Siti Aminah", "Dewi Siti Aminah", "Siti Aminah Putri", "Sitti Aminah"], reverse=True)
+    assert by_name_desc == sorted(
+        ["Siti Aminah", "Dewi Siti Aminah", "Siti Aminah Putri", "Sitti Aminah"], reverse=True
+    )
 
 
 def test_a_page_costs_a_few_queries_and_no_similarity_over_the_registry(users, client_for, people):

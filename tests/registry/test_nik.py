@@ -18,6 +18,8 @@ def english_messages():
     """The assertions read the English source messages (the portal itself speaks Indonesian)."""
     with translation.override("en"):
         yield
+
+
 kecamatan = st.sampled_from(["357601", "357602", "357603", "331601", "640301"])
 birth_dates = st.dates(min_value=datetime.date(1927, 1, 1), max_value=TODAY)
 sexes = st.sampled_from(["L", "P"])
@@ -53,7 +55,9 @@ def test_a_valid_nik_round_trips_and_agrees_with_its_owner(kec, born, sex, seria
     st.one_of(st.none(), sexes),
     st.one_of(st.none(), st.sampled_from(["35.76.01.1001", "35.76.02", "35.76.0", "3576011001", "64.03.01.2001", ""])),
 )
-def test_the_quick_answer_for_an_agreeing_nik_is_the_full_one(kec, born, sex, serial, other_date, other_sex, other_region):
+def test_the_quick_answer_for_an_agreeing_nik_is_the_full_one(
+    kec, born, sex, serial, other_date, other_sex, other_region
+):
     nik = make_nik(kec, born, sex, serial)
     for person in (
         {"sex": sex, "birth_date": born, "region_code": dotted(kec) + ".1001"},
@@ -92,7 +96,11 @@ def test_any_other_length_is_refused(digits):
     assert "16" in str(excinfo.value)
 
 
-@given(st.text(min_size=16, max_size=16).filter(lambda s: not s.replace(" ", "").replace("-", "").replace(".", "").isdigit() and s.strip()))
+@given(
+    st.text(min_size=16, max_size=16).filter(
+        lambda s: not s.replace(" ", "").replace("-", "").replace(".", "").isdigit() and s.strip()
+    )
+)
 def test_letters_are_refused(value):
     with pytest.raises(ValidationError):
         clean_number(value)
@@ -111,7 +119,13 @@ def test_fifteen_digits_are_refused_not_padded():
 
 @pytest.mark.parametrize(
     "raw, clean",
-    [("'3576014508800003", "3576014508800003"), (" 3576 0145 0880 0003 ", "3576014508800003"), ("3576-0145-0880-0003", "3576014508800003"), ("", None), (None, None)],
+    [
+        ("'3576014508800003", "3576014508800003"),
+        (" 3576 0145 0880 0003 ", "3576014508800003"),
+        ("3576-0145-0880-0003", "3576014508800003"),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_separators_and_the_excel_apostrophe_are_removed_explicitly(raw, clean):
     assert clean_number(raw) == clean

@@ -20,7 +20,13 @@ from tests.factories import HouseholdFactory, PersonFactory
 @pytest.fixture
 def person(users):
     home = HouseholdFactory(region_id=WATES)
-    return PersonFactory(full_name="Sutrisno Wates", nik="3576021705600003", region_id=WATES, household=home, relationship=Relationship.HEAD)
+    return PersonFactory(
+        full_name="Sutrisno Wates",
+        nik="3576021705600003",
+        region_id=WATES,
+        household=home,
+        relationship=Relationship.HEAD,
+    )
 
 
 MASKED = "3576********0003"
@@ -101,7 +107,9 @@ def referral_setup(users, dinkes, person):
 
 
 @pytest.mark.parametrize("with_consent", [False, True])
-def test_referral_pages_follow_the_consent_rule_and_the_desk_still_sees_no_whole_nik(users, client_for, person, referral_setup, with_consent):
+def test_referral_pages_follow_the_consent_rule_and_the_desk_still_sees_no_whole_nik(
+    users, client_for, person, referral_setup, with_consent
+):
     """referrals.disclosure decides what the agency learns: no NIK at all without consent, the
     whole NIK with it (so it can act on the person's records). Dinsos staff see the referral
     without the NIK, and the registry's rule on the person's page."""

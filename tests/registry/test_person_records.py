@@ -13,7 +13,12 @@ from tests.factories import PersonFactory
 
 @pytest.fixture
 def person(users):
-    return PersonFactory(full_name="Sutrisno Wates", status=VerificationStatus.VERIFIED, verified_by=users["manajer"], verified_at=timezone.now())
+    return PersonFactory(
+        full_name="Sutrisno Wates",
+        status=VerificationStatus.VERIFIED,
+        verified_by=users["manajer"],
+        verified_at=timezone.now(),
+    )
 
 
 def street_children():
@@ -24,11 +29,20 @@ def test_an_officer_adds_a_ppks_record_and_the_verified_person_goes_back(users, 
     client = client_for(users["kel.wates"])
     response = client.post(
         reverse("registry:ppks-add", args=[person.pk]),
-        {"category": street_children().pk, "identified_on": "03/11/2026", "source": "Penjangkauan", "status": PpksStatus.ACTIVE},
+        {
+            "category": street_children().pk,
+            "identified_on": "03/11/2026",
+            "source": "Penjangkauan",
+            "status": PpksStatus.ACTIVE,
+        },
     )
     assert response.status_code == 302
     record = PersonPpks.objects.get(person=person)
-    assert (record.category, record.identified_on.isoformat(), record.source) == (street_children(), "2026-11-03", "Penjangkauan")
+    assert (record.category, record.identified_on.isoformat(), record.source) == (
+        street_children(),
+        "2026-11-03",
+        "Penjangkauan",
+    )
     person.refresh_from_db()
     assert person.status == VerificationStatus.SUBMITTED and person.verified_by is None
     assert LogEntry.objects.get_for_object(record).filter(action=LogEntry.Action.CREATE).exists()
@@ -52,7 +66,10 @@ def test_marking_a_ppks_record_handled_keeps_its_category(users, person, client_
     assert record.status == PpksStatus.HANDLED and record.category == street_children()
     # The category of an existing record cannot be switched by a crafted post.
     other = PpksCategory.objects.get(name="Pengemis")
-    client.post(reverse("registry:ppks-edit", args=[person.pk, record.pk]), {"category": other.pk, "status": PpksStatus.ACTIVE, "source": "RW"})
+    client.post(
+        reverse("registry:ppks-edit", args=[person.pk, record.pk]),
+        {"category": other.pk, "status": PpksStatus.ACTIVE, "source": "RW"},
+    )
     record.refresh_from_db()
     assert (record.category, record.status, record.source) == (street_children(), PpksStatus.ACTIVE, "RW")
 
@@ -77,10 +94,18 @@ def test_only_writers_in_scope_change_records(users, person, client_for, usernam
     record = PersonPpks.objects.create(person=person, category=street_children())
     receipt = ProgramReceipt.objects.create(person=person, program=Program.BPNT, year=2024)
     client = client_for(users[username])
-    assert client.post(reverse("registry:ppks-add", args=[person.pk]), {"category": PpksCategory.objects.get(code=1).pk, "status": "aktif"}).status_code == status
+    assert (
+        client.post(
+            reverse("registry:ppks-add", args=[person.pk]),
+            {"category": PpksCategory.objects.get(code=1).pk, "status": "aktif"},
+        ).status_code
+        == status
+    )
     assert client.post(reverse("registry:ppks-handled", args=[person.pk, record.pk])).status_code == status
     assert client.post(reverse("registry:program-remove", args=[person.pk, receipt.pk])).status_code == status
-    assert PersonPpks.objects.filter(person=person).count() == 1 and ProgramReceipt.objects.filter(pk=receipt.pk).exists()
+    assert (
+        PersonPpks.objects.filter(person=person).count() == 1 and ProgramReceipt.objects.filter(pk=receipt.pk).exists()
+    )
     record.refresh_from_db()
     assert record.status == PpksStatus.ACTIVE
 
@@ -97,7 +122,10 @@ def test_the_person_page_lists_programs_and_ppks_with_their_actions(users, perso
     ProgramReceipt.objects.create(person=person, program=Program.PKH, year=2025)
     page = client_for(users["kel.wates"]).get(person.get_absolute_url()).content.decode()
     assert "Anak Jalanan" in page and "PKH 2025" in page
-    assert reverse("registry:ppks-add", args=[person.pk]) in page and reverse("registry:program-add", args=[person.pk]) in page
+    assert (
+        reverse("registry:ppks-add", args=[person.pk]) in page
+        and reverse("registry:program-add", args=[person.pk]) in page
+    )
     read_only = client_for(users["loket"]).get(person.get_absolute_url()).content.decode()
     assert "Anak Jalanan" in read_only and reverse("registry:ppks-add", args=[person.pk]) not in read_only
 

@@ -33,11 +33,27 @@ def report_post(**overrides) -> dict:
     """A complete public form, its challenge shown a minute ago and answered right."""
     challenge = antispam.new_challenge(issued_at=time.time() - 60)
     data = {
-        "reporter_relation": "keluarga", "reporter_name": "Siti Aminah", "reporter_phone": "081234567890", "reporter_email": "",
-        "full_name": "Budi Santoso", "nik": "", "sex": "L", "birth_place": "Mojokerto", "birth_date": "12/03/1990",
-        "address": "Jl. Kenanga 5", "rt": "002", "rw": "003", "region": WATES,
-        "types": ["fisik", "wicara"], "severity": "berat", "devices_needed": ["kursi_roda"], "daily_needs": "Perlu bantuan mandi",
-        "consent": "on", "challenge_token": challenge.token, "challenge_answer": str(challenge.a + challenge.b), "website": "",
+        "reporter_relation": "keluarga",
+        "reporter_name": "Siti Aminah",
+        "reporter_phone": "081234567890",
+        "reporter_email": "",
+        "full_name": "Budi Santoso",
+        "nik": "",
+        "sex": "L",
+        "birth_place": "Mojokerto",
+        "birth_date": "12/03/1990",
+        "address": "Jl. Kenanga 5",
+        "rt": "002",
+        "rw": "003",
+        "region": WATES,
+        "types": ["fisik", "wicara"],
+        "severity": "berat",
+        "devices_needed": ["kursi_roda"],
+        "daily_needs": "Perlu bantuan mandi",
+        "consent": "on",
+        "challenge_token": challenge.token,
+        "challenge_answer": str(challenge.a + challenge.b),
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -45,9 +61,19 @@ def report_post(**overrides) -> dict:
 
 def make_report(region=WATES, **fields) -> SelfReport:
     data = {
-        "reporter_relation": "pendamping", "reporter_name": "Pendamping", "reporter_phone": "0811", "full_name": "Budi Santoso",
-        "sex": "L", "birth_date": BORN, "address": "Jl. Kenanga 5", "rt": "002", "rw": "003", "types": ["fisik"],
-        "severity": "sedang", "devices_needed": ["kursi_roda"], "region_id": region,
+        "reporter_relation": "pendamping",
+        "reporter_name": "Pendamping",
+        "reporter_phone": "0811",
+        "full_name": "Budi Santoso",
+        "sex": "L",
+        "birth_date": BORN,
+        "address": "Jl. Kenanga 5",
+        "rt": "002",
+        "rw": "003",
+        "types": ["fisik"],
+        "severity": "sedang",
+        "devices_needed": ["kursi_roda"],
+        "region_id": region,
     }
     data.update(fields)
     region_id = data.pop("region_id")
@@ -62,7 +88,12 @@ def test_a_resident_reports_without_an_account_and_it_lands_in_the_kelurahans_qu
     response = client.post(FORM_URL, report_post())
     assert response.status_code == 302 and response["Location"] == reverse("selfreport:thanks")
     report = SelfReport.objects.get()
-    assert (report.region_id, report.status, report.nik, report.full_name) == (WATES, SelfReportStatus.NEW, "", "Budi Santoso")
+    assert (report.region_id, report.status, report.nik, report.full_name) == (
+        WATES,
+        SelfReportStatus.NEW,
+        "",
+        "Budi Santoso",
+    )
     assert report.types == ["fisik", "wicara"] and report.devices_needed == ["kursi_roda"] and report.consent_given_at
     thanks = client.get(reverse("selfreport:thanks"))
     assert report.reference in thanks.content.decode()
@@ -97,7 +128,9 @@ def test_the_answer_is_the_same_whether_the_nik_is_registered_or_not(users):
             posted = client.post(FORM_URL, report_post(nik=nik))
         assert not [q["sql"] for q in queries if "registry_person" in q["sql"]]  # the registry is not read
         thanks = client.get(posted["Location"])
-        pages.append((posted.status_code, posted["Location"], thanks.status_code, _without_tokens(thanks.content.decode())))
+        pages.append(
+            (posted.status_code, posted["Location"], thanks.status_code, _without_tokens(thanks.content.decode()))
+        )
     assert pages[0] == pages[1]
     body = pages[0][3]
     assert registered.nik not in body and new_nik not in body and "Bambang" not in body
@@ -123,8 +156,15 @@ def test_a_malformed_nik_gets_a_clear_error_and_keeps_what_was_typed(db, regions
 
 @pytest.mark.parametrize(
     "case, field",
-    [("wrong answer", "challenge_answer"), ("no answer", "challenge_answer"), ("forged token", "challenge_answer"),
-     ("expired token", "challenge_answer"), ("honeypot", None), ("too fast", None), ("no consent", "consent")],
+    [
+        ("wrong answer", "challenge_answer"),
+        ("no answer", "challenge_answer"),
+        ("forged token", "challenge_answer"),
+        ("expired token", "challenge_answer"),
+        ("honeypot", None),
+        ("too fast", None),
+        ("no consent", "consent"),
+    ],
 )
 def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, regions, client, settings, case, field):
     data = report_post()
@@ -154,7 +194,10 @@ def test_spam_checks_refuse_the_form_save_nothing_and_keep_the_values(db, region
     assert form["types"].value() == ["fisik", "wicara"] and form["region"].value() == WATES
     if field == "challenge_answer" and case != "no answer":
         # A new question replaces the failed one, with an empty answer box.
-        assert form["challenge_token"].value() != data["challenge_token"] and form["challenge_answer"].value() in ("", None)
+        assert form["challenge_token"].value() != data["challenge_token"] and form["challenge_answer"].value() in (
+            "",
+            None,
+        )
         question = antispam.read_challenge(form["challenge_token"].value())
         assert f"how much is {question.a} plus {question.b}?" in form["challenge_answer"].label
         assert f"how much is {question.a} plus {question.b}?" in body
@@ -207,10 +250,15 @@ def test_client_ip_reads_the_address_the_last_proxy_saw(rf, settings):
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.9")) == "10.0.0.9"  # did not come through the proxy
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.9")) == "10.0.0.9"
     settings.PROXY_COUNT = 2
-    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4, 172.16.0.2", REMOTE_ADDR="10.0.0.9")) == "1.2.3.4"
+    assert (
+        client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4, 172.16.0.2", REMOTE_ADDR="10.0.0.9")) == "1.2.3.4"
+    )
 
 
-@pytest.mark.parametrize("field, value", [("reporter_phone", "call me"), ("birth_date", "01/01/2999"), ("birth_date", "31/02/1990"), ("types", [])])
+@pytest.mark.parametrize(
+    "field, value",
+    [("reporter_phone", "call me"), ("birth_date", "01/01/2999"), ("birth_date", "31/02/1990"), ("types", [])],
+)
 def test_bad_values_are_refused_with_the_field_named(db, regions, client, field, value):
     page = client.post(FORM_URL, report_post(**{field: value}))
     assert page.status_code == 200 and list(page.context["form"].errors) == [field]
@@ -239,7 +287,10 @@ def test_an_officer_opens_their_kelurahans_report_and_the_opening_is_logged(user
     assert page.status_code == 200 and page.context["can_act"]
     assert "Jl. Kenanga 5" in page.content.decode()
     assert LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, actor=users["kel.wates"], content_type__model="selfreport", object_pk=str(reports["wates"].pk)
+        action=LogEntry.Action.ACCESS,
+        actor=users["kel.wates"],
+        content_type__model="selfreport",
+        object_pk=str(reports["wates"].pk),
     ).exists()
     assert client.get(review_url(reports["kranggan"])).status_code == 404
     for action in ("self-report-create-person", "self-report-reject"):
@@ -251,7 +302,10 @@ def test_agencies_and_administrators_do_not_see_self_reports(users, reports, cli
     client = client_for(users[username])
     assert client.get(review_url(reports["wates"])).status_code == 404
     assert client.get(reverse("registry:self-report-reject", args=[reports["wates"].pk])).status_code == 404
-    assert client.post(reverse("registry:self-report-reject", args=[reports["wates"].pk]), {"reason": "spam"}).status_code == 404
+    assert (
+        client.post(reverse("registry:self-report-reject", args=[reports["wates"].pk]), {"reason": "spam"}).status_code
+        == 404
+    )
     assert SelfReport.objects.get(pk=reports["wates"].pk).status == SelfReportStatus.NEW
 
 
@@ -260,13 +314,25 @@ def test_the_front_desk_may_read_a_report_but_not_act_on_it(users, reports, clie
     page = client.get(review_url(reports["kranggan"]))
     assert page.status_code == 200 and not page.context["can_act"]
     assert client.get(reverse("registry:self-report-create-person", args=[reports["kranggan"].pk])).status_code == 403
-    assert client.post(reverse("registry:self-report-reject", args=[reports["kranggan"].pk]), {"reason": "spam"}).status_code == 403
-    assert client.post(reverse("registry:self-report-find-person", args=[reports["kranggan"].pk]), {"nik": "3576020101010001"}).status_code == 403
+    assert (
+        client.post(
+            reverse("registry:self-report-reject", args=[reports["kranggan"].pk]), {"reason": "spam"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("registry:self-report-find-person", args=[reports["kranggan"].pk]), {"nik": "3576020101010001"}
+        ).status_code
+        == 403
+    )
     assert SelfReport.objects.get(pk=reports["kranggan"].pk).status == SelfReportStatus.NEW
 
 
 def test_likely_duplicates_leave_out_people_outside_the_officers_scope(users, client_for):
-    inside = PersonFactory(full_name="Budi Santoso", birth_date=BORN, region_id=WATES, nik=None, needs_civil_documents=True)
+    inside = PersonFactory(
+        full_name="Budi Santoso", birth_date=BORN, region_id=WATES, nik=None, needs_civil_documents=True
+    )
     outside = PersonFactory(full_name="Budi Santosa", birth_date=BORN, region_id=KRANGGAN)
     report = make_report(WATES, nik=outside.nik)  # the NIK of someone in Kranggan
     page = client_for(users["kel.wates"]).get(review_url(report))
@@ -280,10 +346,16 @@ def test_likely_duplicates_leave_out_people_outside_the_officers_scope(users, cl
 # --- Officers: create, link, reject ------------------------------------------------------------
 def person_post(**overrides) -> dict:
     data = {
-        "orang-nik": nik_for("35.76.02", BORN, "L", 77), "orang-full_name": "Budi Santoso", "orang-sex": "L",
-        "orang-birth_place": "Mojokerto", "orang-birth_date": "12/03/1990", "orang-life_status": "hidup",
+        "orang-nik": nik_for("35.76.02", BORN, "L", 77),
+        "orang-full_name": "Budi Santoso",
+        "orang-sex": "L",
+        "orang-birth_place": "Mojokerto",
+        "orang-birth_date": "12/03/1990",
+        "orang-life_status": "hidup",
         "orang-domicile_address": "Jl. Kenanga 5, RT 002/RW 003",
-        "disabilitas-types": ["fisik"], "disabilitas-severity": "sedang", "disabilitas-devices_needed": ["kursi_roda"],
+        "disabilitas-types": ["fisik"],
+        "disabilitas-severity": "sedang",
+        "disabilitas-devices_needed": ["kursi_roda"],
         "disabilitas-wg_walking": "3",
     }
     data.update(overrides)
@@ -304,8 +376,17 @@ def test_an_officer_registers_a_new_draft_person_from_a_report(users, reports, c
     assert (person.region_id, person.status, person.created_by) == (WATES, VerificationStatus.DRAFT, users["kel.wates"])
     assert person.disability.types == ["fisik"] and person.disability.wg_walking == 3
     report.refresh_from_db()
-    assert (report.status, report.person, report.processed_by) == (SelfReportStatus.PROCESSED, person, users["kel.wates"])
-    assert LogEntry.objects.filter(content_type__model="selfreport", object_pk=str(report.pk), actor=users["kel.wates"], action=LogEntry.Action.UPDATE).exists()
+    assert (report.status, report.person, report.processed_by) == (
+        SelfReportStatus.PROCESSED,
+        person,
+        users["kel.wates"],
+    )
+    assert LogEntry.objects.filter(
+        content_type__model="selfreport",
+        object_pk=str(report.pk),
+        actor=users["kel.wates"],
+        action=LogEntry.Action.UPDATE,
+    ).exists()
     # Handled once only; the queue no longer lists it; the person is submitted as usual.
     assert client.post(url, person_post(**{"orang-nik": nik_for("35.76.02", BORN, "L", 78)})).status_code == 302
     assert Person.objects.filter(full_name="Budi Santoso").count() == 1
@@ -327,7 +408,9 @@ def test_creating_a_person_asks_to_confirm_a_disagreeing_nik_and_keeps_the_input
 
 
 def test_an_officer_links_a_report_to_a_registered_person_and_updates_the_profile(users, reports, client_for):
-    person = PersonFactory(full_name="Budi Santoso", birth_date=BORN, region_id=WATES, status=VerificationStatus.VERIFIED)
+    person = PersonFactory(
+        full_name="Budi Santoso", birth_date=BORN, region_id=WATES, status=VerificationStatus.VERIFIED
+    )
     DisabilityProfile.objects.create(person=person, types=["netra"], severity="ringan")
     report = reports["wates"]
     client = client_for(users["kel.wates"])
@@ -336,7 +419,9 @@ def test_an_officer_links_a_report_to_a_registered_person_and_updates_the_profil
     assert link_url in review.content.decode()
     form = client.get(link_url).context["form"]
     assert form["types"].value() == ["netra", "fisik"] and form["severity"].value() == "ringan"
-    response = client.post(link_url, {"types": ["netra", "fisik"], "severity": "sedang", "devices_needed": ["kursi_roda"]})
+    response = client.post(
+        link_url, {"types": ["netra", "fisik"], "severity": "sedang", "devices_needed": ["kursi_roda"]}
+    )
     assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
     person.refresh_from_db()
     assert person.disability.types == ["netra", "fisik"] and person.disability.severity == "sedang"
@@ -351,7 +436,10 @@ def test_linking_to_a_person_outside_the_scope_is_404(users, reports, client_for
     url = reverse("registry:self-report-link-person", args=[reports["wates"].pk, outside.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"types": ["fisik"], "severity": "berat"}).status_code == 404
-    assert not DisabilityProfile.objects.exists() and SelfReport.objects.get(pk=reports["wates"].pk).status == SelfReportStatus.NEW
+    assert (
+        not DisabilityProfile.objects.exists()
+        and SelfReport.objects.get(pk=reports["wates"].pk).status == SelfReportStatus.NEW
+    )
 
 
 def test_finding_a_person_by_nik_looks_only_inside_the_scope(users, reports, client_for):
@@ -386,5 +474,10 @@ def test_an_officer_rejects_a_report_with_a_reason(users, reports, client_for):
 
 def test_a_manager_acts_on_any_report_in_the_city(users, reports, client_for):
     client = client_for(users["manajer"])
-    assert client.post(reverse("registry:self-report-reject", args=[reports["kranggan"].pk]), {"reason": "spam"}).status_code == 302
+    assert (
+        client.post(
+            reverse("registry:self-report-reject", args=[reports["kranggan"].pk]), {"reason": "spam"}
+        ).status_code
+        == 302
+    )
     assert SelfReport.objects.get(pk=reports["kranggan"].pk).status == SelfReportStatus.REJECTED

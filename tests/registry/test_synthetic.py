@@ -43,7 +43,9 @@ def near_pairs(people=None) -> list[tuple[str, str]]:
 
 
 def people_list():
-    return list(Person.objects.order_by("id").values_list("full_name", "sex", "birth_date", "region_id", "relationship"))
+    return list(
+        Person.objects.order_by("id").values_list("full_name", "sex", "birth_date", "region_id", "relationship")
+    )
 
 
 def delete_all():
@@ -132,7 +134,9 @@ def test_profiles_come_in_realistic_proportions(regions):
     assert counts["programs"] == ProgramReceipt.objects.count() > 0
     assert set(ProgramReceipt.objects.values_list("year", flat=True)) <= {2024, 2025, 2026}
     assert {"pkh", "bpnt", "pbi_jk"} <= set(ProgramReceipt.objects.values_list("program", flat=True))
-    assert not ProgramReceipt.objects.values("person", "program", "year").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert (
+        not ProgramReceipt.objects.values("person", "program", "year").annotate(n=Count("id")).filter(n__gt=1).exists()
+    )
     ppks_people = PersonPpks.objects.values("person").distinct().count()
     assert 0.03 < ppks_people / people < 0.08
     assert counts["ppks"] == PersonPpks.objects.count()
@@ -156,7 +160,9 @@ def test_generating_twice_does_not_collide(regions):
     assert Person.objects.count() == 2 * first["people"]
     assert Household.objects.count() == 2 * HOUSEHOLDS
     third = generate(households=100, seed=2, kelurahan_codes=["35.76.02.1010"])
-    assert set(Person.objects.order_by("-id")[: third["people"]].values_list("region_id", flat=True)) == {"35.76.02.1010"}
+    assert set(Person.objects.order_by("-id")[: third["people"]].values_list("region_id", flat=True)) == {
+        "35.76.02.1010"
+    }
     for nik, sex, born, region in Person.objects.exclude(nik=None).values_list("nik", "sex", "birth_date", "region_id"):
         assert nik_disagreements(nik, sex=sex, birth_date=born, region_code=region) == {}
 
@@ -173,7 +179,9 @@ def test_duplicates_are_near_pairs(regions):
     for person in loose:
         originals = [
             other
-            for other in Person.objects.filter(birth_date=person.birth_date, region_id=person.region_id, household__isnull=False)
+            for other in Person.objects.filter(
+                birth_date=person.birth_date, region_id=person.region_id, household__isnull=False
+            )
             if levenshtein(other.full_name.upper(), person.full_name.upper()) == 1
         ]
         assert len(originals) == 1
@@ -184,7 +192,15 @@ def test_misspelling_changes_one_letter():
     import random
 
     rng = random.Random(1)
-    for name in ["Muhammad Hidayatullah", "Siti Fatimah", "Syaiful Arif", "Sri", "Yohanes Ramadhan", "Tri", "Putri Yanti"]:
+    for name in [
+        "Muhammad Hidayatullah",
+        "Siti Fatimah",
+        "Syaiful Arif",
+        "Sri",
+        "Yohanes Ramadhan",
+        "Tri",
+        "Putri Yanti",
+    ]:
         for _ in range(20):
             variant = misspell(name, rng)
             assert levenshtein(variant.upper(), name.upper()) == 1, (name, variant)

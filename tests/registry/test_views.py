@@ -16,8 +16,16 @@ def people(users):
     wates_home = HouseholdFactory(region_id=WATES)
     kranggan_home = HouseholdFactory(region_id=KRANGGAN, kk_number="3576030101090009")
     return {
-        "wates": PersonFactory(full_name="Sutrisno Wates", region_id=WATES, household=wates_home, relationship=Relationship.HEAD),
-        "kranggan": PersonFactory(full_name="Rahayu Kranggan", sex="P", region_id=KRANGGAN, household=kranggan_home, relationship=Relationship.HEAD),
+        "wates": PersonFactory(
+            full_name="Sutrisno Wates", region_id=WATES, household=wates_home, relationship=Relationship.HEAD
+        ),
+        "kranggan": PersonFactory(
+            full_name="Rahayu Kranggan",
+            sex="P",
+            region_id=KRANGGAN,
+            household=kranggan_home,
+            relationship=Relationship.HEAD,
+        ),
     }
 
 
@@ -27,7 +35,12 @@ def names(response):
 
 @pytest.mark.parametrize(
     "username, expected",
-    [("kel.wates", {"Sutrisno Wates"}), ("kel.kranggan", {"Rahayu Kranggan"}), ("manajer", {"Sutrisno Wates", "Rahayu Kranggan"}), ("loket", {"Sutrisno Wates", "Rahayu Kranggan"})],
+    [
+        ("kel.wates", {"Sutrisno Wates"}),
+        ("kel.kranggan", {"Rahayu Kranggan"}),
+        ("manajer", {"Sutrisno Wates", "Rahayu Kranggan"}),
+        ("loket", {"Sutrisno Wates", "Rahayu Kranggan"}),
+    ],
 )
 def test_the_person_list_shows_only_the_users_scope(users, people, client_for, username, expected):
     assert names(client_for(users[username]).get(reverse("registry:person-list"))) == expected
@@ -60,7 +73,9 @@ def test_person_detail_in_scope_is_shown_and_logged_out_of_scope_is_404(users, p
     client = client_for(users["kel.wates"])
     page = client.get(reverse("registry:person-detail", args=[people["wates"].pk]))
     assert page.status_code == 200 and people["wates"].nik in page.content.decode()
-    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=users["kel.wates"], object_pk=str(people["wates"].pk)).exists()
+    assert LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, actor=users["kel.wates"], object_pk=str(people["wates"].pk)
+    ).exists()
     assert client.get(reverse("registry:person-detail", args=[people["kranggan"].pk])).status_code == 404
     assert client.get(reverse("registry:household-detail", args=[people["kranggan"].household_id])).status_code == 404
 
@@ -70,7 +85,9 @@ def test_the_person_page_history_lists_changes_not_openings(users, people, clien
     url = reverse("registry:person-detail", args=[people["wates"].pk])
     client.get(url)
     history = list(client.get(url).context["history"])
-    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(people["wates"].pk)).count() == 2  # both in the view log
+    assert (
+        LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(people["wates"].pk)).count() == 2
+    )  # both in the view log
     assert all(e.action != LogEntry.Action.ACCESS for e in history)
 
 
@@ -81,7 +98,16 @@ def test_person_edit_in_scope_out_of_scope_and_read_only(users, people, client_f
     client = client_for(users["kel.wates"])
     assert client.get(url).status_code == 200
     p = people["wates"]
-    data = {"nik": p.nik, "full_name": "Sutrisno", "sex": "L", "birth_place": "Mojokerto", "birth_date": p.birth_date.strftime("%d/%m/%Y"), "life_status": "hidup", "relationship": "kepala", "phone": "0812"}
+    data = {
+        "nik": p.nik,
+        "full_name": "Sutrisno",
+        "sex": "L",
+        "birth_place": "Mojokerto",
+        "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+        "life_status": "hidup",
+        "relationship": "kepala",
+        "phone": "0812",
+    }
     assert client.post(url, data).status_code == 302
     p.refresh_from_db()
     assert (p.full_name, p.phone) == ("Sutrisno", "0812")
@@ -90,7 +116,14 @@ def test_person_edit_in_scope_out_of_scope_and_read_only(users, people, client_f
 def test_person_edit_asks_to_confirm_a_disagreeing_nik_and_keeps_the_input(users, people, client_for):
     p = people["wates"]
     url = reverse("registry:person-edit", args=[p.pk])
-    data = {"nik": p.nik, "full_name": "Nama Baru", "sex": "P", "birth_place": "Mojokerto", "birth_date": p.birth_date.strftime("%d/%m/%Y"), "life_status": "hidup"}
+    data = {
+        "nik": p.nik,
+        "full_name": "Nama Baru",
+        "sex": "P",
+        "birth_place": "Mojokerto",
+        "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+        "life_status": "hidup",
+    }
     page = client_for(users["kel.wates"]).post(url, data)
     assert page.status_code == 200
     assert page.context["form"].errors.keys() >= {"sex", "confirm_nik"}
@@ -101,11 +134,34 @@ def test_person_edit_asks_to_confirm_a_disagreeing_nik_and_keeps_the_input(users
 
 def household_post(region=WATES, members=None):
     members = members or [
-        {"nik": nik_for("35.76.02", datetime.date(1980, 1, 2), "L", 11), "full_name": "Slamet Riyadi", "sex": "L", "birth_place": "Mojokerto", "birth_date": "02/01/1980", "relationship": "kepala"},
-        {"nik": nik_for("35.76.02", datetime.date(1982, 4, 5), "P", 12), "full_name": "Sri Lestari", "sex": "P", "birth_place": "Jombang", "birth_date": "1982-04-05", "relationship": "suami_istri"},
+        {
+            "nik": nik_for("35.76.02", datetime.date(1980, 1, 2), "L", 11),
+            "full_name": "Slamet Riyadi",
+            "sex": "L",
+            "birth_place": "Mojokerto",
+            "birth_date": "02/01/1980",
+            "relationship": "kepala",
+        },
+        {
+            "nik": nik_for("35.76.02", datetime.date(1982, 4, 5), "P", 12),
+            "full_name": "Sri Lestari",
+            "sex": "P",
+            "birth_place": "Jombang",
+            "birth_date": "1982-04-05",
+            "relationship": "suami_istri",
+        },
     ]
-    data = {"kk_number": "3576020202020002", "address": "Jl. Majapahit 7", "rt": "003", "rw": "001", "region": region,
-            "anggota-TOTAL_FORMS": str(len(members)), "anggota-INITIAL_FORMS": "0", "anggota-MIN_NUM_FORMS": "1", "anggota-MAX_NUM_FORMS": "1000"}
+    data = {
+        "kk_number": "3576020202020002",
+        "address": "Jl. Majapahit 7",
+        "rt": "003",
+        "rw": "001",
+        "region": region,
+        "anggota-TOTAL_FORMS": str(len(members)),
+        "anggota-INITIAL_FORMS": "0",
+        "anggota-MIN_NUM_FORMS": "1",
+        "anggota-MAX_NUM_FORMS": "1000",
+    }
     for i, m in enumerate(members):
         data.update({f"anggota-{i}-{k}": v for k, v in m.items()})
     return data
@@ -139,24 +195,48 @@ def test_household_create_keeps_everything_typed_on_a_bad_member(users, client_f
 
 
 def test_household_create_shows_likely_duplicates_before_saving(users, people, client_for):
-    PersonFactory(full_name="Slamet Riyadi", birth_date=datetime.date(1980, 1, 2), region_id=KRANGGAN, nik=None, needs_civil_documents=True)
+    PersonFactory(
+        full_name="Slamet Riyadi",
+        birth_date=datetime.date(1980, 1, 2),
+        region_id=KRANGGAN,
+        nik=None,
+        needs_civil_documents=True,
+    )
     client = client_for(users["kel.wates"])
     page = client.post(reverse("registry:household-create"), household_post())
     assert page.status_code == 200 and page.context["duplicates"]
     assert not Household.objects.filter(kk_number="3576020202020002").exists()
-    assert client.post(reverse("registry:household-create"), {**household_post(), "bukan_duplikat": "1"}).status_code == 302
+    assert (
+        client.post(reverse("registry:household-create"), {**household_post(), "bukan_duplikat": "1"}).status_code
+        == 302
+    )
 
 
 def test_submit_verify_and_reject_through_the_pages(users, client_for):
     client_for(users["kel.wates"]).post(reverse("registry:household-create"), household_post())
     household = Household.objects.get()
-    assert client_for(users["loket"]).post(reverse("registry:record-submit", args=["keluarga", household.pk])).status_code == 403
+    assert (
+        client_for(users["loket"]).post(reverse("registry:record-submit", args=["keluarga", household.pk])).status_code
+        == 403
+    )
     client_for(users["kel.wates"]).post(reverse("registry:record-submit", args=["keluarga", household.pk]))
-    assert client_for(users["kel.wates"]).post(reverse("registry:record-verify", args=["keluarga", household.pk])).status_code == 403
-    assert client_for(users["kel.kranggan"]).post(reverse("registry:record-verify", args=["keluarga", household.pk])).status_code == 404
+    assert (
+        client_for(users["kel.wates"])
+        .post(reverse("registry:record-verify", args=["keluarga", household.pk]))
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(users["kel.kranggan"])
+        .post(reverse("registry:record-verify", args=["keluarga", household.pk]))
+        .status_code
+        == 404
+    )
     queue = client_for(users["manajer"]).get(reverse("registry:verification-queue"))
     assert household in queue.context["households"]
-    reject = client_for(users["manajer"]).post(reverse("registry:record-reject", args=["keluarga", household.pk]), {"reason": "KK tidak terbaca"})
+    reject = client_for(users["manajer"]).post(
+        reverse("registry:record-reject", args=["keluarga", household.pk]), {"reason": "KK tidak terbaca"}
+    )
     assert reject.status_code == 302
     household.refresh_from_db()
     assert household.status == VerificationStatus.REJECTED
@@ -183,10 +263,16 @@ def test_disability_profile_edit_in_scope_out_of_scope_and_read_only(users, peop
     assert client.get(url).status_code == 200
     empty = client.post(url, {"severity": "berat"})
     assert empty.status_code == 200 and "types" in empty.context["form"].errors
-    saved = client.post(url, {"types": ["fisik", "netra"], "severity": "berat", "devices_needed": ["kursi_roda"], "wg_walking": "4"})
+    saved = client.post(
+        url, {"types": ["fisik", "netra"], "severity": "berat", "devices_needed": ["kursi_roda"], "wg_walking": "4"}
+    )
     assert saved.status_code == 302
     person.refresh_from_db()
-    assert person.disability.types == ["fisik", "netra"] and person.disability.is_multiple and person.disability.has_wg_disability
+    assert (
+        person.disability.types == ["fisik", "netra"]
+        and person.disability.is_multiple
+        and person.disability.has_wg_disability
+    )
     assert person.status == VerificationStatus.SUBMITTED  # a changed profile needs verifying again
     assert LogEntry.objects.filter(content_type__model="disabilityprofile", actor=users["kel.wates"]).exists()
 
@@ -220,7 +306,9 @@ def test_export_csv_and_xlsx_hold_only_the_scope_and_are_audited(users, people, 
     rows = list(sheet.values)
     assert rows[1][2] == "Rahayu Kranggan" and len(rows) == 2
     assert rows[1][0] == people["kranggan"].nik  # stored as text: Excel keeps all 16 digits
-    assert LogEntry.objects.get(object_pk="export", actor=users["manajer"]).additional_data["filters"] == {"region": KRANGGAN}
+    assert LogEntry.objects.get(object_pk="export", actor=users["manajer"]).additional_data["filters"] == {
+        "region": KRANGGAN
+    }
 
 
 @pytest.mark.parametrize("username, status", [("loket", 403), ("dinkes", 403), ("admin", 403)])

@@ -23,4 +23,6 @@ def never_finishing_render(document, target, progress):
 rendering.render = never_finishing_render
 
 if __name__ == "__main__":
-    app.worker_main(["worker", "-Q", sys.argv[1], "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=WARNING"])
+    app.worker_main(
+        ["worker", "-Q", sys.argv[1], "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+    )

@@ -27,7 +27,9 @@ PAGE_X_OF_Y = re.compile(r"(?:Page|Halaman) (\d+) (?:of|dari) (\d+)")
 
 def person(name, region, *, status=VERIFIED, disability=None, ppks=(), **extra):
     household = HouseholdFactory(region_id=region, address=f"Jl. {name} No. 1", rt="001", rw="002")
-    someone = PersonFactory(full_name=name, region_id=region, household=household, relationship="kepala", status=status, **extra)
+    someone = PersonFactory(
+        full_name=name, region_id=region, household=household, relationship="kepala", status=status, **extra
+    )
     if disability:
         types, severity = disability
         DisabilityProfile.objects.create(person=someone, types=types, severity=severity)
@@ -43,7 +45,13 @@ def registry_data(users):
     PPKS 1 active), Fajar (no disability; PPKS 3 active)."""
     ensure_ppks_categories()
     return {
-        "ani": person("Ani Wates", WATES, disability=(["fisik"], "berat"), ppks=[(1, PpksStatus.ACTIVE)], birth_date=datetime.date(1980, 3, 4)),
+        "ani": person(
+            "Ani Wates",
+            WATES,
+            disability=(["fisik"], "berat"),
+            ppks=[(1, PpksStatus.ACTIVE)],
+            birth_date=datetime.date(1980, 3, 4),
+        ),
         "budi": person("Budi Wates", WATES, disability=(["fisik", "netra"], "ringan"), ppks=[(2, PpksStatus.HANDLED)]),
         "citra": person("Citra Wates", WATES, status=VerificationStatus.DRAFT, disability=(["mental"], "sedang")),
         "dedi": person("Dedi Wates", WATES, disability=(["fisik"], "berat"), life_status=LifeStatus.DECEASED),

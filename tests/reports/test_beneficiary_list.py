@@ -33,7 +33,9 @@ def test_the_list_has_a_cover_then_each_kelurahan_on_its_own_pages(users, regist
     assert len(texts) == report.page_count == 3  # the cover, Wates, Kranggan
     assert_numbered(texts)
     cover, wates, kranggan = texts
-    assert re.search(r"Wates \(35\.76\.02\.1010\)\s+Magersari\s+2\s+2–2", cover)  # Ani and Budi; Citra is a draft, Dedi deceased
+    assert re.search(
+        r"Wates \(35\.76\.02\.1010\)\s+Magersari\s+2\s+2–2", cover
+    )  # Ani and Budi; Citra is a draft, Dedi deceased
     assert re.search(r"Kranggan \(35\.76\.03\.1001\)\s+Kranggan\s+2\s+3–3", cover)
     assert "Ani Wates" in wates and "Budi Wates" in wates and "Citra" not in wates and "Dedi" not in wates
     assert "Eko Kranggan" in kranggan and "Fajar Kranggan" in kranggan and "Wates" not in kranggan.split("\n", 1)[1]
@@ -61,7 +63,9 @@ def test_who_may_ask_for_a_list(users, registry_data, render):
     assert "Eko" not in "\n".join(page_texts(report))
 
 
-def test_a_long_list_is_rendered_in_parts_joined_with_the_right_page_numbers(users, registry_data, render, monkeypatch, settings):
+def test_a_long_list_is_rendered_in_parts_joined_with_the_right_page_numbers(
+    users, registry_data, render, monkeypatch, settings
+):
     monkeypatch.setattr(beneficiaries, "PAGES_PER_PART", 1)  # every page its own part
     settings.REPORT_RENDER_PROCESSES = 2
     long_name = "Raden Ajeng " + "Kusumawardhani " * 9  # far longer than a row holds

@@ -45,7 +45,7 @@ def test_the_table_holds_the_same_numbers():
 def test_a_single_series_has_no_legend_and_no_total_column():
     single = BarChart(title="Active", categories=["A", "B"], series=[Series("Active", [4, 0])])
     assert single.table()["headers"] == ["Active"]
-    assert "<rect x=\"270\" y=\"4.0\"" not in str(single.svg())
+    assert '<rect x="270" y="4.0"' not in str(single.svg())
     assert not single.is_empty and BarChart(title="None", categories=["A"], series=[Series("x", [0])]).is_empty
 
 
@@ -55,7 +55,12 @@ def test_values_must_match_the_categories():
 
 
 def test_grouped_bars_give_each_series_its_own_bar_and_no_total():
-    trend = BarChart(title="Months", categories=["Jan", "Feb"], series=[Series("Complaints", [3, 1]), Series("Referrals", [2, 0])], grouped=True)
+    trend = BarChart(
+        title="Months",
+        categories=["Jan", "Feb"],
+        series=[Series("Complaints", [3, 1]), Series("Referrals", [2, 0])],
+        grouped=True,
+    )
     svg = str(trend.svg())
     assert re.findall(r'font-weight="bold"[^>]*>(\d+)</text>', svg) == ["3", "2", "1", "0"]
     assert trend.table()["headers"] == ["Complaints", "Referrals"]

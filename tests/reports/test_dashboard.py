@@ -59,5 +59,5 @@ def test_the_home_page_shows_the_charts_with_their_tables(users, registry_data, 
     svgs = re.findall(r'<svg [^>]*role="img" aria-labelledby="([\w-]+)-title \1-desc"', page)
     assert {"home-profiles", "home-villages", "home-months"} <= set(svgs)
     assert page.count('class="visually-hidden" data-chart-table=') == len(svgs)
-    assert 'web/home/manager.html' in [t.name for t in client_for(users["manajer"]).get(reverse("home")).templates]
+    assert "web/home/manager.html" in [t.name for t in client_for(users["manajer"]).get(reverse("home")).templates]
     assert 'id="dashboard"' not in client_for(users["admin"]).get(reverse("home")).text

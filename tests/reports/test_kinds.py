@@ -37,7 +37,19 @@ def test_the_disability_recap_counts_per_kelurahan_type_and_severity(users, regi
 
 def test_not_yet_verified_records_count_only_when_asked(users, registry_data, render):
     report = render(users["manajer"], ReportType.DISABILITY_RECAP, regions=[WATES], include_unverified=True)
-    assert data_row(report, WATES)[3:] == [2, 0, 1, 1, 0, 0, 1, 1, 1, 1, 3]  # Citra (a draft) counted; Dedi (deceased) never
+    assert data_row(report, WATES)[3:] == [
+        2,
+        0,
+        1,
+        1,
+        0,
+        0,
+        1,
+        1,
+        1,
+        1,
+        3,
+    ]  # Citra (a draft) counted; Dedi (deceased) never
     assert [row[0] for row in data_table(report)["rows"]] == [WATES]
 
 
@@ -99,7 +111,9 @@ def test_a_profile_of_a_person_outside_the_scope_cannot_be_asked_for(users, regi
         render(users["kel.kranggan"], ReportType.PERSON_PROFILE, person=registry_data["ani"])
 
 
-def test_every_report_is_a_tagged_a4_pdf_with_letterhead_title_language_and_page_numbers(users, registry_data, render, settings):
+def test_every_report_is_a_tagged_a4_pdf_with_letterhead_title_language_and_page_numbers(
+    users, registry_data, render, settings
+):
     for report_type, size in ((ReportType.DISABILITY_RECAP, A4[::-1]), (ReportType.PERSON_PROFILE, A4)):
         extra = {"person": registry_data["ani"]} if report_type == ReportType.PERSON_PROFILE else {}
         report = render(users["manajer"], report_type, **extra)

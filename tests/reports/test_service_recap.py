@@ -36,14 +36,24 @@ def at(day, hour=9):
 def complaint(number, region, top, channel, status, received, due, finished=None, sub=None):
     cat = Category.objects.get(parent=top, name=sub) if sub else top
     return Complaint.objects.create(
-        ticket_number=f"ADU-2026-{number:06d}", region_id=region, category=cat, channel=channel, status=status, received_at=received,
-        due_date=due, finished_at=finished, description="-", closing_reason="Selesai" if finished else "",
+        ticket_number=f"ADU-2026-{number:06d}",
+        region_id=region,
+        category=cat,
+        channel=channel,
+        status=status,
+        received_at=received,
+        due_date=due,
+        finished_at=finished,
+        description="-",
+        closing_reason="Selesai" if finished else "",
     )
 
 
 def referral(users, person, service, status, sent, due, finished=None):
     """A referral made, sent and worked through the referral services, then moved back to March."""
-    made = referral_services.referral_send(draft(users["manajer"], service, person=person), acting_user=users["manajer"])
+    made = referral_services.referral_send(
+        draft(users["manajer"], service, person=person), acting_user=users["manajer"]
+    )
     agency_officer = users["dinkes"] if service.agency.code == "dinkes" else users["disdukcapil"]
     steps = {"dikirim": [], "selesai": ["diterima", "selesai"], "ditolak": ["ditolak"]}[status]
     for step in steps:
@@ -54,8 +64,20 @@ def referral(users, person, service, status, sent, due, finished=None):
 @pytest.fixture
 def services_data(users, dinkes, disdukcapil):
     health, other = category("Kesehatan/BPJS PBI"), category("Pendidikan")
-    complaint(1, WATES, health, "datang", "selesai", at((3, 2)), datetime.date(2026, 3, 10), at((3, 4)))  # 2 days, on time
-    complaint(2, WATES, health, "telepon", "ditutup", at((3, 3)), datetime.date(2026, 3, 10), at((3, 20)), sub="Biaya rumah sakit")  # 17, late
+    complaint(
+        1, WATES, health, "datang", "selesai", at((3, 2)), datetime.date(2026, 3, 10), at((3, 4))
+    )  # 2 days, on time
+    complaint(
+        2,
+        WATES,
+        health,
+        "telepon",
+        "ditutup",
+        at((3, 3)),
+        datetime.date(2026, 3, 10),
+        at((3, 20)),
+        sub="Biaya rumah sakit",
+    )  # 17, late
     complaint(3, WATES, other, "online", "baru", at((3, 20)), datetime.date(2026, 3, 31))  # open, late
     complaint(4, KRANGGAN, other, "datang", "asesmen", at((3, 30)), datetime.date(2099, 1, 1))  # open, on time
     complaint(5, WATES, other, "datang", "baru", at((2, 28)), datetime.date(2026, 3, 9))  # February: not in the period
@@ -85,8 +107,20 @@ def test_the_recap_counts_complaints_by_category_channel_status_and_sla(users, s
     assert rows(report, "Complaints by category") == {"Kesehatan/BPJS PBI": [2], "Pendidikan": [2]}
     # Channels in their order: walk-in 2, phone 1, message 0, online 1, outreach 0, RT/RW 0.
     assert [v[0] for v in rows(report, "Complaints by channel").values()] == [2, 1, 0, 1, 0, 0]
-    assert [v[0] for v in rows(report, "Complaints by status").values()] == [1, 1, 0, 1, 1]  # new, assessment, referred, resolved, closed
-    assert [v[0] for v in rows(report, "Complaints and their SLA").values()] == [1, 1, 1, 0, 1]  # finished on time, late; open on time, at risk, late
+    assert [v[0] for v in rows(report, "Complaints by status").values()] == [
+        1,
+        1,
+        0,
+        1,
+        1,
+    ]  # new, assessment, referred, resolved, closed
+    assert [v[0] for v in rows(report, "Complaints and their SLA").values()] == [
+        1,
+        1,
+        1,
+        0,
+        1,
+    ]  # finished on time, late; open on time, at risk, late
     text = pdf_text(report)
     assert re.search(r"4 (complaints received|pengaduan diterima)", text)
     assert "50.0%" in text or "50,0%" in text  # one of the two finished kept its SLA

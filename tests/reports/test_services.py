@@ -27,7 +27,9 @@ def ask(user, report_type=ReportType.DISABILITY_RECAP, **parameters):
     return services.request_report(user=user, report_type=report_type, **parameters)
 
 
-def test_a_request_records_the_requesters_scope_and_is_sent_once_committed(users, sent, django_capture_on_commit_callbacks):
+def test_a_request_records_the_requesters_scope_and_is_sent_once_committed(
+    users, sent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         report = ask(users["kel.wates"], request_id="req-1")
         assert sent == []  # not before the commit
@@ -56,7 +58,9 @@ def test_roles_ask_only_for_the_reports_they_may_see(users, sent):
     assert not ReportRequest.objects.exists()
 
 
-def test_a_worker_renders_a_queued_request_once(users, registry_data, private_media, sent, django_capture_on_commit_callbacks):
+def test_a_worker_renders_a_queued_request_once(
+    users, registry_data, private_media, sent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report = ask(users["manajer"])
     assert services.run(report.pk) == ReportStatus.READY
@@ -114,7 +118,9 @@ def test_an_unexpected_error_fails_the_request_with_a_clear_reason(users, privat
     assert report.status == ReportStatus.FAILED and "ZeroDivisionError" in report.error
 
 
-def test_a_render_taken_back_by_the_sweep_cannot_finish_the_request(users, registry_data, private_media, sent, monkeypatch):
+def test_a_render_taken_back_by_the_sweep_cannot_finish_the_request(
+    users, registry_data, private_media, sent, monkeypatch
+):
     real_render = rendering.render
 
     def slow_render(document, target, progress):
@@ -131,8 +137,14 @@ def test_a_render_taken_back_by_the_sweep_cannot_finish_the_request(users, regis
 def make(user, *, status, minutes_ago, attempts=0):
     at = timezone.now() - timedelta(minutes=minutes_ago)
     return ReportRequest.objects.create(
-        report_type=ReportType.DISABILITY_RECAP, requested_by=user, scope_role=user.role, scope_region_id=user.region_id,
-        status=status, attempts=attempts, queued_at=at, started_at=at if status == ReportStatus.RUNNING else None,
+        report_type=ReportType.DISABILITY_RECAP,
+        requested_by=user,
+        scope_role=user.role,
+        scope_region_id=user.region_id,
+        status=status,
+        attempts=attempts,
+        queued_at=at,
+        started_at=at if status == ReportStatus.RUNNING else None,
         heartbeat_at=at if status == ReportStatus.RUNNING else None,
     )
 
@@ -150,7 +162,9 @@ def test_the_sweep_sends_requests_stuck_in_the_queue_again(users, sent, django_c
     assert fresh.pk not in sent
 
 
-def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(users, sent, django_capture_on_commit_callbacks):
+def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(
+    users, sent, django_capture_on_commit_callbacks
+):
     stalled = make(users["manajer"], status=ReportStatus.RUNNING, minutes_ago=16, attempts=1)
     alive = make(users["manajer"], status=ReportStatus.RUNNING, minutes_ago=2, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -164,7 +178,9 @@ def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(users,
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep() == {"resent": 0, "retried": 0, "failed": 1}
     stalled.refresh_from_db()
-    assert stalled.status == ReportStatus.FAILED and "tidak ada tanda aktif selama 15 menit, 2 percobaan" in stalled.error
+    assert (
+        stalled.status == ReportStatus.FAILED and "tidak ada tanda aktif selama 15 menit, 2 percobaan" in stalled.error
+    )
     alive.refresh_from_db()
     assert alive.status == ReportStatus.RUNNING
 

@@ -40,7 +40,9 @@ def cleanup_files():
             services.file_of(report).unlink(missing_ok=True)
 
 
-def test_a_worker_renders_a_requested_report(transactional_db, celery_worker_queue, users, registry_data, cleanup_files):
+def test_a_worker_renders_a_requested_report(
+    transactional_db, celery_worker_queue, users, registry_data, cleanup_files
+):
     report = services.request_report(user=users["manajer"], report_type=ReportType.DISABILITY_RECAP)
     cleanup_files.append(report)
     wait_for(report, lambda r: not r.is_pending)
@@ -71,7 +73,10 @@ def test_a_worker_killed_in_the_middle_of_a_render_leaves_the_request_retried(
             worker.kill()
             worker.wait()
     report.refresh_from_db()
-    assert (report.status, report.attempts) == (ReportStatus.RUNNING, 1)  # as far as the database knows, still rendering
+    assert (report.status, report.attempts) == (
+        ReportStatus.RUNNING,
+        1,
+    )  # as far as the database knows, still rendering
     # The sweep sees no sign of life for longer than REPORT_STALLED_MINUTES and sends it again;
     # the other worker renders it.
     assert services.sweep(now=timezone.now() + timedelta(minutes=settings.REPORT_STALLED_MINUTES + 1))["retried"] == 1

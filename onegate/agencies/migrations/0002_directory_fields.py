@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='description',
-            field=models.TextField(blank=True, help_text='What the agency does, for the service directory.', verbose_name='description'),
+            model_name="agency",
+            name="description",
+            field=models.TextField(
+                blank=True, help_text="What the agency does, for the service directory.", verbose_name="description"
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='postal_code',
-            field=models.CharField(blank=True, max_length=10, verbose_name='postal code'),
+            model_name="agency",
+            name="postal_code",
+            field=models.CharField(blank=True, max_length=10, verbose_name="postal code"),
         ),
     ]

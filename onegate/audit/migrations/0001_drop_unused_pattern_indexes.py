@@ -18,6 +18,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             [f"DROP INDEX IF EXISTS {name}" for name in INDEXES],
-            [f"CREATE INDEX IF NOT EXISTS {name} ON auditlog_logentry ({column} varchar_pattern_ops)" for name, column in INDEXES.items()],
+            [
+                f"CREATE INDEX IF NOT EXISTS {name} ON auditlog_logentry ({column} varchar_pattern_ops)"
+                for name, column in INDEXES.items()
+            ],
         ),
     ]

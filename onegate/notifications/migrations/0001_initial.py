@@ -7,39 +7,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='What happened, e.g. referral-overdue.', max_length=40, verbose_name='kind')),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('level', models.PositiveSmallIntegerField(default=0, help_text='Higher for an escalation of the same matter.', verbose_name='level')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('email_to', models.EmailField(blank=True, max_length=254, verbose_name='email to')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='emailed at')),
-                ('email_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='email attempts')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="What happened, e.g. referral-overdue.", max_length=40, verbose_name="kind"
+                    ),
+                ),
+                ("subject_id", models.PositiveBigIntegerField()),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Higher for an escalation of the same matter.", verbose_name="level"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                ("email_to", models.EmailField(blank=True, max_length=254, verbose_name="email to")),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="emailed at")),
+                ("email_attempts", models.PositiveSmallIntegerField(default=0, verbose_name="email attempts")),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='notification_user_recent'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_unread'), models.Index(condition=models.Q(('emailed_at__isnull', True), models.Q(('email_to', ''), _negated=True)), fields=['created_at'], name='notification_email_pending')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'subject_type', 'subject_id', 'level'), name='notification_once_per_matter')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)), fields=["user"], name="notification_unread"
+                    ),
+                    models.Index(
+                        condition=models.Q(("emailed_at__isnull", True), models.Q(("email_to", ""), _negated=True)),
+                        fields=["created_at"],
+                        name="notification_email_pending",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind", "subject_type", "subject_id", "level"),
+                        name="notification_once_per_matter",
+                    )
+                ],
             },
         ),
     ]

@@ -5,27 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(db_index=True, max_length=100, verbose_name='name')),
-                ('level', models.CharField(choices=[('provinsi', 'Province'), ('kabupaten', 'Regency'), ('kota', 'City'), ('kecamatan', 'District (kecamatan)'), ('kelurahan', 'Urban village (kelurahan)'), ('desa', 'Village (desa)')], db_index=True, max_length=10, verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent')),
+                ("code", models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name="code")),
+                ("name", models.CharField(db_index=True, max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "Province"),
+                            ("kabupaten", "Regency"),
+                            ("kota", "City"),
+                            ("kecamatan", "District (kecamatan)"),
+                            ("kelurahan", "Urban village (kelurahan)"),
+                            ("desa", "Village (desa)"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['code'], name='region_code_prefix', opclasses=['varchar_pattern_ops'])],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{4})?)?)?$')), name='region_code_format')],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"])
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{4})?)?)?$")),
+                        name="region_code_format",
+                    )
+                ],
             },
         ),
     ]

@@ -21,15 +21,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--per-thousand", type=float, default=30, help="complaints per 1,000 people (default 30)")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--batch-size", type=int, default=5000, help="rows of the main table per committed batch (default 5000)")
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="rows of the main table per committed batch (default 5000)"
+        )
 
     def handle(self, *args, per_thousand, seed, batch_size, **options):
         if per_thousand < 0 or batch_size < 1:
             raise CommandError("--per-thousand cannot be negative and --batch-size must be at least 1")
         if not referrals_synthetic.active_services():
-            raise CommandError("no active service in the referral directory: run manage.py seed_demo (or add services) first")
+            raise CommandError(
+                "no active service in the referral directory: run manage.py seed_demo (or add services) first"
+            )
         people = complaints_synthetic.people_count()
-        self.stdout.write(f"{people:,} people in the registry: about {round(people * per_thousand / 1000):,} complaints")
+        self.stdout.write(
+            f"{people:,} people in the registry: about {round(people * per_thousand / 1000):,} complaints"
+        )
         reported = [0]
 
         def progress(what):
@@ -39,17 +45,28 @@ class Command(BaseCommand):
                     reported[0] = rows
                     rate = rows / counts["seconds"] if counts["seconds"] else 0
                     self.stdout.write(f"  {what}: {counts['done']:,} / {counts['total']:,} ({rate:,.0f} rows/s)")
+
             return report
 
         started = time.monotonic()
         try:
-            counts, referred = complaints_synthetic.generate(per_thousand=per_thousand, seed=seed, batch_size=batch_size,
-                                                            progress=progress("complaints"))
+            counts, referred = complaints_synthetic.generate(
+                per_thousand=per_thousand, seed=seed, batch_size=batch_size, progress=progress("complaints")
+            )
             reported[0] = 0
-            counts.update(referrals_synthetic.generate(referred, seed=seed, batch_size=batch_size, progress=progress("referrals (from complaints and people)")))
+            counts.update(
+                referrals_synthetic.generate(
+                    referred,
+                    seed=seed,
+                    batch_size=batch_size,
+                    progress=progress("referrals (from complaints and people)"),
+                )
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         seconds = max(time.monotonic() - started, 1e-6)
         rows = sum(counts.values())
         self.stdout.write(self.style.SUCCESS(", ".join(f"{key}: {value:,}" for key, value in counts.items())))
-        self.stdout.write(f"{seconds:.1f} s: {rows / seconds:,.0f} rows/s, {counts['complaints'] / seconds:,.0f} complaints/s")
+        self.stdout.write(
+            f"{seconds:.1f} s: {rows / seconds:,.0f} rows/s, {counts['complaints'] / seconds:,.0f} complaints/s"
+        )

@@ -18,13 +18,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, required=True, help="about how many people (households = people / 3.6)")
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--duplicates", type=int, default=0, help="people registered a second time under a misspelt name")
-        parser.add_argument("--batch-size", type=int, default=5000, help="people per committed batch (default 5000)")
-        parser.add_argument("--workers", type=int, default=None, help="database connections writing at once (default 2)")
         parser.add_argument(
-            "--kelurahan", action="append", metavar="CODE", help="only this kelurahan (e.g. 35.76.02.1010); may be repeated"
+            "--people", type=int, required=True, help="about how many people (households = people / 3.6)"
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--duplicates", type=int, default=0, help="people registered a second time under a misspelt name"
+        )
+        parser.add_argument("--batch-size", type=int, default=5000, help="people per committed batch (default 5000)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="database connections writing at once (default 2)"
+        )
+        parser.add_argument(
+            "--kelurahan",
+            action="append",
+            metavar="CODE",
+            help="only this kelurahan (e.g. 35.76.02.1010); may be repeated",
         )
         parser.add_argument("--all-verified", action="store_true", help="no draft, submitted or rejected records")
 
@@ -40,7 +49,9 @@ class Command(BaseCommand):
             if counts["people"] - reported[0] >= REPORT_EVERY or counts["households"] == households:
                 reported[0] = counts["people"]
                 rate = counts["people"] / counts["seconds"] if counts["seconds"] else 0
-                self.stdout.write(f"  {counts['households']:,} households, {counts['people']:,} people ({rate:,.0f} people/s)")
+                self.stdout.write(
+                    f"  {counts['households']:,} households, {counts['people']:,} people ({rate:,.0f} people/s)"
+                )
 
         started = time.monotonic()
         try:
