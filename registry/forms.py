@@ -35,10 +35,10 @@ def village_choices(user):
 
 
 class NikField(forms.CharField):
-    def __init__(self, *, label=_("NIK"), **kwargs):
+    def __init__(self, *, label=None, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 30)
-        super().__init__(label=label, **kwargs)
+        super().__init__(label=label or _("NIK"), **kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean(self, value):

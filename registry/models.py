@@ -74,12 +74,12 @@ class Household(VerifiedRecord):
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["region", "status"])]
 
-    def get_absolute_url(self):
-        return reverse("registry:household-detail", args=[self.pk])
-
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
         return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
 
 
 class Relationship(models.TextChoices):
@@ -582,6 +582,9 @@ class DuplicatePair(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.person_a_id} ≈ {self.person_b_id}"
+
 
 class DuplicateDismissal(models.Model):
     """A manager's decision that two likely duplicates are different people: the pair is not
@@ -620,6 +623,9 @@ class DuplicateScan(models.Model):
 
     class Meta:
         verbose_name = _("duplicate scan")
+
+    def __str__(self):
+        return f"{self.finished_at:%d/%m/%Y %H:%M} ({self.last_person_id})"
 
 
 class ImportStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
 from onegate.audit import log_export, log_view
+from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.pagination import table_pagination, two_step
 
 from .. import consent, exports, services
@@ -60,14 +61,9 @@ def person_export(request, file_format):
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
     if file_format == "csv":
-        response = StreamingHttpResponse(
-            exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type=CSV_CONTENT_TYPE)
     else:
-        response = HttpResponse(
-            exports.as_xlsx(rows, request.user),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(exports.as_xlsx(rows, request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
     return response
 
