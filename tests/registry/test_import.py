@@ -281,7 +281,10 @@ def test_a_changed_verified_person_goes_back_to_submitted(users):
     untouched = PersonFactory(
         full_name="Tidak Berubah", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager
     )
-    day = lambda p: p.birth_date.strftime("%d/%m/%Y")
+
+    def day(p):
+        return p.birth_date.strftime("%d/%m/%Y")
+
     lines = [
         f"{person.nik};;Sudah Verifikasi;L;;{day(person)};;;;;{WATES};",
         f"{untouched.nik};;Tidak Berubah;L;;{day(untouched)};;;;;{WATES};",
@@ -303,7 +306,10 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
     officer = users["kel.wates"]
     elsewhere = HouseholdFactory(kk_number="3576030303030003", region_id=KRANGGAN)
     kk2, kk4 = "3576020404040004", "3576020505050005"
-    nik = lambda n, sex="L": nik_for(WATES, D(1990, 1, n), sex, n)
+
+    def nik(n, sex="L"):
+        return nik_for(WATES, D(1990, 1, n), sex, n)
+
     lines = [
         f"{nik(1)};{kk2};Kepala Satu;L;;01/01/1990;Kepala Keluarga;Jl. Satu;3;4;{WATES};",  # 2 new
         f"{nik(2)};{kk2};Anggota Dua;L;;02/01/1990;Anak;Jl. Dua;;;{WATES};",  # 3 another address
@@ -790,7 +796,9 @@ def test_a_big_file_is_checked_and_written_by_the_celery_worker(
     workbook.active.append([nik_for(WATES, D(1990, 3, 1), "L", 70), "Dari Excel", "L", WATES])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = client.post(reverse("registry:import-start"), {"file": SimpleUploadedFile("data.xlsx", buffer.getvalue())})
+    response = client.post(
+        reverse("registry:import-start"), {"file": SimpleUploadedFile("data.xlsx", buffer.getvalue())}
+    )
     batch = ImportBatch.objects.get(original_name="data.xlsx")
     assert response.status_code == 302 and batch.is_checking and batch.task_id
     assert AsyncResult(batch.task_id).get(timeout=60) == ImportStatus.PREVIEW

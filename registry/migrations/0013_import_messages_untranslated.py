@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_fewer_person_indexes")]
+    dependencies = [("registry", "0012_consent_decisions")]
 
     operations = [
         migrations.AddField(
