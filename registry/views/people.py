@@ -12,7 +12,7 @@ from onegate.audit import log_export, log_view
 from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.pagination import table_pagination, two_step
 
-from .. import exports, services
+from .. import consent, exports, services
 from ..filters import PersonFilter
 from ..forms import (
     DisabilityProfileForm,
@@ -94,12 +94,16 @@ def person_detail(request, pk):
         .select_related("actor")
         .order_by("-timestamp")[:20]
     )
+    consent_decisions = consent.decisions(person)
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
         "person": person, "history": history, "caregiver_visible": caregiver_visible,
         "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
         "panels": panels.panels_for("person", request.user, person),
+        "consent_decisions": consent_decisions[:5],
+        "consent_withdrawn": bool(consent_decisions) and consent_decisions[0].is_withdrawal,
+        "can_record_consent": scoping.can(request.user, Person, consent.RECORD),
         **(merged_records(request.user, person) if person.has_merged_records else {}),
     })  # fmt: skip
 
