@@ -518,7 +518,7 @@ def _write_batch(batch, tables, used_tickets) -> None:
     following = {
         year: reserve_numbers(TicketCounter, year, n, used_tickets.get(year, 0)) for year, n in sorted(years.items())
     }
-    for row, pk in zip(rows, ids):  # rows are in the order received
+    for row, pk in zip(rows, ids, strict=True):  # rows are in the order received
         row["id"] = pk
         year = row["_day"].year
         row["ticket_number"] = f"{TICKET_PREFIX}-{year}-{following[year]:06d}"

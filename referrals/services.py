@@ -19,6 +19,7 @@ from complaints.models import Status as ComplaintStatus
 from onegate import scoping
 from onegate.accounts.models import Role
 from onegate.workdays.services import add_working_days
+from registry import consent
 
 from . import followup
 from .models import (
@@ -86,8 +87,20 @@ def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> R
 
 
 # --- Drafting ----------------------------------------------------------------------------------
-def _check_consent(data: dict) -> dict:
-    """Consent is recorded with who gave it, how and when; without it only the minimum is shared."""
+def _check_consent(data: dict, person=None) -> dict:
+    """Consent is recorded with who gave it, how and when; without it only the minimum is shared.
+    A person who withdrew their consent (registry.consent) cannot be referred with it."""
+    if data.get("consent_given") and person is not None and (withdrawal := consent.current_decision(person)):
+        if withdrawal.is_withdrawal:
+            raise ValidationError(
+                {
+                    "consent_given": _(
+                        "%(name)s withdrew their consent to share their data on %(when)s: the referral can only "
+                        "share the minimum. Record the consent given again on their page first."
+                    )
+                    % {"name": person.full_name, "when": timezone.localtime(withdrawal.decided_at).strftime("%d/%m/%Y")}
+                }
+            )
     if not data.get("consent_given"):
         return {
             **data,
@@ -134,7 +147,7 @@ def referral_create(
     else:
         scoping.ensure_allowed(acting_user, person, scoping.VIEW)
         person_name, region = person.full_name, person.region
-    data = _check_consent(data)
+    data = _check_consent(data, person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})
@@ -174,7 +187,7 @@ def referral_update_draft(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; the agency already has this referral."))
-    data = _check_consent(data)
+    data = _check_consent(data, referral.person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})

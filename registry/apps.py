@@ -35,6 +35,9 @@ class RegistryConfig(AppConfig):
         # The front desk may record a minimal person for a complaint; the kelurahan completes it.
         roles["quick_add"] = readers
         roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
+        # A resident withdraws (or gives again) consent to share their data where they are: at the
+        # desk, with their kelurahan's officer, or with the office.
+        roles["consent"] = readers
         # Households and people are placed by their kelurahan; profiles follow their person.
         scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
@@ -42,6 +45,8 @@ class RegistryConfig(AppConfig):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             audited(model, exclude_fields=["updated_at", "version"])
+        scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
+        audited(m.ConsentDecision)
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)

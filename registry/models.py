@@ -76,12 +76,12 @@ class Household(VerifiedRecord):
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["region", "status"])]
 
-    def get_absolute_url(self):
-        return reverse("registry:household-detail", args=[self.pk])
-
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
         return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
 
 
 class Relationship(models.TextChoices):
@@ -584,6 +584,9 @@ class DuplicatePair(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.person_a_id} ≈ {self.person_b_id}"
+
 
 class DuplicateDismissal(models.Model):
     """A manager's decision that two likely duplicates are different people: the pair is not
@@ -622,6 +625,9 @@ class DuplicateScan(models.Model):
 
     class Meta:
         verbose_name = _("duplicate scan")
+
+    def __str__(self):
+        return f"{self.finished_at:%d/%m/%Y %H:%M} ({self.last_person_id})"
 
 
 class ImportStatus(models.TextChoices):
@@ -688,3 +694,54 @@ class ImportBatch(models.Model):
     @property
     def is_writing(self) -> bool:
         return self.status == ImportStatus.PROCESSING and self.confirmed_at is not None
+
+
+# --- Consent to share personal data with agencies (UU 27/2022) ----------------------------------
+class ConsentDecisionKind(models.TextChoices):
+    WITHDRAWN = "dicabut", _("Consent withdrawn")
+    GIVEN = "diberikan", _("Consent given again")
+
+
+class ConsentDecider(models.TextChoices):
+    SELF = "diri_sendiri", _("The person themself")
+    FAMILY = "keluarga", _("Family member or guardian")
+    COMPANION = "pendamping", _("Companion / social worker")
+
+
+class ConsentDecisionMethod(models.TextChoices):
+    WRITTEN = "tertulis", _("In writing (signed or thumb-printed letter)")
+    AT_DESK = "lisan_loket", _("Spoken, in person at the desk")
+    PHONE = "telepon", _("Spoken, by phone")
+    OTHER = "lainnya", _("Other (see the note)")
+
+
+class ConsentDecision(models.Model):
+    """A person's decision about sharing their personal data with the agencies they are referred
+    to: consent withdrawn, or given again. The latest decision is in force; while consent is
+    withdrawn no referral discloses more than the minimum (see referrals.disclosure)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consent_decisions", verbose_name=_("person")
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=ConsentDecisionKind.choices)
+    decided_by = models.CharField(_("decided by (name)"), max_length=150)
+    decider = models.CharField(_("who decided"), max_length=14, choices=ConsentDecider.choices)
+    method = models.CharField(_("how it was expressed"), max_length=12, choices=ConsentDecisionMethod.choices)
+    decided_at = models.DateTimeField(_("when"))
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        indexes = [models.Index(fields=["person", "decided_at"], name="consent_decision_person")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} {self.decided_at:%d/%m/%Y}"
+
+    @property
+    def is_withdrawal(self) -> bool:
+        return self.kind == ConsentDecisionKind.WITHDRAWN

@@ -9,6 +9,7 @@ urlpatterns = [
     path("orang/<int:pk>/", views.person_detail, name="person-detail"),
     path("orang/<int:pk>/ubah/", views.person_edit, name="person-edit"),
     path("orang/<int:pk>/profil/<str:profile>/", views.person_profile_edit, name="person-profile-edit"),
+    path("orang/<int:pk>/persetujuan/<str:kind>/", views.consent_decision, name="consent-decision"),
     path("orang/<int:pk>/ppks/tambah/", views.ppks_record_edit, name="ppks-add"),
     path("orang/<int:pk>/ppks/<int:record_pk>/ubah/", views.ppks_record_edit, name="ppks-edit"),
     path("orang/<int:pk>/ppks/<int:record_pk>/tertangani/", views.ppks_record_mark_handled, name="ppks-handled"),

@@ -293,7 +293,7 @@ class Planner:
         found = {}
         for chunk in _chunks(numbers):
             for values in _rows(_versioned(self._scoped(model.objects.filter(_any(model, column, chunk)))), fields):
-                found[values[1]] = dict(zip(fields, values))
+                found[values[1]] = dict(zip(fields, values, strict=True))
         return found
 
     @staticmethod
@@ -321,7 +321,7 @@ class Planner:
             for values in _rows(
                 _versioned(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk)))), PERSON_READ
             ):
-                person = dict(zip(PERSON_READ, values))
+                person = dict(zip(PERSON_READ, values, strict=True))
                 by_name[
                     (households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])
                 ].append(person)
@@ -333,7 +333,7 @@ class Planner:
             if None not in dates:
                 candidates = candidates.filter(birth_date__in=dates)
             for values in _rows(_versioned(candidates), PERSON_READ):
-                person = dict(zip(PERSON_READ, values))
+                person = dict(zip(PERSON_READ, values, strict=True))
                 by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         return by_name
 
@@ -351,13 +351,13 @@ class Planner:
                     if cells:
                         ids.append(person["id"])
         self.disability = {
-            person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values))}
+            person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values, strict=True))}
             for pk, person_id, *values in self._of_people(
                 DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS, ROW_VERSION)
             )
         }
         self.welfare = {
-            person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values))}
+            person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values, strict=True))}
             for pk, person_id, *values in self._of_people(
                 WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS, ROW_VERSION)
             )

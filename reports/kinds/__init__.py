@@ -122,4 +122,4 @@ def data_label(report) -> tuple[str, str]:
     return (_("Records counted"), _("verified only"))
 
 
-from . import beneficiaries, disability, person, ppks, service_recap  # noqa: F401  (each registers its kind)
+from . import beneficiaries, disability, person, ppks, service_recap  # noqa: E402, F401  (each registers its kind)

@@ -263,7 +263,10 @@ def test_a_changed_verified_person_goes_back_to_submitted(users):
     untouched = PersonFactory(
         full_name="Tidak Berubah", region_id=WATES, status=VerificationStatus.VERIFIED, verified_by=manager
     )
-    day = lambda p: p.birth_date.strftime("%d/%m/%Y")
+
+    def day(p):
+        return p.birth_date.strftime("%d/%m/%Y")
+
     lines = [
         f"{person.nik};;Sudah Verifikasi;L;;{day(person)};;;;;{WATES};",
         f"{untouched.nik};;Tidak Berubah;L;;{day(untouched)};;;;;{WATES};",
@@ -285,7 +288,10 @@ def test_households_are_matched_by_kk_and_must_agree_within_the_file(users):
     officer = users["kel.wates"]
     elsewhere = HouseholdFactory(kk_number="3576030303030003", region_id=KRANGGAN)
     kk2, kk4 = "3576020404040004", "3576020505050005"
-    nik = lambda n, sex="L": nik_for(WATES, D(1990, 1, n), sex, n)
+
+    def nik(n, sex="L"):
+        return nik_for(WATES, D(1990, 1, n), sex, n)
+
     lines = [
         f"{nik(1)};{kk2};Kepala Satu;L;;01/01/1990;Kepala Keluarga;Jl. Satu;3;4;{WATES};",  # 2 new
         f"{nik(2)};{kk2};Anggota Dua;L;;02/01/1990;Anak;Jl. Dua;;;{WATES};",  # 3 another address

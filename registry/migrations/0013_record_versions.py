@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0011_fewer_person_indexes"),
+        ("registry", "0012_consent_decisions"),
     ]
 
     operations = [

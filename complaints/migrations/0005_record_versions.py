@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0003_list_page_indexes"),
+        ("complaints", "0004_correction_category"),
     ]
 
     operations = [
