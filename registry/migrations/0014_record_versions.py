@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0012_consent_decisions"),
+        ("registry", "0013_import_messages_untranslated"),
     ]
 
     operations = [
