@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "onegate.notifications",
     # Capabilities.
     "registry",
+    "assessments",
     "complaints",
     "referrals",
     "reports",
