@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
-        from onegate import navigation, scoping
+        from onegate import navigation, reference_cache, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
@@ -50,6 +50,7 @@ class RegistryConfig(AppConfig):
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)
+        reference_cache.register(m.PpksCategory)  # the person list's PPKS choices
         audited(m.DuplicateDismissal)
         # Import batches: the uploader and the managers above them; officers see only their own.
         import_roles = {"view": writers, "add": writers, "change": writers}

@@ -30,7 +30,7 @@ def village_choices(user):
     """The kelurahan/desa inside the user's region scope (for entry forms and list filters)."""
     villages = Region.objects.filter(level__in=VILLAGE_LEVELS)
     if user.region_id:
-        villages = villages.filter(Q(code=user.region_id) | Q(code__startswith=user.region_id + "."))
+        villages = villages.within(user.region_id)
     return villages.order_by("name")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from onegate.regions.models import Region
+from onegate.regions.models import Region, code_within
 
 from .. import services
 from ..models import (
@@ -163,7 +163,7 @@ class RowChecker:
             services._check_village(region)
         except ValidationError as exc:
             raise CellError(" ".join(exc.messages)) from None
-        if self.scope and not (code == self.scope or code.startswith(self.scope + ".")):
+        if self.scope and not code_within(code, self.scope):
             raise CellError(
                 _("Outside your area: you may only import people of %(scope)s.") % {"scope": self.scope_name}
             )
