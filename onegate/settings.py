@@ -340,6 +340,12 @@ CELERY_BEAT_SCHEDULE = {
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
 # About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+# An XLSX is read by the worker in a child process with this much address space, after its zip
+# directory is checked (no part over these sizes or this compression ratio). The other limits
+# (rows, cells, seconds, sizes) have defaults in registry/importing/parsing.py; see docs/import.md.
+# The invalid rows of an import are kept this long for the uploader to download and correct.
+REGISTRY_IMPORT_REJECTED_DAYS = env.int("REGISTRY_IMPORT_REJECTED_DAYS", default=7)
+REGISTRY_IMPORT_XLSX_LIMITS = {"memory_bytes": env.int("REGISTRY_IMPORT_XLSX_MEMORY_MB", default=1536) * 2**20}
 
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked

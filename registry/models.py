@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Func, Value
 from django.db.models.functions import Collate, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
@@ -662,10 +663,13 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
     warning_count = models.PositiveIntegerField(_("NIK warnings"), default=0)
+    notice_count = models.PositiveIntegerField(_("notices"), default=0)
+    # Problems as [row, column, message, NIK, name]; messages stored untranslated (importing/problems.py).
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
     warnings = models.JSONField(_("NIK warnings"), default=list, blank=True)
+    notices = models.JSONField(_("notices"), default=list, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    failure = models.JSONField(_("why it failed"), default=list, blank=True)
     nik_warnings_checked = models.BooleanField(_("NIK warnings checked"), default=False)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
@@ -680,10 +684,19 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["region", "created_at"]), models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})" if self.created_at else self.original_name
+        if not self.created_at:
+            return self.original_name
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     def get_absolute_url(self):
         return reverse("registry:import-detail", args=[self.pk])
+
+    @property
+    def failure_text(self) -> str:
+        """Why the batch failed, in the reader's language."""
+        from .importing.problems import render
+
+        return render(self.failure) if self.failure else ""
 
     @property
     def is_checking(self) -> bool:
