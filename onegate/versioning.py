@@ -140,6 +140,8 @@ class VersionedForm(forms.Form):
     the record's new values."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # The form's field for a model field of another name, to show what was typed beside a change.
+    fields_for_model_fields: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,12 +191,13 @@ class Conflict:
 
 
 def _typed_values(form, changes: list[Change]) -> dict[tuple[str, str], str]:
-    return {
-        (change.subject, field.name): _shown(_display(form[field.name]))
-        for change in changes
-        for field in change.fields
-        if field.name in form.fields
-    }
+    typed = {}
+    for change in changes:
+        for field in change.fields:
+            name = form.fields_for_model_fields.get(field.name, field.name)
+            if name in form.fields:
+                typed[(change.subject, field.name)] = _shown(_display(form[name]))
+    return typed
 
 
 def _display(bound_field) -> str:
