@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "onegate.notifications",
     # Capabilities.
     "registry",
+    "assessments",
     "complaints",
     "referrals",
     "reports",
@@ -210,6 +211,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (attachments, rendered reports) live outside the web root and are only served by views
 # that check the user's scope.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Uploads and the folders made for them: the portal's user only (onegate/private_files.py does the
+# same for the files the portal writes itself).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
