@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from complaints.models import ComplaintEvent, EventKind
 from complaints.models import Status as ComplaintStatus
 from onegate import scoping
 from onegate.accounts.models import Role
+from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
 from registry import consent
 
@@ -46,23 +47,10 @@ CONSENT_FIELDS = ("consent_by", "consent_giver", "consent_method", "consent_at")
 DRAFT_FIELDS = ("service", "reason", "request", "documents_provided", "consent_given", *CONSENT_FIELDS)
 
 
-# --- Letter numbers ----------------------------------------------------------------------------
-def _take_letter_number(year: int) -> int:
-    """The next number of the year. The upsert locks the counter row until the transaction ends:
-    concurrent sends wait for each other, and a rolled-back send gives its number back."""
-    table = LetterCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
-        return cursor.fetchone()[0]
-
-
+# --- Letter numbers (gapless: taken in the transaction that sends the referral) ------------------
 def next_letter_number(day: datetime.date) -> str:
     """``460/0123/417.302/XI/2026``: classification, number in the year, unit, month, year."""
-    number = _take_letter_number(day.year)
+    number = take_number(LetterCounter, day.year)
     return f"{settings.LETTER_CLASSIFICATION_CODE}/{number:04d}/{settings.OFFICE_UNIT_CODE}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
 
 

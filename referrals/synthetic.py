@@ -38,9 +38,9 @@ from complaints.synthetic import (
     Staff,
     office_time,
     received_times,
-    reserve_numbers,
     sample_people,
 )
+from onegate.counters import reserve_numbers
 from onegate.notifications.services import office_language
 from registry.importing.copying import allocate_ids
 from registry.synthetic import DictCopyTable, Weighted, in_background

@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
-        from onegate import navigation, scoping
+        from onegate import navigation, reference_cache, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
@@ -44,12 +44,13 @@ class RegistryConfig(AppConfig):
         for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
         scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
         audited(m.ConsentDecision)
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)
+        reference_cache.register(m.PpksCategory)  # the person list's PPKS choices
         audited(m.DuplicateDismissal)
         # Import batches: the uploader and the managers above them; officers see only their own.
         import_roles = {"view": writers, "add": writers, "change": writers}
