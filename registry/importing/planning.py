@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from onegate import scoping
+from onegate.copying import array_of
 
 from ..models import (
     DisabilityProfile,
@@ -38,7 +39,6 @@ from ..models import (
 from ..nik import nik_disagreements
 from .checking import CheckedRow
 from .columns import normalise_name
-from .copying import array_of
 
 CHUNK = 20_000
 PERSON_FIELDS = (
