@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "onegate.notifications",
     # Capabilities.
     "registry",
+    "assessments",
     "complaints",
     "referrals",
     "reports",
@@ -207,6 +208,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (attachments, rendered reports) live outside the web root and are only served by views
 # that check the user's scope.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Uploads and the folders made for them: the portal's user only (onegate/private_files.py does the
+# same for the files the portal writes itself).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
@@ -333,6 +338,12 @@ CELERY_BEAT_SCHEDULE = {
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
 # About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+# An XLSX is read by the worker in a child process with this much address space, after its zip
+# directory is checked (no part over these sizes or this compression ratio). The other limits
+# (rows, cells, seconds, sizes) have defaults in registry/importing/parsing.py; see docs/import.md.
+# The invalid rows of an import are kept this long for the uploader to download and correct.
+REGISTRY_IMPORT_REJECTED_DAYS = env.int("REGISTRY_IMPORT_REJECTED_DAYS", default=7)
+REGISTRY_IMPORT_XLSX_LIMITS = {"memory_bytes": env.int("REGISTRY_IMPORT_XLSX_MEMORY_MB", default=1536) * 2**20}
 
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked

@@ -44,7 +44,7 @@ class RegistryConfig(AppConfig):
         for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
         scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
         audited(m.ConsentDecision)
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.

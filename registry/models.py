@@ -10,7 +10,10 @@ from django.db import models
 from django.db.models import Func, Value
 from django.db.models.functions import Collate, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from onegate.versioning import VersionedModel
 
 SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
 
@@ -22,7 +25,7 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class VerifiedRecord(models.Model):
+class VerifiedRecord(VersionedModel):
     """Fields every registry record carries for the verification workflow."""
 
     status = models.CharField(
@@ -307,7 +310,7 @@ def _difficulty(label):
     return models.PositiveSmallIntegerField(label, choices=Difficulty.choices, null=True, blank=True)
 
 
-class DisabilityProfile(models.Model):
+class DisabilityProfile(VersionedModel):
     """Disability per UU 8/2016, beside the Washington Group domains that DTSEN uses."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="disability", verbose_name=_("person"))
@@ -380,7 +383,7 @@ class DtksStatus(models.TextChoices):
     PROPOSED = "diusulkan", _("Proposed")
 
 
-class WelfareProfile(models.Model):
+class WelfareProfile(VersionedModel):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="welfare", verbose_name=_("person"))
     dtks_status = models.CharField(_("DTKS/DTSEN status"), max_length=16, choices=DtksStatus.choices)
     decile = models.PositiveSmallIntegerField(
@@ -410,7 +413,7 @@ class Program(models.TextChoices):
     OTHER = "lainnya", _("Other")
 
 
-class ProgramReceipt(models.Model):
+class ProgramReceipt(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="programs", verbose_name=_("person"))
     program = models.CharField(_("program"), max_length=10, choices=Program.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -445,7 +448,7 @@ class PpksStatus(models.TextChoices):
     HANDLED = "tertangani", _("Handled")
 
 
-class PersonPpks(models.Model):
+class PersonPpks(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ppks", verbose_name=_("person"))
     category = models.ForeignKey(PpksCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
     identified_on = models.DateField(_("date identified"), null=True, blank=True)
@@ -661,10 +664,13 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
     warning_count = models.PositiveIntegerField(_("NIK warnings"), default=0)
+    notice_count = models.PositiveIntegerField(_("notices"), default=0)
+    # Problems as [row, column, message, NIK, name]; messages stored untranslated (importing/problems.py).
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
     warnings = models.JSONField(_("NIK warnings"), default=list, blank=True)
+    notices = models.JSONField(_("notices"), default=list, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    failure = models.JSONField(_("why it failed"), default=list, blank=True)
     nik_warnings_checked = models.BooleanField(_("NIK warnings checked"), default=False)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
@@ -679,10 +685,19 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["region", "created_at"]), models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})" if self.created_at else self.original_name
+        if not self.created_at:
+            return self.original_name
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     def get_absolute_url(self):
         return reverse("registry:import-detail", args=[self.pk])
+
+    @property
+    def failure_text(self) -> str:
+        """Why the batch failed, in the reader's language."""
+        from .importing.problems import render
+
+        return render(self.failure) if self.failure else ""
 
     @property
     def is_checking(self) -> bool:

@@ -36,6 +36,7 @@ urlpatterns = [
     re_path(r"^impor/templat\.(?P<file_format>csv|xlsx)$", views.import_template, name="import-template"),
     path("impor/<int:pk>/", views.import_detail, name="import-detail"),
     path("impor/<int:pk>/kemajuan/", views.import_progress, name="import-progress"),
+    path("impor/<int:pk>/baris-ditolak.csv", views.import_rejected, name="import-rejected"),
     path("impor/<int:pk>/konfirmasi/", views.import_confirm, name="import-confirm"),
     path("impor/<int:pk>/batal/", views.import_cancel, name="import-cancel"),
     path("<str:kind>/<int:pk>/ajukan/", views.record_submit, name="record-submit"),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from onegate import exports, scoping
 from onegate.accounts.models import Role, User
 from onegate.audit import acting_as, log_export, log_view
+from onegate.private_files import private_folder
 
 from . import kinds, rendering
 from .models import Population, ReportRequest, ReportStatus, ReportType
@@ -128,8 +129,7 @@ def run(report_id: int) -> str:
         return report.status if report else "missing"  # another delivery has it, or it is done
     progress = ProgressWriter(report.pk, report.attempts)
     progress(0)
-    folder = reports_folder() / f"{now:%Y/%m}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(reports_folder() / f"{now:%Y/%m}")
     target = folder / f"{uuid.uuid4().hex}.pdf"
     try:
         with acting_as(report.requested_by, report.request_id or None), translation.override(settings.LANGUAGE_CODE):

@@ -6,6 +6,7 @@ from .imports import (  # noqa: F401
     import_confirm,
     import_detail,
     import_progress,
+    import_rejected,
     import_start,
     import_template,
 )
