@@ -30,6 +30,10 @@ class ReportKind:
     def can_request(self, user) -> bool:
         raise NotImplementedError
 
+    def can_download(self, user, report) -> bool:
+        """Beyond seeing the request (reports' scope rule): who may download its file."""
+        return True
+
     def check(self, report, scope) -> None:
         """Refuse parameters outside the requester's scope (ValidationError)."""
         for code in report.regions:
