@@ -55,8 +55,10 @@ class ReportsConfig(AppConfig):
 
 
 def person_profile_panel(user, person):
-    """The button that asks for the person's profile sheet, for those who may ask for one."""
+    """The buttons that ask for the person's profile sheet and, for managers, their access report."""
     from . import kinds
     from .models import ReportType
 
-    return {"person": person} if kinds.get(ReportType.PERSON_PROFILE).can_request(user) else None
+    if not kinds.get(ReportType.PERSON_PROFILE).can_request(user):
+        return None
+    return {"person": person, "access_report": kinds.get(ReportType.ACCESS_REPORT).can_request(user)}

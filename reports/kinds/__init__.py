@@ -32,6 +32,10 @@ class ReportKind:
     def can_request(self, user) -> bool:
         raise NotImplementedError
 
+    def can_download(self, user, report) -> bool:
+        """Beyond seeing the request (reports' scope rule): who may download its file."""
+        return True
+
     def check(self, report, scope) -> None:
         """Refuse parameters outside the requester's scope (ValidationError)."""
         for code in report.regions:
@@ -122,4 +126,4 @@ def data_label(report) -> tuple[str, str]:
     return (_("Records counted"), _("verified only"))
 
 
-from . import beneficiaries, disability, person, ppks, service_recap  # noqa: E402, F401  (each registers its kind)
+from . import access, beneficiaries, disability, person, ppks, service_recap  # noqa: E402, F401  (each registers its kind)
