@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "onegate.workdays",
     "onegate.web",
     "onegate.notifications",
+    "onegate.idempotency",
     # Capabilities.
     "registry",
     "assessments",
@@ -317,8 +318,13 @@ LOGGING = {
     },
 }
 
+# Create forms' one-time keys (onegate/idempotency): a form re-posted within this many days is
+# sent to its first result instead of making a second record.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=2)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
+    "sweep-submission-keys": {"task": "onegate.idempotency.tasks.sweep_submission_keys", "schedule": 6 * 3600},
     # Likely duplicates: people added or changed since the last scan, and everyone at night.
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {
