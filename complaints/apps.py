@@ -67,7 +67,7 @@ def person_complaints(user, person):
     from onegate import scoping
 
     from .models import Complaint
-    from .services import SlaClock
+    from .sla import SlaClock
 
     if not scoping.can(user, Complaint):
         return None
