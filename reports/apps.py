@@ -41,6 +41,15 @@ class ReportsConfig(AppConfig):
             ),
         )
         audited(m.ReportRequest, include_fields=["status"])
+        from onegate.processing import record
+
+        record(
+            m.ReportRequest,
+            categories=["the requester and their scope", "PDFs of lists, profiles and access reports (files)"],
+            specific=["a profile or access report holds the person's disability and welfare data"],
+            purpose="printed reports, profile sheets and the data subject's access report (UU 27/2022 Pasal 32)",
+            retention="files deleted after REPORT_FILE_DAYS days (7 by default); the request row is kept",
+        )
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
         from onegate import panels

@@ -20,7 +20,7 @@ from registry.views.common import add_service_errors
 from .. import services
 from ..forms import IntakeForm
 from ..models import Channel, Complaint
-from ..services import SlaClock
+from ..sla import SlaClock
 from .common import get_complaint, scoped_complaints
 
 
@@ -104,7 +104,7 @@ def _receipt_context(request, complaint):
 
     return {
         "complaint": complaint,
-        "sla_state": complaint.sla_state(),
+        "sla_state": SlaClock.now().state(complaint),
         "office_name": settings.OFFICE_NAME,
         "status_url": request.build_absolute_uri(reverse("complaints-public:status")),
         "officer": complaint.created_by,

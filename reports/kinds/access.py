@@ -43,7 +43,7 @@ from registry.privacy import nik_for
 
 from .. import rendering
 from ..models import ReportRequest, ReportType
-from . import ReportKind, register
+from .base import ReportKind, register
 
 TRAIL_LIMIT = 2000  # the newest entries printed; a person's record rarely has more
 
