@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 
 class Category(models.Model):
     """A two-level tree managed by administrators; the SLA (working days) is set per category,
@@ -98,6 +100,9 @@ class TicketCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class QueueCounter(models.Model):
     """The last walk-in queue number given out on a day at the desk."""
@@ -105,8 +110,11 @@ class QueueCounter(models.Model):
     day = models.DateField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}: {self.last_number}"
 
-class Complaint(models.Model):
+
+class Complaint(VersionedModel):
     ticket_number = models.CharField(_("ticket number"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
@@ -197,14 +205,6 @@ class Complaint(models.Model):
     def subject_display(self) -> str:
         return self.subject.full_name if self.subject_id else self.subject_name
 
-    def sla_state(self, clock=None) -> str:
-        from .services import SlaClock
-
-        return (clock or SlaClock.now()).state(self)
-
-    def sla_label(self, clock=None) -> str:
-        return SlaState(self.sla_state(clock)).label
-
 
 class EventKind(models.TextChoices):
     CREATED = "dibuat", _("Recorded")
@@ -235,6 +235,9 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.complaint_id})"
 
 
 def _attachment_path(instance, filename):

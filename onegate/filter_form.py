@@ -3,7 +3,7 @@
 ``{{ field|as_crispy_field }}`` renders each field through a dozen nested templates, and Django
 renders a select's every option through a template of its own: the filter form of the person list
 (a kelurahan select of 400+ options) cost about as much as its table. :func:`render_field` writes
-the same markup (tests/core/test_filter_form.py renders both ways and compares) for the widgets the
+the same markup (tests/core/test_fast_lists.py renders both ways and compares) for the widgets the
 filter forms use: text, number and date inputs, selects and checkboxes, without errors. Anything
 else (a field with errors, another widget, a form with a crispy helper) goes to crispy-forms itself.
 """
@@ -37,7 +37,7 @@ def _attrs_html(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape("%s" % value)}"')
+        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"')
     return "".join(parts)
 
 
@@ -79,7 +79,7 @@ def _select_html(bound_field, widget, attrs: dict) -> str:
             selected = (not has_selected or multiple) and str(subvalue) in value
             has_selected |= selected
             parts.append(
-                f'<option value="{escape("%s" % subvalue)}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>'
+                f'<option value="{escape(str(subvalue))}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>'
             )
         if grouped:
             parts.append("</optgroup>")
@@ -90,7 +90,7 @@ def _select_html(bound_field, widget, attrs: dict) -> str:
 def _input_html(bound_field, widget, attrs: dict) -> str:
     """django/forms/widgets/input.html"""
     context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-    value = "" if context["value"] is None else f' value="{escape("%s" % context["value"])}"'
+    value = "" if context["value"] is None else f' value="{escape(str(context["value"]))}"'
     return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{_attrs_html(context["attrs"])}>'
 
 

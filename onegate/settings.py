@@ -63,8 +63,10 @@ INSTALLED_APPS = [
     "onegate.workdays",
     "onegate.web",
     "onegate.notifications",
+    "onegate.idempotency",
     # Capabilities.
     "registry",
+    "assessments",
     "complaints",
     "referrals",
     "reports",
@@ -81,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every page needs a login unless its view is marked @login_not_required
+    # (tests/core/test_login_required.py walks every URL and holds the list of public pages).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -115,14 +120,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/onegate")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Fuzzy name search's threshold for pg_trgm's indexed %> operator (registry/search.py).
 # No JIT compilation and no parallel workers for the portal's queries: on a small server both cost
 # more CPU than they save on short queries under concurrent load (person list, 12 clients at 1M
 # people: 54 -> 85 req/s). DB_SESSION_OPTIONS replaces them.
 DB_SESSION_OPTIONS = env.str("DB_SESSION_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0")
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c pg_trgm.word_similarity_threshold=0.5 {DB_SESSION_OPTIONS}".strip()
-)
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = DB_SESSION_OPTIONS
 # Server-side parameters and prepared statements: a query run again on the same connection is not
 # planned again (planning a person page's six-table join took 1-4 ms, its execution 0.5 ms).
 # Off (DB_PREPARED_STATEMENTS=0) behind a transaction-pooling PgBouncer, which cannot keep them.
@@ -161,9 +163,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Twelve characters of one or two letters repeated pass the rules above.
+    {"NAME": "onegate.accounts.passwords.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -176,14 +180,20 @@ LOGOUT_REDIRECT_URL = "login"
 # request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# However active, a session ends this long after its login (onegate.web.middleware).
+SESSION_ABSOLUTE_SECONDS = int(env.float("SESSION_ABSOLUTE_HOURS", default=12) * 3600)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling (django-axes): a username is locked for one address after repeated failures,
-# so a shared office NAT address does not lock out every officer behind it.
+# so a shared office NAT address does not lock out every officer behind it; an address failing
+# LOGIN_ADDRESS_FAILURE_LIMIT times over any usernames (password spraying) is paused as a whole
+# (onegate/accounts/throttle.py). Both last the cool-off time.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "onegate.accounts.throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -214,6 +224,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (attachments, rendered reports) live outside the web root and are only served by views
 # that check the user's scope.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Uploads and the folders made for them: the portal's user only (onegate/private_files.py does the
+# same for the files the portal writes itself).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
@@ -329,8 +343,13 @@ LOGGING = {
     },
 }
 
+# Create forms' one-time keys (onegate/idempotency): a form re-posted within this many days is
+# sent to its first result instead of making a second record.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=2)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
+    "sweep-submission-keys": {"task": "onegate.idempotency.tasks.sweep_submission_keys", "schedule": 6 * 3600},
     # Likely duplicates: people added or changed since the last scan, and everyone at night.
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {
@@ -362,6 +381,12 @@ CELERY_BEAT_SCHEDULE["imports-resend"] = {
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
 # About 200,000 rows of the template as CSV; the worker needs ~0.5 GB of memory per 100,000 rows.
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+# An XLSX is read by the worker in a child process with this much address space, after its zip
+# directory is checked (no part over these sizes or this compression ratio). The other limits
+# (rows, cells, seconds, sizes) have defaults in registry/importing/parsing.py; see docs/import.md.
+# The invalid rows of an import are kept this long for the uploader to download and correct.
+REGISTRY_IMPORT_REJECTED_DAYS = env.int("REGISTRY_IMPORT_REJECTED_DAYS", default=7)
+REGISTRY_IMPORT_XLSX_LIMITS = {"memory_bytes": env.int("REGISTRY_IMPORT_XLSX_MEMORY_MB", default=1536) * 2**20}
 
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 
 # --- Directory ---------------------------------------------------------------------------------
 class ServiceCategory(models.TextChoices):
@@ -30,7 +32,7 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
-class Service(models.Model):
+class Service(VersionedModel):
     """A service an agency offers, as the directory shows it and referrals target it. The fields
     follow HSDS 3's service (eligibility_description, application_process…); the SLA gives a
     referral's due date."""
@@ -209,8 +211,11 @@ class LetterCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
 
-class Referral(models.Model):
+
+class Referral(VersionedModel):
     """A person referred to an agency's service, from a complaint or from the registry. The
     agency sees it from the moment it is sent; how much of the person it sees depends on consent
     (see :mod:`referrals.disclosure`)."""
@@ -343,10 +348,6 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
     def is_overdue(self, today=None) -> bool:
         from django.utils import timezone
 
@@ -377,6 +378,9 @@ class ReferralEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.referral_id})"
 
 
 class DocumentKind(models.TextChoices):

@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,9 @@ from complaints.models import ComplaintEvent, EventKind
 from complaints.models import Status as ComplaintStatus
 from onegate import scoping
 from onegate.accounts.models import Role
+from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
+from registry import consent
 
 from . import followup
 from .models import (
@@ -32,6 +34,7 @@ from .models import (
     ReferralStatus,
     ServiceStatus,
 )
+from .timeline import record_event
 
 # The agency's moves from each status. Finishing (completing, rejecting, redirecting) needs a note.
 AGENCY_TRANSITIONS = {
@@ -45,49 +48,28 @@ CONSENT_FIELDS = ("consent_by", "consent_giver", "consent_method", "consent_at")
 DRAFT_FIELDS = ("service", "reason", "request", "documents_provided", "consent_given", *CONSENT_FIELDS)
 
 
-# --- Letter numbers ----------------------------------------------------------------------------
-def _take_letter_number(year: int) -> int:
-    """The next number of the year. The upsert locks the counter row until the transaction ends:
-    concurrent sends wait for each other, and a rolled-back send gives its number back."""
-    table = LetterCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
-        return cursor.fetchone()[0]
-
-
+# --- Letter numbers (gapless: taken in the transaction that sends the referral) ------------------
 def next_letter_number(day: datetime.date) -> str:
     """``460/0123/417.302/XI/2026``: classification, number in the year, unit, month, year."""
-    number = _take_letter_number(day.year)
+    number = take_number(LetterCounter, day.year)
     return f"{settings.LETTER_CLASSIFICATION_CODE}/{number:04d}/{settings.OFFICE_UNIT_CODE}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
 
 
-# --- Timeline ----------------------------------------------------------------------------------
-def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> ReferralEvent:
-    """Record a line on the referral's timeline and, for a referral from a complaint, on the
-    complaint's timeline too (kept inside the office: the agency's notes are not for the public)."""
-    event = ReferralEvent.objects.create(
-        referral=referral, kind=kind, actor=actor, note=note, from_status=from_status, to_status=to_status
-    )
-    if referral.complaint_id:
-        what = ReferralStatus(to_status).label if to_status else ReferralEventKind(kind).label
-        summary = f"{referral.number or _('Draft referral')} · {referral.agency.name}: {what}"
-        ComplaintEvent.objects.create(
-            complaint_id=referral.complaint_id,
-            kind=EventKind.REFERRAL,
-            actor=actor,
-            at=event.at,
-            note=f"{summary}\n{note}" if note else summary,
-        )
-    return event
-
-
 # --- Drafting ----------------------------------------------------------------------------------
-def _check_consent(data: dict) -> dict:
-    """Consent is recorded with who gave it, how and when; without it only the minimum is shared."""
+def _check_consent(data: dict, person=None) -> dict:
+    """Consent is recorded with who gave it, how and when; without it only the minimum is shared.
+    A person who withdrew their consent (registry.consent) cannot be referred with it."""
+    if data.get("consent_given") and person is not None and (withdrawal := consent.current_decision(person)):
+        if withdrawal.is_withdrawal:
+            raise ValidationError(
+                {
+                    "consent_given": _(
+                        "%(name)s withdrew their consent to share their data on %(when)s: the referral can only "
+                        "share the minimum. Record the consent given again on their page first."
+                    )
+                    % {"name": person.full_name, "when": timezone.localtime(withdrawal.decided_at).strftime("%d/%m/%Y")}
+                }
+            )
     if not data.get("consent_given"):
         return {
             **data,
@@ -134,7 +116,7 @@ def referral_create(
     else:
         scoping.ensure_allowed(acting_user, person, scoping.VIEW)
         person_name, region = person.full_name, person.region
-    data = _check_consent(data)
+    data = _check_consent(data, person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})
@@ -153,7 +135,7 @@ def referral_create(
     _attach_complaint_files(referral, complaint, complaint_attachments)
     for upload in uploads:
         _store_document(referral, upload, DocumentKind.SUPPORTING, acting_user)
-    _event(referral, ReferralEventKind.CREATED, acting_user, note=service.name)
+    record_event(referral, ReferralEventKind.CREATED, acting_user, note=service.name)
     scoping.ensure_allowed(acting_user, referral, scoping.VIEW)
     return referral
 
@@ -174,7 +156,7 @@ def referral_update_draft(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; the agency already has this referral."))
-    data = _check_consent(data)
+    data = _check_consent(data, referral.person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})
@@ -253,7 +235,7 @@ def _dispatch(referral, actor, note):
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
     referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
-    _event(
+    record_event(
         referral,
         ReferralEventKind.STATUS,
         actor,
@@ -289,7 +271,9 @@ def referral_change_status(referral: Referral, *, to_status: str, note: str, act
     if to_status in FINISHED_STATUSES:
         referral.finished_at, referral.outcome = timezone.now(), note
     referral.save(update_fields=["status", "accepted_at", "finished_at", "outcome", "updated_at"])
-    _event(referral, ReferralEventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status)
+    record_event(
+        referral, ReferralEventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status
+    )
     if to_status in FINISHED_STATUSES:
         _close_the_loop(referral, acting_user)
     return referral
@@ -353,7 +337,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
         acting_user,
         _("Redirected from %(number)s (%(agency)s).") % {"number": referral.number, "agency": referral.agency.name},
     )
-    _event(
+    record_event(
         referral,
         ReferralEventKind.STATUS,
         acting_user,
@@ -369,7 +353,7 @@ def referral_add_note(referral: Referral, *, note: str, acting_user) -> Referral
     scoping.ensure_allowed(acting_user, referral, "note")
     if not note.strip():
         raise ValidationError({"note": _("The note is empty.")})
-    return _event(referral, ReferralEventKind.NOTE, acting_user, note=note.strip())
+    return record_event(referral, ReferralEventKind.NOTE, acting_user, note=note.strip())
 
 
 @transaction.atomic
@@ -380,7 +364,7 @@ def referral_add_documents(referral: Referral, *, uploads, acting_user) -> list[
         raise PermissionDenied("agencies do not see drafts")
     kind = DocumentKind.RESULT if acting_user.role == Role.AGENCY else DocumentKind.SUPPORTING
     stored = [_store_document(referral, upload, kind, acting_user) for upload in uploads]
-    _event(referral, ReferralEventKind.DOCUMENT, acting_user, note=", ".join(d.original_name for d in stored))
+    record_event(referral, ReferralEventKind.DOCUMENT, acting_user, note=", ".join(d.original_name for d in stored))
     return stored
 
 

@@ -1,13 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
+from onegate.versioning import VersionedForm
 
 from .models import (
     WG_DOMAINS,
     AssistiveDevice,
+    ConsentDecision,
     DisabilityProfile,
     DisabilityType,
     Household,
@@ -28,22 +31,22 @@ def village_choices(user):
     """The kelurahan/desa inside the user's region scope (for entry forms and list filters)."""
     villages = Region.objects.filter(level__in=VILLAGE_LEVELS)
     if user.region_id:
-        villages = villages.filter(Q(code=user.region_id) | Q(code__startswith=user.region_id + "."))
+        villages = villages.within(user.region_id)
     return villages.order_by("name")
 
 
 class NikField(forms.CharField):
-    def __init__(self, *, label=_("NIK"), **kwargs):
+    def __init__(self, *, label=None, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 30)
-        super().__init__(label=label, **kwargs)
+        super().__init__(label=label or _("NIK"), **kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean(self, value):
         return clean_number(super().clean(value), label=str(self.label))
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(VersionedForm, forms.ModelForm):
     kk_number = NikField(label=_("KK number"), help_text=_("16 digits; leave empty if the family has no KK."))
 
     class Meta:
@@ -59,7 +62,7 @@ class HouseholdForm(forms.ModelForm):
             self.fields[f].widget.attrs.update({"inputmode": "numeric", "size": 3})
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     nik = NikField(
         help_text=_("16 digits. Leave empty for people without a NIK: they are flagged for the civil registry.")
     )
@@ -156,7 +159,7 @@ class BaseNewMemberFormSet(forms.BaseFormSet):
 NewMemberFormSet = forms.formset_factory(MemberForm, formset=BaseNewMemberFormSet, extra=0, can_delete=True)
 
 
-class CurrentMemberForm(forms.Form):
+class CurrentMemberForm(VersionedForm):
     """One present member on the household edit page: their place in the family, or out of it."""
 
     relationship = forms.ChoiceField(
@@ -169,7 +172,8 @@ class CurrentMemberForm(forms.Form):
     )
 
     def __init__(self, *args, person, **kwargs):
-        super().__init__(*args, prefix=f"anggota-{person.pk}", initial={"relationship": person.relationship}, **kwargs)
+        initial = {"relationship": person.relationship, "version": person.version}
+        super().__init__(*args, prefix=f"anggota-{person.pk}", initial=initial, **kwargs)
         self.person = person
 
 
@@ -177,7 +181,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class DisabilityProfileForm(forms.ModelForm):
+class DisabilityProfileForm(VersionedForm, forms.ModelForm):
     types = forms.MultipleChoiceField(
         label=_("Disability types (UU 8/2016)"),
         choices=DisabilityType.choices,
@@ -272,14 +276,14 @@ class DisabilityProfileForm(forms.ModelForm):
         return data
 
 
-class WelfareProfileForm(forms.ModelForm):
+class WelfareProfileForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = WelfareProfile
         fields = ["dtks_status", "decile", "uninhabitable_house"]
         widgets = {"decile": forms.NumberInput(attrs={"min": 1, "max": 10})}
 
 
-class PpksRecordForm(forms.ModelForm):
+class PpksRecordForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PersonPpks
         fields = ["category", "identified_on", "source", "status"]
@@ -297,3 +301,25 @@ class ProgramReceiptForm(forms.ModelForm):
         model = ProgramReceipt
         fields = ["program", "year", "note"]
         widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"})}
+
+
+class ConsentDecisionForm(forms.ModelForm):
+    """A person's decision about sharing their data: who expressed it, how, when, and a note."""
+
+    decided_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+        ),
+        help_text=_("dd/mm/yyyy hh:mm"),
+    )
+
+    class Meta:
+        model = ConsentDecision
+        fields = ["decided_by", "decider", "method", "decided_at", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("decided_at", timezone.localtime().replace(second=0, microsecond=0))

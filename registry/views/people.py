@@ -9,9 +9,11 @@ from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
 from onegate.audit import log_export, log_view
+from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.pagination import table_pagination, two_step
+from onegate.versioning import EditConflict
 
-from .. import exports, services
+from .. import consent, exports, services
 from ..filters import PersonFilter
 from ..forms import (
     DisabilityProfileForm,
@@ -60,14 +62,9 @@ def person_export(request, file_format):
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
     if file_format == "csv":
-        response = StreamingHttpResponse(
-            exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type=CSV_CONTENT_TYPE)
     else:
-        response = HttpResponse(
-            exports.as_xlsx(rows, request.user),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(exports.as_xlsx(rows, request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
     return response
 
@@ -98,12 +95,16 @@ def person_detail(request, pk):
         .select_related("actor")
         .order_by("-timestamp")[:20]
     )
+    consent_decisions = consent.decisions(person)
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
         "person": person, "history": history, "caregiver_visible": caregiver_visible,
         "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
         "panels": panels.panels_for("person", request.user, person),
+        "consent_decisions": consent_decisions[:5],
+        "consent_withdrawn": bool(consent_decisions) and consent_decisions[0].is_withdrawal,
+        "can_record_consent": scoping.can(request.user, Person, consent.RECORD),
         **(merged_records(request.user, person) if person.has_merged_records else {}),
     })  # fmt: skip
 
@@ -113,17 +114,25 @@ def person_edit(request, pk):
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
     # The form edits its own copy: the service compares the new values with the saved ones.
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), region=person.region)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                person, data=form.person_data(), acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"]
+                person,
+                data=form.person_data(),
+                acting_user=request.user,
+                confirm_nik=form.cleaned_data["confirm_nik"],
+                expected_version=form.expected_version,
             )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
+            person.refresh_from_db()
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(person)
-    return render(request, "registry/person_form.html", {"form": form, "person": person})
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "conflict": conflict})
 
 
 PROFILE_FORMS = {
@@ -140,14 +149,25 @@ def person_profile_edit(request, pk, profile):
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
     extra = {"person": person, "user": request.user} if model is DisabilityProfile else {}
     form = form_class(request.POST or None, instance=model.objects.filter(person=person).first(), **extra)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_profile_save(person, model, data=form.cleaned_data, acting_user=request.user)
+            services.person_profile_save(
+                person,
+                model,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version or 0,
+            )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Profile saved."))
             return redirect(person)
     return render(
-        request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name}
+        request,
+        "registry/profile_form.html",
+        {"form": form, "person": person, "title": model._meta.verbose_name, "conflict": conflict},
     )

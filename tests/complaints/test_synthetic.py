@@ -1,20 +1,21 @@
-"""The synthetic complaint generator (complaints/synthetic.py)."""
+"""The synthetic complaint generator (complaints/devdata/synthetic.py)."""
 
 import datetime
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from complaints.devdata.synthetic import SPAN_DAYS, generate
 from complaints.models import Complaint, ComplaintEvent, QueueCounter, SlaState, Status, TicketCounter
-from complaints.services import SlaClock
-from complaints.synthetic import SPAN_DAYS, generate
+from complaints.sla import SlaClock
 from onegate import scoping
 from onegate.workdays.models import Holiday
 from onegate.workdays.services import add_working_days
-from registry import synthetic as registry_synthetic
+from registry.devdata import synthetic as registry_synthetic
 from tests.complaints.factories import make_complaint
 from tests.conftest import KRANGGAN, WATES
 
@@ -60,7 +61,7 @@ def test_complaints_in_every_status_and_sla_state_with_their_timeline(people):
         events = timelines[c.pk]
         assert (events[0].kind, events[0].to_status, events[0].at) == ("dibuat", "baru", c.received_at)
         moves = [e for e in events if e.kind == "status"]
-        assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:]))
+        assert all(a.to_status == b.from_status for a, b in pairwise(moves))
         assert (moves[-1].to_status if moves else "baru") == c.status
         assert all(e.at <= now for e in events)
     # The referred ones went through "dirujuk", about a third of those that reached it or finished.

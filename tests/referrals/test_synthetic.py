@@ -1,23 +1,24 @@
-"""The synthetic referral generator (referrals/synthetic.py) and the generate_casework command."""
+"""The synthetic referral generator (referrals/devdata/synthetic.py) and the generate_casework command."""
 
 import datetime
 import io
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from complaints import synthetic as complaints_synthetic
+from complaints.devdata import synthetic as complaints_synthetic
 from complaints.models import Complaint, ComplaintEvent, TicketCounter
 from onegate import scoping
 from onegate.workdays.services import add_working_days
 from referrals import services as referral_services
-from referrals import synthetic
-from referrals.directory_data import load_directory
+from referrals.devdata import synthetic
+from referrals.devdata.directory import load_directory
 from referrals.models import LetterCounter, Referral, ReferralEvent, ReferralStatus, ServiceStatus
-from registry import synthetic as registry_synthetic
+from registry.devdata import synthetic as registry_synthetic
 from registry.models import Person
 from tests.conftest import CITY, WATES
 
@@ -87,7 +88,7 @@ def test_each_referral_has_its_timeline_also_on_the_complaint(casework):
         story = events[r.pk]
         moves = [e for e in story if e.kind == "status"]
         assert (moves[-1].to_status if moves else "draf") == r.status
-        assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:]))
+        assert all(a.to_status == b.from_status for a, b in pairwise(moves))
         if r.sent_at:
             sent = next(e for e in moves if e.to_status == "dikirim")
             assert sent.at == r.sent_at and sent.from_status == "draf"

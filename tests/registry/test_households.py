@@ -70,11 +70,13 @@ def edit_post(household, *, relationships=None, remove=(), new=(), **fields):
         "baru-INITIAL_FORMS": "0",
         "baru-MIN_NUM_FORMS": "0",
         "baru-MAX_NUM_FORMS": "1000",
+        "version": Household.objects.get(pk=household.pk).version,  # the page as loaded now
     }
     data.update(fields)
     relationships = relationships or {}
     for p in household.members.all():
         data[f"anggota-{p.pk}-relationship"] = relationships.get(p.pk, p.relationship)
+        data[f"anggota-{p.pk}-version"] = p.version
         if p.pk in remove:
             data[f"anggota-{p.pk}-remove"] = "on"
     for i, m in enumerate(new):
@@ -300,7 +302,7 @@ def test_the_list_filters_sorts_and_answers_htmx_with_the_table_only(users, home
 
 
 def test_the_list_paginates(users, client_for):
-    for i in range(30):
+    for _ in range(30):
         PersonFactory(region_id=WATES, household=HouseholdFactory(region_id=WATES), relationship=Relationship.HEAD)
     client = client_for(users["kel.wates"])
     first, second = (
