@@ -7,7 +7,6 @@ the portal, the test workers and beat all lose it together, as in an outage. It 
 import contextlib
 import shutil
 import subprocess
-import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -42,12 +41,12 @@ def stop_redis() -> None:
     _wait(host, port, up=False)
 
 
-def start_redis(folder: str) -> None:
+def start_redis(config: dict) -> None:
+    """Start Redis again where it ran (its folder, log and pid files: scripts/lib.sh knows it by them)."""
     host, port = _address()
+    options = {"port": str(port), "bind": host, "daemonize": "yes", "save": "", "appendonly": "no", **config}
     subprocess.run(
-        ["redis-server", "--port", str(port), "--bind", host, "--daemonize", "yes", "--save", "", "--appendonly", "no"]
-        + ["--dir", folder, "--logfile", f"{folder}/redis.log"],
-        check=True,
+        ["redis-server", *[part for name, value in options.items() for part in (f"--{name}", value)]], check=True
     )
     _wait(host, port, up=True)
 
@@ -59,11 +58,12 @@ def redis_stopped():
     host, port = _address()
     if host not in ("127.0.0.1", "localhost") or not shutil.which("redis-server") or not _answers(host, port):
         pytest.skip("needs the tests' own Redis running on this machine")
-    folder = tempfile.mkdtemp(prefix="onegate-redis-")
+    running = redis.Redis(host=host, port=port).config_get("*")
+    config = {name: running[name] for name in ("dir", "logfile", "pidfile") if running.get(name)}
 
     def restart() -> None:
         if not _answers(host, port):
-            start_redis(folder)
+            start_redis(config)
 
     stop_redis()
     try:
