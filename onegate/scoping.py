@@ -55,6 +55,10 @@ def register(model: type[Model], rule: ScopeRule) -> None:
     _rules[model] = rule
 
 
+def registered_rule(model: type[Model]) -> ScopeRule | None:
+    return _rules.get(model)
+
+
 def rule_for(model: type[Model]) -> ScopeRule:
     try:
         return _rules[model]
@@ -66,6 +70,11 @@ def region_q(user, region_field: str) -> Q:
     """Rows whose region is the user's region or lies inside it."""
     code = user.region_id
     return Q(**{f"{region_field}__code": code}) | Q(**{f"{region_field}__code__startswith": code + "."})
+
+
+def is_city_wide(user) -> bool:
+    """Scoped to a whole city (or regency, or more): the records placed in no region are theirs too."""
+    return not user.region_id or user.region_id.count(".") <= 1
 
 
 def _is_active(user) -> bool:

@@ -79,7 +79,13 @@ class Household(VerifiedRecord):
 
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
-        return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+        return household_label(head.full_name if head else None, self.address)
+
+
+def household_label(head_name: str | None, address: str) -> str:
+    """How a household is named (pages, the audit trail): by its head of family, or its address;
+    never by its KK number, an identity number that only some roles may read."""
+    return head_name or address
 
 
 class Relationship(models.TextChoices):
@@ -358,7 +364,7 @@ class DisabilityProfile(models.Model):
         indexes = [GinIndex(fields=["types"], name="disability_types_gin")]
 
     def __str__(self):
-        return f"{self.person}: {', '.join(self.types)}"
+        return f"{self.person}: {', '.join(map(str, self.type_labels))}"
 
     @property
     def type_labels(self) -> list[str]:

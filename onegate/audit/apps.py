@@ -8,10 +8,27 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from auditlog.models import LogEntry
+        from django.db.models import Q
 
         from onegate import scoping
         from onegate.accounts.models import Role
 
-        # The trail holds before/after values of personal data: administrators and managers only.
-        scoping.register(LogEntry, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))
+        from .models import LogEntry
+
+        def placed_entries(queryset, user):
+            """Entries of objects in the manager's region when written; those placed nowhere (users,
+            configuration) for the city-wide managers only."""
+            if not user.region_id:
+                return queryset
+            inside = scoping.region_q(user, "region")
+            return queryset.filter(inside | Q(region__isnull=True) if scoping.is_city_wide(user) else inside)
+
+        # The trail holds before/after values of personal data: administrators (who did what, when;
+        # never the personal values, see display.py) and managers, within their region.
+        scoping.register(
+            LogEntry,
+            scoping.ScopeRule(
+                roles={"view": {Role.ADMIN, Role.MANAGER}},
+                role_filters={Role.ADMIN: lambda queryset, user: queryset, Role.MANAGER: placed_entries},
+            ),
+        )
