@@ -12,12 +12,9 @@ names the request; the row decides:
   life for too long in "diproses": queued again while attempts remain, failed with the reason after.
 """
 
-import csv
 import datetime
-import io
 import json
 import logging
-import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -31,9 +28,10 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import exports, scoping
 from onegate.accounts.models import Role, User
 from onegate.audit import acting_as, log_export, log_view
+from onegate.private_files import private_folder
 
 from . import kinds, rendering
 from .models import Population, ReportRequest, ReportStatus, ReportType
@@ -131,8 +129,7 @@ def run(report_id: int) -> str:
         return report.status if report else "missing"  # another delivery has it, or it is done
     progress = ProgressWriter(report.pk, report.attempts)
     progress(0)
-    folder = reports_folder() / f"{now:%Y/%m}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(reports_folder() / f"{now:%Y/%m}")
     target = folder / f"{uuid.uuid4().hex}.pdf"
     try:
         with acting_as(report.requested_by, report.request_id or None), translation.override(settings.LANGUAGE_CODE):
@@ -390,30 +387,8 @@ def figures_file(user, report: ReportRequest, file_format: str) -> bytes:
         filters={"report": report.pk},
         region_id=report.scope_region_id,
     )
-    return _csv(tables) if file_format == "csv" else _xlsx(tables)
-
-
-def _csv(tables) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that Excel reads UTF-8
-    writer = csv.writer(buffer)
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([table["title"]])
-        writer.writerow(table["headers"])
-        writer.writerows(table["rows"])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _xlsx(tables) -> bytes:
-    import tablib
-
-    sheets = []
-    for index, table in enumerate(tables, start=1):
-        title = re.sub(r"[\[\]:*?/\\]", " ", table["title"])[:28]
-        sheet = tablib.Dataset(
-            *[tuple(row) for row in table["rows"]], headers=table["headers"], title=f"{index} {title}"[:31]
-        )
-        sheets.append(sheet)
-    return tablib.Databook(sheets).export("xlsx")
+    sections = [(table["title"], table["headers"], table["rows"]) for table in tables]
+    if file_format == "csv":
+        return exports.csv_sections(sections).encode("utf-8")
+    # Sheets are numbered: titles cut to Excel's 31 characters could repeat.
+    return exports.xlsx_bytes((f"{index} {title}", *rest) for index, (title, *rest) in enumerate(sections, start=1))

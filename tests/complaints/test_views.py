@@ -14,6 +14,7 @@ from registry.models import Person, VerificationStatus
 from tests.complaints.factories import category, make_complaint
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory
+from tests.files import assert_private
 
 
 def png_bytes() -> bytes:
@@ -382,3 +383,11 @@ def test_the_queue_and_the_receipt_show_the_sla_state_with_the_lists_badge(users
     assert 'id="receipt-status"' in receipt and late in receipt and late_due.strftime("%d/%m/%Y") in receipt
     assert '<span class="badge og-complaint-baru">Baru</span>' in receipt  # the status, in Indonesian
     assert on_time in client.get(reverse("complaints:receipt", args=[wates.pk])).content.decode()
+
+
+def test_an_attachment_is_stored_for_the_portal_user_only(users, client_for, wates_person, private_root):
+    photo = SimpleUploadedFile("kartu.png", png_bytes(), content_type="image/png")
+    client_for(users["loket"]).post(
+        reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[photo])
+    )
+    assert_private(Attachment.objects.get().file.path, private_root)

@@ -46,9 +46,7 @@ def move_rows(apps, schema_editor):
     cursor.execute("DELETE FROM auditlog_logentry")
     # The empty table stays for auditlog's own migrations; its foreign keys would keep Django from
     # emptying the tables it references (flush, TRUNCATE), now that no model stands for it.
-    cursor.execute(
-        "SELECT conname FROM pg_constraint WHERE conrelid = 'auditlog_logentry'::regclass AND contype = 'f'"
-    )
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'auditlog_logentry'::regclass AND contype = 'f'")
     for (name,) in cursor.fetchall():
         cursor.execute(f'ALTER TABLE auditlog_logentry DROP CONSTRAINT "{name}"')
 
