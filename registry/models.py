@@ -79,14 +79,14 @@ class Household(VerifiedRecord):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
         return household_label(head.full_name if head else None, self.address)
 
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
+
 
 def household_label(head_name: str | None, address: str) -> str:
     """How a household is named (pages, the audit trail): by its head of family, or its address;
     never by its KK number, an identity number that only some roles may read."""
     return head_name or address
-
-    def get_absolute_url(self):
-        return reverse("registry:household-detail", args=[self.pk])
 
 
 class Relationship(models.TextChoices):

@@ -100,6 +100,8 @@ def _readable(entry, reader: Reader, names) -> ReadableEntry:
 
 def _shown_keys(entry) -> list[str]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
+    if entry.action == entry.Action.DELETE:  # what was deleted is the object's name
+        return []
     if entry.action == entry.Action.CREATE:  # the values set, not the empty or false ones
         return [k for k, v in changes.items() if k not in NOT_SHOWN_ON_CREATE and not _unset(_pair(v)[1])]
     return list(changes)
@@ -228,8 +230,8 @@ def _related_names(entries, reader: Reader) -> dict:
             placement.for_model(model).personal and not reader.sees_personal_values
         ):
             continue
-        for key, values in entry.changes.items():
-            model_field = _field(model, key)
+        for key in _shown_keys(entry):
+            values, model_field = entry.changes[key], _field(model, key)
             if _is_foreign_key(model_field) and not model_field.choices:
                 for value in _pair(values):
                     if not _is_empty(value) and (pk := _related_pk(model_field, value)) is not None:
