@@ -27,7 +27,7 @@ class ComplaintsConfig(AppConfig):
         for model in (m.ComplaintEvent, m.Attachment):
             scoping.register(model, scoping.ScopeRule(region_field="complaint__region", roles=roles))
         for model in (m.Complaint, m.Attachment, m.Category):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
         reference_cache.register(m.Category)  # the complaint list's category choices
 
         from onegate import panels

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
+from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
 from registry.forms import DATE_INPUT, NikField, village_choices
 from registry.models import Person, Sex
@@ -156,7 +157,8 @@ class IntakeForm(ComplaintContentForm):
         }
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionedForm):
+    fields_for_model_fields = {"status": "to_status", "closing_reason": "note"}
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         label=_("Note"),
@@ -180,7 +182,8 @@ class NoteForm(forms.Form):
     is_public = forms.BooleanField(label=_("Show this note to the resident on the status page"), required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(VersionedForm):
+    fields_for_model_fields = {"assigned_to": "officer"}
     officer = forms.ModelChoiceField(queryset=None, label=_("Officer"), required=False, empty_label=_("nobody"))
 
     def __init__(self, *args, officers, **kwargs):

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 
 class Category(models.Model):
     """A two-level tree managed by administrators; the SLA (working days) is set per category,
@@ -112,7 +114,7 @@ class QueueCounter(models.Model):
         return f"{self.day:%d/%m/%Y}: {self.last_number}"
 
 
-class Complaint(models.Model):
+class Complaint(VersionedModel):
     ticket_number = models.CharField(_("ticket number"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import scoping, versioning
 from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
 
@@ -160,12 +160,23 @@ def _store_attachment(complaint, upload, acting_user) -> Attachment:
 # --- Follow-up ---------------------------------------------------------------------------------
 @transaction.atomic
 def complaint_change_status(
-    complaint: Complaint, *, to_status: str, note: str, acting_user, is_public: bool = True
+    complaint: Complaint,
+    *,
+    to_status: str,
+    note: str,
+    acting_user,
+    is_public: bool = True,
+    expected_version: int | None = None,
 ) -> Complaint:
     """Move a complaint along its workflow. Finishing needs the outcome or closing reason; reopening
-    a finished complaint needs the reason it is reopened."""
+    a finished complaint needs the reason it is reopened. ``expected_version``: the version the
+    officer saw (default: none, the change applies to the complaint as it is now, locked); a
+    complaint changed since is not changed again."""
     scoping.ensure_allowed(acting_user, complaint, scoping.CHANGE)
+    given = complaint
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and complaint.version != expected_version:
+        raise versioning.EditConflict(complaint, expected_version)
     from_status = complaint.status
     if to_status not in TRANSITIONS.get(from_status, ()):
         raise ValidationError({"to_status": _("A complaint cannot go from this status to that one.")})
@@ -179,7 +190,8 @@ def complaint_change_status(
         complaint.finished_at, complaint.closing_reason = timezone.now(), note
     else:
         complaint.finished_at, complaint.closing_reason = None, ""
-    complaint.save(update_fields=["status", "finished_at", "closing_reason", "updated_at"])
+    versioning.save(complaint, update_fields=["status", "finished_at", "closing_reason", "updated_at"])
+    given.version = complaint.version  # the caller's instance stays usable for its next change
     _event(
         complaint,
         EventKind.STATUS,
@@ -193,8 +205,10 @@ def complaint_change_status(
 
 
 @transaction.atomic
-def complaint_assign(complaint: Complaint, *, officer, acting_user, note: str = "") -> Complaint:
-    """Give the complaint to an officer who can see it."""
+def complaint_assign(
+    complaint: Complaint, *, officer, acting_user, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Give the complaint to an officer who can see it (from ``expected_version``, default the instance's)."""
     scoping.ensure_allowed(acting_user, complaint, "assign")
     if (
         officer is not None
@@ -202,7 +216,7 @@ def complaint_assign(complaint: Complaint, *, officer, acting_user, note: str = 
     ):
         raise ValidationError({"officer": _("This officer cannot work on this complaint (role or area).")})
     complaint.assigned_to = officer
-    complaint.save(update_fields=["assigned_to", "updated_at"])
+    versioning.save(complaint, expected_version=expected_version, update_fields=["assigned_to", "updated_at"])
     who = officer.get_full_name() or officer.username if officer else _("nobody")
     _event(
         complaint, EventKind.ASSIGNED, acting_user, note=note.strip() or _("Assigned to %(officer)s") % {"officer": who}
@@ -235,6 +249,6 @@ def complaint_mark_served(complaint: Complaint, *, acting_user) -> Complaint:
         raise ValidationError(_("Only walk-in complaints are in the desk queue."))
     if complaint.served_at is None:
         complaint.served_at = timezone.now()
-        complaint.save(update_fields=["served_at", "updated_at"])
+        versioning.save(complaint, update_fields=["served_at", "updated_at"])
         _event(complaint, EventKind.SERVED, acting_user)
     return complaint

@@ -56,7 +56,7 @@ class ReferralsConfig(AppConfig):
                 ),
             )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
 
         panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
         panels.register(

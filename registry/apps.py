@@ -49,10 +49,10 @@ class RegistryConfig(AppConfig):
         # A person's history (their page) reads their own entries and those of their profiles,
         # PPKS records, programme receipts and consent decisions; NIK and KK numbers in the trail
         # follow registry.privacy.
-        audited(m.Household, exclude_fields=["updated_at"], identifiers=["kk_number"])
-        audited(m.Person, exclude_fields=["updated_at"], about=SELF, identifiers=["nik"])
+        audited(m.Household, exclude_fields=["updated_at", "version"], identifiers=["kk_number"])
+        audited(m.Person, exclude_fields=["updated_at", "version"], about=SELF, identifiers=["nik"])
         for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
-            audited(profile, exclude_fields=["updated_at"], about="person")
+            audited(profile, exclude_fields=["updated_at", "version"], about="person")
         reveal_identifiers(to=can_see_full_nik, mask=mask_nik)
         scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
         audited(m.ConsentDecision, about="person")

@@ -22,8 +22,10 @@ class EntryManager(LogEntryManager):
         if kwargs.get("changes") is not None or force_log:
             kwargs.update(placement.of(instance))
             client_id = get_client_request_id()
-            if client_id:
-                kwargs["additional_data"] = {**(kwargs.get("additional_data") or {}), "client_request_id": client_id}
+            if client_id:  # beside what auditlog would store (the caller's, or the instance's own)
+                own = getattr(instance, "get_additional_data", None)
+                data = kwargs.get("additional_data") or (own() if callable(own) else None) or {}
+                kwargs["additional_data"] = {**data, "client_request_id": client_id}
         return super().log_create(instance, force_log=force_log, **kwargs)
 
 
