@@ -9,6 +9,7 @@ from registry.models import Person, Sex
 
 from .attachments import AttachmentsField
 from .models import Category, Channel, Complaint, Relation, Status, Urgency
+from .phones import phone_digits
 from .services import TRANSITIONS
 
 
@@ -229,8 +230,6 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
         self.fields["urgency"].label = _("How urgent is it?")
 
     def clean_complainant_phone(self):
-        from .public import phone_digits
-
         phone = self.cleaned_data["complainant_phone"]
         if len(phone_digits(phone)) < 8:
             raise forms.ValidationError(_("Enter a phone number, e.g. 0812 3456 7890."))
@@ -248,3 +247,17 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
             "description",
         )
         return {f: self.cleaned_data[f] for f in fields} | {"channel": Channel.ONLINE}
+
+
+class StatusCheckForm(forms.Form):
+    ticket = forms.CharField(
+        label=_("Ticket number"), max_length=20, help_text=_("As on your receipt, e.g. ADU-2026-000123.")
+    )
+    phone = forms.CharField(
+        label=_("Phone number given when reporting"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_ticket(self):
+        return self.cleaned_data["ticket"].strip().upper()

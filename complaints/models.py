@@ -205,14 +205,6 @@ class Complaint(VersionedModel):
     def subject_display(self) -> str:
         return self.subject.full_name if self.subject_id else self.subject_name
 
-    def sla_state(self, clock=None) -> str:
-        from .services import SlaClock
-
-        return (clock or SlaClock.now()).state(self)
-
-    def sla_label(self, clock=None) -> str:
-        return SlaState(self.sla_state(clock)).label
-
 
 class EventKind(models.TextChoices):
     CREATED = "dibuat", _("Recorded")

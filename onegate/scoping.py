@@ -61,6 +61,11 @@ def registered_rule(model: type[Model]) -> ScopeRule | None:
     return _rules.get(model)
 
 
+def scoped_models() -> list[type[Model]]:
+    """Every model with a scope rule: the models that hold personal data."""
+    return list(_rules)
+
+
 def rule_for(model: type[Model]) -> ScopeRule:
     try:
         return _rules[model]

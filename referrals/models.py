@@ -348,10 +348,6 @@ class Referral(VersionedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
     def is_overdue(self, today=None) -> bool:
         from django.utils import timezone
 

@@ -195,8 +195,7 @@ class Person(VerifiedRecord):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        # Every index costs each import and edit: only those some query reads (no trigram index since
-        # the name search left pg_trgm's operators; region and status are in person_by_region_status).
+        # Every index costs each import and edit: only those some query reads.
         indexes = [
             models.Index(fields=["birth_date"]),  # the duplicate check and scan: same birth date first
             # The name search (registry.search): the upper-case name in C collation, in order, with what

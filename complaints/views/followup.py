@@ -21,6 +21,7 @@ from .. import services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
 from ..models import Complaint
+from ..sla import SlaClock
 from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
 
@@ -56,7 +57,7 @@ def complaint_detail(request, pk):
     can_change = scoping.can(user, Complaint, scoping.CHANGE)
     context = {
         "complaint": complaint,
-        "sla_state": complaint.sla_state(),
+        "sla_state": SlaClock.now().state(complaint),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "attachments": complaint.attachments.all(),
         "can_change": can_change,

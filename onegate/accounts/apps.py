@@ -24,6 +24,20 @@ class AccountsConfig(AppConfig):
                 role_filters={Role.ADMIN: lambda queryset, user: queryset, Role.MANAGER: denied_accesses_in_region},
             ),
         )
+        from onegate.processing import record
+
+        record(
+            User,
+            categories=["staff name, username, email", "role, region and agency"],
+            purpose="accounts of the portal's users; who did what in the audit trail",
+            retention="kept while the account exists (deactivated, not deleted, so the trail keeps its names)",
+        )
+        record(
+            DeniedAccess,
+            categories=["username", "client address", "the page refused"],
+            purpose="security: watching refused access",
+            retention="kept (no automatic deletion yet)",
+        )
         self.forget_cached_users_on_change()
 
     @staticmethod

@@ -8,7 +8,9 @@
 - :func:`log_event` records something done to an object beside its field changes (a merge).
 - :func:`log_export` records an export; :class:`bulk.BulkTrail` the entries of a bulk write (import).
 - :func:`acting_as` sets the actor outside a request (Celery tasks, management commands).
-- :func:`entries_about` reads an object's entries and those of the records about it.
+- :func:`history_entries` reads an object's entries and those of the records about it (one indexed
+  lookup); :func:`history` the same as a reader sees them; :func:`entries_about` the entries of
+  given records.
 """
 
 import contextlib
@@ -85,7 +87,7 @@ def log_export(model, *, count: int, file_format: str, filters: dict, region_id:
     )
 
 
-def entries_about(obj):
+def history_entries(obj):
     """Every entry about ``obj``: its own and those of the records about it (a person's profiles,
     PPKS records, programme receipts), newest first; views left in, for the caller to keep or not."""
     from django.contrib.contenttypes.models import ContentType
@@ -102,7 +104,7 @@ def history(obj, user, limit: int = 20) -> list:
     openings of pages are in the trail, for those who may read it."""
     from .display import readable
 
-    entries = entries_about(obj).exclude(action=entry_model().Action.ACCESS).select_related("actor", "content_type")
+    entries = history_entries(obj).exclude(action=entry_model().Action.ACCESS).select_related("actor", "content_type")
     return readable(entries[:limit], user)
 
 
@@ -114,3 +116,23 @@ def acting_as(user, request_id: str | None = None):
 
     with use_request_id(request_id), set_actor(user):
         yield
+
+
+def entries_about(records):
+    """The trail's entries about these records (``{Model: pks}``), oldest first: who created,
+    changed, deleted or looked at each of them, and when. The access report (UU 27/2022 Pasal 32)
+    reads a person's processing trail through it, with the records each capability holds on them."""
+    from auditlog import get_logentry_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    entry_model = get_logentry_model()
+    about = Q()
+    types = ContentType.objects.get_for_models(*records)
+    for model, pks in records.items():
+        keys = [str(pk) for pk in pks]
+        if keys:
+            about |= Q(content_type=types[model], object_pk__in=keys)
+    if not about:
+        return entry_model.objects.none()
+    return entry_model.objects.filter(about).select_related("actor", "content_type").order_by("timestamp", "pk")

@@ -32,3 +32,12 @@ class AuditConfig(AppConfig):
                 role_filters={Role.ADMIN: lambda queryset, user: queryset, Role.MANAGER: placed_entries},
             ),
         )
+        from onegate.processing import record
+
+        record(
+            LogEntry,
+            categories=["who changed or looked at which record, when, from which address", "values before and after"],
+            specific=["the values of every record above, as they changed"],
+            purpose="accountability (UU 27/2022 Pasal 31) and the data subject's processing trail",
+            retention="changes kept; records of who opened a page deleted after AUDIT_VIEW_RETENTION_DAYS (2 years by default)",
+        )

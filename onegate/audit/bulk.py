@@ -10,8 +10,9 @@ import datetime
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.utils import timezone
+
+from onegate.copying import copy_rows
 
 from . import entry_model, placement
 
@@ -35,7 +36,7 @@ class BulkTrail:
         self.stamps = {
             model: _JSON.encode(self.names[model].created(stamps))[1:-1] for model in models
         }  # "k":[null,v],…
-        self.shared = (actor.pk, cid, remote_addr, now, _JSON.encode(additional_data), actor.email or None)
+        self.shared = (actor.pk, cid, remote_addr, now, _JSON.encode(additional_data).encode(), actor.email or None)
 
     def created(self, model, pk: int, text: str, values: dict, *, region_id, about_id=None, stamped=False) -> None:
         """``values``: the record's fields by column name; ``about_id``: the record the entry is about
@@ -63,14 +64,8 @@ class BulkTrail:
         return len(self.rows)
 
     def write(self) -> None:
-        if not self.rows:
-            return
-        quote = connection.ops.quote_name
-        sql = f"COPY {quote(entry_model()._meta.db_table)} ({', '.join(map(quote, _COLUMNS))}) FROM STDIN"
         shared = self.shared
-        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in self.rows:
-                copy.write_row(row + shared)
+        copy_rows(entry_model(), _COLUMNS, [row + shared for row in self.rows], json_as_text=True)
 
 
 def _about_type(model) -> int | None:

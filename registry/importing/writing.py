@@ -10,6 +10,7 @@ from operator import itemgetter
 from django.utils import timezone
 
 from onegate.audit.bulk import BulkTrail
+from onegate.copying import allocate_ids, copy_rows, update_rows
 
 from ..models import (
     DisabilityProfile,
@@ -23,7 +24,6 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
-from .copying import allocate_ids, copy_rows, update_rows
 from .planning import (
     DISABILITY_FIELDS,
     HOUSEHOLD_FIELDS,
