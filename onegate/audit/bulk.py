@@ -56,9 +56,19 @@ class BulkTrail:
         about_type = self.about[model]
         if about_type is not None and about_id is None:
             about_id = pk
-        self.rows.append(
-            (self.content_types[model], str(pk), pk, text, action, "", changes, region_id, about_type, about_id)
+        row = (
+            self.content_types[model],
+            str(pk),
+            pk,
+            text,
+            action,
+            "",
+            changes.encode(),
+            region_id,
+            about_type,
+            about_id,
         )
+        self.rows.append(row)
 
     def __len__(self):
         return len(self.rows)
