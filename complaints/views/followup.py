@@ -14,7 +14,7 @@ from onegate import panels, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from onegate.pagination import table_pagination
-from onegate.versioning import EditConflict, VersionedForm
+from onegate.versioning import EditConflict, conflict_before_validating
 from registry.views.common import add_service_errors
 
 from .. import services
@@ -92,7 +92,7 @@ def _action(request, pk, form_class, run, success, form_kwargs):
     """Run one action form on a complaint; on an error show the complaint page with the form."""
     complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
     form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))
-    conflict = _stale(form, complaint)  # before validating: the choices follow the current status
+    conflict = conflict_before_validating(form, complaint)
     if conflict is None and form.is_valid():
         try:
             run(complaint, form.cleaned_data, getattr(form, "expected_version", None))
@@ -108,19 +108,6 @@ def _action(request, pk, form_class, run, success, form_kwargs):
         messages.error(request, _("Not saved: see the form below."))
     context = {"complaint": complaint, "form": form, "conflict": conflict}
     return render(request, "complaints/action_form.html", context, status=409 if conflict else 400)
-
-
-def _stale(form, complaint):
-    """The conflict panel when the form comes from an older version of the complaint."""
-    if not isinstance(form, VersionedForm):
-        return None
-    try:
-        posted = int(form.data.get("version") or 0)
-    except ValueError:
-        posted = 0
-    if posted == complaint.version:
-        return None
-    return form.show_conflict(EditConflict(complaint, posted))
 
 
 @login_required

@@ -16,6 +16,7 @@ from onegate import idempotency, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from onegate.pagination import table_pagination, two_step
+from onegate.versioning import EditConflict, conflict_before_validating
 from registry.views.common import add_service_errors, scoped_people
 
 from .. import services
@@ -151,6 +152,7 @@ def referral_edit(request, pk):
         "consent_method": referral.consent_method,
         "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
         "complaint_attachments": list(referral.complaint_attachments.all()),
+        "version": referral.version,
     }
     form = ReferralForm(
         request.POST or None,
@@ -159,6 +161,7 @@ def referral_edit(request, pk):
         person=referral.person,
         initial=initial,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_update_draft(
@@ -167,7 +170,10 @@ def referral_edit(request, pk):
                 acting_user=request.user,
                 uploads=form.cleaned_data["attachments"],
                 complaint_attachments=form.cleaned_data.get("complaint_attachments"),
+                expected_version=form.expected_version,
             )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -179,6 +185,7 @@ def referral_edit(request, pk):
         "complaint": referral.complaint,
         "person": referral.person,
         "person_name": referral.person_name,
+        "conflict": conflict,
     }
     return render(request, "referrals/form.html", context)
 
@@ -243,16 +250,22 @@ def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r:
     """Run one action form on a referral; on an error show the form again with the messages."""
     referral = get_referral(request, pk, action)
     form = form_class(request.POST, request.FILES or None, **form_kwargs(referral))
-    if form.is_valid():
+    conflict = conflict_before_validating(form, referral)
+    if conflict is None and form.is_valid():
         try:
-            run(referral, form.cleaned_data)
+            run(referral, form.cleaned_data, getattr(form, "expected_version", None))
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
+            referral.refresh_from_db()
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(referral)
-    messages.error(request, _("Not saved: see the form below."))
-    return render(request, "referrals/action_form.html", {"referral": referral, "form": form}, status=400)
+    if conflict is None:
+        messages.error(request, _("Not saved: see the form below."))
+    context = {"referral": referral, "form": form, "conflict": conflict}
+    return render(request, "referrals/action_form.html", context, status=409 if conflict else 400)
 
 
 @login_required
@@ -263,7 +276,7 @@ def referral_send(request, pk):
         pk,
         "send",
         SendForm,
-        lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_send(r, note=d["note"], acting_user=request.user),
         _("Referral sent to the agency."),
     )
 
@@ -276,8 +289,8 @@ def referral_status(request, pk):
         pk,
         "work",
         StatusForm,
-        lambda r, d: services.referral_change_status(
-            r, to_status=d["to_status"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_change_status(
+            r, to_status=d["to_status"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Status changed."),
         form_kwargs=lambda r: {"referral": r},
@@ -292,8 +305,8 @@ def referral_redirect(request, pk):
         pk,
         "redirect",
         RedirectForm,
-        lambda r, d: services.referral_redirect(
-            r, to_service=d["to_service"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_redirect(
+            r, to_service=d["to_service"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Redirected: the other agency has received a linked referral."),
         form_kwargs=lambda r: {"referral": r},
@@ -308,7 +321,7 @@ def referral_note(request, pk):
         pk,
         "note",
         NoteForm,
-        lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_note(r, note=d["note"], acting_user=request.user),
         _("Note added."),
     )
 
@@ -321,7 +334,7 @@ def referral_documents(request, pk):
         pk,
         "note",
         DocumentForm,
-        lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
         _("Documents added."),
     )
 
