@@ -6,10 +6,12 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from onegate.resources import ReferenceImportExport
 from onegate.versioning import VersionedForm
 
 from . import services
 from .models import Contact, RequiredDocument, Service, ServiceSchedule
+from .resources import ServiceResource
 
 
 class ServiceAdminForm(VersionedForm, forms.ModelForm):
@@ -58,9 +60,10 @@ class ServiceContactInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReferenceImportExport, admin.ModelAdmin):
     """Agencies' services for the directory (and the SLA of referrals to them)."""
 
+    resource_classes = [ServiceResource]
     list_display = ("name", "agency", "category", "status", "sla_working_days")
     list_filter = ("category", "status", "agency__kind", "agency")
     search_fields = ("name", "description", "agency__name")
