@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
-from onegate.idempotency import OnceForm
 from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
 from registry.forms import DATE_INPUT, NikField, village_choices
@@ -50,7 +49,7 @@ class ComplaintContentForm(forms.Form):
     )
 
 
-class IntakeForm(OnceForm, ComplaintContentForm):
+class IntakeForm(ComplaintContentForm):
     """The desk's intake form: channel, complainant, the person concerned, then the content."""
 
     channel = forms.ChoiceField(

@@ -28,13 +28,13 @@ from .common import get_complaint, scoped_complaints
 def complaint_create(request):
     scoping.ensure_can(request.user, Complaint, scoping.ADD)
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and (first := idempotency.first_submission(request.user, form.submission_key_value)):
-        return idempotency.already_saved(request, first)  # sent again: no second complaint
+    if repeat := idempotency.answer_repeat(request):
+        return repeat  # sent again: no second complaint
     if request.method == "POST" and form.is_valid():
         try:
             complaint = idempotency.create_once(
                 request.user,
-                form.submission_key_value,
+                idempotency.key_of(request),
                 lambda: _record(request, form),
                 result_url=lambda c: reverse("complaints:receipt", args=[c.pk]),
             )
