@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.attachments import AttachmentsField
 from complaints.models import Attachment
+from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from registry import consent
 

@@ -13,9 +13,9 @@ from django_tables2 import RequestConfig
 from onegate import panels, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination
 from onegate.versioning import EditConflict, conflict_before_validating
-from registry.views.common import add_service_errors
 
 from .. import services
 from ..filters import ComplaintFilter

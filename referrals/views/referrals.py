@@ -15,9 +15,10 @@ from complaints.models import Complaint
 from onegate import idempotency, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination, two_step
 from onegate.versioning import EditConflict, conflict_before_validating
-from registry.views.common import add_service_errors, scoped_people
+from registry.views.common import scoped_people
 
 from .. import services
 from ..disclosure import agency_sees_documents, consent_in_force, shared_person, withdrawal_voiding

@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 
 from onegate import idempotency, scoping
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination
 from onegate.versioning import EditConflict
 
@@ -17,7 +18,7 @@ from ..filters import HouseholdFilter
 from ..forms import CurrentMemberForm, HouseholdForm, MemberFormSet, NewMemberFormSet
 from ..models import Household, Person, Relationship
 from ..tables import HouseholdTable
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 PAGE_SIZE = 25
 

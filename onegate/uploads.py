@@ -1,5 +1,5 @@
-"""Checking uploaded attachments by what they contain, not by their name: photos (JPEG, PNG,
-WebP) and PDF documents, up to a size limit."""
+"""Uploaded attachments (a complaint's, a referral's documents) checked by what they contain, not by
+their name: photos (JPEG, PNG, WebP) and PDF documents, up to ATTACHMENT_MAX_MB."""
 
 from django import forms
 from django.conf import settings
