@@ -4,7 +4,7 @@ referral page with its timeline, and the actions on it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from complaints.models import Complaint
 from onegate import idempotency, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
-from onegate.forms import add_service_errors
+from onegate.forms import add_service_errors, run_action
 from onegate.pagination import table_pagination, two_step
+from onegate.uploads import stored_file_response
 from registry.views.common import scoped_people
 
 from .. import services
@@ -244,16 +245,15 @@ def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r:
     """Run one action form on a referral; on an error show the form again with the messages."""
     referral = get_referral(request, pk, action)
     form = form_class(request.POST, request.FILES or None, **form_kwargs(referral))
-    if form.is_valid():
-        try:
-            run(referral, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(referral)
-    messages.error(request, _("Not saved: see the form below."))
-    return render(request, "referrals/action_form.html", {"referral": referral, "form": form}, status=400)
+    return run_action(
+        request,
+        referral,
+        form,
+        lambda data, _version: run(referral, data),
+        success=success,
+        template="referrals/action_form.html",
+        context={"referral": referral},
+    )
 
 
 @login_required
@@ -327,13 +327,6 @@ def referral_documents(request, pk):
     )
 
 
-def _file_response(stored, content_type, name):
-    response = FileResponse(stored.open("rb"), content_type=content_type, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
-
-
 @login_required
 def document_download(request, pk, document_pk):
     """Files are served only to users who may see the referral; an agency gets supporting
@@ -343,7 +336,7 @@ def document_download(request, pk, document_pk):
     if _is_agency(request.user) and not agency_sees_documents(referral, document.kind):
         raise Http404("no consent to share this document")
     log_view(document)
-    return _file_response(document.file, document.content_type, document.original_name)
+    return stored_file_response(document.file, document.content_type, document.original_name)
 
 
 @login_required
@@ -354,4 +347,4 @@ def complaint_file_download(request, pk, attachment_pk):
     if _is_agency(request.user) and not agency_sees_documents(referral, DocumentKind.SUPPORTING):
         raise Http404("no consent to share this document")
     log_view(attachment)
-    return _file_response(attachment.file, attachment.content_type, attachment.original_name)
+    return stored_file_response(attachment.file, attachment.content_type, attachment.original_name)
