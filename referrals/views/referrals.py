@@ -21,7 +21,15 @@ from onegate.uploads import stored_file_response
 from registry.views.common import scoped_people
 
 from .. import services
-from ..disclosure import agency_sees_documents, consent_in_force, shared_person, withdrawal_voiding
+from ..disclosure import (
+    agency_sees_documents,
+    consent_in_force,
+    shared_person,
+    visible_complaint_files,
+    visible_documents,
+    visible_timeline,
+    withdrawal_voiding,
+)
 from ..filters import ReferralFilter
 from ..forms import (
     DocumentForm,
@@ -35,7 +43,6 @@ from ..models import (
     OPEN_STATUSES,
     DocumentKind,
     Referral,
-    ReferralEventKind,
     ReferralStatus,
 )
 from ..tables import ReferralTable
@@ -199,23 +206,16 @@ def referral_detail(request, pk):
     log_view(referral)
     user = request.user
     agency_view = _is_agency(user)
-    documents = [
-        d
-        for d in referral.documents.select_related("uploaded_by")
-        if not agency_view or agency_sees_documents(referral, d.kind)
-    ]
-    consented = consent_in_force(referral)
-    complaint_files = list(referral.complaint_attachments.all()) if not agency_view or consented else []
     open_ = referral.status in OPEN_STATUSES
     context = {
         "referral": referral,
         "agency_view": agency_view,
-        "consent_in_force": consented,
+        "consent_in_force": consent_in_force(referral),
         "consent_withdrawal": withdrawal_voiding(referral),
         "shared_person": shared_person(referral) if agency_view else None,
-        "events": _timeline(referral, agency_view),
-        "documents": documents,
-        "complaint_files": complaint_files,
+        "events": visible_timeline(referral, agency_view),
+        "documents": visible_documents(referral, agency_view),
+        "complaint_files": visible_complaint_files(referral, agency_view),
         "redirects": referral.redirects.select_related("agency"),
         "can_edit": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, scoping.CHANGE),
         "send_form": SendForm() if referral.status == ReferralStatus.DRAFT and services.may_send(user) else None,
@@ -228,17 +228,6 @@ def referral_detail(request, pk):
         "document_form": DocumentForm() if scoping.can(user, Referral, "note") else None,
     }
     return render(request, "referrals/detail.html", context)
-
-
-def _timeline(referral, agency_view):
-    """The referral's events; an agency without the person's consent does not see the names of
-    the files the office attached (a file name often carries a name or a NIK)."""
-    events = list(referral.events.select_related("actor").order_by("at", "pk"))
-    if agency_view and not consent_in_force(referral):
-        for event in events:
-            if event.kind == ReferralEventKind.DOCUMENT and (event.actor is None or event.actor.role != Role.AGENCY):
-                event.note = ""
-    return events
 
 
 def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):
