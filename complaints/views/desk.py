@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import idempotency, scoping
+from onegate.forms import add_service_errors
 from registry import services as registry_services
 from registry.models import Person
 from registry.privacy import nik_for
-from registry.views.common import add_service_errors
 
 from .. import services
 from ..forms import IntakeForm

@@ -11,6 +11,7 @@ from onegate import idempotency, scoping
 from onegate.audit import log_view
 from onegate.audit.display import readable
 from onegate.audit.models import LogEntry
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination
 from onegate.versioning import EditConflict
 
@@ -19,7 +20,7 @@ from ..filters import HouseholdFilter
 from ..forms import CurrentMemberForm, HouseholdForm, MemberFormSet, NewMemberFormSet
 from ..models import Household, Person, Relationship
 from ..tables import HouseholdTable
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 PAGE_SIZE = 25
 
