@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
+from onegate.filters import village_choices
+from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
-from registry.forms import DATE_INPUT, NikField, village_choices
+from registry.forms import DATE_INPUT, NikField
 from registry.models import Person, Sex
 
-from .attachments import AttachmentsField
 from .models import Category, Channel, Complaint, Relation, Status, Urgency
 from .phones import phone_digits
 from .services import TRANSITIONS

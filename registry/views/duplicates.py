@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from onegate import scoping, versioning
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 
 from .. import merging
 from ..models import Person, PersonPpks, ProgramReceipt
-from .common import add_service_errors
 
 PAGE_SIZE = 25
 A, B = "a", "b"
@@ -250,8 +250,9 @@ def _detail_rows(people):
 def merged_records(user, person) -> dict:
     """For a person's page: the records merged into this one, with a link to each one's history
     in the audit trail for those who may read it."""
-    from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+
+    from onegate.audit.models import LogEntry
 
     can_read_trail = scoping.can(user, LogEntry)
     return {
