@@ -73,7 +73,9 @@ def person_search(request):
 @login_required
 def receipt(request, pk):
     complaint = get_complaint(request, pk)
-    return render(request, "complaints/receipt.html", _receipt_context(request, complaint))
+    # Kelurahan officers open receipts of their area's complaints but do not take complaints.
+    can_add = scoping.can(request.user, Complaint, scoping.ADD)
+    return render(request, "complaints/receipt.html", {**_receipt_context(request, complaint), "can_add": can_add})
 
 
 @login_required
