@@ -74,7 +74,8 @@ def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> R
     )
     if referral.complaint_id:
         what = ReferralStatus(to_status).label if to_status else ReferralEventKind(kind).label
-        summary = f"{referral.number or _('Draft referral')} · {referral.agency.name}: {what}"
+        draft = _("Draft referral")
+        summary = f"{referral.number or draft} · {referral.agency.name}: {what}"
         ComplaintEvent.objects.create(
             complaint_id=referral.complaint_id,
             kind=EventKind.REFERRAL,
@@ -316,6 +317,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
     from_status = referral.status
     referral.status, referral.finished_at, referral.outcome = ReferralStatus.REDIRECTED, timezone.now(), note
     referral.save(update_fields=["status", "finished_at", "outcome", "updated_at"])
+    redirected_by = _("Redirected by %(agency)s") % {"agency": referral.agency.name}
     linked = Referral.objects.create(
         complaint=referral.complaint,
         person=referral.person,
@@ -324,7 +326,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
         agency=to_service.agency,
         service=to_service,
         reason=referral.reason,
-        request=f"{referral.request}\n\n{_('Redirected by %(agency)s') % {'agency': referral.agency.name}}: {note}",
+        request=f"{referral.request}\n\n{redirected_by}: {note}",
         documents_provided=[
             d for d in referral.documents_provided if d in {x.document for x in to_service.required_documents.all()}
         ],
