@@ -1,10 +1,13 @@
-.PHONY: run test bench lock messages
+.PHONY: run test lint bench lock messages
 
 run:  ## set up and run the portal with demo data (web, Celery worker and beat)
 	bash scripts/run.sh
 
 test:  ## set up and run the whole test suite, browser tests included
 	bash scripts/test.sh
+
+lint:  ## ruff check and ruff format --check (also the first step of make test)
+	bash scripts/lint.sh
 
 bench:  ## seed scratch databases and measure pages, import and PDFs (docs/benchmarks/portal.md); BENCH_ARGS="--people 100000 1000000"
 	bash scripts/bench.sh $(BENCH_ARGS)

@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from onegate import navigation, scoping
+        from onegate import navigation, reference_cache, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
@@ -28,6 +28,7 @@ class ComplaintsConfig(AppConfig):
             scoping.register(model, scoping.ScopeRule(region_field="complaint__region", roles=roles))
         for model in (m.Complaint, m.Attachment, m.Category):
             audited(model, exclude_fields=["updated_at"])
+        reference_cache.register(m.Category)  # the complaint list's category choices
 
         from onegate import panels
 

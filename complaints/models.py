@@ -98,12 +98,18 @@ class TicketCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class QueueCounter(models.Model):
     """The last walk-in queue number given out on a day at the desk."""
 
     day = models.DateField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}: {self.last_number}"
 
 
 class Complaint(models.Model):
@@ -235,6 +241,9 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.complaint_id})"
 
 
 def _attachment_path(instance, filename):

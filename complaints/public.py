@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -47,6 +48,7 @@ def find_public_complaint(ticket: str, phone: str) -> Complaint | None:
     return complaint if complaint and matches else None
 
 
+@login_not_required
 @ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_STATUS_RATE, method="POST", block=False)
 def status_check(request):
     form = StatusCheckForm(request.POST or None)
@@ -62,6 +64,7 @@ def status_check(request):
     return render(request, "complaints/public_status.html", context)
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_COMPLAINT_RATE, method="POST", block=False)
 def online_complaint(request):
@@ -78,6 +81,7 @@ def online_complaint(request):
     return render(request, "complaints/public_form.html", {"form": form, "office_name": settings.OFFICE_NAME})
 
 
+@login_not_required
 @never_cache
 def online_complaint_sent(request):
     complaint = Complaint.objects.filter(pk=request.session.get(TICKET_SESSION_KEY), channel="online").first()

@@ -1,6 +1,8 @@
 """The complaint category tree the portal starts with (administrators change it afterwards), with
 the SLA of each top category in working days. Loaded by a migration and again by the demo step."""
 
+CORRECTION_CATEGORY = "Koreksi data"
+
 # (name, SLA working days, sub-categories)
 CATEGORY_TREE = [
     ("Belum terdaftar bantuan sosial/DTKS", 10, ["Usulan masuk DTKS/DTSEN", "Perbaikan data DTKS/DTSEN"]),
@@ -13,6 +15,8 @@ CATEGORY_TREE = [
     ("Kekerasan terhadap perempuan dan anak", 1, ["Kekerasan dalam rumah tangga", "Kekerasan terhadap anak"]),
     ("Rumah tidak layak huni", 14, []),
     ("Pekerjaan dan usaha", 10, []),
+    # A resident asks to correct their personal data (UU 27/2022 Pasal 6 and 30: within 3×24 hours).
+    (CORRECTION_CATEGORY, 3, []),
     ("Lainnya", 7, []),
 ]
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import scoping
+from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
 
 from .models import (
@@ -40,26 +41,13 @@ TRANSITIONS = {
 }
 
 
-# --- Numbers -----------------------------------------------------------------------------------
-def _take_number(table: str, key_column: str, key) -> int:
-    """The next number of a counter row, created on first use. The upsert locks the row until the
-    transaction ends: concurrent desks wait for each other, and a rollback returns the number."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({key_column}, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT ({key_column}) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [key],
-        )
-        return cursor.fetchone()[0]
-
-
+# --- Numbers (gapless: taken in the transaction that saves the complaint) ------------------------
 def next_ticket_number(year: int) -> str:
-    number = _take_number(TicketCounter._meta.db_table, "year", year)
-    return f"{TICKET_PREFIX}-{year}-{number:06d}"
+    return f"{TICKET_PREFIX}-{year}-{take_number(TicketCounter, year):06d}"
 
 
 def next_queue_number(day: datetime.date) -> int:
-    return _take_number(QueueCounter._meta.db_table, "day", day)
+    return take_number(QueueCounter, day)
 
 
 # --- SLA ---------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from onegate.accounts.models import Role, User
+from onegate.counters import reserve_numbers
 from onegate.workdays.models import Holiday
 from onegate.workdays.services import add_working_days
 from registry.importing.copying import allocate_ids
@@ -464,20 +465,6 @@ def received_times(n: int, rng: random.Random, now: datetime.datetime) -> list[d
 # --- Database ---------------------------------------------------------------------------------------
 
 
-def reserve_numbers(counter_model, year: int, n: int, floor: int = 0) -> int:
-    """Take n consecutive numbers of the year from a counter (TicketCounter, LetterCounter) and
-    return the first; the row stays locked until the batch commits, as in a real intake. ``floor``
-    (the highest number already used) guards against a counter that lags behind the rows."""
-    table = connection.ops.quote_name(counter_model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, %s) ON CONFLICT (year) "
-            f"DO UPDATE SET last_number = GREATEST({table}.last_number, %s) + %s RETURNING last_number",
-            [year, floor + n, floor, n],
-        )
-        return cursor.fetchone()[0] - n + 1
-
-
 def _used_tickets() -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -491,16 +478,7 @@ def _used_tickets() -> dict[int, int]:
 def _number_walk_ins(rows: list[dict]) -> None:
     """Queue numbers of the day from QueueCounter, so that today's real walk-ins come after these."""
     walk_ins = Counter(row["_day"] for row in rows if row["queue_number"] is not None)
-    if not walk_ins:
-        return
-    table = QueueCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last_number) SELECT * FROM unnest(%s::date[], %s::int[]) "
-            f"ON CONFLICT (day) DO UPDATE SET last_number = {table}.last_number + excluded.last_number RETURNING day, last_number",
-            [list(walk_ins), list(walk_ins.values())],
-        )
-        following = {day: last - walk_ins[day] + 1 for day, last in cursor.fetchall()}
+    following = {day: reserve_numbers(QueueCounter, day, n) for day, n in sorted(walk_ins.items())}
     for row in rows:
         if row["queue_number"] is not None:
             row["queue_number"] = following[row["_day"]]
@@ -518,7 +496,7 @@ def _write_batch(batch, tables, used_tickets) -> None:
     following = {
         year: reserve_numbers(TicketCounter, year, n, used_tickets.get(year, 0)) for year, n in sorted(years.items())
     }
-    for row, pk in zip(rows, ids):  # rows are in the order received
+    for row, pk in zip(rows, ids, strict=True):  # rows are in the order received
         row["id"] = pk
         year = row["_day"].year
         row["ticket_number"] = f"{TICKET_PREFIX}-{year}-{following[year]:06d}"

@@ -30,8 +30,32 @@ def safe_csv_cell(value):
     return "'" + value if is_formula_like(value) else value
 
 
-def csv_lines(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    """CSV text line by line (for a streaming response), starting with the BOM and the header row."""
+def csv_lines(headers: Sequence[str], rows: Iterable[Sequence], *, bom: bool = True) -> Iterator[str]:
+    """CSV text line by line (for a streaming response): the BOM (for Excel; ``bom=False`` for files
+    read by programs) and the header row, then the rows."""
+    line = _line_writer()
+    yield (CSV_BOM if bom else "") + line(headers)
+    for row in rows:
+        yield line(row)
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence], *, bom: bool = True) -> str:
+    return "".join(csv_lines(headers, rows, bom=bom))
+
+
+def csv_sections(sections: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> str:
+    """Several ``(title, headers, rows)`` tables in one CSV (the sheets of ``xlsx_bytes``): each under
+    its title, a blank line between them."""
+    line = _line_writer()
+    parts = [CSV_BOM]
+    for index, (title, headers, rows) in enumerate(sections):
+        if index:
+            parts.append(line([]))
+        parts += [line([title]), line(headers), *(line(row) for row in rows)]
+    return "".join(parts)
+
+
+def _line_writer():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -41,13 +65,7 @@ def csv_lines(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]
         writer.writerow([safe_csv_cell(value) for value in row])
         return buffer.getvalue()
 
-    yield CSV_BOM + line(headers)
-    for row in rows:
-        yield line(row)
-
-
-def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
-    return "".join(csv_lines(headers, rows))
+    return line
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:

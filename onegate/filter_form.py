@@ -37,7 +37,7 @@ def _attrs_html(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape("%s" % value)}"')
+        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"')
     return "".join(parts)
 
 
@@ -79,7 +79,7 @@ def _select_html(bound_field, widget, attrs: dict) -> str:
             selected = (not has_selected or multiple) and str(subvalue) in value
             has_selected |= selected
             parts.append(
-                f'<option value="{escape("%s" % subvalue)}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>'
+                f'<option value="{escape(str(subvalue))}"{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>'
             )
         if grouped:
             parts.append("</optgroup>")
@@ -90,7 +90,7 @@ def _select_html(bound_field, widget, attrs: dict) -> str:
 def _input_html(bound_field, widget, attrs: dict) -> str:
     """django/forms/widgets/input.html"""
     context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-    value = "" if context["value"] is None else f' value="{escape("%s" % context["value"])}"'
+    value = "" if context["value"] is None else f' value="{escape(str(context["value"]))}"'
     return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{_attrs_html(context["attrs"])}>'
 
 

@@ -3,8 +3,9 @@
 The kelurahan/desa of a user's area, the complaint categories and the PPKS categories change a few
 times a year (an administrator's edit), but each list page read them from the database and built
 hundreds of model objects for its selects (the person list: 400+ kelurahan for a manager). Here they
-are kept per process for :data:`TTL` seconds; saving or deleting one of these rows empties this
-process's copies at once, and the other workers' within the TTL.
+are kept per process for :data:`TTL` seconds; saving or deleting a row of a model registered with
+:func:`register` (each app registers its own in ``AppConfig.ready()``) empties this process's copies
+at once, and the other workers' within the TTL.
 """
 
 import threading
@@ -36,6 +37,7 @@ def clear(*_args, **_kwargs) -> None:
         _entries.clear()
 
 
-for _model in ("regions.Region", "complaints.Category", "registry.PpksCategory"):
-    post_save.connect(clear, sender=_model, dispatch_uid=f"reference_cache:{_model}:save")
-    post_delete.connect(clear, sender=_model, dispatch_uid=f"reference_cache:{_model}:delete")
+def register(model) -> None:
+    """Reference data kept here: an edit of ``model`` empties the cache."""
+    post_save.connect(clear, sender=model, dispatch_uid=f"reference_cache:{model._meta.label}:save")
+    post_delete.connect(clear, sender=model, dispatch_uid=f"reference_cache:{model._meta.label}:delete")

@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from onegate.regions.models import within_q
+
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 
 
@@ -64,8 +66,7 @@ def rule_for(model: type[Model]) -> ScopeRule:
 
 def region_q(user, region_field: str) -> Q:
     """Rows whose region is the user's region or lies inside it."""
-    code = user.region_id
-    return Q(**{f"{region_field}__code": code}) | Q(**{f"{region_field}__code__startswith": code + "."})
+    return within_q(region_field, user.region_id)
 
 
 def _is_active(user) -> bool:

@@ -443,9 +443,7 @@ def load_directory(city_code: str) -> dict[str, int]:
                 phone=phone,
                 email=f"layanan.{code}@demo.onegate.local",
             )
-        for order, (s_name, category, sla, text, eligibility, how, documents, hours) in enumerate(
-            SERVICES.get(code, [])
-        ):
+        for s_name, category, sla, text, eligibility, how, documents, hours in SERVICES.get(code, []):
             service, created = Service.objects.get_or_create(
                 agency=agency,
                 name=s_name,

@@ -2,8 +2,10 @@
 
 Without consent the agency gets the minimum to find and serve the person: name, sex, age and
 kelurahan. With the consent recorded on the referral it also gets the NIK, date of birth, address,
-phone and disability, and the documents sent with the referral. Dinsos staff see the registry
-record itself, through the registry's own scoping."""
+phone and disability, and the documents sent with the referral, for as long as the person has not
+withdrawn their consent (registry.consent): a withdrawal takes back what every earlier referral
+disclosed, and consent given again counts only for referrals consented after it. Dinsos staff see
+the registry record itself, through the registry's own scoping."""
 
 import datetime
 from dataclasses import dataclass
@@ -34,8 +36,28 @@ def _address(person) -> str:
     return f"{household.address}{rt_rw}"
 
 
-def shared_person(referral, today: datetime.date | None = None) -> list[SharedField]:
-    """The person as the referral's agency may see them, field by field."""
+def withdrawal_voiding(referral):
+    """The person's withdrawal of consent that voids the referral's consent, if any."""
+    if not referral.consent_given or referral.person_id is None:
+        return None
+    from registry.consent import withdrawal_in_force_since
+
+    return withdrawal_in_force_since(referral.person, referral.consent_at)
+
+
+def consent_in_force(referral) -> bool:
+    """Whether the agency may see more than the minimum: consent recorded on the referral and not
+    withdrawn since. Read once per page (it asks the database) and passed on."""
+    if not hasattr(referral, "_consent_in_force"):
+        referral._consent_in_force = (
+            referral.consent_given and referral.person_id is not None and withdrawal_voiding(referral) is None
+        )
+    return referral._consent_in_force
+
+
+def shared_person(referral, today: datetime.date | None = None, *, consented: bool | None = None) -> list[SharedField]:
+    """The person as the referral's agency may see them, field by field. ``consented`` overrides
+    the consent in force (the access report shows what a withdrawn consent had disclosed)."""
     today = today or timezone.localdate()
     person = referral.person
     fields = [SharedField(_("Name"), referral.person_name)]
@@ -45,7 +67,9 @@ def shared_person(referral, today: datetime.date | None = None) -> list[SharedFi
         if age is not None:
             fields.append(SharedField(_("Age"), _("%(years)s years") % {"years": age}))
     fields.append(SharedField(_("Kelurahan/desa"), referral.region.name))
-    if not referral.consent_given or person is None:
+    if consented is None:
+        consented = consent_in_force(referral)
+    if not consented or person is None:
         return fields
     fields.append(SharedField(_("NIK"), person.nik or _("none (needs civil registration documents)")))
     if person.birth_date:
@@ -65,4 +89,4 @@ def agency_sees_documents(referral, document_kind: str) -> bool:
     Results the agency uploaded are its own."""
     from .models import DocumentKind
 
-    return document_kind == DocumentKind.RESULT or referral.consent_given
+    return document_kind == DocumentKind.RESULT or consent_in_force(referral)

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from complaints.attachments import AttachmentsField
 from complaints.models import Attachment
+from registry import consent
 
 from .models import ConsentGiver, ConsentMethod, Service, ServiceStatus
 from .services import AGENCY_TRANSITIONS, DRAFT_FIELDS
@@ -93,8 +94,10 @@ class ReferralForm(forms.Form):
         label=_("When consent was given"), required=False, widget=DATETIME_INPUT, help_text=_("dd/mm/yyyy hh:mm")
     )
 
-    def __init__(self, *args, complaint=None, **kwargs):
+    def __init__(self, *args, complaint=None, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if person is not None and (decision := consent.current_decision(person)) and decision.is_withdrawal:
+            self._refuse_consent(decision)
         if complaint is not None and complaint.attachments.exists():
             self.fields["complaint_attachments"].queryset = complaint.attachments.all()
         else:
@@ -107,6 +110,19 @@ class ReferralForm(forms.Form):
         )
         if not self.is_bound and "consent_at" not in self.initial:
             self.initial["consent_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def _refuse_consent(self, withdrawal):
+        """The person withdrew their consent: the referral shares the minimum, nothing to ask."""
+        field = self.fields["consent_given"]
+        field.choices = [choice for choice in YES_NO if choice[0] == "False"]
+        field.help_text = _(
+            "The person withdrew their consent to share their data on %(when)s (recorded on their page): "
+            "the agency receives only the minimum."
+        ) % {"when": timezone.localtime(withdrawal.decided_at).strftime("%d/%m/%Y")}
+        self.initial["consent_given"] = "False"
+        self.consent_withdrawn = True
+
+    consent_withdrawn = False
 
     def selected_service(self):
         value = self.data.get("service") if self.is_bound else self.initial.get("service")

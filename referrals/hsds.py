@@ -4,7 +4,6 @@ and the tabular form (one CSV per HSDS table, zipped with a datapackage.json).
 HSDS identifiers are UUIDs. Ours are derived from the row's primary key (UUID5 in a namespace of
 this installation), so the same row keeps the same identifier in every export."""
 
-import csv
 import datetime
 import io
 import json
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from onegate import exports
 from onegate.agencies.models import Agency, AgencyKind
 from onegate.regions.models import Region
 
@@ -334,12 +334,11 @@ class Directory:
         }
 
     def csv_text(self, table: str) -> str:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=TABLES[table][1], lineterminator="\r\n")
-        writer.writeheader()
-        for row in self.tables[table]:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        return out.getvalue()
+        """One table as CSV for programs (no BOM); a cell a spreadsheet would run is neutralised all
+        the same, as people open these files in one too."""
+        columns = TABLES[table][1]
+        rows = ([row.get(column) for column in columns] for row in self.tables[table])
+        return exports.csv_text(columns, rows, bom=False)
 
     def as_zip(self) -> bytes:
         """The tabular data package: one CSV per table and a datapackage.json naming them."""

@@ -209,6 +209,9 @@ class LetterCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class Referral(models.Model):
     """A person referred to an agency's service, from a complaint or from the registry. The
@@ -377,6 +380,9 @@ class ReferralEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.referral_id})"
 
 
 class DocumentKind(models.TextChoices):

@@ -2,6 +2,7 @@
 the letter is genuine (number, date, agency, status) and shows nothing about the person."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from .models import Referral, ReferralStatus
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate=lambda group, request: settings.LETTER_VERIFY_RATE, method=ALL, block=False)
 def verify_letter(request, token):

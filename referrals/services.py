@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,9 @@ from complaints.models import ComplaintEvent, EventKind
 from complaints.models import Status as ComplaintStatus
 from onegate import scoping
 from onegate.accounts.models import Role
+from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
+from registry import consent
 
 from . import followup
 from .models import (
@@ -45,23 +47,10 @@ CONSENT_FIELDS = ("consent_by", "consent_giver", "consent_method", "consent_at")
 DRAFT_FIELDS = ("service", "reason", "request", "documents_provided", "consent_given", *CONSENT_FIELDS)
 
 
-# --- Letter numbers ----------------------------------------------------------------------------
-def _take_letter_number(year: int) -> int:
-    """The next number of the year. The upsert locks the counter row until the transaction ends:
-    concurrent sends wait for each other, and a rolled-back send gives its number back."""
-    table = LetterCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
-        return cursor.fetchone()[0]
-
-
+# --- Letter numbers (gapless: taken in the transaction that sends the referral) ------------------
 def next_letter_number(day: datetime.date) -> str:
     """``460/0123/417.302/XI/2026``: classification, number in the year, unit, month, year."""
-    number = _take_letter_number(day.year)
+    number = take_number(LetterCounter, day.year)
     return f"{settings.LETTER_CLASSIFICATION_CODE}/{number:04d}/{settings.OFFICE_UNIT_CODE}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
 
 
@@ -87,8 +76,20 @@ def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> R
 
 
 # --- Drafting ----------------------------------------------------------------------------------
-def _check_consent(data: dict) -> dict:
-    """Consent is recorded with who gave it, how and when; without it only the minimum is shared."""
+def _check_consent(data: dict, person=None) -> dict:
+    """Consent is recorded with who gave it, how and when; without it only the minimum is shared.
+    A person who withdrew their consent (registry.consent) cannot be referred with it."""
+    if data.get("consent_given") and person is not None and (withdrawal := consent.current_decision(person)):
+        if withdrawal.is_withdrawal:
+            raise ValidationError(
+                {
+                    "consent_given": _(
+                        "%(name)s withdrew their consent to share their data on %(when)s: the referral can only "
+                        "share the minimum. Record the consent given again on their page first."
+                    )
+                    % {"name": person.full_name, "when": timezone.localtime(withdrawal.decided_at).strftime("%d/%m/%Y")}
+                }
+            )
     if not data.get("consent_given"):
         return {
             **data,
@@ -135,7 +136,7 @@ def referral_create(
     else:
         scoping.ensure_allowed(acting_user, person, scoping.VIEW)
         person_name, region = person.full_name, person.region
-    data = _check_consent(data)
+    data = _check_consent(data, person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})
@@ -175,7 +176,7 @@ def referral_update_draft(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; the agency already has this referral."))
-    data = _check_consent(data)
+    data = _check_consent(data, referral.person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})

@@ -38,9 +38,9 @@ from complaints.synthetic import (
     Staff,
     office_time,
     received_times,
-    reserve_numbers,
     sample_people,
 )
+from onegate.counters import reserve_numbers
 from onegate.notifications.services import office_language
 from registry.importing.copying import allocate_ids
 from registry.synthetic import DictCopyTable, Weighted, in_background
@@ -427,7 +427,7 @@ def _write_batch(batch, tables, used_letters) -> None:
             event["note"] = event["note"].replace(OTHER, refs[other]["number"])
     for event in batch["events"]:
         event["referral_id"] = ids[event["referral_id"]]
-    for ref, pk in zip(refs, ids):
+    for ref, pk in zip(refs, ids, strict=True):
         ref["id"] = pk
     tables["referrals"].write(refs)
     tables["events"].write(batch["events"])
@@ -453,7 +453,7 @@ def generate(
     staff = Staff()
     direct = sample_people(round(len(referred) * DIRECT_SHARE), rng)
     sources = list(referred)
-    for person, sent in zip(direct, received_times(len(direct), rng, now)):
+    for person, sent in zip(direct, received_times(len(direct), rng, now), strict=True):
         sources.append(
             {
                 "complaint_id": None,

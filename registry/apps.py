@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
-        from onegate import navigation, scoping
+        from onegate import navigation, reference_cache, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
@@ -35,6 +35,9 @@ class RegistryConfig(AppConfig):
         # The front desk may record a minimal person for a complaint; the kelurahan completes it.
         roles["quick_add"] = readers
         roles["merge"] = {Role.MANAGER}  # duplicate review: see likely duplicates, merge or dismiss them
+        # A resident withdraws (or gives again) consent to share their data where they are: at the
+        # desk, with their kelurahan's officer, or with the office.
+        roles["consent"] = readers
         # Households and people are placed by their kelurahan; profiles follow their person.
         scoping.register(m.Household, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
@@ -42,9 +45,12 @@ class RegistryConfig(AppConfig):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             audited(model, exclude_fields=["updated_at"])
+        scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
+        audited(m.ConsentDecision)
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
         audited(m.SelfReport)
+        reference_cache.register(m.PpksCategory)  # the person list's PPKS choices
         audited(m.DuplicateDismissal)
         # Import batches: the uploader and the managers above them; officers see only their own.
         import_roles = {"view": writers, "add": writers, "change": writers}

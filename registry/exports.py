@@ -1,11 +1,10 @@
 """Exports of the person list: the rows the user may see, as CSV or XLSX (Indonesian headers,
-dd/mm/yyyy dates), so agencies get Excel files rather than proprietary formats."""
+dd/mm/yyyy dates), so agencies get Excel files rather than proprietary formats. Written by
+onegate.exports, so a name typed as a formula reaches the spreadsheet as text."""
 
-import csv
-import io
-
-import tablib
 from django.db.models import QuerySet
+
+from onegate import exports
 
 from .privacy import can_see_full_nik, nik_for
 
@@ -48,21 +47,8 @@ def export_rows(people: QuerySet, user, limit: int | None = None):
 
 
 def as_csv_lines(people: QuerySet, user):
-    """CSV lines with a BOM, so Excel opens the file as UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADERS)
-    yield buffer.getvalue()
-    for row in export_rows(people, user):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        yield buffer.getvalue()
+    return exports.csv_lines(HEADERS, export_rows(people, user))
 
 
 def as_xlsx(people: QuerySet, user) -> bytes:
-    data = tablib.Dataset(headers=HEADERS, title="penduduk")
-    for row in export_rows(people, user, limit=XLSX_MAX_ROWS):
-        data.append(row)
-    return data.export("xlsx")
+    return exports.xlsx_single("penduduk", HEADERS, export_rows(people, user, limit=XLSX_MAX_ROWS))

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
@@ -8,6 +9,7 @@ from onegate.regions.models import VILLAGE_LEVELS, Region
 from .models import (
     WG_DOMAINS,
     AssistiveDevice,
+    ConsentDecision,
     DisabilityProfile,
     DisabilityType,
     Household,
@@ -28,15 +30,15 @@ def village_choices(user):
     """The kelurahan/desa inside the user's region scope (for entry forms and list filters)."""
     villages = Region.objects.filter(level__in=VILLAGE_LEVELS)
     if user.region_id:
-        villages = villages.filter(Q(code=user.region_id) | Q(code__startswith=user.region_id + "."))
+        villages = villages.within(user.region_id)
     return villages.order_by("name")
 
 
 class NikField(forms.CharField):
-    def __init__(self, *, label=_("NIK"), **kwargs):
+    def __init__(self, *, label=None, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 30)
-        super().__init__(label=label, **kwargs)
+        super().__init__(label=label or _("NIK"), **kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean(self, value):
@@ -297,3 +299,25 @@ class ProgramReceiptForm(forms.ModelForm):
         model = ProgramReceipt
         fields = ["program", "year", "note"]
         widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"})}
+
+
+class ConsentDecisionForm(forms.ModelForm):
+    """A person's decision about sharing their data: who expressed it, how, when, and a note."""
+
+    decided_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+        ),
+        help_text=_("dd/mm/yyyy hh:mm"),
+    )
+
+    class Meta:
+        model = ConsentDecision
+        fields = ["decided_by", "decider", "method", "decided_at", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("decided_at", timezone.localtime().replace(second=0, microsecond=0))

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Func, Value
 from django.db.models.functions import Collate, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
@@ -74,12 +75,12 @@ class Household(VerifiedRecord):
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["region", "status"])]
 
-    def get_absolute_url(self):
-        return reverse("registry:household-detail", args=[self.pk])
-
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
         return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
 
 
 class Relationship(models.TextChoices):
@@ -590,6 +591,9 @@ class DuplicatePair(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.person_a_id} ≈ {self.person_b_id}"
+
 
 class DuplicateDismissal(models.Model):
     """A manager's decision that two likely duplicates are different people: the pair is not
@@ -629,6 +633,9 @@ class DuplicateScan(models.Model):
     class Meta:
         verbose_name = _("duplicate scan")
 
+    def __str__(self):
+        return f"{self.finished_at:%d/%m/%Y %H:%M} ({self.last_person_id})"
+
 
 class ImportStatus(models.TextChoices):
     PREVIEW = "pratinjau", _("Preview: waiting for confirmation")
@@ -664,10 +671,13 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
     warning_count = models.PositiveIntegerField(_("NIK warnings"), default=0)
+    notice_count = models.PositiveIntegerField(_("notices"), default=0)
+    # Problems as [row, column, message, NIK, name]; messages stored untranslated (importing/problems.py).
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
     warnings = models.JSONField(_("NIK warnings"), default=list, blank=True)
+    notices = models.JSONField(_("notices"), default=list, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    failure = models.JSONField(_("why it failed"), default=list, blank=True)
     nik_warnings_checked = models.BooleanField(_("NIK warnings checked"), default=False)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
@@ -682,10 +692,19 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["region", "created_at"]), models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})" if self.created_at else self.original_name
+        if not self.created_at:
+            return self.original_name
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     def get_absolute_url(self):
         return reverse("registry:import-detail", args=[self.pk])
+
+    @property
+    def failure_text(self) -> str:
+        """Why the batch failed, in the reader's language."""
+        from .importing.problems import render
+
+        return render(self.failure) if self.failure else ""
 
     @property
     def is_checking(self) -> bool:
@@ -694,3 +713,54 @@ class ImportBatch(models.Model):
     @property
     def is_writing(self) -> bool:
         return self.status == ImportStatus.PROCESSING and self.confirmed_at is not None
+
+
+# --- Consent to share personal data with agencies (UU 27/2022) ----------------------------------
+class ConsentDecisionKind(models.TextChoices):
+    WITHDRAWN = "dicabut", _("Consent withdrawn")
+    GIVEN = "diberikan", _("Consent given again")
+
+
+class ConsentDecider(models.TextChoices):
+    SELF = "diri_sendiri", _("The person themself")
+    FAMILY = "keluarga", _("Family member or guardian")
+    COMPANION = "pendamping", _("Companion / social worker")
+
+
+class ConsentDecisionMethod(models.TextChoices):
+    WRITTEN = "tertulis", _("In writing (signed or thumb-printed letter)")
+    AT_DESK = "lisan_loket", _("Spoken, in person at the desk")
+    PHONE = "telepon", _("Spoken, by phone")
+    OTHER = "lainnya", _("Other (see the note)")
+
+
+class ConsentDecision(models.Model):
+    """A person's decision about sharing their personal data with the agencies they are referred
+    to: consent withdrawn, or given again. The latest decision is in force; while consent is
+    withdrawn no referral discloses more than the minimum (see referrals.disclosure)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consent_decisions", verbose_name=_("person")
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=ConsentDecisionKind.choices)
+    decided_by = models.CharField(_("decided by (name)"), max_length=150)
+    decider = models.CharField(_("who decided"), max_length=14, choices=ConsentDecider.choices)
+    method = models.CharField(_("how it was expressed"), max_length=12, choices=ConsentDecisionMethod.choices)
+    decided_at = models.DateTimeField(_("when"))
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        indexes = [models.Index(fields=["person", "decided_at"], name="consent_decision_person")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} {self.decided_at:%d/%m/%Y}"
+
+    @property
+    def is_withdrawal(self) -> bool:
+        return self.kind == ConsentDecisionKind.WITHDRAWN

@@ -166,7 +166,7 @@ class NameSearch:
         """Per typed word, the known words in its place (the typed word itself always: looking for a
         word nobody has costs nothing)."""
         known = self.known_words
-        return [{w} | (v & known) for w, v in zip(self.words, self.variants)]
+        return [{w} | (v & known) for w, v in zip(self.words, self.variants, strict=True)]
 
     def _wanted(self) -> set[str]:
         wanted = set().union(*self.variants) if self.variants else set()
@@ -220,7 +220,7 @@ class NameSearch:
         word may be still being typed: it is kept as typed too."""
         if not self.plain:
             return []
-        choices = [sorted(e) or [w] for w, e in zip(self.words, self.existing)]
+        choices = [sorted(e) or [w] for w, e in zip(self.words, self.existing, strict=True)]
         choices[-1] = sorted(set(choices[-1]) | {self.words[-1]})
         combos = (" ".join(c) for c in itertools.product(*choices))
         return [c for c in itertools.islice(combos, MAX_CORRECTED_PREFIXES + 1) if c != self.text][
@@ -237,11 +237,11 @@ class NameSearch:
             for pk in QuerySet.__getitem__(keys, slice(None, limit)):
                 found.setdefault(pk, None)
 
-        def take_ranges(prefixes: list[str], limit: int, also: Q = Q()):
+        def take_ranges(prefixes: list[str], limit: int, also: Q | None = None):
             # One range of the index per prefix, each stopping after `limit`: not one scan of all of them.
             parts = [
                 QuerySet.__getitem__(
-                    base.filter(Q(name_key__startswith=p) & also)
+                    base.filter(Q(name_key__startswith=p) & (also or Q()))
                     .annotate(k=name_key())
                     .order_by("name_key", "pk")
                     .values_list("k", "pk"),
@@ -256,7 +256,7 @@ class NameSearch:
         take_ranges([self.text, *self.split_prefixes()], need)
         if len(found) < need and (prefixes := self.corrected_prefixes()) and all(self.existing):
             take_ranges(prefixes, need + len(found), also=self.near())
-        if len(found) < need and self.words and all(w in e for w, e in zip(self.words, self.existing)):
+        if len(found) < need and self.words and all(w in e for w, e in zip(self.words, self.existing, strict=True)):
             take(base.filter(name_words__contains=self.words), need + len(found))
         if len(found) < need and self.words and all(self.existing):
             take(base.filter(self.near()), need + len(found))

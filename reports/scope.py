@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from onegate.accounts.models import Role
-from onegate.regions.models import VILLAGE_LEVELS, Region, RegionLevel
+from onegate.regions.models import VILLAGE_LEVELS, Region, RegionLevel, within_q
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,12 @@ class RequesterScope:
         return cls(pk=None, role=Role.MANAGER, region_id=settings.OFFICE_REGION_CODE, agency_id=None)
 
 
-def within(code: str, area: str) -> bool:
-    return code == area or code.startswith(area + ".")
-
-
 def areas_q(field: str, codes) -> Q:
     """Rows whose region (``field`` is the path to a Region; empty for regions themselves) lies in
     one of ``codes``."""
-    prefix = f"{field}__" if field else ""
     q = Q()
     for code in codes:
-        q |= Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": code + "."})
+        q |= within_q(field, code)
     return q
 
 
@@ -62,7 +57,7 @@ def area_choices(scope, *, villages_only: bool = False) -> list[tuple[str, str]]
     kelurahan, labelled with their level (a regency's whole tree is a few hundred rows)."""
     if not scope.region_id:
         return []
-    regions = Region.objects.filter(Q(code=scope.region_id) | Q(code__startswith=scope.region_id + "."))
+    regions = Region.objects.within(scope.region_id)
     if villages_only:
         regions = regions.filter(level__in=VILLAGE_LEVELS)
     else:

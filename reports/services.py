@@ -12,12 +12,9 @@ names the request; the row decides:
   life for too long in "diproses": queued again while attempts remain, failed with the reason after.
 """
 
-import csv
 import datetime
-import io
 import json
 import logging
-import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -31,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import exports, scoping
 from onegate.accounts.models import Role, User
 from onegate.audit import acting_as, log_export, log_view
 
@@ -386,30 +383,8 @@ def figures_file(user, report: ReportRequest, file_format: str) -> bytes:
     log_export(
         ReportRequest, count=sum(len(t["rows"]) for t in tables), file_format=file_format, filters={"report": report.pk}
     )
-    return _csv(tables) if file_format == "csv" else _xlsx(tables)
-
-
-def _csv(tables) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that Excel reads UTF-8
-    writer = csv.writer(buffer)
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([table["title"]])
-        writer.writerow(table["headers"])
-        writer.writerows(table["rows"])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _xlsx(tables) -> bytes:
-    import tablib
-
-    sheets = []
-    for index, table in enumerate(tables, start=1):
-        title = re.sub(r"[\[\]:*?/\\]", " ", table["title"])[:28]
-        sheet = tablib.Dataset(
-            *[tuple(row) for row in table["rows"]], headers=table["headers"], title=f"{index} {title}"[:31]
-        )
-        sheets.append(sheet)
-    return tablib.Databook(sheets).export("xlsx")
+    sections = [(table["title"], table["headers"], table["rows"]) for table in tables]
+    if file_format == "csv":
+        return exports.csv_sections(sections).encode("utf-8")
+    # Sheets are numbered: titles cut to Excel's 31 characters could repeat.
+    return exports.xlsx_bytes((f"{index} {title}", *rest) for index, (title, *rest) in enumerate(sections, start=1))

@@ -56,6 +56,16 @@ ensure_venv() {
   export PATH="$VENV/bin:$PATH"
 }
 
+# ruff's lint and format check over the whole tree (config in pyproject.toml); fails when either finds something.
+run_lint() {
+  say "lint: ruff check and ruff format --check"
+  local status=0
+  "$VENV/bin/ruff" check --quiet "$ROOT" || status=1
+  "$VENV/bin/ruff" format --check --quiet "$ROOT" || status=1
+  [ $status -eq 0 ] || printf '\033[1;31m[onegate]\033[0m %s\n' "lint failed: .venv/bin/ruff format . && .venv/bin/ruff check --fix . fixes most of it" >&2
+  return $status
+}
+
 # A git-ignored .env for development, so manage.py run by hand finds the private servers.
 ensure_dev_env() {
   [ -f "$ROOT/.env" ] && return 0

@@ -38,13 +38,14 @@ cat <<MSG
 
   OneGate is running:  http://$HOST:$PORT/
   Demo logins (password: $(python -c 'from onegate.demo import demo_password; print(demo_password())')):
-    admin         administrator
-    manajer       Dinsos manager, whole city
-    loket         front-desk staff, whole city
-    kel.wates     kelurahan officer, Wates
-    kel.kranggan  kelurahan officer, Kranggan
-    dinkes        agency officer, Dinas Kesehatan
-    disdukcapil   agency officer, Disdukcapil
+    admin              administrator
+    manajer            Dinsos manager, whole city
+    manajer.magersari  Dinsos manager, Kecamatan Magersari
+    loket              front-desk staff, whole city
+    kel.wates          kelurahan officer, Wates
+    kel.kranggan       kelurahan officer, Kranggan
+    dinkes             agency officer, Dinas Kesehatan
+    disdukcapil        agency officer, Disdukcapil
   Celery worker and beat logs: var/worker.log, var/beat.log.  Ctrl-C stops everything.
 
 MSG

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up like the run command, then run the whole test suite (browser tests included).
+# Set up like the run command, lint, then run the whole test suite (browser tests included).
 # Extra arguments go to pytest, e.g. scripts/test.sh tests/core -k scoping
+# The lint runs first; the tests run even when it fails, but the command then fails too.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -8,6 +9,8 @@ cd "$ROOT"
 export DEBUG=${DEBUG:-1}
 trap stop_services EXIT
 ensure_venv
+lint_status=0
+run_lint || lint_status=$?
 ensure_dev_env
 apt_install chromium
 ensure_postgres
@@ -18,4 +21,6 @@ export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0
 python -m pytest "$@" || status=$?
+[ $lint_status -eq 0 ] || say "the tests ran, but the lint failed (above)"
+[ $status -ne 0 ] || status=$lint_status
 exit $status

@@ -6,3 +6,10 @@ class RegionsConfig(AppConfig):
     name = "onegate.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self):
+        from onegate import reference_cache
+
+        from .models import Region
+
+        reference_cache.register(Region)  # every list's kelurahan/desa choices

@@ -1,6 +1,7 @@
 """The official Kemendagri region hierarchy: province → regency/city → kecamatan → kelurahan/desa."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,25 @@ LEVEL_DEPTH = {
 VILLAGE_LEVELS = (RegionLevel.KELURAHAN, RegionLevel.DESA)
 
 
+# Codes nest: a region lies under another when its code starts with the other's code and a dot.
+def code_within(code: str, area: str) -> bool:
+    """Whether region ``code`` is ``area`` or lies under it."""
+    return code == area or code.startswith(area + ".")
+
+
+def within_q(field: str, code: str) -> Q:
+    """Rows whose region is ``code`` or lies under it; ``field`` is the path to the Region (empty for
+    regions themselves). A prefix match on the code, which the code's pattern index serves."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": code + "."})
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, code: str) -> "RegionQuerySet":
+        """The region ``code`` and every region under it."""
+        return self.filter(within_q("", code))
+
+
 class Region(models.Model):
     """One administrative region, keyed by its dotted Kemendagri code (e.g. ``35.76.02.1010``).
 
@@ -38,6 +58,8 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -71,5 +93,4 @@ class Region(models.Model):
         return [by_code[c] for c in codes if c in by_code]
 
     def contains(self, other: "Region | str") -> bool:
-        code = other if isinstance(other, str) else other.code
-        return code == self.code or code.startswith(self.code + ".")
+        return code_within(other if isinstance(other, str) else other.code, self.code)

@@ -9,6 +9,7 @@ from onegate.regions.models import Region
 from onegate.regions.services import load_demo_regions
 
 CITY = "35.76"  # Kota Mojokerto
+MAGERSARI = "35.76.02"  # Kecamatan Magersari (Wates lies in it)
 WATES = "35.76.02.1010"
 KRANGGAN = "35.76.03.1001"
 
@@ -22,6 +23,7 @@ DEMO_AGENCIES = [
 DEMO_ACCOUNTS = [
     ("admin", "Admin", "OneGate", Role.ADMIN, None, None),
     ("manajer", "Sri", "Wahyuni", Role.MANAGER, CITY, None),
+    ("manajer.magersari", "Hendra", "Wijaya", Role.MANAGER, MAGERSARI, None),
     ("loket", "Dewi", "Lestari", Role.FRONT_DESK, CITY, None),
     ("kel.wates", "Agus", "Santoso", Role.KELURAHAN, WATES, None),
     ("kel.kranggan", "Rina", "Kusuma", Role.KELURAHAN, KRANGGAN, None),

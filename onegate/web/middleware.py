@@ -29,15 +29,19 @@ class LanguageMiddleware:
 
 
 class SessionRenewalMiddleware:
-    """The idle timeout (SESSION_COOKIE_AGE) without a session write on every request.
+    """The idle timeout (SESSION_COOKIE_AGE) without a session write on every request, and the
+    absolute lifetime (SESSION_ABSOLUTE_SECONDS) however active the session.
 
     Django's SESSION_SAVE_EVERY_REQUEST writes the session row on each page; here an active session
     is saved again only when RENEW_SECONDS have passed since its last save, so it still dies after
     SESSION_COOKIE_AGE idle seconds (give or take RENEW_SECONDS) while most requests write nothing.
+    A session signed in longer ago than SESSION_ABSOLUTE_SECONDS is ended at its next request: a
+    stolen session cookie, or a tablet left signed in at the desk, is not good forever.
     """
 
     RENEW_SECONDS = 60
     KEY = "_renewed_at"
+    SIGNED_IN_AT = "_signed_in_at"  # set at login (onegate.accounts.signals)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +50,10 @@ class SessionRenewalMiddleware:
         session = request.session
         if session.session_key and session.get(SESSION_KEY):  # a signed-in user's session
             now = int(time.time())
-            if now - session.get(self.KEY, 0) >= self.RENEW_SECONDS:
+            # A session from before this mark existed counts from now.
+            signed_in_at = session.setdefault(self.SIGNED_IN_AT, now)
+            if now - signed_in_at >= settings.SESSION_ABSOLUTE_SECONDS:
+                session.flush()  # signed out: the view sends them to the login page
+            elif now - session.get(self.KEY, 0) >= self.RENEW_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -14,6 +14,7 @@ from onegate.regions.models import Region, RegionLevel
 from .health import check_database, check_redis
 
 
+@login_not_required  # the load balancer's probe
 @require_GET
 @never_cache
 def healthz(request):

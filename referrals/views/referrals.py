@@ -19,7 +19,7 @@ from onegate.pagination import table_pagination, two_step
 from registry.views.common import add_service_errors, scoped_people
 
 from .. import services
-from ..disclosure import agency_sees_documents, shared_person
+from ..disclosure import agency_sees_documents, consent_in_force, shared_person, withdrawal_voiding
 from ..filters import ReferralFilter
 from ..forms import (
     DocumentForm,
@@ -103,7 +103,7 @@ def _origin(request):
 def referral_create(request):
     scoping.ensure_can(request.user, Referral, scoping.ADD)
     complaint, person = _origin(request)
-    form = ReferralForm(request.POST or None, request.FILES or None, complaint=complaint)
+    form = ReferralForm(request.POST or None, request.FILES or None, complaint=complaint, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
@@ -143,7 +143,13 @@ def referral_edit(request, pk):
         "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
         "complaint_attachments": list(referral.complaint_attachments.all()),
     }
-    form = ReferralForm(request.POST or None, request.FILES or None, complaint=referral.complaint, initial=initial)
+    form = ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        complaint=referral.complaint,
+        person=referral.person,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_update_draft(
@@ -187,11 +193,14 @@ def referral_detail(request, pk):
         for d in referral.documents.select_related("uploaded_by")
         if not agency_view or agency_sees_documents(referral, d.kind)
     ]
-    complaint_files = list(referral.complaint_attachments.all()) if not agency_view or referral.consent_given else []
+    consented = consent_in_force(referral)
+    complaint_files = list(referral.complaint_attachments.all()) if not agency_view or consented else []
     open_ = referral.status in OPEN_STATUSES
     context = {
         "referral": referral,
         "agency_view": agency_view,
+        "consent_in_force": consented,
+        "consent_withdrawal": withdrawal_voiding(referral),
         "shared_person": shared_person(referral) if agency_view else None,
         "events": _timeline(referral, agency_view),
         "documents": documents,
@@ -214,7 +223,7 @@ def _timeline(referral, agency_view):
     """The referral's events; an agency without the person's consent does not see the names of
     the files the office attached (a file name often carries a name or a NIK)."""
     events = list(referral.events.select_related("actor").order_by("at", "pk"))
-    if agency_view and not referral.consent_given:
+    if agency_view and not consent_in_force(referral):
         for event in events:
             if event.kind == ReferralEventKind.DOCUMENT and (event.actor is None or event.actor.role != Role.AGENCY):
                 event.note = ""

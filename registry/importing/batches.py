@@ -6,8 +6,9 @@ upload → (check: preview counts and problems) → confirm → (apply: write) �
 The preview's plan is kept beside the file and written at the confirmation if what it relies on
 still holds (rechecking.py); otherwise the file is checked again first.
 
-Small files are checked and applied in the request; bigger ones (more rows than
-settings.REGISTRY_IMPORT_SYNC_MAX_ROWS) in a Celery task, with progress in the cache for the page to
+Small CSV files are checked and applied in the request; bigger ones (more rows than
+settings.REGISTRY_IMPORT_SYNC_MAX_ROWS) and every XLSX (read in a memory-capped child process of the
+worker, parsing.read_xlsx) in a Celery task, with progress in the cache for the page to
 poll. The uploaded file holds personal data: it is stored under PRIVATE_MEDIA_ROOT, readable by the
 portal's user only, and deleted as soon as the batch is confirmed and written, cancelled or failed.
 """
@@ -19,6 +20,7 @@ import logging
 import os
 import pickle
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -27,13 +29,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onegate import scoping
 
 from ..models import ImportBatch, ImportStatus, Person
 from .checking import RowChecker
-from .parsing import ImportFileError, file_format_for, open_table
+from .columns import COLUMN_NAMES, cell_text
+from .parsing import ImportFileError, check_xlsx, file_format_for, open_table, read_xlsx
 from .planning import Plan, Planner
+from .problems import message
 from .rechecking import RecordsChanged, still_holds
 from .writing import write_plan
 
@@ -43,7 +48,8 @@ STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are 
 LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
 PROGRESS_EVERY = 2000  # rows
 ANALYZE_AFTER = 10_000  # people created: refresh the planner's statistics at once
-PLAN_FORMAT = 1  # of the stored plan: a plan stored in another format is not used
+PLAN_FORMAT = 2  # of the stored plan: a plan stored in another format is not used
+_NO_ROWS = gettext_noop("The file has a header but no rows.")
 
 
 def own_batches(queryset, user):
@@ -69,6 +75,12 @@ def file_of(batch: ImportBatch) -> Path:
 
 def plan_file_of(batch: ImportBatch) -> Path:
     return file_of(batch).with_suffix(".plan")
+
+
+def rejected_file_of(batch: ImportBatch) -> Path:
+    """The invalid rows kept for the uploader to download (rejected_rows); kept after the upload
+    is deleted, until purge_stale deletes it."""
+    return import_folder() / f"rejected-{batch.pk}.pickle"
 
 
 def _store_plan(batch: ImportBatch, plan: Plan) -> None:
@@ -122,28 +134,24 @@ def without_gc():
 
 # --- Upload ------------------------------------------------------------------------------------
 def upload(uploaded_file, *, user, request_id: str | None = None) -> ImportBatch:
-    """Store the file, check its type, encoding and header at once, and check its rows: here when
-    the file is small, in a task otherwise. A file that cannot be read raises ValidationError and
-    leaves nothing behind."""
+    """Store the file, check at once what can be checked cheaply (_first_look), and check its rows:
+    here for a small CSV, in a task otherwise (every XLSX: unpacking a workbook is never done in
+    the web process). A file refused at once raises ValidationError and leaves nothing behind."""
     scoping.ensure_can(user, ImportBatch, scoping.ADD)
     scoping.ensure_can(user, Person, scoping.ADD)
     try:
         file_format = file_format_for(uploaded_file.name)
         if not uploaded_file.size:
-            raise ImportFileError(_("The file is empty."))
+            raise ImportFileError(gettext_noop("The file is empty."))
         if uploaded_file.size > max_upload_bytes():
             raise ImportFileError(
-                _("The file is larger than %(mb)d MB: split it.") % {"mb": max_upload_bytes() // 2**20}
+                gettext_noop("The file is larger than %(mb)d MB: split it."), mb=max_upload_bytes() // 2**20
             )
     except ImportFileError as exc:
         raise ValidationError({"file": exc.message}) from None
     path = _store(uploaded_file, file_format)
     try:
-        table = open_table(path, file_format)
-        estimated = table.estimated_rows
-        table.close()
-        if estimated == 0:
-            raise ImportFileError(_("The file has a header but no rows."))
+        estimated = _first_look(path, file_format)
     except ImportFileError as exc:
         path.unlink(missing_ok=True)
         raise ValidationError({"file": exc.message}) from None
@@ -164,6 +172,21 @@ def upload(uploaded_file, *, user, request_id: str | None = None) -> ImportBatch
     else:
         _enqueue("preview", batch)
     return batch
+
+
+def _first_look(path: Path, file_format: str) -> int | None:
+    """What the upload checks at once: a CSV's type, encoding and header, and its number of rows;
+    of an XLSX only what its zip directory tells (nothing is unpacked in the web process): the
+    worker reads it (None: not known yet)."""
+    if file_format == "xlsx":
+        check_xlsx(path)
+        return None
+    table = open_table(path, file_format)
+    estimated = table.estimated_rows
+    table.close()
+    if estimated == 0:
+        raise ImportFileError(_NO_ROWS)
+    return estimated
 
 
 def _store(uploaded_file, file_format: str) -> Path:
@@ -206,10 +229,60 @@ def make_plan(batch: ImportBatch, *, nik_warnings_confirmed: bool, progress_span
     finally:
         table.close()
     if not rows:
-        raise ImportFileError(_("The file has a header but no rows."))
+        raise ImportFileError(_NO_ROWS)
     plan = Planner(user=user, nik_warnings_confirmed=nik_warnings_confirmed).plan(rows)
     set_progress(batch.pk, start + span)
     return plan, table.ignored
+
+
+def _read_workbook(batch: ImportBatch) -> None:
+    """An uploaded XLSX is read once, here in the worker, by a memory-capped child process
+    (parsing.read_xlsx) into a file of rows that replaces it: every later look at the file (the
+    check, the confirmation) reads those rows."""
+    workbook = file_of(batch)
+    if workbook.suffix != ".xlsx":
+        return
+    rows = workbook.with_suffix(".rows")
+    rows.unlink(missing_ok=True)  # left by a task that was interrupted and sent again
+    batch.total_rows = read_xlsx(workbook, rows)
+    batch.file_path = rows.name
+    workbook.unlink()
+
+
+def _keep_rejected(batch: ImportBatch, plan: Plan) -> None:
+    """The invalid rows as the file had them (the template's columns it has, each cell as text),
+    with their reasons, for the uploader to download, correct and upload again. Read again from
+    the file: keeping every row's cells while checking would double the memory of a big import."""
+    path = rejected_file_of(batch)
+    if not plan.errors:
+        path.unlink(missing_ok=True)
+        return
+    reasons = defaultdict(list)
+    for line, column, stored, *_named in plan.errors:
+        reasons[line].append((column, stored))
+    table = open_table(file_of(batch), batch.file_format, checked=True)
+    try:
+        columns = [column for column in COLUMN_NAMES if column in table.positions]
+        rows = [
+            (line, [cell_text(cells[table.positions[column]]) for column in columns], reasons[line])
+            for line, cells in table.rows
+            if line in reasons
+        ]
+    finally:
+        table.close()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: the portal's user only
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump((columns, rows), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def rejected_rows(batch: ImportBatch) -> tuple[list[str], list] | None:
+    """(columns, [(row number, cells, [(column, stored message)])]) of the batch's invalid rows, or
+    None when none are kept."""
+    try:
+        with rejected_file_of(batch).open("rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
 
 
 def _record_counts(batch: ImportBatch, plan: Plan) -> None:
@@ -219,6 +292,8 @@ def _record_counts(batch: ImportBatch, plan: Plan) -> None:
     batch.warning_count = len(plan.warning_lines)
     batch.errors = [list(e) for e in plan.errors[:STORED_PROBLEMS]]
     batch.warnings = [list(w) for w in plan.warnings[:STORED_PROBLEMS]]
+    batch.notice_count = len(plan.notices)
+    batch.notices = [list(n) for n in plan.notices[:STORED_PROBLEMS]]
 
 
 def run_preview(batch: ImportBatch) -> None:
@@ -226,19 +301,27 @@ def run_preview(batch: ImportBatch) -> None:
     (writes nothing else)."""
     with without_gc():
         try:
+            _read_workbook(batch)
             plan, ignored = make_plan(batch, nik_warnings_confirmed=True)
         except ImportFileError as exc:
-            _fail(batch, exc.message)
+            _fail(batch, exc.stored)
             return
         except Exception:
             logger.exception("import batch %s: checking failed", batch.pk)
-            _fail(batch, _("The file could not be checked because of an error in the portal; nothing was saved."))
+            _fail(
+                batch,
+                message(
+                    gettext_noop("The file could not be checked because of an error in the portal; nothing was saved.")
+                ),
+            )
             return
         with transaction.atomic():
             current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if not current.is_checking:  # cancelled meanwhile
+            if not current.is_checking:  # cancelled meanwhile: what was read from the file goes too
+                _delete_file(batch)
                 return
             _store_plan(batch, plan)
+            _keep_rejected(batch, plan)
             _record_counts(batch, plan)
             batch.ignored_columns = ignored
             batch.status, batch.progress = ImportStatus.PREVIEW, 100
@@ -287,6 +370,7 @@ def cancel(batch: ImportBatch, *, user) -> None:
             raise ValidationError(_("Only an import waiting for confirmation can be cancelled."))
         batch.status, batch.finished_at = ImportStatus.CANCELLED, timezone.now()
         _delete_file(batch)
+        rejected_file_of(batch).unlink(missing_ok=True)
         batch.save()
 
 
@@ -308,6 +392,7 @@ def run_apply(batch: ImportBatch) -> None:
                 )
                 if not still_holds(plan, user):  # changed while it was being checked
                     raise RecordsChanged
+                _keep_rejected(batch, plan)
             set_progress(batch.pk, 60)
             written = write_plan(plan, actor=user, batch_id=batch.pk, cid=batch.request_id or None)
             _record_counts(batch, plan)
@@ -316,20 +401,22 @@ def run_apply(batch: ImportBatch) -> None:
             batch.save()
             del plan  # see without_gc
     except ImportFileError as exc:
-        _fail(batch, exc.message)
+        _fail(batch, exc.stored)
         return
     except (RecordsChanged, IntegrityError) as exc:
         logger.warning("import batch %s: the registry changed while writing (%s)", batch.pk, exc)
         _fail(
             batch,
-            _(
-                "Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."
+            message(
+                gettext_noop(
+                    "Some of these records were changed or registered by someone else while the file was being imported; nothing was saved. Upload the file again to see the changes."
+                )
             ),
         )
         return
     except Exception:
         logger.exception("import batch %s: writing failed", batch.pk)
-        _fail(batch, _("The import failed because of an error in the portal; nothing was saved."))
+        _fail(batch, message(gettext_noop("The import failed because of an error in the portal; nothing was saved.")))
         return
     if written["people_created"] >= ANALYZE_AFTER:
         _refresh_statistics()
@@ -356,23 +443,32 @@ def _refresh_statistics() -> None:
         cursor.execute(f"ANALYZE {tables}")
 
 
-def _fail(batch: ImportBatch, message: str) -> None:
+def _fail(batch: ImportBatch, failure: list) -> None:
+    """``failure``: a stored message (problems.message)."""
     batch.refresh_from_db()
-    batch.status, batch.message, batch.finished_at = ImportStatus.FAILED, message, timezone.now()
+    batch.status, batch.failure, batch.finished_at = ImportStatus.FAILED, failure, timezone.now()
     _delete_file(batch)
+    rejected_file_of(batch).unlink(missing_ok=True)
     batch.save()
 
 
 def _delete_file(batch: ImportBatch) -> None:
+    """The uploaded file and all made from it (same name, another suffix): the plan, the rows read
+    from a workbook."""
     if batch.file_path:
-        file_of(batch).unlink(missing_ok=True)
-        plan_file_of(batch).unlink(missing_ok=True)
+        for path in import_folder().glob(f"{Path(batch.file_path).stem}.*"):
+            path.unlink(missing_ok=True)
         batch.file_path = ""
 
 
 def purge_stale(*, preview_hours: int = 24, processing_hours: int = 6) -> int:
-    """Cancel previews nobody decided on and fail stuck jobs, deleting their files."""
+    """Cancel previews nobody decided on and fail stuck jobs, deleting their files; delete the
+    rejected rows kept longer than settings.REGISTRY_IMPORT_REJECTED_DAYS."""
     now = timezone.now()
+    kept_since = (now - datetime.timedelta(days=getattr(settings, "REGISTRY_IMPORT_REJECTED_DAYS", 7))).timestamp()
+    for path in import_folder().glob("rejected-*.pickle"):
+        if path.stat().st_mtime < kept_since:
+            path.unlink(missing_ok=True)
     stale = ImportBatch.objects.filter(
         status=ImportStatus.PREVIEW, created_at__lt=now - datetime.timedelta(hours=preview_hours)
     )
@@ -386,6 +482,6 @@ def purge_stale(*, preview_hours: int = 24, processing_hours: int = 6) -> int:
         batch.save()
         count += 1
     for batch in stuck:
-        _fail(batch, _("The import took too long and was stopped; nothing was saved."))
+        _fail(batch, message(gettext_noop("The import took too long and was stopped; nothing was saved.")))
         count += 1
     return count

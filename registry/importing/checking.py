@@ -11,9 +11,9 @@ not read again (the same "Kepala Keluarga" or region code appears on thousands o
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from onegate.regions.models import Region
+from onegate.regions.models import Region, code_within
 
 from .. import services
 from ..models import (
@@ -31,9 +31,10 @@ from ..models import (
     Severity,
     Sex,
 )
-from ..nik import clean_number
+from ..nik import CLEANING_MESSAGES, clean_number
 from . import columns as c
 from .columns import CellError
+from .problems import message
 
 # Where a column's value goes: the person, the row's household, the two profiles, or the row itself.
 PERSON, HOUSEHOLD, DISABILITY, WELFARE, ROW = range(5)
@@ -52,7 +53,17 @@ class CheckedRow:
     welfare: dict = field(default_factory=dict)
     programs: list = field(default_factory=list)  # [(program, year)]
     ppks: list = field(default_factory=list)  # [PpksCategory id]
-    errors: list = field(default_factory=list)  # [(column, message)]
+    errors: list = field(default_factory=list)  # [(column, stored message)] (problems.message)
+    notices: list = field(default_factory=list)  # [(column, stored message)]: a value cleaned, …
+    nik_as_typed: str = ""  # the NIK cell when it could not be read, to name the row by
+
+    @property
+    def nik(self) -> str:
+        return self.person.get("nik") or self.nik_as_typed
+
+    @property
+    def name(self) -> str:
+        return self.person.get("full_name", "")
 
 
 def _text(raw) -> str:
@@ -75,7 +86,7 @@ class _Remembered:
         try:
             result = (self.read(raw), None)
         except CellError as exc:
-            result = (None, str(exc))
+            result = (None, exc.stored)
         self.answers[raw] = result
         return result
 
@@ -92,8 +103,17 @@ class _Text:
     def __call__(self, raw) -> str:
         value = _text(raw).strip()
         if len(value) > self.limit:
-            raise CellError(_("At most %(n)d characters (this has %(m)d).") % {"n": self.limit, "m": len(value)})
+            raise CellError(gettext_noop("At most %(n)d characters (this has %(m)d)."), n=self.limit, m=len(value))
         return value
+
+
+class _Number:
+    """The reader of a NIK or KK number (RowChecker._read_number), named by ``label``."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label):
+        self.label = label
 
 
 class RowChecker:
@@ -102,7 +122,6 @@ class RowChecker:
         self.scope_name = str(user.region.name) if user.region_id else ""
         self.regions = {r.code: r for r in Region.objects.all()}
         self.ppks = c.PpksLookup(list(PpksCategory.objects.values_list("id", "code", "name")))
-        self.kk_label = _("KK number")
         # An officer's file may leave kode_wilayah out: their own kelurahan, as in the entry form.
         self.default_region = user.region_id if user.region_id and user.region.is_village else None
         address_limit = min(
@@ -120,8 +139,8 @@ class RowChecker:
             return _Remembered(lambda raw: c.read_choice_list(choices, _text(raw)))
 
         readers = {
-            "nik": (PERSON, "nik", self.read_nik),
-            "no_kk": (ROW, "kk", _Remembered(self.read_kk)),  # the same for a family's rows
+            "nik": (PERSON, "nik", _Number("NIK")),
+            "no_kk": (ROW, "kk", _Number(message(gettext_noop("KK number")))),
             "nama": (PERSON, "full_name", text("full_name")),
             "jenis_kelamin": (PERSON, "sex", choice(Sex)),
             "tempat_lahir": (PERSON, "birth_place", text("birth_place")),
@@ -158,43 +177,57 @@ class RowChecker:
         code = c.read_region_code(raw)
         region = self.regions.get(code)
         if region is None:
-            raise CellError(_("Unknown region code “%(code)s”.") % {"code": code})
+            raise CellError(gettext_noop("Unknown region code “%(code)s”."), code=code)
         try:
             services._check_village(region)
-        except ValidationError as exc:
-            raise CellError(" ".join(exc.messages)) from None
-        if self.scope and not (code == self.scope or code.startswith(self.scope + ".")):
+        except ValidationError:
+            raise CellError(gettext_noop("Choose a kelurahan or desa.")) from None
+        if self.scope and not code_within(code, self.scope):
             raise CellError(
-                _("Outside your area: you may only import people of %(scope)s.") % {"scope": self.scope_name}
+                gettext_noop("Outside your area: you may only import people of %(scope)s."), scope=self.scope_name
             )
         return code
 
-    def read_nik(self, raw) -> str:
-        return self._number(raw, "NIK")
-
-    def read_kk(self, raw) -> str:
-        return self._number(raw, self.kk_label)
-
     @staticmethod
     def _number(raw, label) -> str:
-        if raw.__class__ is str and len(raw) == 16 and raw.isascii() and raw.isdigit():
-            return raw  # what clean_number returns for it, without its regular expressions
+        """A NIK or KK number (``label``: "NIK" or a stored message), cleaned as the forms clean it."""
         if not isinstance(raw, str):  # a number cell in XLSX: Excel keeps 15 significant digits only
             raise CellError(
-                _(
+                gettext_noop(
                     "%(label)s is stored as a number: Excel keeps only 15 digits. Format the column as Text and type it again."
-                )
-                % {"label": label}
+                ),
+                label=label,
             )
         try:
-            return clean_number(raw, label=label)
+            return clean_number(raw, label="")
         except ValidationError as exc:
-            raise CellError(" ".join(exc.messages)) from None
+            raise CellError(CLEANING_MESSAGES[exc.code], **{**exc.params, "label": label}) from None
+
+    def _read_number(self, notices, column, raw, label):
+        """The cleaned number, with a notice when cleaning changed what was typed."""
+        if raw.__class__ is str and len(raw) == 16 and raw.isascii() and raw.isdigit():
+            return raw  # what clean_number returns for it, without its regular expressions
+        number = self._number(raw, label)
+        if number is not None:
+            notices.append(
+                (
+                    column,
+                    message(
+                        gettext_noop(
+                            "%(label)s “%(typed)s” was read as %(number)s (apostrophe, spaces, dots or dashes removed)."
+                        ),
+                        label=label,
+                        typed=raw,
+                        number=number,
+                    ),
+                )
+            )
+        return number
 
     # --- One row ---
     def check(self, line: int, cells: list) -> CheckedRow:
         parts = ({}, {}, {}, {}, {})
-        errors = []
+        errors, notices, nik_as_typed = [], [], ""
         for column, position, where, name, read in self.readers:
             raw = cells[position]
             if raw.__class__ is str:
@@ -213,9 +246,14 @@ class RowChecker:
                     parts[where][name] = list(value) if value.__class__ is list else value
                 continue
             try:
-                parts[where][name] = read(raw)
+                if read.__class__ is _Number:
+                    parts[where][name] = self._read_number(notices, column, raw, read.label)
+                else:
+                    parts[where][name] = read(raw)
             except CellError as exc:
-                errors.append((column, str(exc)))
+                errors.append((column, exc.stored))
+                if column == "nik":
+                    nik_as_typed = str(raw)
         person, household, disability, welfare, extra = parts
         if self.default_region and "region_id" not in person and not any(e[0] == "kode_wilayah" for e in errors):
             person["region_id"] = self.default_region
@@ -229,6 +267,8 @@ class RowChecker:
             extra.get("programs", []),
             extra.get("ppks", []),
             errors,
+            notices,
+            nik_as_typed,
         )
         address = extra.get("address")
         if row.kk:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..models import (
     AssistiveDevice,
@@ -27,10 +26,16 @@ from ..models import (
     Severity,
     Sex,
 )
+from .problems import message
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message says why, for the preview."""
+    """A cell that cannot be read; ``stored`` says why, for the preview (problems.message: an
+    untranslated msgid and its parameters, translated when shown)."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid)
+        self.stored = message(msgid, **params)
 
 
 @dataclass(frozen=True)
@@ -42,40 +47,48 @@ class Column:
 
 
 COLUMNS = [
-    Column("nik", N_("NIK, 16 digits (empty for people without a NIK)"), "3576024505800003", True),
-    Column("no_kk", N_("KK number, 16 digits (empty: a person without a household)"), "3576020101150007"),
-    Column("nama", N_("Full name (required for a new person)"), "Siti Aminah"),
-    Column("jenis_kelamin", N_("L or P (Laki-laki / Perempuan); required for a new person"), "P"),
-    Column("tempat_lahir", N_("Place of birth"), "Mojokerto"),
-    Column("tanggal_lahir", N_("Date of birth, dd/mm/yyyy or yyyy-mm-dd"), "05/05/1980"),
-    Column("hubungan_keluarga", N_("Relationship in the family (Kepala Keluarga, Istri, Anak, …)"), "Istri"),
-    Column("alamat", N_("Household address (or domicile address without KK)"), "Jl. Pahlawan No. 12"),
-    Column("rt", N_("RT, digits"), "002"),
-    Column("rw", N_("RW, digits"), "004"),
+    Column("nik", gettext_noop("NIK, 16 digits (empty for people without a NIK)"), "3576024505800003", True),
+    Column("no_kk", gettext_noop("KK number, 16 digits (empty: a person without a household)"), "3576020101150007"),
+    Column("nama", gettext_noop("Full name (required for a new person)"), "Siti Aminah"),
+    Column("jenis_kelamin", gettext_noop("L or P (Laki-laki / Perempuan); required for a new person"), "P"),
+    Column("tempat_lahir", gettext_noop("Place of birth"), "Mojokerto"),
+    Column("tanggal_lahir", gettext_noop("Date of birth, dd/mm/yyyy or yyyy-mm-dd"), "05/05/1980"),
+    Column("hubungan_keluarga", gettext_noop("Relationship in the family (Kepala Keluarga, Istri, Anak, …)"), "Istri"),
+    Column("alamat", gettext_noop("Household address (or domicile address without KK)"), "Jl. Pahlawan No. 12"),
+    Column("rt", gettext_noop("RT, digits"), "002"),
+    Column("rw", gettext_noop("RW, digits"), "004"),
     Column(
         "kode_wilayah",
-        N_("Kemendagri code of the kelurahan/desa (35.76.02.1010 or 3576021010); empty: the officer's own kelurahan"),
+        gettext_noop(
+            "Kemendagri code of the kelurahan/desa (35.76.02.1010 or 3576021010); empty: the officer's own kelurahan"
+        ),
         "35.76.02.1010",
     ),
-    Column("agama", N_("Religion"), "Islam"),
-    Column("status_perkawinan", N_("Marital status"), "Kawin"),
-    Column("pendidikan", N_("Education"), "SMA"),
-    Column("pekerjaan", N_("Occupation"), "Pedagang"),
-    Column("nama_ibu", N_("Mother's name"), "Sulastri"),
-    Column("telepon", N_("Phone"), "081234567890"),
+    Column("agama", gettext_noop("Religion"), "Islam"),
+    Column("status_perkawinan", gettext_noop("Marital status"), "Kawin"),
+    Column("pendidikan", gettext_noop("Education"), "SMA"),
+    Column("pekerjaan", gettext_noop("Occupation"), "Pedagang"),
+    Column("nama_ibu", gettext_noop("Mother's name"), "Sulastri"),
+    Column("telepon", gettext_noop("Phone"), "081234567890"),
     Column(
         "jenis_disabilitas",
-        N_("Disability types, a list: fisik, intelektual, mental, netra, rungu, wicara"),
+        gettext_noop("Disability types, a list: fisik, intelektual, mental, netra, rungu, wicara"),
         "fisik, netra",
     ),
-    Column("tingkat_disabilitas", N_("Severity: ringan, sedang, berat"), "sedang"),
-    Column("penyebab_disabilitas", N_("Cause: bawaan, penyakit, kecelakaan, bencana, lainnya"), "penyakit"),
-    Column("alat_bantu", N_("Assistive devices needed, a list (kursi roda, kruk, alat bantu dengar, …)"), "kursi roda"),
-    Column("status_dtks", N_("DTKS/DTSEN: terdaftar, tidak terdaftar, diusulkan"), "terdaftar"),
-    Column("desil", N_("Welfare decile, 1–10"), "2"),
-    Column("rtlh", N_("Uninhabitable house: ya / tidak"), "tidak"),
-    Column("program", N_("Programmes received with year, a list: PKH 2025; BPNT 2024"), "PKH 2025; BPNT 2024"),
-    Column("ppks", N_("PPKS categories, numbers or names, a list: 9; Fakir Miskin"), "24"),
+    Column("tingkat_disabilitas", gettext_noop("Severity: ringan, sedang, berat"), "sedang"),
+    Column("penyebab_disabilitas", gettext_noop("Cause: bawaan, penyakit, kecelakaan, bencana, lainnya"), "penyakit"),
+    Column(
+        "alat_bantu",
+        gettext_noop("Assistive devices needed, a list (kursi roda, kruk, alat bantu dengar, …)"),
+        "kursi roda",
+    ),
+    Column("status_dtks", gettext_noop("DTKS/DTSEN: terdaftar, tidak terdaftar, diusulkan"), "terdaftar"),
+    Column("desil", gettext_noop("Welfare decile, 1–10"), "2"),
+    Column("rtlh", gettext_noop("Uninhabitable house: ya / tidak"), "tidak"),
+    Column(
+        "program", gettext_noop("Programmes received with year, a list: PKH 2025; BPNT 2024"), "PKH 2025; BPNT 2024"
+    ),
+    Column("ppks", gettext_noop("PPKS categories, numbers or names, a list: 9; Fakir Miskin"), "24"),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 REQUIRED_COLUMNS = [c.name for c in COLUMNS if c.required]
@@ -254,7 +267,19 @@ def read_choice(choices, raw) -> str:
         starts = [word for word in mapping if len(word) >= 3 and k.startswith(word)]
         if starts:
             return mapping[max(starts, key=len)]
-    raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": ", ".join(choices.values)})
+    raise CellError(
+        gettext_noop("“%(value)s” is not one of: %(choices)s."), value=str(raw), choices=", ".join(choices.values)
+    )
+
+
+def cell_text(raw) -> str:
+    """A cell as text to write back into a file people correct and import again: an XLSX date as
+    dd/mm/yyyy, a whole number without ".0"."""
+    if isinstance(raw, datetime.datetime | datetime.date):
+        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return "" if raw is None else str(raw)
 
 
 def split_list(raw) -> list[str]:
@@ -284,11 +309,11 @@ def read_date(raw) -> datetime.date:
     elif m := _ISO.match(text):
         parts = (m[1], m[2], m[3])
     else:
-        raise CellError(_("“%(value)s” is not a date as dd/mm/yyyy or yyyy-mm-dd.") % {"value": text})
+        raise CellError(gettext_noop("“%(value)s” is not a date as dd/mm/yyyy or yyyy-mm-dd."), value=text)
     try:
         return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
-        raise CellError(_("“%(value)s” is not a real date.") % {"value": text}) from None
+        raise CellError(gettext_noop("“%(value)s” is not a real date."), value=text) from None
 
 
 _YES = {"ya", "y", "yes", "true", "1", "benar"}
@@ -301,7 +326,7 @@ def read_bool(raw) -> bool:
         return True
     if k in _NO:
         return False
-    raise CellError(_("“%(value)s” is not ya or tidak.") % {"value": raw})
+    raise CellError(gettext_noop("“%(value)s” is not ya or tidak."), value=str(raw))
 
 
 def read_int(raw, low: int, high: int) -> int:
@@ -310,11 +335,9 @@ def read_int(raw, low: int, high: int) -> int:
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise CellError(_("“%(value)s” is not a whole number.") % {"value": raw}) from None
+        raise CellError(gettext_noop("“%(value)s” is not a whole number."), value=str(raw)) from None
     if not low <= value <= high:
-        raise CellError(
-            _("%(value)s is not between %(low)d and %(high)d.") % {"value": value, "low": low, "high": high}
-        )
+        raise CellError(gettext_noop("%(value)s is not between %(low)d and %(high)d."), value=value, low=low, high=high)
     return value
 
 
@@ -325,7 +348,7 @@ def read_digits(raw, max_length: int) -> str:
     text = str(raw).strip()
     digits = text.lstrip("0") or "0"
     if not text.isdigit() or len(digits) > max_length:
-        raise CellError(_("“%(value)s” must be a number of at most %(n)d digits.") % {"value": text, "n": max_length})
+        raise CellError(gettext_noop("“%(value)s” must be a number of at most %(n)d digits."), value=text, n=max_length)
     return digits.zfill(max_length)
 
 
@@ -351,10 +374,10 @@ def read_programs(raw) -> list[tuple[str, int]]:
     for item in split_list(raw):
         m = _PROGRAM_ITEM.match(item)
         if not m or not m[1].strip():
-            raise CellError(_("“%(item)s”: write a programme and its year, e.g. PKH 2025.") % {"item": item})
+            raise CellError(gettext_noop("“%(item)s”: write a programme and its year, e.g. PKH 2025."), item=item)
         year = int(m[2])
         if not 2000 <= year <= 2100:
-            raise CellError(_("“%(item)s”: the year must be between 2000 and 2100.") % {"item": item})
+            raise CellError(gettext_noop("“%(item)s”: the year must be between 2000 and 2100."), item=item)
         found.append((read_choice(Program, m[1].strip()), year))
     return list(dict.fromkeys(found))
 
@@ -377,7 +400,7 @@ class PpksLookup:
         for item in split_list(raw):
             k = key(item)
             if k not in self.by_key:
-                raise CellError(_("“%(item)s” is not a PPKS category number (1–26) or name.") % {"item": item})
+                raise CellError(gettext_noop("“%(item)s” is not a PPKS category number (1–26) or name."), item=item)
             found.append(self.by_key[k])
         return list(dict.fromkeys(found))
 

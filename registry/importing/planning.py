@@ -21,7 +21,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onegate import scoping
 
@@ -35,10 +35,11 @@ from ..models import (
     VerificationStatus,
     WelfareProfile,
 )
-from ..nik import nik_disagreements
+from ..nik import nik_disagreement_messages
 from .checking import CheckedRow
 from .columns import normalise_name
 from .copying import array_of
+from .problems import message
 
 CHUNK = 20_000
 PERSON_FIELDS = (
@@ -137,8 +138,11 @@ class Plan:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    errors: list = field(default_factory=list)  # [(line, column, message)], by line
-    warnings: list = field(default_factory=list)  # [(line, column, message)]: NIK disagreements
+    errors: list = field(
+        default_factory=list
+    )  # [(line, column, message, nik, name)], by line; messages stored untranslated
+    warnings: list = field(default_factory=list)  # [(line, column, message, nik, name)]: NIK disagreements
+    notices: list = field(default_factory=list)  # [(line, column, message, nik, name)]: values cleaned, rows repeated
     warning_lines: set = field(default_factory=set)
     households: dict = field(default_factory=dict)  # KK number → Write (new or changed)
     people: list = field(default_factory=list)  # [PersonWrite] new or changed
@@ -154,7 +158,7 @@ class Plan:
 
     @property
     def invalid(self) -> int:
-        return len({line for line, _, _ in self.errors})
+        return len({problem[0] for problem in self.errors})
 
 
 class Planner:
@@ -169,14 +173,16 @@ class Planner:
     def plan(self, rows: Iterable[CheckedRow]) -> Plan:
         plan = Plan(scope=scope_of(self.user), nik_warnings_confirmed=self.confirmed)
         invalid: dict[int, CheckedRow] = {}
-        valid = []
+        valid, self.noticed, self.repeats = [], [], []
         for row in rows:
             plan.total += 1
             if row.errors:
                 invalid[row.line] = row
             else:
                 valid.append(row)
-        valid = self._file_duplicates(valid, invalid)
+                if row.notices:
+                    self.noticed.append(row)
+        valid = self._file_duplicates(valid, invalid, plan)
         valid = self._household_consistency(valid, invalid)
         self._load(valid)
         valid = self._match(valid, invalid)
@@ -197,9 +203,29 @@ class Planner:
             else:
                 plan.changed += 1
             self._note_reliance(row, write, plan)
-        plan.errors = sorted((row.line, column, message) for row in invalid.values() for column, message in row.errors)
+        for row, original in self.repeats:
+            if original.line in invalid:  # not imported after all
+                plan.unchanged -= 1
+                self._reject(
+                    row,
+                    invalid,
+                    "nik",
+                    message(gettext_noop("The same as row %(line)d, which is invalid."), line=original.line),
+                )
+        plan.errors = sorted(
+            (_problem(row, column, text) for row in invalid.values() for column, text in row.errors), key=_by_line
+        )
         plan.warnings = [w for w in plan.warnings if w[0] not in invalid]
         plan.warning_lines = {w[0] for w in plan.warnings}
+        plan.notices = sorted(
+            (
+                _problem(row, column, text)
+                for row in self.noticed
+                if row.line not in invalid
+                for column, text in row.notices
+            ),
+            key=_by_line,
+        )
         return plan
 
     # --- Within the file ---------------------------------------------------------------------
@@ -208,7 +234,10 @@ class Planner:
         row.errors.append((column, message))
         invalid[row.line] = row
 
-    def _file_duplicates(self, valid, invalid):
+    def _file_duplicates(self, valid, invalid, plan):
+        """Rows for the same person: the second of two identical rows with one NIK is left out
+        with a notice (counted unchanged: it changes nothing the first does not); different rows
+        with one NIK, or for one person without NIK, are all invalid, each naming the others."""
         first, twice = {}, {}  # NIK or name key → its first row; → all its rows, for keys on several rows
         for row in valid:
             p = row.person
@@ -219,27 +248,45 @@ class Planner:
                     row,
                     invalid,
                     "nama",
-                    _("Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."),
+                    message(
+                        gettext_noop(
+                            "Empty: a person without a NIK is found by name, date of birth and KK or kelurahan."
+                        )
+                    ),
                 )
                 continue
             else:
                 k = ("name", row.kk or p.get("region_id"), normalise_name(p["full_name"]), p.get("birth_date"))
             if (earlier := first.setdefault(k, row)) is not row:
                 twice.setdefault(k, [earlier]).append(row)
-        valid = [r for r in valid if r.line not in invalid]
+        repeated = set()
         for k, rows in twice.items():
-            lines = ", ".join(str(r.line) for r in rows)
+            if isinstance(k, str) and all(_same_content(rows[0], row) for row in rows[1:]):
+                for row in rows[1:]:
+                    repeated.add(row.line)
+                    self.repeats.append((row, rows[0]))
+                    row.notices.append(
+                        ("nik", message(gettext_noop("The same as row %(line)d: imported once."), line=rows[0].line))
+                    )
+                    self.noticed.append(row)
+                    plan.unchanged += 1
+                continue
+            lines = ", ".join(f"{r.line} ({r.name})" if r.name else str(r.line) for r in rows)
             for row in rows:
                 if isinstance(k, str):  # a NIK
-                    self._reject(row, invalid, "nik", _("The same NIK is on rows %(lines)s.") % {"lines": lines})
+                    self._reject(
+                        row, invalid, "nik", message(gettext_noop("The same NIK is on rows %(lines)s."), lines=lines)
+                    )
                 else:
                     self._reject(
                         row,
                         invalid,
                         "nama",
-                        _("The same person (name, date of birth, KK) is on rows %(lines)s.") % {"lines": lines},
+                        message(
+                            gettext_noop("The same person (name, date of birth, KK) is on rows %(lines)s."), lines=lines
+                        ),
                     )
-        return [r for r in valid if r.line not in invalid]
+        return [r for r in valid if r.line not in invalid and r.line not in repeated]
 
     def _household_consistency(self, valid, invalid):
         first: dict[str, tuple[int, dict]] = {}
@@ -257,8 +304,11 @@ class Planner:
                             row,
                             invalid,
                             HOUSEHOLD_COLUMN[name],
-                            _("Differs from row %(line)d of the same KK (%(value)s).")
-                            % {"line": line, "value": values[name]},
+                            message(
+                                gettext_noop("Differs from row %(line)d of the same KK (%(value)s)."),
+                                line=line,
+                                value=values[name],
+                            ),
                         )
             if row.person.get("relationship") == Relationship.HEAD:
                 if row.kk in heads:
@@ -266,7 +316,10 @@ class Planner:
                         row,
                         invalid,
                         "hubungan_keluarga",
-                        _("A second head of family for this KK (row %(line)d is the first).") % {"line": heads[row.kk]},
+                        message(
+                            gettext_noop("A second head of family for this KK (row %(line)d is the first)."),
+                            line=heads[row.kk],
+                        ),
                     )
                 else:
                     heads[row.kk] = row.line
@@ -293,7 +346,7 @@ class Planner:
         found = {}
         for chunk in _chunks(numbers):
             for values in _rows(_versioned(self._scoped(model.objects.filter(_any(model, column, chunk)))), fields):
-                found[values[1]] = dict(zip(fields, values))
+                found[values[1]] = dict(zip(fields, values, strict=True))
         return found
 
     @staticmethod
@@ -321,7 +374,7 @@ class Planner:
             for values in _rows(
                 _versioned(self._scoped(Person.objects.filter(_any(Person, "household_id", chunk)))), PERSON_READ
             ):
-                person = dict(zip(PERSON_READ, values))
+                person = dict(zip(PERSON_READ, values, strict=True))
                 by_name[
                     (households[person["household_id"]], normalise_name(person["full_name"]), person["birth_date"])
                 ].append(person)
@@ -333,7 +386,7 @@ class Planner:
             if None not in dates:
                 candidates = candidates.filter(birth_date__in=dates)
             for values in _rows(_versioned(candidates), PERSON_READ):
-                person = dict(zip(PERSON_READ, values))
+                person = dict(zip(PERSON_READ, values, strict=True))
                 by_name[(person["region_id"], normalise_name(person["full_name"]), person["birth_date"])].append(person)
         return by_name
 
@@ -351,13 +404,13 @@ class Planner:
                     if cells:
                         ids.append(person["id"])
         self.disability = {
-            person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values))}
+            person_id: {"id": pk, **dict(zip((*DISABILITY_FIELDS, ROW_VERSION), values, strict=True))}
             for pk, person_id, *values in self._of_people(
                 DisabilityProfile, disability, ("id", "person_id", *DISABILITY_FIELDS, ROW_VERSION)
             )
         }
         self.welfare = {
-            person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values))}
+            person_id: {"id": pk, **dict(zip((*WELFARE_FIELDS, ROW_VERSION), values, strict=True))}
             for pk, person_id, *values in self._of_people(
                 WelfareProfile, welfare, ("id", "person_id", *WELFARE_FIELDS, ROW_VERSION)
             )
@@ -380,7 +433,12 @@ class Planner:
         for row in valid:
             p = row.person
             if row.kk in self.kk_elsewhere:
-                self._reject(row, invalid, "no_kk", _("KK number already registered elsewhere; contact Dinsos."))
+                self._reject(
+                    row,
+                    invalid,
+                    "no_kk",
+                    message(gettext_noop("KK number already registered elsewhere; contact Dinsos.")),
+                )
                 continue
             household = self.households_by_kk.get(row.kk)
             if household and p.get("region_id", household["region_id"]) != household["region_id"]:
@@ -388,15 +446,21 @@ class Planner:
                     row,
                     invalid,
                     "kode_wilayah",
-                    _("This KK is registered in another kelurahan (%(code)s); move the household on its own page.")
-                    % {"code": household["region_id"]},
+                    message(
+                        gettext_noop(
+                            "This KK is registered in another kelurahan (%(code)s); move the household on its own page."
+                        ),
+                        code=household["region_id"],
+                    ),
                 )
                 continue
             nik = p.get("nik")
             if nik and nik in self.people_by_nik:
                 person = self.people_by_nik[nik]
             elif nik and nik in self.nik_elsewhere:
-                self._reject(row, invalid, "nik", _("NIK already registered elsewhere; contact Dinsos."))
+                self._reject(
+                    row, invalid, "nik", message(gettext_noop("NIK already registered elsewhere; contact Dinsos."))
+                )
                 continue
             elif "full_name" not in p:
                 person = None  # a new NIK without a name: refused below as a new person without one
@@ -416,21 +480,33 @@ class Planner:
                         row,
                         invalid,
                         "nama",
-                        _("Matches %(n)d registered people with this name and date of birth; add the NIK.")
-                        % {"n": len(candidates)},
+                        message(
+                            gettext_noop(
+                                "Matches %(n)d registered people with this name and date of birth; add the NIK."
+                            ),
+                            n=len(candidates),
+                        ),
                     )
                     continue
                 person = candidates[0] if candidates else None
             if person is not None:
                 if person["merged_into_id"]:
-                    self._reject(row, invalid, "nik", _("This record was merged into another one; update that one."))
+                    self._reject(
+                        row,
+                        invalid,
+                        "nik",
+                        message(gettext_noop("This record was merged into another one; update that one.")),
+                    )
                     continue
                 if person["id"] in matched_by:
                     self._reject(
                         row,
                         invalid,
                         "nama",
-                        _("The same registered person as row %(line)d.") % {"line": matched_by[person["id"]].line},
+                        message(
+                            gettext_noop("The same registered person as row %(line)d."),
+                            line=matched_by[person["id"]].line,
+                        ),
                     )
                     continue
                 matched_by[person["id"]] = row
@@ -450,7 +526,7 @@ class Planner:
             if old is None:
                 missing = [column for column, name in _NEW_PERSON_NEEDS if not new.get(name)]
                 for column in missing:
-                    self._reject(row, invalid, column, _("Empty: required for a new person."))
+                    self._reject(row, invalid, column, message(gettext_noop("Empty: required for a new person.")))
                 if missing:
                     continue
             if row.kk:
@@ -463,8 +539,10 @@ class Planner:
                     row,
                     invalid,
                     "kode_wilayah",
-                    _(
-                        "This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."
+                    message(
+                        gettext_noop(
+                            "This person is a member of a household in another kelurahan: fill in no_kk, or change the person on their page."
+                        )
                     ),
                 )
                 continue
@@ -474,7 +552,7 @@ class Planner:
             # while the NIK stays the same.
             already = old is not None and old["nik"] == new["nik"] and old["nik_mismatch_confirmed"]
             problems = (
-                nik_disagreements(
+                nik_disagreement_messages(
                     new["nik"], sex=new["sex"], birth_date=new["birth_date"], region_code=new["region_id"]
                 )
                 if new["nik"]
@@ -483,11 +561,14 @@ class Planner:
             if problems and not already:
                 if not self.confirmed:
                     self._reject(
-                        row, invalid, "nik", _("The NIK disagrees with the row and this was not confirmed as checked.")
+                        row,
+                        invalid,
+                        "nik",
+                        message(gettext_noop("The NIK disagrees with the row and this was not confirmed as checked.")),
                     )
                     continue
-                for name, message in problems.items():
-                    plan.warnings.append((row.line, _WARNING_COLUMN.get(name, "nik"), str(message)))
+                for name, (msgid, params) in problems.items():
+                    plan.warnings.append(_problem(row, _WARNING_COLUMN.get(name, "nik"), message(msgid, **params)))
             new["nik_mismatch_confirmed"] = bool(problems)
             write = PersonWrite(
                 id=None if old is None else old["id"], values=new, seen=None if old is None else old[ROW_VERSION]
@@ -527,7 +608,11 @@ class Planner:
                             row,
                             invalid,
                             col,
-                            _("A new disability record needs both jenis_disabilitas and tingkat_disabilitas."),
+                            message(
+                                gettext_noop(
+                                    "A new disability record needs both jenis_disabilitas and tingkat_disabilitas."
+                                )
+                            ),
                         )
                     return False
                 write.disability = Write(
@@ -550,7 +635,9 @@ class Planner:
             existing = self.welfare.get(person_id) if person_id else None
             if existing is None:
                 if "dtks_status" not in row.welfare:
-                    self._reject(row, invalid, "status_dtks", _("A new welfare record needs status_dtks."))
+                    self._reject(
+                        row, invalid, "status_dtks", message(gettext_noop("A new welfare record needs status_dtks."))
+                    )
                     return False
                 write.welfare = Write(None, {"decile": None, "uninhabitable_house": False, **row.welfare})
             else:
@@ -637,7 +724,9 @@ class Planner:
                     row,
                     invalid,
                     column,
-                    _("A new household needs %(column)s on at least one of its rows.") % {"column": column},
+                    message(
+                        gettext_noop("A new household needs %(column)s on at least one of its rows."), column=column
+                    ),
                 )
         return [r for r in valid if r.line not in invalid]
 
@@ -662,6 +751,22 @@ def _back_to_verification(old: dict, new: dict, changes: dict) -> None:
     for name in ("status", "verified_by_id", "verified_at"):
         if old[name] != new[name]:
             changes[name] = [old[name], new[name]]
+
+
+def _problem(row: CheckedRow, column: str, stored_message: list) -> tuple:
+    """A problem or notice as stored on the batch: the row named by its NIK and name."""
+    return (row.line, column, stored_message, row.nik, row.name)
+
+
+def _by_line(problem: tuple) -> tuple:
+    return problem[0], problem[1]
+
+
+def _same_content(a: CheckedRow, b: CheckedRow) -> bool:
+    """Two rows that say the same of a person (whatever way each cell was written)."""
+    return (a.person, a.kk, a.household, a.disability, a.welfare, sorted(a.programs), sorted(a.ppks)) == (
+        b.person, b.kk, b.household, b.disability, b.welfare, sorted(b.programs), sorted(b.ppks)
+    )  # fmt: skip
 
 
 def _chunks(items: list, size: int = CHUNK):

@@ -1,9 +1,14 @@
 """The blank import template, as CSV (UTF-8 with BOM, so Excel opens it right) or XLSX (number
-columns formatted as text, so Excel keeps all 16 digits, and a sheet of instructions)."""
+columns formatted as text, so Excel keeps all 16 digits, and a sheet of instructions).
+
+The XLSX is written with openpyxl itself, for its column formats: it holds only this module's own
+texts, never a value someone typed into the portal (those leave through onegate.exports)."""
 
 import io
 
 from django.utils.translation import gettext as _
+
+from onegate import exports
 
 from .columns import COLUMNS
 
@@ -11,7 +16,7 @@ TEXT_COLUMNS = {"nik", "no_kk", "rt", "rw", "kode_wilayah", "telepon", "tanggal_
 
 
 def template_csv() -> bytes:
-    return ("\ufeff" + ",".join(c.name for c in COLUMNS) + "\r\n").encode("utf-8")
+    return exports.csv_text([c.name for c in COLUMNS], []).encode("utf-8")
 
 
 def template_xlsx() -> bytes:

@@ -1,3 +1,4 @@
+from .consent import consent_decision  # noqa: F401
 from .duplicates import duplicate_compare, duplicate_dismiss, duplicate_list  # noqa: F401
 from .households import household_create, household_detail, household_edit, household_list  # noqa: F401
 from .imports import (  # noqa: F401
@@ -5,6 +6,7 @@ from .imports import (  # noqa: F401
     import_confirm,
     import_detail,
     import_progress,
+    import_rejected,
     import_start,
     import_template,
 )

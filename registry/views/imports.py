@@ -4,19 +4,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from onegate import scoping
+from onegate.audit import log_export
+from onegate.exports import CSV_CONTENT_TYPE, csv_text
 
 from ..importing import batches
 from ..importing.columns import COLUMNS
 from ..importing.forms import ImportConfirmForm, ImportUploadForm
+from ..importing.problems import for_reader
+from ..importing.problems import render as render_message
 from ..importing.template import template_csv, template_xlsx
 from ..models import ImportBatch, ImportStatus
+from ..privacy import nik_for
 from .common import add_service_errors
 
 RECENT_BATCHES = 20
@@ -69,12 +74,37 @@ def import_detail(request, pk):
     context = {
         "batch": batch,
         "errors": errors,
+        "shown_errors": for_reader(errors.object_list, request.user),
+        "warnings": for_reader(batch.warnings, request.user),
+        "notices": for_reader(batch.notices, request.user),
+        "rejected_kept": bool(batch.invalid_count) and batches.rejected_file_of(batch).exists(),
         "progress": batches.progress_of(batch),
         "confirm_form": ImportConfirmForm(),
         "can_decide": batch.uploaded_by_id == request.user.pk and batch.status == ImportStatus.PREVIEW,
         "stored_problems": batches.STORED_PROBLEMS,
     }
     return render(request, "registry/import_detail.html", context)
+
+
+@login_required
+def import_rejected(request, pk):
+    """The invalid rows as CSV, with the template's columns the file had and the reasons
+    (``alasan``): to correct and upload again. An export of personal data: audited as one."""
+    batch = _batch(request, pk)
+    kept = batches.rejected_rows(batch)
+    if kept is None:
+        raise Http404("no rejected rows kept for this batch")
+    columns, rows = kept
+    numbers = [i for i, column in enumerate(columns) if column in ("nik", "no_kk")]
+    for _line, cells, reasons in rows:
+        for i in numbers:
+            cells[i] = nik_for(request.user, cells[i])
+        cells.append("; ".join(f"{column}: {render_message(stored)}" for column, stored in reasons))
+    log_export(ImportBatch, count=len(rows), file_format="csv", filters={"import_batch": batch.pk, "rows": "rejected"})
+    text = csv_text([*columns, "alasan"], (cells for _line, cells, _reasons in rows))
+    response = HttpResponse(text, content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="impor-{batch.pk}-baris-ditolak.csv"'
+    return response
 
 
 @login_required
@@ -112,7 +142,7 @@ def import_confirm(request, pk):
             % {"new": batch.new_count, "changed": batch.changed_count},
         )
     elif batch.status == ImportStatus.FAILED:
-        messages.error(request, batch.message)
+        messages.error(request, batch.failure_text)
     return redirect(batch)
 
 

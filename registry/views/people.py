@@ -9,9 +9,10 @@ from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
 from onegate.audit import log_export, log_view
+from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.pagination import table_pagination, two_step
 
-from .. import exports, services
+from .. import consent, exports, services
 from ..filters import PersonFilter
 from ..forms import (
     DisabilityProfileForm,
@@ -60,14 +61,9 @@ def person_export(request, file_format):
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
     if file_format == "csv":
-        response = StreamingHttpResponse(
-            exports.as_csv_lines(rows, request.user), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type=CSV_CONTENT_TYPE)
     else:
-        response = HttpResponse(
-            exports.as_xlsx(rows, request.user),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(exports.as_xlsx(rows, request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="penduduk.{file_format}"'
     return response
 
@@ -98,12 +94,16 @@ def person_detail(request, pk):
         .select_related("actor")
         .order_by("-timestamp")[:20]
     )
+    consent_decisions = consent.decisions(person)
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
         "person": person, "history": history, "caregiver_visible": caregiver_visible,
         "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
         "panels": panels.panels_for("person", request.user, person),
+        "consent_decisions": consent_decisions[:5],
+        "consent_withdrawn": bool(consent_decisions) and consent_decisions[0].is_withdrawal,
+        "can_record_consent": scoping.can(request.user, Person, consent.RECORD),
         **(merged_records(request.user, person) if person.has_merged_records else {}),
     })  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ def _self_report_rate(group, request):
     return settings.SELF_REPORT_RATE  # read at each request, so an overridden setting applies
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate=_self_report_rate, method="POST", block=False)
 def self_report_form(request):
@@ -46,6 +47,7 @@ def self_report_form(request):
     return render(request, "registry/self_report_form.html", {"form": form})
 
 
+@login_not_required
 @never_cache
 def self_report_thanks(request):
     reference = request.session.get(THANKS_SESSION_KEY)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import pdf
-from onegate.regions.models import VILLAGE_LEVELS, Region
+from onegate.regions.models import VILLAGE_LEVELS, Region, code_within
 from registry.models import LifeStatus, VerificationStatus
 
 from .. import rendering
 from ..models import ReportType
-from ..scope import areas_q, within
+from ..scope import areas_q
 
 Progress = Callable[[float], None]
 
@@ -35,7 +35,7 @@ class ReportKind:
     def check(self, report, scope) -> None:
         """Refuse parameters outside the requester's scope (ValidationError)."""
         for code in report.regions:
-            if not scope.region_id or not within(code, scope.region_id):
+            if not scope.region_id or not code_within(code, scope.region_id):
                 raise ValidationError({"regions": _("You can only ask for reports on your own area.")})
 
     def title(self, report) -> str:
@@ -122,4 +122,4 @@ def data_label(report) -> tuple[str, str]:
     return (_("Records counted"), _("verified only"))
 
 
-from . import beneficiaries, disability, person, ppks, service_recap  # noqa: F401  (each registers its kind)
+from . import beneficiaries, disability, person, ppks, service_recap  # noqa: E402, F401  (each registers its kind)

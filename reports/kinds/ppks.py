@@ -6,12 +6,12 @@ from collections import Counter
 from django.utils.translation import gettext as _
 
 from onegate import scoping
-from onegate.regions.models import Region
+from onegate.regions.models import Region, code_within
 from registry.models import PersonPpks, PpksCategory, PpksStatus
 
 from ..charts import BarChart, Series
 from ..models import ReportType
-from ..scope import areas_q, within
+from ..scope import areas_q
 from . import ReportKind, counted_people, data_label, register, report_areas
 
 
@@ -57,7 +57,7 @@ def figures(report, scope) -> dict:
             handled[category_id] += 1
             continue
         for index, column in enumerate(columns):
-            if within(region_id, column.code):
+            if code_within(region_id, column.code):
                 active[category_id, index] += 1
                 break
     rows = []

@@ -3,6 +3,7 @@
 import datetime
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 from django.db.models import F
@@ -60,7 +61,7 @@ def test_complaints_in_every_status_and_sla_state_with_their_timeline(people):
         events = timelines[c.pk]
         assert (events[0].kind, events[0].to_status, events[0].at) == ("dibuat", "baru", c.received_at)
         moves = [e for e in events if e.kind == "status"]
-        assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:]))
+        assert all(a.to_status == b.from_status for a, b in pairwise(moves))
         assert (moves[-1].to_status if moves else "baru") == c.status
         assert all(e.at <= now for e in events)
     # The referred ones went through "dirujuk", about a third of those that reached it or finished.

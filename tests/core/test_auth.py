@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,3 +129,114 @@ def test_an_agency_change_counts_from_the_next_request(users, client_for):
     agency.name = "Dinas Kesehatan Baru"
     agency.save()
     assert "Dinas Kesehatan Baru" in client.get(reverse("home")).content.decode()
+
+
+# --- Passwords ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "new_password, message",
+    [
+        ("aaaaaaaaaaaa", "too few different characters"),  # 12 characters, one repeated
+        ("abababababababab", "too few different characters"),
+        ("Kota-2026", "too short"),  # 9 characters
+        ("manajer2026!", "too similar"),  # the username
+        ("password1234", "too common"),
+    ],
+)
+def test_a_weak_new_password_is_refused_with_a_clear_message(users, client, new_password, message):
+    login(client, "manajer", PASSWORD)
+    client.cookies["django_language"] = "en"
+    page = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert page.status_code == 200
+    errors = " ".join(page.context["form"].errors["new_password2"])
+    assert message in errors, errors
+
+
+def test_the_repeated_password_message_is_in_indonesian(users, client):
+    login(client, "manajer", PASSWORD)
+    page = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "aaaaaaaaaaaa", "new_password2": "aaaaaaaaaaaa"},
+    )
+    assert "terlalu sedikit karakter yang berbeda" in " ".join(page.context["form"].errors["new_password2"])
+
+
+# --- Password spraying: one address, one password, many usernames --------------------------------
+def test_an_address_failing_on_many_usernames_is_throttled(users, client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(7):  # one guess per username: no username reaches its own limit
+        assert login(client, f"pegawai{number}", "Password123!").status_code == 200
+    assert login(client, "pegawai7", "Password123!").status_code == 429  # the eighth failure
+    throttled = login(client, "kel.wates", PASSWORD)  # even the right password of a real account
+    assert throttled.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The page is the same whichever username was tried: it says nothing about which ones exist.
+    unknown = login(client, "tidak-ada", "Password123!")
+    assert unknown.status_code == 429
+    assert page_text(throttled, "kel.wates") == page_text(unknown, "tidak-ada")
+
+
+def page_text(response, username):
+    """The page as sent, less the username typed and the form's CSRF token (new on every page)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode().replace(username, ""))
+
+
+def test_the_address_throttle_follows_the_client_behind_the_proxy(users, client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for number in range(3):
+        client.post(
+            reverse("login"),
+            {"username": f"pegawai{number}", "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    spoofed = client.post(
+        reverse("login"),
+        {"username": "kel.wates", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7",  # a made-up left part changes nothing
+        **proxy,
+    )
+    assert spoofed.status_code == 429
+    other = client.post(
+        reverse("login"), {"username": "kel.wates", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy
+    )
+    assert other.status_code == 302  # another client behind the same proxy signs in
+
+
+def test_an_office_of_officers_mistyping_once_each_is_not_throttled(users, client, settings):
+    for username in ("kel.wates", "kel.kranggan", "loket", "manajer"):
+        login(client, username, "salah")
+    assert login(client, "kel.wates", PASSWORD).status_code == 302
+
+
+# --- Absolute session lifetime ----------------------------------------------------------------------
+def signed_in_ago(client, seconds):
+    """As if the session was signed in ``seconds`` ago (and renewed just now: it is active)."""
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
+    from onegate.web.middleware import SessionRenewalMiddleware
+
+    key = client.cookies["sessionid"].value
+    session = Session.objects.get(session_key=key)
+    data = session.get_decoded()
+    data[SessionRenewalMiddleware.SIGNED_IN_AT] -= seconds
+    Session.objects.filter(pk=key).update(session_data=Session.objects.encode(data))
+    cache.delete(KEY_PREFIX + key)
+
+
+def test_an_active_session_ends_after_its_absolute_lifetime(users, client, settings):
+    assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
+    login(client, "loket", PASSWORD)
+    signed_in_ago(client, 12 * 3600 - 60)
+    assert client.get(reverse("home")).status_code == 200  # active, within the 12 hours
+    signed_in_ago(client, 61)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Session.objects.filter(session_key=client.cookies["sessionid"].value).exists() or (
+        "_auth_user_id" not in client.session
+    )

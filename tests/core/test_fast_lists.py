@@ -37,7 +37,7 @@ LISTS = [
 def same(a: str, b: str) -> bool:
     """a == b; when not, the first difference is shown."""
     if a != b:
-        i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
         print("first difference at", i, "\n", a[max(0, i - 300) : i + 300], "\n", b[max(0, i - 300) : i + 300])
     return a == b
 

@@ -129,7 +129,7 @@ def test_the_service_directory_costs_the_same_for_2_or_14_services(users, client
 
 def test_the_referral_follow_up_page_costs_the_same_for_2_or_20_overdue_referrals(
     users, client_for, directory, wates_person
-):  # noqa: F811
+):
     client = client_for(users["manajer"])
     last_week = timezone.localdate() - datetime.timedelta(days=10)
 

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
-from onegate.regions.models import Region
+from onegate.regions.models import Region, code_within, within_q
 from onegate.regions.services import RegionFileError, load_demo_regions, load_regions
 
 NATIONAL_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "wilayah-kemendagri-2025.csv"
@@ -92,3 +93,15 @@ def test_a_new_kelurahan_falls_inside_its_city_scope():
     new = RegionFactory()
     city = Region.objects.get(code="35.76")
     assert city.contains(new) and not Region.objects.get(code="33.16").contains(new)
+
+
+@pytest.mark.django_db
+def test_within_means_the_region_itself_or_under_it():
+    load_demo_regions()
+    kecamatan = Region.objects.get(code="35.76.02")
+    under = set(Region.objects.within("35.76.02").values_list("code", flat=True))
+    assert under == {"35.76.02", *kecamatan.children.values_list("code", flat=True)} and len(under) > 1
+    assert code_within("35.76.02.1010", "35.76") and code_within("35.76", "35.76")
+    assert not code_within("35.761", "35.76") and not code_within("35.76", "35.76.02")
+    people_q = within_q("region", "35.76.02")
+    assert people_q == Q(region__code="35.76.02") | Q(region__code__startswith="35.76.02.")

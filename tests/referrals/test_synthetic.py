@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -87,7 +88,7 @@ def test_each_referral_has_its_timeline_also_on_the_complaint(casework):
         story = events[r.pk]
         moves = [e for e in story if e.kind == "status"]
         assert (moves[-1].to_status if moves else "draf") == r.status
-        assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:]))
+        assert all(a.to_status == b.from_status for a, b in pairwise(moves))
         if r.sent_at:
             sent = next(e for e in moves if e.to_status == "dikirim")
             assert sent.at == r.sent_at and sent.from_status == "draf"

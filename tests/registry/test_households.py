@@ -300,7 +300,7 @@ def test_the_list_filters_sorts_and_answers_htmx_with_the_table_only(users, home
 
 
 def test_the_list_paginates(users, client_for):
-    for i in range(30):
+    for _ in range(30):
         PersonFactory(region_id=WATES, household=HouseholdFactory(region_id=WATES), relationship=Relationship.HEAD)
     client = client_for(users["kel.wates"])
     first, second = (

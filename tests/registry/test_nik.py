@@ -8,7 +8,14 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.nik import _disagreements, clean_number, mask_nik, nik_disagreements, parse_nik
+from registry.nik import (
+    _disagreements,
+    clean_number,
+    mask_nik,
+    nik_disagreement_messages,
+    nik_disagreements,
+    parse_nik,
+)
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -64,7 +71,7 @@ def test_the_quick_answer_for_an_agreeing_nik_is_the_full_one(
         {"sex": other_sex, "birth_date": other_date, "region_code": other_region},
         {"sex": sex, "birth_date": born, "region_code": other_region},
     ):
-        assert nik_disagreements(nik, **person) == _disagreements(nik, **person)
+        assert nik_disagreement_messages(nik, **person) == _disagreements(nik, **person)
 
 
 @given(kecamatan, birth_dates, sexes, serials)

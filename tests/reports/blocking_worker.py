@@ -11,8 +11,9 @@ import django
 
 django.setup()
 
-from onegate.celery import app
-from reports import rendering
+# Imported after django.setup(): they read the models.
+from onegate.celery import app  # noqa: E402
+from reports import rendering  # noqa: E402
 
 
 def never_finishing_render(document, target, progress):

