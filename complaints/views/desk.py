@@ -14,6 +14,7 @@ from onegate import scoping
 from registry import services as registry_services
 from registry.models import Person
 from registry.privacy import nik_for
+from registry.selectors import people_matching
 from registry.views.common import add_service_errors
 
 from .. import services
@@ -58,15 +59,11 @@ def _record(request, form) -> Complaint:
 
 @login_required
 def person_search(request):
-    """Registry people the user may see, by NIK (exact) or name, for the intake form (htmx)."""
+    """Registry people the user may see, by NIK or name as the registry's search finds them, for the
+    intake form (htmx)."""
     scoping.ensure_can(request.user, Person, scoping.VIEW)
     query = request.GET.get("subject_query", "").strip()
-    people = []
-    if len(query) >= 3:
-        found = scoping.restrict(Person.objects.filter(merged_into__isnull=True), request.user).select_related("region")
-        digits = query.replace(" ", "")
-        found = found.filter(nik=digits) if digits.isdigit() else found.filter(full_name__icontains=query)
-        people = [(p, nik_for(request.user, p.nik)) for p in found.order_by("full_name")[:10]]
+    people = [(p, nik_for(request.user, p.nik)) for p in people_matching(request.user, query)]
     return render(request, "complaints/_person_results.html", {"people": people, "query": query})
 
 
