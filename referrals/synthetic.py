@@ -40,10 +40,10 @@ from complaints.synthetic import (
     received_times,
     sample_people,
 )
+from onegate.copying import DictCopyTable, allocate_ids
 from onegate.counters import reserve_numbers
 from onegate.notifications.services import office_language
-from registry.importing.copying import allocate_ids
-from registry.synthetic import DictCopyTable, Weighted, in_background
+from registry.synthetic import Weighted, in_background
 
 from .demo import WHY
 from .models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
@@ -173,7 +173,7 @@ class _Generator:
         return pool[self.rng.randrange(len(pool))]
 
     def event(self, ref: dict, kind, at, actor, *, from_status="", to_status="", note="", other=None):
-        """A line on the referral's timeline, and its copy on the complaint's (as services._event).
+        """A line on the referral's timeline, and its copy on the complaint's (as timeline.record_event).
         ``other``: the referral whose number the note names (a redirect)."""
         marks = {"_own": ref["id"], "_other": other}
         self.events.append(

@@ -27,13 +27,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
 
 from django.db import connection, transaction
 
+from onegate.copying import DictCopyTable, allocate_ids
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .importing.copying import CopyTable, allocate_ids
 from .models import (
     DisabilityProfile,
     Household,
@@ -1096,18 +1095,6 @@ class _Generator:
 
 
 # --- Database ---------------------------------------------------------------------------------------
-
-
-class DictCopyTable(CopyTable):
-    """The import's binary COPY (registry.importing.copying), fed with the generator's dict rows."""
-
-    def __init__(self, model, columns: tuple[str, ...]):
-        super().__init__(model, columns)
-        self.getter = itemgetter(*columns)
-
-    def write(self, rows: list[dict]) -> None:
-        if rows:
-            super().write(map(self.getter, rows))
 
 
 def _used_serials(model, column: str, prefixes: list[str]) -> dict[str, int]:

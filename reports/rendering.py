@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from onegate.private_files import make_private, private_folder, write_private_text
+
 from . import pdfmerge
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class Document:
     multipart: bool = False
     part_count: int | None = None  # for the progress bar
     data: dict = field(default_factory=dict)  # the figures behind a recap, kept for its CSV/XLSX
+    files: dict[str, bytes] = field(default_factory=dict)  # written beside the PDF, by suffix ("json")
 
 
 class ChildRenderer:
@@ -130,9 +133,8 @@ class ChildPool:
 
 
 def _work_folder() -> Path:
-    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "reports" / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=folder))
+    folder = private_folder(Path(settings.PRIVATE_MEDIA_ROOT) / "reports" / "tmp")
+    return Path(tempfile.mkdtemp(dir=folder))  # 0700
 
 
 def render(document: Document, target: Path, progress: Callable[[float], None] = lambda done: None) -> int:
@@ -147,9 +149,9 @@ def render(document: Document, target: Path, progress: Callable[[float], None] =
             return _render_parts(document, pool, work, target, processes, progress)
         (part,) = document.parts
         html_path = work / "document.html"
-        html_path.write_text(part.html, encoding="utf-8")
+        write_private_text(html_path, part.html)
         pages = pool.submit(html_path, work / "document.pdf").result()
-        os.replace(work / "document.pdf", target)
+        os.replace(make_private(work / "document.pdf"), target)
         progress(1.0)
         return pages
     finally:
@@ -163,7 +165,7 @@ def count_pages(html: str) -> int:
     work = _work_folder()
     child = ChildRenderer(parts_per_process=1)
     try:
-        (work / "count.html").write_text(html, encoding="utf-8")
+        write_private_text(work / "count.html", html)
         return child.render(work / "count.html", work / "count.pdf")
     finally:
         child.close()
@@ -177,7 +179,7 @@ def _render_parts(document: Document, pool: ChildPool, work: Path, target: Path,
     waiting, rendered = [], []
     for index, part in enumerate(document.parts):
         html_path, pdf_path = work / f"part-{index:05d}.html", work / f"part-{index:05d}.pdf"
-        html_path.write_text(part.html, encoding="utf-8")
+        write_private_text(html_path, part.html)
         part.html = ""  # the file holds it now
         waiting.append((part, pool.submit(html_path, pdf_path, part.page_offset), pdf_path))
         while len(waiting) > 2 * processes:
@@ -188,6 +190,7 @@ def _render_parts(document: Document, pool: ChildPool, work: Path, target: Path,
         progress(0.95 * len(rendered) / (document.part_count or len(rendered) + len(waiting)))
     joining = time.monotonic()
     pages = pdfmerge.merge(rendered, target)
+    make_private(target)
     log.info(
         "%d parts rendered in %.1f s by %d processes, joined in %.1f s: %d pages",
         len(rendered),

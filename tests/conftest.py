@@ -82,6 +82,18 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """A fresh private media folder, for the storage and for the files written beside it."""
+    root = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": root}},
+    }
+    return root
+
+
 # --- Browser -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

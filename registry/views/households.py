@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 from onegate import scoping
 from onegate.audit import log_view
 from onegate.pagination import table_pagination
+from onegate.versioning import EditConflict
 
 from .. import services
 from ..filters import HouseholdFilter
@@ -106,7 +107,7 @@ def household_edit(request, pk):
     ]
     region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else household.region
     members = NewMemberFormSet(request.POST or None, prefix="baru", form_kwargs={"region": region})
-    duplicates = []
+    duplicates, conflict = [], None
     if request.method == "POST" and form.is_valid() and members.is_valid() and all(f.is_valid() for f in current):
         new_members = _member_data(members)
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(new_members, region)
@@ -122,7 +123,12 @@ def household_edit(request, pk):
                     },
                     remove=[f.person.pk for f in current if f.cleaned_data["remove"]],
                     new_members=new_members,
+                    expected_version=form.expected_version,
+                    member_versions={f.person.pk: f.expected_version for f in current},
                 )
+            except EditConflict:
+                conflict = _catch_up(form, current)
+                household.refresh_from_db()
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -131,8 +137,23 @@ def household_edit(request, pk):
     return render(
         request,
         "registry/household_edit.html",
-        {"household": household, "form": form, "current": current, "members": members, "duplicates": duplicates},
+        {
+            "household": household,
+            "form": form,
+            "current": current,
+            "members": members,
+            "duplicates": duplicates,
+            "conflict": conflict,
+        },
     )
+
+
+def _catch_up(form, current):
+    """After a conflict: every form of the page at its record's stored version, and what changed."""
+    conflict = form.catch_up(form.instance, form.expected_version)
+    for member in current:
+        conflict += member.catch_up(member.person, member.expected_version, subject=member.person.full_name)
+    return conflict
 
 
 @login_required

@@ -152,7 +152,11 @@ def self_report_link_person(request, pk, person_pk):
     if request.method == "POST" and form.is_valid():
         try:
             self_reports.self_report_link_person(
-                report, person, profile_data=form.cleaned_data, acting_user=request.user
+                report,
+                person,
+                profile_data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version or 0,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

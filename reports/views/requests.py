@@ -69,9 +69,30 @@ def report_person_profile(request, person_pk):
 
 
 @login_required
+@require_POST
+def report_access(request, person_pk):
+    """The person's access report (UU 27/2022 Pasal 32), asked from their page by a manager who
+    can see them: 404 for a person out of scope, 403 for a role that may not ask."""
+    person = scoping.get_scoped_object(request.user, scoped_people(request.user), pk=person_pk)
+    report = services.request_report(
+        user=request.user,
+        report_type=ReportType.ACCESS_REPORT,
+        person=person,
+        request_id=getattr(request, "request_id", ""),
+    )
+    return redirect(report)
+
+
+@login_required
 def report_detail(request, pk):
     report = services.report_for(request.user, pk)
-    return render(request, "reports/detail.html", {"report": report, "parameters": _parameters(report)})
+    kind = kinds.get(report.report_type)
+    context = {
+        "report": report,
+        "parameters": _parameters(report),
+        "can_download": kind.can_request(request.user) and kind.can_download(request.user, report),
+    }
+    return render(request, "reports/detail.html", context)
 
 
 @login_required
@@ -89,6 +110,15 @@ def report_download(request, pk):
     path = services.open_for_download(request.user, report)
     name = f"{report.report_type.replace('_', '-')}-{report.pk}-{report.finished_at:%Y%m%d}.pdf"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+@login_required
+def report_download_json(request, pk):
+    """The JSON file beside a report's PDF (the access report's data, for machines)."""
+    report = services.report_for(request.user, pk)
+    path = services.open_for_download(request.user, report, "json")
+    name = f"{report.report_type.replace('_', '-')}-{report.pk}-{report.finished_at:%Y%m%d}.json"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/json")
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, QueueCounter, SlaState, Status, TicketCounter
-from complaints.services import SlaClock
+from complaints.sla import SlaClock
 from complaints.synthetic import SPAN_DAYS, generate
 from onegate import scoping
 from onegate.workdays.models import Holiday

@@ -14,6 +14,7 @@ from registry.models import Person, VerificationStatus
 from tests.complaints.factories import category, make_complaint
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import PersonFactory
+from tests.files import assert_private
 
 
 def png_bytes() -> bytes:
@@ -212,7 +213,7 @@ def test_another_kelurahans_officer_gets_404_on_every_action(users, client_for, 
     client = client_for(users["kel.kranggan"])
     photo = SimpleUploadedFile("bukti.png", png_bytes(), content_type="image/png")
     posts = {
-        "complaints:status": {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah"},
+        "complaints:status": {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "version": 1},
         "complaints:served": {"next": "queue"},
         "complaints:attachment-add": {"attachments": [photo]},
     }
@@ -250,11 +251,15 @@ def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_comp
     assert wates.assigned_to is None and not wates.events.filter(kind=EventKind.ASSIGNED).exists()
     # Within their own region they reassign, but only to staff whose area covers the complaint.
     assert (
-        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk, "version": 1}
+        ).status_code
         == 400
     )
     assert (
-        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk, "version": 1}
+        ).status_code
         == 302
     )
     kranggan.refresh_from_db()
@@ -265,19 +270,21 @@ def test_the_manager_follows_up_status_assignment_and_notes(users, client_for, t
     client = client_for(users["manajer"])
     complaint = two_complaints["wates"]
     assert (
-        client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk, "version": 1}
+        ).status_code
         == 302
     )
     assert (
         client.post(
-            reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": ""}
+            reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": "", "version": 2}
         ).status_code
         == 400
     )
     assert (
         client.post(
             reverse("complaints:status", args=[complaint.pk]),
-            {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on"},
+            {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on", "version": 2},
         ).status_code
         == 302
     )
@@ -431,3 +438,11 @@ def test_the_intake_page_loads_its_script_from_a_static_file(users, client_for):
     page = client_for(users["loket"]).get(reverse("complaints:create")).content.decode()
     assert "js/desk-intake.js" in page
     assert "<script>" not in page and "onclick" not in page
+
+
+def test_an_attachment_is_stored_for_the_portal_user_only(users, client_for, wates_person, private_root):
+    photo = SimpleUploadedFile("kartu.png", png_bytes(), content_type="image/png")
+    client_for(users["loket"]).post(
+        reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[photo])
+    )
+    assert_private(Attachment.objects.get().file.path, private_root)

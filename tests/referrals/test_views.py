@@ -15,6 +15,7 @@ from referrals.models import DocumentKind, Referral, ReferralStatus
 from tests.complaints.factories import make_complaint
 from tests.conftest import KRANGGAN
 from tests.factories import PersonFactory
+from tests.files import assert_private
 from tests.referrals.conftest import draft, sent
 
 
@@ -235,7 +236,8 @@ def test_the_complaint_page_shows_the_outcomes_and_prompts_to_close(users, clien
     assert 'id="close-prompt"' in page and "PBI-JK aktif mulai Desember." in page
     response = client.post(
         reverse("complaints:status", args=[complaint.pk]),
-        {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"},
+        {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"}
+        | {"version": type(complaint).objects.get(pk=complaint.pk).version},
     )
     assert response.status_code == 302
     complaint.refresh_from_db()
@@ -291,3 +293,9 @@ def test_who_sees_a_sent_referral(users, client_for, directory, complaint, usern
 def _checked(upload):
     upload.checked_content_type = "image/png"
     return upload
+
+
+def test_a_document_is_stored_for_the_portal_user_only(users, directory, complaint, private_root):
+    ktp = sent(users["loket"], directory["ktp"], complaint=complaint, with_consent=True)
+    services.referral_add_documents(ktp, uploads=[_checked(png("kk.png"))], acting_user=users["loket"])
+    assert_private(ktp.documents.get().file.path, private_root)

@@ -10,6 +10,7 @@ from registry.models import Person
 from reports import services
 from reports.models import ReportRequest, ReportStatus, ReportType
 from tests.conftest import KRANGGAN, WATES
+from tests.files import assert_private
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,9 @@ def test_the_beneficiary_list_is_for_those_who_may_export_the_registry(users, cl
     assert client_for(users["loket"]).get(url).status_code == 403
     page = client_for(users["kel.wates"]).get(url)
     assert f'value="{WATES}"' in page.text and f'value="{KRANGGAN}"' not in page.text
+
+
+def test_a_rendered_report_is_stored_for_the_portal_user_only(users, registry_data, private_root, sent):
+    report = services.request_report(user=users["kel.wates"], report_type=ReportType.DISABILITY_RECAP)
+    services.run(report.pk)
+    assert_private(services.file_of(report.__class__.objects.get(pk=report.pk)), private_root)
