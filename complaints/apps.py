@@ -14,7 +14,6 @@ class ComplaintsConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the complaints demo step)
         from . import models as m
 
         staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}

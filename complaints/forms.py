@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
-from onegate.idempotency import OnceForm
+from onegate.filters import village_choices
+from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
-from registry.forms import DATE_INPUT, NikField, village_choices
+from registry.forms import DATE_INPUT, NikField
 from registry.models import Person, Sex
 
-from .attachments import AttachmentsField
 from .models import Category, Channel, Complaint, Relation, Status, Urgency
 from .phones import phone_digits
 from .services import TRANSITIONS
@@ -50,7 +50,7 @@ class ComplaintContentForm(forms.Form):
     )
 
 
-class IntakeForm(OnceForm, ComplaintContentForm):
+class IntakeForm(ComplaintContentForm):
     """The desk's intake form: channel, complainant, the person concerned, then the content."""
 
     channel = forms.ChoiceField(

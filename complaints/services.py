@@ -52,7 +52,7 @@ def next_queue_number(day: datetime.date) -> int:
 def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complaint:
     """Record a complaint: ticket number, due date from the category's SLA, a queue number for a
     walk-in, the first timeline event, and any attachments (already checked by
-    :func:`complaints.attachments.check_upload`). ``acting_user`` is None for the public form."""
+    :func:`onegate.uploads.check_upload`). ``acting_user`` is None for the public form."""
     if acting_user is not None:
         scoping.ensure_can(acting_user, Complaint, scoping.ADD)
     complaint = Complaint(**data, created_by=acting_user)

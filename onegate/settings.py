@@ -351,6 +351,15 @@ REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 10
 REGISTRY_IMPORT_REJECTED_DAYS = env.int("REGISTRY_IMPORT_REJECTED_DAYS", default=7)
 REGISTRY_IMPORT_XLSX_LIMITS = {"memory_bytes": env.int("REGISTRY_IMPORT_XLSX_MEMORY_MB", default=1536) * 2**20}
 
+# --- Reference data import/export in the admin (django-import-export, onegate/resources.py) -------
+# The uploaded file waits for the confirmation in the cache, expiring there, not in a temporary file
+# left behind when an import is abandoned (user accounts carry names, emails and phone numbers).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "onegate.resources.ExpiringCacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # a confirmed import saves every row or none
+# The library's own formula escape (it drops a leading "=") on top of ReferenceResource's, for any
+# resource not built on it; after ReferenceResource's apostrophe no cell starts with "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked
 # expired). Requests waiting this long in the queue are sent to the workers again (Redis can lose a

@@ -119,7 +119,8 @@ def _field_changes(model, entry):
     display = entry.changes_display_dict  # {verbose name: [old, new]}
     for name, values in entry.changes_dict.items():
         try:
-            label = str(model._meta.get_field(name).verbose_name)
+            # A reverse relation (a merge's moved records) has no verbose name of its own.
+            label = str(getattr(model._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:  # a merge's or an import's own entry keys
             label = name
         old, new = display.get(label, values)

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from onegate.resources import ReferenceImportExport
+
 from .models import Contact, RequiredDocument, Service, ServiceSchedule
+from .resources import ServiceResource
 
 
 class RequiredDocumentInline(admin.TabularInline):
@@ -20,9 +23,10 @@ class ServiceContactInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReferenceImportExport, admin.ModelAdmin):
     """Agencies' services for the directory (and the SLA of referrals to them)."""
 
+    resource_classes = [ServiceResource]
     list_display = ("name", "agency", "category", "status", "sla_working_days")
     list_filter = ("category", "status", "agency__kind", "agency")
     search_fields = ("name", "description", "agency__name")

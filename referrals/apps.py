@@ -13,7 +13,6 @@ class ReferralsConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the referral demo steps)
         from . import models as m
         from .panels import complaint_referrals, person_referrals
 

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.attachments import AttachmentsField
 from complaints.models import Attachment
+from onegate.uploads import AttachmentsField
 from registry import consent
 
 from .models import ConsentGiver, ConsentMethod, Service, ServiceStatus

@@ -102,7 +102,7 @@ def referral_create(
     *, data: dict, acting_user, complaint=None, person=None, uploads=(), complaint_attachments=()
 ) -> Referral:
     """Draft a referral for a complaint's person, or for a registry person. ``uploads`` were checked
-    by :func:`complaints.attachments.check_upload`; ``complaint_attachments`` are the complaint's
+    by :func:`onegate.uploads.check_upload`; ``complaint_attachments`` are the complaint's
     own files to send along."""
     scoping.ensure_can(acting_user, Referral, scoping.ADD)
     if complaint is None and person is None:

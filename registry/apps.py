@@ -13,7 +13,6 @@ class RegistryConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the registry demo step)
         from . import models as m
         from .importing import (
             batches,

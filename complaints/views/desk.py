@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import idempotency, scoping
+from onegate.forms import add_service_errors
 from registry import services as registry_services
 from registry.models import Person
 from registry.privacy import nik_for
 from registry.selectors import people_matching
-from registry.views.common import add_service_errors
 
 from .. import services
 from ..forms import IntakeForm
@@ -29,13 +29,13 @@ from .common import get_complaint, scoped_complaints
 def complaint_create(request):
     scoping.ensure_can(request.user, Complaint, scoping.ADD)
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and (first := idempotency.first_submission(request.user, form.submission_key_value)):
-        return idempotency.already_saved(request, first)  # sent again: no second complaint
+    if repeat := idempotency.answer_repeat(request):
+        return repeat  # sent again: no second complaint
     if request.method == "POST" and form.is_valid():
         try:
             complaint = idempotency.create_once(
                 request.user,
-                form.submission_key_value,
+                idempotency.key_of(request),
                 lambda: _record(request, form),
                 result_url=lambda c: reverse("complaints:receipt", args=[c.pk]),
             )

@@ -1,8 +1,8 @@
 """Idempotent creates: a create form posted twice (a double click, a slow link and a second tap,
 the back button) makes one record.
 
-Each create form carries a one-time key (:class:`OnceForm`, a hidden field made when the form is
-rendered). :func:`create_once` records the key first, in the transaction that creates the record,
+Each create form carries a one-time key (``{% submission_key %}`` from the ``idempotency`` template
+tags: a hidden field made when the form is rendered). :func:`create_once` records the key first, in the transaction that creates the record,
 then the record and the page it leads to: of two posts with the same key, the second waits on the
 first's unique key and, once the first has committed, is sent to its result (:class:`Repeated`)
 with "this was already saved". A first post that fails (a form error) records nothing, so the
@@ -12,7 +12,6 @@ corrected form goes through with the same key. Keys are swept after ``IDEMPOTENC
 import secrets
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
@@ -21,18 +20,16 @@ from django.utils.translation import gettext as _
 KEY_FIELD = "submission_key"
 
 
-class OnceForm(forms.Form):
-    """Adds the one-time key: new for each unbound form, kept when the form is shown again."""
+def key_of(request) -> str:
+    """The one-time key a POST came with ("" without one)."""
+    return request.POST.get(KEY_FIELD, "").strip()[:64] if request.method == "POST" else ""
 
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[KEY_FIELD].initial = new_key()
-
-    @property
-    def submission_key_value(self) -> str:
-        return (self.data.get(self.add_prefix(KEY_FIELD)) or "").strip()[:64]
+def answer_repeat(request):
+    """The first result when this form was sent before with its key (checked before the form is
+    validated: a repeat is answered even if the form would now be refused), else None."""
+    first = first_submission(request.user, key_of(request))
+    return already_saved(request, first) if first else None
 
 
 def new_key() -> str:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from onegate import scoping, versioning
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 
 from .. import merging
 from ..models import Person, PersonPpks, ProgramReceipt
-from .common import add_service_errors
 
 PAGE_SIZE = 25
 A, B = "a", "b"

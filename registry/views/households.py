@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination
 from onegate.versioning import EditConflict
 
@@ -17,7 +18,7 @@ from ..filters import HouseholdFilter
 from ..forms import CurrentMemberForm, HouseholdForm, MemberFormSet, NewMemberFormSet
 from ..models import Household, Person, Relationship
 from ..tables import HouseholdTable
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 PAGE_SIZE = 25
 
@@ -160,6 +161,8 @@ def _catch_up(form, current):
 def household_create(request):
     """One page for a family: the household and all its members, saved together as a draft."""
     scoping.ensure_can(request.user, Household, scoping.ADD)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = HouseholdForm(request.POST or None, user=request.user)
     region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else None
     members = MemberFormSet(request.POST or None, prefix="anggota", form_kwargs={"region": region})
@@ -169,9 +172,16 @@ def household_create(request):
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(member_data, region)
         if not duplicates:
             try:
-                household = services.household_create(
-                    data=form.cleaned_data, members=member_data, acting_user=request.user
+                household = idempotency.create_once(
+                    request.user,
+                    idempotency.key_of(request),
+                    lambda: services.household_create(
+                        data=form.cleaned_data, members=member_data, acting_user=request.user
+                    ),
+                    result_url=lambda h: h.get_absolute_url(),
                 )
+            except idempotency.Repeated as repeated:
+                return idempotency.already_saved(request, repeated.submission)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

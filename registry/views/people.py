@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 from onegate import panels, scoping
 from onegate.audit import log_export, log_view
 from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination, two_step
 from onegate.versioning import EditConflict
 
@@ -28,7 +29,7 @@ from ..models import (
     WelfareProfile,
 )
 from ..tables import PersonTable
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 from .duplicates import merged_records
 
 PAGE_SIZE = 25

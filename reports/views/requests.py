@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from onegate import scoping
-from registry.views.common import add_service_errors, scoped_people
+from onegate import idempotency, scoping
+from onegate.forms import add_service_errors
+from registry.views.common import scoped_people
 
 from .. import kinds, services
 from ..forms import FORMS
@@ -38,15 +39,24 @@ def report_new(request, report_type):
     kind = kinds.get(report_type)
     if not kind.can_request(request.user):
         raise PermissionDenied(f"{report_type} reports are not for this role")
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = FORMS[report_type](request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.request_report(
-                user=request.user,
-                report_type=report_type,
-                request_id=getattr(request, "request_id", ""),
-                **form.request_arguments(),
+            report = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: services.request_report(
+                    user=request.user,
+                    report_type=report_type,
+                    request_id=getattr(request, "request_id", ""),
+                    **form.request_arguments(),
+                ),
+                result_url=lambda r: r.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -71,3 +71,15 @@ def test_the_detector_sees_a_cycle(tmp_path, monkeypatch):
         (tmp_path / other).mkdir()
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert two_module_cycles() == {frozenset({"onegate.a", "onegate.b"})}
+
+
+def test_only_development_commands_import_the_development_data():
+    """Demo and synthetic data live in each app's devdata package: the portal's own modules never
+    import them (the demo steps are found by onegate.demo when seeding)."""
+    modules = project_modules()
+    importers = {
+        name
+        for name, path in modules.items()
+        if ".devdata" not in name and any(".devdata" in target for target in imports_of(name, path, modules))
+    }
+    assert all(".management.commands." in name for name in importers), sorted(importers)

@@ -28,11 +28,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from complaints.models import ComplaintEvent
-from complaints.synthetic import (
+from complaints.devdata.synthetic import (
     EVENT_COLUMNS as COMPLAINT_EVENT_COLUMNS,
 )
-from complaints.synthetic import (
+from complaints.devdata.synthetic import (
     SPAN_DAYS,
     Calendar,
     Staff,
@@ -40,14 +39,15 @@ from complaints.synthetic import (
     received_times,
     sample_people,
 )
+from complaints.models import ComplaintEvent
 from onegate.copying import DictCopyTable, allocate_ids
 from onegate.counters import reserve_numbers
 from onegate.notifications.services import office_language
-from registry.synthetic import Weighted, in_background
+from registry.devdata.synthetic import Weighted, in_background
 
+from ..models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
+from ..services import ROMAN_MONTHS
 from .demo import WHY
-from .models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
-from .services import ROMAN_MONTHS
 
 DIRECT_SHARE = 0.3  # referrals straight from a person, per referral from a complaint
 # The directory's service categories that fit each top complaint category (complaints/reference.py).
