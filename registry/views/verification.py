@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from onegate import scoping
+from onegate.filters import village_options
 from onegate.pagination import COUNT_CAP, CappedCountPaginator
 
 from .. import selectors, services
-from ..filters import village_options
 from ..forms import RejectForm
 from ..models import Household, Person
 from ..selectors import HOUSEHOLDS, MINE, PEOPLE, SELF_REPORTS
