@@ -446,3 +446,18 @@ def test_an_attachment_is_stored_for_the_portal_user_only(users, client_for, wat
         reverse("complaints:create"), intake_post(subject=wates_person.pk, attachments=[photo])
     )
     assert_private(Attachment.objects.get().file.path, private_root)
+
+
+def test_the_receipt_pdf_is_printed_on_the_offices_letterhead_like_every_pdf(
+    users, client_for, two_complaints, settings
+):
+    from pypdf import PdfReader
+
+    complaint = two_complaints["wates"]
+    response = client_for(users["manajer"]).get(reverse("complaints:receipt-pdf", args=[complaint.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert settings.OFFICE_ADDRESS in text and settings.OFFICE_PHONE in text  # the letterhead
+    assert complaint.ticket_number in text and complaint.ticket_number in reader.metadata.title
+    assert len(reader.pages) == 1
