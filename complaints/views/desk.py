@@ -37,7 +37,7 @@ def complaint_create(request):
                 lambda: services.complaint_intake(
                     data=form.complaint_data(),
                     person_data=form.quick_person_data(),
-                    confirm_nik=form.cleaned_data["subject_confirm_nik"],
+                    confirm_nik=form.cleaned_data.get("subject_confirm_nik", False),
                     acting_user=request.user,
                     attachments=form.cleaned_data["attachments"],
                 ),
