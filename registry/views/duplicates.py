@@ -253,8 +253,9 @@ def _detail_rows(people):
 def merged_records(user, person) -> dict:
     """For a person's page: the records merged into this one, with a link to each one's history
     in the audit trail for those who may read it."""
-    from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+
+    from onegate.audit.models import LogEntry
 
     can_read_trail = scoping.can(user, LogEntry)
     return {
