@@ -3,9 +3,9 @@ awaiting the viewer's decision come first, filters by kelurahan and kind, counts
 bulk decisions (an officer submits, a manager verifies or rejects with one reason) on households
 with their members, each record audited, all or nothing, within the user's scope."""
 
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from onegate.audit.models import LogEntry
 from registry.models import Household, Person, Relationship, VerificationStatus
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import HouseholdFactory, PersonFactory
