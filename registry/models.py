@@ -373,6 +373,14 @@ class DisabilityProfile(VersionedModel):
         return [DisabilityType(t).label for t in self.types]
 
     @property
+    def device_needed_labels(self) -> list[str]:
+        return [AssistiveDevice(d).label for d in self.devices_needed]
+
+    @property
+    def device_owned_labels(self) -> list[str]:
+        return [AssistiveDevice(d).label for d in self.devices_owned]
+
+    @property
     def is_multiple(self) -> bool:
         """Two or more types make a multiple (ganda) disability."""
         return len(self.types) >= 2
