@@ -23,3 +23,20 @@ class AssessmentsConfig(AppConfig):
         scoping.register(m.AssessmentNeed, scoping.ScopeRule(region_field="assessment__region", roles=roles))
         audited(m.Assessment, exclude_fields=["updated_at"])
         audited(m.AssessmentNeed)
+        from onegate.processing import record
+
+        kept = "kept with the household (no automatic deletion)"
+        record(
+            m.Assessment,
+            categories=["home visit findings", "DTKS/DTSEN status as found", "summary and recommendation"],
+            specific=["financial data (welfare)"],
+            purpose="the SLRT back office's needs assessment before a service is decided",
+            retention=kept,
+        )
+        record(
+            m.AssessmentNeed,
+            categories=["needs by domain and level, for the household or one member"],
+            specific=["may describe health or disability"],
+            purpose="matching needs with services",
+            retention=kept,
+        )

@@ -14,7 +14,6 @@ class ComplaintsConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the complaints demo step)
         from . import models as m
 
         staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
@@ -27,7 +26,8 @@ class ComplaintsConfig(AppConfig):
         for model in (m.ComplaintEvent, m.Attachment):
             scoping.register(model, scoping.ScopeRule(region_field="complaint__region", roles=roles))
         for model in (m.Complaint, m.Attachment, m.Category):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
+        record_processing(m)
         reference_cache.register(m.Category)  # the complaint list's category choices
 
         from onegate import panels
@@ -66,7 +66,7 @@ def person_complaints(user, person):
     from onegate import scoping
 
     from .models import Complaint
-    from .services import SlaClock
+    from .sla import SlaClock
 
     if not scoping.can(user, Complaint):
         return None
@@ -77,3 +77,32 @@ def person_complaints(user, person):
     )
     clock = SlaClock.now()
     return {"rows": [(c, clock.state(c)) for c in complaints]}
+
+
+def record_processing(m):
+    """The complaint desk's entries in the record of processing (onegate.processing)."""
+    from onegate.processing import record
+
+    kept = "kept with the complaint (no automatic deletion)"
+    record(
+        m.Complaint,
+        categories=["complainant's name and phone", "the person concerned", "description of the problem"],
+        specific=["may describe health, violence against women and children, or a child's situation"],
+        purpose="handling residents' complaints and correction requests within their SLA",
+        retention=kept,
+        recipients="the resident with the ticket number and phone sees the status and public notes",
+    )
+    record(
+        m.ComplaintEvent,
+        categories=["officers' notes on the follow-up"],
+        purpose="following up a complaint (who did what, when)",
+        retention=kept,
+    )
+    record(
+        m.Attachment,
+        categories=["photos and PDFs brought with a complaint (identity cards, letters)"],
+        specific=["may show health letters or identity documents"],
+        purpose="evidence for handling the complaint",
+        retention=kept,
+        recipients="an agency receives a file sent with a referral only with the person's consent",
+    )

@@ -9,7 +9,7 @@ from registry.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
 
 from .forms import category_choices
 from .models import Channel, Complaint, SlaState, Status
-from .services import SlaClock
+from .sla import SlaClock
 
 DATE = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}

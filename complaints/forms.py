@@ -2,12 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onegate import scoping
+from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
 from registry.forms import DATE_INPUT, NikField, village_choices
 from registry.models import Person, Sex
 
 from .attachments import AttachmentsField
 from .models import Category, Channel, Complaint, Relation, Status, Urgency
+from .phones import phone_digits
 from .services import TRANSITIONS
 
 
@@ -156,7 +158,8 @@ class IntakeForm(ComplaintContentForm):
         }
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionedForm):
+    fields_for_model_fields = {"status": "to_status", "closing_reason": "note"}
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         label=_("Note"),
@@ -180,7 +183,8 @@ class NoteForm(forms.Form):
     is_public = forms.BooleanField(label=_("Show this note to the resident on the status page"), required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(VersionedForm):
+    fields_for_model_fields = {"assigned_to": "officer"}
     officer = forms.ModelChoiceField(queryset=None, label=_("Officer"), required=False, empty_label=_("nobody"))
 
     def __init__(self, *args, officers, **kwargs):
@@ -226,8 +230,6 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
         self.fields["urgency"].label = _("How urgent is it?")
 
     def clean_complainant_phone(self):
-        from .public import phone_digits
-
         phone = self.cleaned_data["complainant_phone"]
         if len(phone_digits(phone)) < 8:
             raise forms.ValidationError(_("Enter a phone number, e.g. 0812 3456 7890."))
@@ -245,3 +247,17 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
             "description",
         )
         return {f: self.cleaned_data[f] for f in fields} | {"channel": Channel.ONLINE}
+
+
+class StatusCheckForm(forms.Form):
+    ticket = forms.CharField(
+        label=_("Ticket number"), max_length=20, help_text=_("As on your receipt, e.g. ADU-2026-000123.")
+    )
+    phone = forms.CharField(
+        label=_("Phone number given when reporting"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_ticket(self):
+        return self.cleaned_data["ticket"].strip().upper()

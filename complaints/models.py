@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 
 class Category(models.Model):
     """A two-level tree managed by administrators; the SLA (working days) is set per category,
@@ -112,7 +114,7 @@ class QueueCounter(models.Model):
         return f"{self.day:%d/%m/%Y}: {self.last_number}"
 
 
-class Complaint(models.Model):
+class Complaint(VersionedModel):
     ticket_number = models.CharField(_("ticket number"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
@@ -202,14 +204,6 @@ class Complaint(models.Model):
     @property
     def subject_display(self) -> str:
         return self.subject.full_name if self.subject_id else self.subject_name
-
-    def sla_state(self, clock=None) -> str:
-        from .services import SlaClock
-
-        return (clock or SlaClock.now()).state(self)
-
-    def sla_label(self, clock=None) -> str:
-        return SlaState(self.sla_state(clock)).label
 
 
 class EventKind(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public
+from .views import public
 
 app_name = "complaints-public"
 urlpatterns = [

@@ -3,32 +3,29 @@ changes with their timeline, assignment, notes, attachments and the SLA. Views, 
 demo data and tests all call these."""
 
 import datetime
-from dataclasses import dataclass
+import hmac
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import scoping, versioning
 from onegate.counters import take_number
-from onegate.workdays.services import add_working_days
 
 from .models import (
     FINISHED_STATUSES,
-    OPEN_STATUSES,
     Attachment,
     Channel,
     Complaint,
     ComplaintEvent,
     EventKind,
     QueueCounter,
-    SlaState,
     Status,
     TicketCounter,
 )
+from .phones import phone_digits
+from .sla import due_date_for
 
 TICKET_PREFIX = "ADU"
 # Where a complaint may go from each status. Reopening a finished one needs a reason.
@@ -48,49 +45,6 @@ def next_ticket_number(year: int) -> str:
 
 def next_queue_number(day: datetime.date) -> int:
     return take_number(QueueCounter, day)
-
-
-# --- SLA ---------------------------------------------------------------------------------------
-def at_risk_days() -> int:
-    return settings.COMPLAINT_AT_RISK_WORKING_DAYS
-
-
-@dataclass(frozen=True)
-class SlaClock:
-    """Today and the last due date that counts as "at risk" (within ``at_risk_days`` working days),
-    worked out once so that a list of complaints costs no query per row."""
-
-    today: datetime.date
-    risk_until: datetime.date
-
-    @classmethod
-    def now(cls, today: datetime.date | None = None) -> "SlaClock":
-        today = today or timezone.localdate()
-        return cls(today, add_working_days(today, at_risk_days()))
-
-    def state(self, complaint: Complaint) -> str:
-        """Late once past the due date, at risk when due soon; a finished complaint keeps the state
-        it finished in."""
-        if complaint.status in FINISHED_STATUSES and complaint.finished_at:
-            finished = timezone.localdate(complaint.finished_at)
-            return SlaState.LATE if finished > complaint.due_date else SlaState.ON_TIME
-        if complaint.due_date < self.today:
-            return SlaState.LATE
-        return SlaState.AT_RISK if complaint.due_date <= self.risk_until else SlaState.ON_TIME
-
-    def q(self, state: str) -> Q:
-        """The same states as :meth:`state`, as a filter the database can use."""
-        open_ = Q(status__in=OPEN_STATUSES)
-        finished_late = Q(status__in=FINISHED_STATUSES, finished_at__date__gt=F("due_date"))
-        if state == SlaState.LATE:
-            return (open_ & Q(due_date__lt=self.today)) | finished_late
-        if state == SlaState.AT_RISK:
-            return open_ & Q(due_date__gte=self.today, due_date__lte=self.risk_until)
-        return (open_ & Q(due_date__gt=self.risk_until)) | (Q(status__in=FINISHED_STATUSES) & ~finished_late)
-
-
-def due_date_for(category, received: datetime.date) -> datetime.date:
-    return add_working_days(received, category.sla_days)
 
 
 # --- Intake ------------------------------------------------------------------------------------
@@ -160,12 +114,23 @@ def _store_attachment(complaint, upload, acting_user) -> Attachment:
 # --- Follow-up ---------------------------------------------------------------------------------
 @transaction.atomic
 def complaint_change_status(
-    complaint: Complaint, *, to_status: str, note: str, acting_user, is_public: bool = True
+    complaint: Complaint,
+    *,
+    to_status: str,
+    note: str,
+    acting_user,
+    is_public: bool = True,
+    expected_version: int | None = None,
 ) -> Complaint:
     """Move a complaint along its workflow. Finishing needs the outcome or closing reason; reopening
-    a finished complaint needs the reason it is reopened."""
+    a finished complaint needs the reason it is reopened. ``expected_version``: the version the
+    officer saw (default: none, the change applies to the complaint as it is now, locked); a
+    complaint changed since is not changed again."""
     scoping.ensure_allowed(acting_user, complaint, scoping.CHANGE)
+    given = complaint
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and complaint.version != expected_version:
+        raise versioning.EditConflict(complaint, expected_version)
     from_status = complaint.status
     if to_status not in TRANSITIONS.get(from_status, ()):
         raise ValidationError({"to_status": _("A complaint cannot go from this status to that one.")})
@@ -179,7 +144,8 @@ def complaint_change_status(
         complaint.finished_at, complaint.closing_reason = timezone.now(), note
     else:
         complaint.finished_at, complaint.closing_reason = None, ""
-    complaint.save(update_fields=["status", "finished_at", "closing_reason", "updated_at"])
+    versioning.save(complaint, update_fields=["status", "finished_at", "closing_reason", "updated_at"])
+    given.version = complaint.version  # the caller's instance stays usable for its next change
     _event(
         complaint,
         EventKind.STATUS,
@@ -193,8 +159,10 @@ def complaint_change_status(
 
 
 @transaction.atomic
-def complaint_assign(complaint: Complaint, *, officer, acting_user, note: str = "") -> Complaint:
-    """Give the complaint to an officer who can see it."""
+def complaint_assign(
+    complaint: Complaint, *, officer, acting_user, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Give the complaint to an officer who can see it (from ``expected_version``, default the instance's)."""
     scoping.ensure_allowed(acting_user, complaint, "assign")
     if (
         officer is not None
@@ -202,7 +170,7 @@ def complaint_assign(complaint: Complaint, *, officer, acting_user, note: str = 
     ):
         raise ValidationError({"officer": _("This officer cannot work on this complaint (role or area).")})
     complaint.assigned_to = officer
-    complaint.save(update_fields=["assigned_to", "updated_at"])
+    versioning.save(complaint, expected_version=expected_version, update_fields=["assigned_to", "updated_at"])
     who = officer.get_full_name() or officer.username if officer else _("nobody")
     _event(
         complaint, EventKind.ASSIGNED, acting_user, note=note.strip() or _("Assigned to %(officer)s") % {"officer": who}
@@ -235,6 +203,16 @@ def complaint_mark_served(complaint: Complaint, *, acting_user) -> Complaint:
         raise ValidationError(_("Only walk-in complaints are in the desk queue."))
     if complaint.served_at is None:
         complaint.served_at = timezone.now()
-        complaint.save(update_fields=["served_at", "updated_at"])
+        versioning.save(complaint, update_fields=["served_at", "updated_at"])
         _event(complaint, EventKind.SERVED, acting_user)
     return complaint
+
+
+# --- Public status check ------------------------------------------------------------------------
+def find_public_complaint(ticket: str, phone: str) -> Complaint | None:
+    """The complaint when both the ticket and its phone number match; otherwise None, the same
+    answer for an unknown ticket and a wrong phone."""
+    complaint = Complaint.objects.filter(ticket_number=ticket).select_related("category__parent").first()
+    given, recorded = phone_digits(phone), phone_digits(complaint.complainant_phone) if complaint else ""
+    matches = hmac.compare_digest(given.encode(), recorded.encode()) and len(recorded) >= 8
+    return complaint if complaint and matches else None

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from onegate.tables import FastTable, badge, pk_url
 
 from .models import Complaint
-from .services import SlaClock
+from .sla import SlaClock
 from .templatetags.complaints_sla import sla_badge
 
 

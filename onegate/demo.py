@@ -1,10 +1,13 @@
-"""Demo data: the core and each capability register a seeding step; ``manage.py seed_demo`` runs
-them in order. Every step is idempotent, so running the portal again keeps (and does not double)
-the data."""
+"""Demo data: the core and each capability register seeding steps in their development-only
+``devdata/demo.py`` (found here when seeding, never imported by the running portal);
+``manage.py seed_demo`` runs them in order. Every step is idempotent, so running the portal again
+keeps (and does not double) the data."""
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.utils.module_loading import autodiscover_modules
 
 DEFAULT_DEMO_PASSWORD = "onegate-demo-2026"
 
@@ -32,4 +35,5 @@ def register(order: int, name: str):
 
 
 def steps() -> list[DemoStep]:
+    autodiscover_modules("devdata.demo")  # each app's <app>/devdata/demo.py registers its steps
     return sorted(_steps.values(), key=lambda s: (s.order, s.name))

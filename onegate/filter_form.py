@@ -3,7 +3,7 @@
 ``{{ field|as_crispy_field }}`` renders each field through a dozen nested templates, and Django
 renders a select's every option through a template of its own: the filter form of the person list
 (a kelurahan select of 400+ options) cost about as much as its table. :func:`render_field` writes
-the same markup (tests/core/test_filter_form.py renders both ways and compares) for the widgets the
+the same markup (tests/core/test_fast_lists.py renders both ways and compares) for the widgets the
 filter forms use: text, number and date inputs, selects and checkboxes, without errors. Anything
 else (a field with errors, another widget, a form with a crispy helper) goes to crispy-forms itself.
 """

@@ -57,6 +57,11 @@ def register(model: type[Model], rule: ScopeRule) -> None:
     _rules[model] = rule
 
 
+def scoped_models() -> list[type[Model]]:
+    """Every model with a scope rule: the models that hold personal data."""
+    return list(_rules)
+
+
 def rule_for(model: type[Model]) -> ScopeRule:
     try:
         return _rules[model]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "onegate.workdays",
     "onegate.web",
     "onegate.notifications",
+    "onegate.idempotency",
     # Capabilities.
     "registry",
     "assessments",
@@ -122,14 +123,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/onegate")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Fuzzy name search's threshold for pg_trgm's indexed %> operator (registry/search.py).
 # No JIT compilation and no parallel workers for the portal's queries: on a small server both cost
 # more CPU than they save on short queries under concurrent load (person list, 12 clients at 1M
 # people: 54 -> 85 req/s). DB_SESSION_OPTIONS replaces them.
 DB_SESSION_OPTIONS = env.str("DB_SESSION_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0")
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c pg_trgm.word_similarity_threshold=0.5 {DB_SESSION_OPTIONS}".strip()
-)
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = DB_SESSION_OPTIONS
 # Server-side parameters and prepared statements: a query run again on the same connection is not
 # planned again (planning a person page's six-table join took 1-4 ms, its execution 0.5 ms).
 # Off (DB_PREPARED_STATEMENTS=0) behind a transaction-pooling PgBouncer, which cannot keep them.
@@ -339,8 +337,13 @@ LOGGING = {
     },
 }
 
+# Create forms' one-time keys (onegate/idempotency): a form re-posted within this many days is
+# sent to its first result instead of making a second record.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=2)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "onegate.web.tasks.purge_expired_sessions", "schedule": 6 * 3600},
+    "sweep-submission-keys": {"task": "onegate.idempotency.tasks.sweep_submission_keys", "schedule": 6 * 3600},
     # Likely duplicates: people added or changed since the last scan, and everyone at night.
     "registry-duplicates-recent": {"task": "registry.tasks.find_duplicates", "schedule": 5 * 60},
     "registry-duplicates-all": {

@@ -9,7 +9,7 @@ was most of a list page's time (~60% of its CPU).
 :class:`FastTable` keeps the table class as the one declaration (columns, headers, sortable
 links, pagination, ``RequestConfig``) and the same template for the header and the pagination; only
 the rows are built here, with what each column needs worked out once per table. The markup is the
-same as django-tables2's (tests/core/test_fast_table.py renders both and compares). A column this
+same as django-tables2's (tests/core/test_fast_lists.py renders both and compares). A column this
 does not know how to render (a TemplateColumn of its own, a callable attribute on a cell, ...) goes
 through django-tables2's own ``BoundRow.get_cell``, so nothing is lost, only not sped up.
 """

@@ -13,7 +13,6 @@ class ReferralsConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the referral demo steps)
         from . import models as m
         from .panels import complaint_referrals, person_referrals
 
@@ -56,7 +55,8 @@ class ReferralsConfig(AppConfig):
                 ),
             )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
+        record_processing(m)
 
         panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
         panels.register(
@@ -84,3 +84,32 @@ class ReferralsConfig(AppConfig):
                 "directory", _("Service directory"), "referrals:directory", everyone, order=40, group="referrals"
             )
         )
+
+
+def record_processing(m):
+    """The referrals' entries in the record of processing (onegate.processing)."""
+    from onegate.processing import record
+
+    kept = "kept with the referral (no automatic deletion)"
+    record(
+        m.Referral,
+        categories=["the person referred", "reason and request", "consent record", "documents provided"],
+        specific=["may describe health or disability"],
+        purpose="referring a person to another agency's service and following it until it is closed",
+        retention=kept,
+        recipients="the receiving agency: name, sex, age and kelurahan; NIK, birth date, address, phone, disability "
+        "and documents only with consent not withdrawn (referrals.disclosure)",
+    )
+    record(
+        m.ReferralEvent,
+        categories=["notes of the office and the agency"],
+        purpose="the referral's timeline",
+        retention=kept,
+    )
+    record(
+        m.ReferralDocument,
+        categories=["documents sent with a referral or the agency's results"],
+        specific=["may show health letters or identity documents"],
+        purpose="what the agency needs to serve the person, and its result",
+        retention=kept,
+    )

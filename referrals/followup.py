@@ -21,6 +21,7 @@ from onegate.notifications.services import notify, office_language
 from onegate.workdays.services import holidays_between, working_days_between
 
 from .models import OPEN_STATUSES, Referral, ReferralEventKind
+from .timeline import record_event
 
 OVERDUE, ESCALATED = 1, 2
 KIND_OVERDUE = "referral-overdue"
@@ -71,8 +72,6 @@ def _audience(referrals) -> dict[int, list]:
 def _raise_level(referral, level, audience, days_overdue) -> int | None:
     """Mark the referral at ``level``, record it on the timeline and notify; None when it was
     already there or is no longer open."""
-    from .services import _event
-
     marked = Referral.objects.filter(pk=referral.pk, status__in=OPEN_STATUSES, escalation_level__lt=level).update(
         escalation_level=level
     )
@@ -101,7 +100,7 @@ def _raise_level(referral, level, audience, days_overdue) -> int | None:
                 )
                 % facts
             )
-        _event(referral, kind_event, None, note=body)
+        record_event(referral, kind_event, None, note=body)
     return len(
         notify(
             recipients,

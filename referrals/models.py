@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 
 # --- Directory ---------------------------------------------------------------------------------
 class ServiceCategory(models.TextChoices):
@@ -30,7 +32,7 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
-class Service(models.Model):
+class Service(VersionedModel):
     """A service an agency offers, as the directory shows it and referrals target it. The fields
     follow HSDS 3's service (eligibility_description, application_process…); the SLA gives a
     referral's due date."""
@@ -213,7 +215,7 @@ class LetterCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class Referral(models.Model):
+class Referral(VersionedModel):
     """A person referred to an agency's service, from a complaint or from the registry. The
     agency sees it from the moment it is sent; how much of the person it sees depends on consent
     (see :mod:`referrals.disclosure`)."""
@@ -345,10 +347,6 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
 
     def is_overdue(self, today=None) -> bool:
         from django.utils import timezone

@@ -34,6 +34,7 @@ from .models import (
     ReferralStatus,
     ServiceStatus,
 )
+from .timeline import record_event
 
 # The agency's moves from each status. Finishing (completing, rejecting, redirecting) needs a note.
 AGENCY_TRANSITIONS = {
@@ -52,26 +53,6 @@ def next_letter_number(day: datetime.date) -> str:
     """``460/0123/417.302/XI/2026``: classification, number in the year, unit, month, year."""
     number = take_number(LetterCounter, day.year)
     return f"{settings.LETTER_CLASSIFICATION_CODE}/{number:04d}/{settings.OFFICE_UNIT_CODE}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
-
-
-# --- Timeline ----------------------------------------------------------------------------------
-def _event(referral, kind, actor, *, note="", from_status="", to_status="") -> ReferralEvent:
-    """Record a line on the referral's timeline and, for a referral from a complaint, on the
-    complaint's timeline too (kept inside the office: the agency's notes are not for the public)."""
-    event = ReferralEvent.objects.create(
-        referral=referral, kind=kind, actor=actor, note=note, from_status=from_status, to_status=to_status
-    )
-    if referral.complaint_id:
-        what = ReferralStatus(to_status).label if to_status else ReferralEventKind(kind).label
-        summary = f"{referral.number or _('Draft referral')} · {referral.agency.name}: {what}"
-        ComplaintEvent.objects.create(
-            complaint_id=referral.complaint_id,
-            kind=EventKind.REFERRAL,
-            actor=actor,
-            at=event.at,
-            note=f"{summary}\n{note}" if note else summary,
-        )
-    return event
 
 
 # --- Drafting ----------------------------------------------------------------------------------
@@ -154,7 +135,7 @@ def referral_create(
     _attach_complaint_files(referral, complaint, complaint_attachments)
     for upload in uploads:
         _store_document(referral, upload, DocumentKind.SUPPORTING, acting_user)
-    _event(referral, ReferralEventKind.CREATED, acting_user, note=service.name)
+    record_event(referral, ReferralEventKind.CREATED, acting_user, note=service.name)
     scoping.ensure_allowed(acting_user, referral, scoping.VIEW)
     return referral
 
@@ -254,7 +235,7 @@ def _dispatch(referral, actor, note):
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
     referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
-    _event(
+    record_event(
         referral,
         ReferralEventKind.STATUS,
         actor,
@@ -290,7 +271,9 @@ def referral_change_status(referral: Referral, *, to_status: str, note: str, act
     if to_status in FINISHED_STATUSES:
         referral.finished_at, referral.outcome = timezone.now(), note
     referral.save(update_fields=["status", "accepted_at", "finished_at", "outcome", "updated_at"])
-    _event(referral, ReferralEventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status)
+    record_event(
+        referral, ReferralEventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status
+    )
     if to_status in FINISHED_STATUSES:
         _close_the_loop(referral, acting_user)
     return referral
@@ -354,7 +337,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
         acting_user,
         _("Redirected from %(number)s (%(agency)s).") % {"number": referral.number, "agency": referral.agency.name},
     )
-    _event(
+    record_event(
         referral,
         ReferralEventKind.STATUS,
         acting_user,
@@ -370,7 +353,7 @@ def referral_add_note(referral: Referral, *, note: str, acting_user) -> Referral
     scoping.ensure_allowed(acting_user, referral, "note")
     if not note.strip():
         raise ValidationError({"note": _("The note is empty.")})
-    return _event(referral, ReferralEventKind.NOTE, acting_user, note=note.strip())
+    return record_event(referral, ReferralEventKind.NOTE, acting_user, note=note.strip())
 
 
 @transaction.atomic
@@ -381,7 +364,7 @@ def referral_add_documents(referral: Referral, *, uploads, acting_user) -> list[
         raise PermissionDenied("agencies do not see drafts")
     kind = DocumentKind.RESULT if acting_user.role == Role.AGENCY else DocumentKind.SUPPORTING
     stored = [_store_document(referral, upload, kind, acting_user) for upload in uploads]
-    _event(referral, ReferralEventKind.DOCUMENT, acting_user, note=", ".join(d.original_name for d in stored))
+    record_event(referral, ReferralEventKind.DOCUMENT, acting_user, note=", ".join(d.original_name for d in stored))
     return stored
 
 

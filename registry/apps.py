@@ -13,7 +13,6 @@ class RegistryConfig(AppConfig):
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the registry demo step)
         from . import models as m
         from .importing import (
             batches,
@@ -44,7 +43,7 @@ class RegistryConfig(AppConfig):
         for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
         for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
-            audited(model, exclude_fields=["updated_at"])
+            audited(model, exclude_fields=["updated_at", "version"])
         scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
         audited(m.ConsentDecision)
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
@@ -61,6 +60,7 @@ class RegistryConfig(AppConfig):
             ),
         )
         audited(m.ImportBatch, include_fields=["status"])
+        record_processing(m)
 
         staff = frozenset(readers)
         navigation.register_group("registry", _("Registry"))
@@ -107,3 +107,89 @@ class RegistryConfig(AppConfig):
                 "import", _("Import"), "registry:import-start", frozenset(writers), order=15, group="registry"
             )
         )
+
+
+KEPT = "as long as the person is registered (no automatic deletion: a death, a move or a merge is recorded, not erased)"
+SERVICE = "social welfare services: finding who needs help, verifying eligibility, referring and following up"
+
+
+def record_processing(m):
+    """The registry's entries in the record of processing (UU 27/2022 Pasal 31: onegate.processing)."""
+    from onegate.processing import record
+
+    record(
+        m.Household,
+        categories=["KK number", "address down to RT/RW", "location (latitude/longitude)"],
+        purpose=SERVICE,
+        retention=KEPT,
+    )
+    record(
+        m.Person,
+        categories=[
+            "NIK",
+            "name",
+            "sex",
+            "place and date of birth",
+            "religion",
+            "marital status",
+            "education",
+            "occupation",
+            "phone",
+            "mother's name",
+            "family relationship",
+            "domicile address",
+            "life status",
+        ],
+        specific=["religion (sensitive under the civil registry's rules)", "children's data (members under 18)"],
+        purpose=SERVICE + "; one database shared by the city's agencies (Satu Data)",
+        retention=KEPT,
+        recipients="agencies receive name, sex, age and kelurahan in a referral, more only with consent",
+    )
+    record(
+        m.DisabilityProfile,
+        categories=["disability types and severity", "Washington Group answers", "assistive devices", "caregiver"],
+        specific=["health data (disability)"],
+        purpose="disability services and statistics comparable with DTSEN (UU 8/2016)",
+        retention=KEPT,
+        recipients="agencies see the disability types in a referral only with consent",
+    )
+    record(
+        m.WelfareProfile,
+        categories=["DTKS/DTSEN status", "welfare decile", "housing condition"],
+        specific=["financial data (welfare)"],
+        purpose="social assistance eligibility",
+        retention=KEPT,
+    )
+    record(
+        m.ProgramReceipt,
+        categories=["social assistance programmes received"],
+        specific=["financial data (welfare)"],
+        purpose="social assistance follow-up and statistics",
+        retention=KEPT,
+    )
+    record(
+        m.PersonPpks,
+        categories=["PPKS category (e.g. neglect, violence, psychosocial disability)", "source of the report"],
+        specific=["health data", "data on children and victims"],
+        purpose="handling people in need of social welfare services (PPKS)",
+        retention=KEPT,
+    )
+    record(
+        m.ConsentDecision,
+        categories=["consent withdrawn or given again: by whom, how, when, note"],
+        purpose="honouring the withdrawal of consent to share data with agencies (UU 27/2022 Pasal 9, 40)",
+        retention=KEPT,
+    )
+    record(
+        m.SelfReport,
+        categories=["reporter's name, phone and email", "the reported person's identity, address and disability"],
+        specific=["health data (disability)"],
+        purpose="residents reporting a person with a disability online, checked by the kelurahan",
+        retention="kept with the person it was linked to; a rejected report is kept with its reason",
+    )
+    record(
+        m.ImportBatch,
+        categories=["uploaded file of households and people", "the first invalid rows with their values"],
+        purpose="bulk registration from the lists the office receives",
+        retention="the file is deleted once the batch is confirmed, cancelled or fails (stale previews after 24 h)",
+    )

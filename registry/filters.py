@@ -121,7 +121,7 @@ class HouseholdFilter(VillageFilterMixin, django_filters.FilterSet):
         heads = people.filter(relationship=Relationship.HEAD, household__isnull=False)
         if len(value) < 3:
             return queryset.filter(pk__in=heads.filter(full_name__istartswith=value).values("household_id"))
-        # Fuzzy, as for people (the indexed %> operator): other spellings of the head's name still
+        # Fuzzy, as for people (registry.search.people_named): other spellings of the head's name still
         # find the family; the best match first.
         similarity = TrigramWordSimilarity(value.upper(), Upper("full_name"))
         best = heads.filter(household=OuterRef("pk")).annotate(name_match=similarity).order_by("-name_match")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onegate.regions.models import VILLAGE_LEVELS, Region
+from onegate.versioning import VersionedForm
 
 from .models import (
     WG_DOMAINS,
@@ -45,7 +46,7 @@ class NikField(forms.CharField):
         return clean_number(super().clean(value), label=str(self.label))
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(VersionedForm, forms.ModelForm):
     kk_number = NikField(label=_("KK number"), help_text=_("16 digits; leave empty if the family has no KK."))
 
     class Meta:
@@ -61,7 +62,7 @@ class HouseholdForm(forms.ModelForm):
             self.fields[f].widget.attrs.update({"inputmode": "numeric", "size": 3})
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     nik = NikField(
         help_text=_("16 digits. Leave empty for people without a NIK: they are flagged for the civil registry.")
     )
@@ -158,7 +159,7 @@ class BaseNewMemberFormSet(forms.BaseFormSet):
 NewMemberFormSet = forms.formset_factory(MemberForm, formset=BaseNewMemberFormSet, extra=0, can_delete=True)
 
 
-class CurrentMemberForm(forms.Form):
+class CurrentMemberForm(VersionedForm):
     """One present member on the household edit page: their place in the family, or out of it."""
 
     relationship = forms.ChoiceField(
@@ -171,7 +172,8 @@ class CurrentMemberForm(forms.Form):
     )
 
     def __init__(self, *args, person, **kwargs):
-        super().__init__(*args, prefix=f"anggota-{person.pk}", initial={"relationship": person.relationship}, **kwargs)
+        initial = {"relationship": person.relationship, "version": person.version}
+        super().__init__(*args, prefix=f"anggota-{person.pk}", initial=initial, **kwargs)
         self.person = person
 
 
@@ -179,7 +181,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class DisabilityProfileForm(forms.ModelForm):
+class DisabilityProfileForm(VersionedForm, forms.ModelForm):
     types = forms.MultipleChoiceField(
         label=_("Disability types (UU 8/2016)"),
         choices=DisabilityType.choices,
@@ -274,14 +276,14 @@ class DisabilityProfileForm(forms.ModelForm):
         return data
 
 
-class WelfareProfileForm(forms.ModelForm):
+class WelfareProfileForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = WelfareProfile
         fields = ["dtks_status", "decile", "uninhabitable_house"]
         widgets = {"decile": forms.NumberInput(attrs={"min": 1, "max": 10})}
 
 
-class PpksRecordForm(forms.ModelForm):
+class PpksRecordForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PersonPpks
         fields = ["category", "identified_on", "source", "status"]

@@ -17,7 +17,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import scoping, versioning
 
 from . import services
 from .models import (
@@ -222,6 +222,7 @@ def merge_people(
     field_choices: dict[str, str] | None = None,
     acting_user,
     confirm_nik: bool = False,
+    expected_versions: dict[int, int] | None = None,
 ) -> Person:
     """Merge ``duplicate`` into ``survivor``, who keeps, per differing field, the value chosen in
     ``field_choices`` ({field: "survivor" or "duplicate"}; default: ``default_choices``) and takes
@@ -229,7 +230,10 @@ def merge_people(
     and every record of any app that points at the duplicate. A row the survivor cannot take
     (it already has that profile, program year or PPKS category) stays with the duplicate, and its
     values are written into the merge's audit entry. The duplicate stays in the database with
-    ``merged_into`` set, so its history and its links are kept."""
+    ``merged_into`` set, so its history and its links are kept.
+
+    ``expected_versions`` (pk → version): the versions the manager compared; if either record was
+    saved since, the merge is refused (:class:`onegate.versioning.EditConflict`)."""
     for person in (survivor, duplicate):
         scoping.ensure_allowed(acting_user, person, MERGE)
     if survivor.pk == duplicate.pk:
@@ -242,6 +246,10 @@ def merge_people(
                 _("%(name)s (#%(pk)s) has already been merged into another record.")
                 % {"name": person.full_name, "pk": person.pk}
             )
+    expected_versions = expected_versions or {}
+    for person in (survivor, duplicate):
+        if expected_versions.get(person.pk, person.version) != person.version:
+            raise versioning.EditConflict(person, expected_versions[person.pk])
 
     data = _chosen_values(survivor, duplicate, field_choices or {})
     takes_membership = survivor.household_id is None and duplicate.household_id is not None
@@ -255,14 +263,14 @@ def merge_people(
     if takes_membership:
         duplicate.household, duplicate.relationship = None, ""
     duplicate.merged_into = survivor
-    duplicate.save()
+    versioning.save(duplicate)
 
     moved, kept = _move_links(survivor, duplicate)
     if data:
         services.person_update(survivor, data=data, acting_user=acting_user, confirm_nik=confirm_nik)
     elif any(item["record"] for item in moved) and survivor.status == VerificationStatus.VERIFIED:
         services._back_to_verification(survivor)
-        survivor.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
+        versioning.save(survivor, update_fields=["status", "verified_by", "verified_at", "updated_at"])
     _log_merge(survivor, duplicate, data=data, moved=moved, kept=kept, acting_user=acting_user)
     scoping.ensure_allowed(acting_user, survivor, MERGE)  # a chosen kelurahan may lie outside the scope
     return survivor
@@ -311,7 +319,10 @@ def _move_links(survivor: Person, duplicate: Person) -> tuple[list[dict], list[d
             try:
                 with transaction.atomic():
                     setattr(row, attname, target)
-                    row.save(update_fields=[field])
+                    if isinstance(row, versioning.VersionedModel):
+                        versioning.save(row, update_fields=[field])
+                    else:
+                        row.save(update_fields=[field])
             except IntegrityError:  # the survivor already has one (one profile, one program per year...)
                 setattr(row, attname, duplicate.pk)
                 kept.append(_describe(row, field, with_values=True))

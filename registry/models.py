@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onegate.versioning import VersionedModel
+
 SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Exactly 16 digits."))
 
 
@@ -23,7 +25,7 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class VerifiedRecord(models.Model):
+class VerifiedRecord(VersionedModel):
     """Fields every registry record carries for the verification workflow."""
 
     status = models.CharField(
@@ -187,8 +189,7 @@ class Person(VerifiedRecord):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        # Every index costs each import and edit: only those some query reads (no trigram index since
-        # the name search left pg_trgm's operators; region and status are in person_by_region_status).
+        # Every index costs each import and edit: only those some query reads.
         indexes = [
             models.Index(fields=["birth_date"]),  # the duplicate check and scan: same birth date first
             # The name search (registry.search): the upper-case name in C collation, in order, with what
@@ -309,7 +310,7 @@ def _difficulty(label):
     return models.PositiveSmallIntegerField(label, choices=Difficulty.choices, null=True, blank=True)
 
 
-class DisabilityProfile(models.Model):
+class DisabilityProfile(VersionedModel):
     """Disability per UU 8/2016, beside the Washington Group domains that DTSEN uses."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="disability", verbose_name=_("person"))
@@ -382,7 +383,7 @@ class DtksStatus(models.TextChoices):
     PROPOSED = "diusulkan", _("Proposed")
 
 
-class WelfareProfile(models.Model):
+class WelfareProfile(VersionedModel):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="welfare", verbose_name=_("person"))
     dtks_status = models.CharField(_("DTKS/DTSEN status"), max_length=16, choices=DtksStatus.choices)
     decile = models.PositiveSmallIntegerField(
@@ -412,7 +413,7 @@ class Program(models.TextChoices):
     OTHER = "lainnya", _("Other")
 
 
-class ProgramReceipt(models.Model):
+class ProgramReceipt(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="programs", verbose_name=_("person"))
     program = models.CharField(_("program"), max_length=10, choices=Program.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -447,7 +448,7 @@ class PpksStatus(models.TextChoices):
     HANDLED = "tertangani", _("Handled")
 
 
-class PersonPpks(models.Model):
+class PersonPpks(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ppks", verbose_name=_("person"))
     category = models.ForeignKey(PpksCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
     identified_on = models.DateField(_("date identified"), null=True, blank=True)

@@ -141,12 +141,14 @@ def self_report_create_person(
 
 @transaction.atomic
 def self_report_link_person(
-    report: SelfReport, person: Person, *, profile_data: dict, acting_user
+    report: SelfReport, person: Person, *, profile_data: dict, acting_user, expected_version: int | None = None
 ) -> DisabilityProfile:
     """The report is about a registered person: add or update their disability profile (a verified
     person goes back for verification, as with any profile change)."""
     report = _lock_new(report, acting_user)
-    profile = services.person_profile_save(person, DisabilityProfile, data=profile_data, acting_user=acting_user)
+    profile = services.person_profile_save(
+        person, DisabilityProfile, data=profile_data, acting_user=acting_user, expected_version=expected_version
+    )
     _close(report, status=SelfReportStatus.PROCESSED, acting_user=acting_user, person=person)
     return profile
 

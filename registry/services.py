@@ -11,7 +11,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import scoping, versioning
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
 from .models import (
@@ -128,6 +128,8 @@ def household_update(
     relationships: dict[int, str] | None = None,
     remove: list[int] | tuple = (),
     new_members: list[dict] | tuple = (),
+    expected_version: int | None = None,
+    member_versions: dict[int, int] | None = None,
 ) -> Household:
     """Change a household: its own fields (``data``), its members' family relationships
     (``relationships``: person pk → relationship), members taken out of it (``remove``: person pks;
@@ -136,7 +138,11 @@ def household_update(
 
     A change to a verified household sends it back for verification; a member whose membership
     changes goes back too, and new members wait for verification with the household. Nothing is
-    sent back when nothing changed. The audit keeps every earlier version."""
+    sent back when nothing changed. The audit keeps every earlier version.
+
+    ``expected_version`` is the household's version the change was made from, ``member_versions``
+    (person pk → version) its members' (default: the versions of the instances): a save from an
+    older version is refused (:class:`onegate.versioning.EditConflict`)."""
     scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
     relationships, remove = dict(relationships or {}), set(remove)
     before = Household.objects.get(pk=household.pk)
@@ -159,10 +165,18 @@ def household_update(
     if household_changed or changed_members or new_members:
         _back_to_verification(household)
     household.full_clean(exclude=["created_by", "verified_by"])
-    household.save()
+    versioning.save(household, expected_version=expected_version)
+    member_versions = member_versions or {}
+    for person in members.values():  # the members as the form showed them, changed or not
+        if person.pk in member_versions and member_versions[person.pk] != person.version:
+            raise versioning.EditConflict(person, member_versions[person.pk])
     for person in changed_members:
         _back_to_verification(person)
-        person.save(update_fields=["household", "relationship", "status", "verified_by", "verified_at", "updated_at"])
+        versioning.save(
+            person,
+            expected_version=member_versions.get(person.pk),
+            update_fields=["household", "relationship", "status", "verified_by", "verified_at", "updated_at"],
+        )
     # New members wait for verification together with the household.
     new_status = (
         VerificationStatus.SUBMITTED if household.status == VerificationStatus.SUBMITTED else VerificationStatus.DRAFT
@@ -177,7 +191,7 @@ def household_update(
     # Members follow the household when it moves to another kelurahan.
     for person in household.members.exclude(region=household.region).filter(domicile_address=""):
         person.region = household.region
-        person.save()
+        versioning.save(person)
     _check_household_members(household)
     scoping.ensure_allowed(acting_user, household, scoping.CHANGE)
     return household
@@ -214,8 +228,12 @@ def person_quick_register(*, data: dict, acting_user, confirm_nik: bool = False)
 
 
 @transaction.atomic
-def person_update(person: Person, *, data: dict, acting_user, confirm_nik: bool = False) -> Person:
-    """Change a person. A verified record goes back for verification; the audit keeps the old one."""
+def person_update(
+    person: Person, *, data: dict, acting_user, confirm_nik: bool = False, expected_version: int | None = None
+) -> Person:
+    """Change a person. A verified record goes back for verification; the audit keeps the old one.
+    ``expected_version``: the version the change was made from (default: the instance's); a save
+    from an older one is refused (:class:`onegate.versioning.EditConflict`)."""
     nik_changed = "nik" in data and data["nik"] != person.nik
     for field, value in data.items():
         setattr(person, field, value)
@@ -223,15 +241,17 @@ def person_update(person: Person, *, data: dict, acting_user, confirm_nik: bool 
         person.nik_mismatch_confirmed = False
     _back_to_verification(person)
     _person_rules(person, confirm_nik=confirm_nik)
-    person.save()
+    versioning.save(person, expected_version=expected_version)
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
     return person
 
 
 @transaction.atomic
-def person_profile_save(person: Person, profile_model, *, data: dict, acting_user):
+def person_profile_save(person: Person, profile_model, *, data: dict, acting_user, expected_version: int | None = None):
     """Create or change a person's disability or welfare profile; a verified person goes back
-    for verification, since the profile is part of the record the manager approved."""
+    for verification, since the profile is part of the record the manager approved.
+    ``expected_version``: the profile's version the change was made from, 0 when the person had
+    none (default: no check); a profile saved or added since is not overwritten (EditConflict)."""
     if profile_model not in (DisabilityProfile, WelfareProfile):
         raise ValueError(f"not a person profile: {profile_model}")
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
@@ -241,7 +261,9 @@ def person_profile_save(person: Person, profile_model, *, data: dict, acting_use
     for field, value in data.items():
         setattr(profile, field, value)
     profile.full_clean()
-    profile.save()
+    if expected_version == 0 and profile.pk is not None:  # someone else added it meanwhile
+        raise versioning.EditConflict(profile, 0)
+    versioning.save(profile, expected_version=expected_version or None)
     _person_record_changed(person)
     return profile
 
@@ -257,8 +279,11 @@ def _check_caregiver(person: Person, profile: DisabilityProfile, caregiver: Pers
 
 
 @transaction.atomic
-def ppks_record_save(person: Person, *, data: dict, acting_user, record: PersonPpks | None = None) -> PersonPpks:
-    """Add a PPKS category to a person, or change one of their PPKS records (date, source, status)."""
+def ppks_record_save(
+    person: Person, *, data: dict, acting_user, record: PersonPpks | None = None, expected_version: int | None = None
+) -> PersonPpks:
+    """Add a PPKS category to a person, or change one of their PPKS records (date, source, status)
+    from ``expected_version`` (default: the record's)."""
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
     if record is not None and record.person_id != person.pk:
         raise ValueError("the PPKS record belongs to another person")
@@ -268,7 +293,7 @@ def ppks_record_save(person: Person, *, data: dict, acting_user, record: PersonP
     _full_clean_with_friendly_unique(
         record, {"category": _("This person already has this PPKS category; edit that record.")}
     )
-    record.save()
+    versioning.save(record, expected_version=expected_version)
     _person_record_changed(person)
     return record
 
@@ -283,7 +308,7 @@ def program_receipt_add(person: Person, *, data: dict, acting_user) -> ProgramRe
     scoping.ensure_allowed(acting_user, person, scoping.CHANGE)
     receipt = ProgramReceipt(person=person, **data)
     _full_clean_with_friendly_unique(receipt, {"program": _("This program is already recorded for that year.")})
-    receipt.save()
+    versioning.save(receipt)
     _person_record_changed(person)
     return receipt
 
@@ -313,7 +338,7 @@ def _person_record_changed(person: Person) -> None:
     verified person sends it back for verification."""
     if person.status == VerificationStatus.VERIFIED:
         _back_to_verification(person)
-        person.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
+        versioning.save(person, update_fields=["status", "verified_by", "verified_at", "updated_at"])
 
 
 def _back_to_verification(record) -> None:
@@ -334,7 +359,7 @@ def record_submit(record: Household | Person, *, acting_user) -> None:
         if r.status in (VerificationStatus.DRAFT, VerificationStatus.REJECTED):
             r.status = VerificationStatus.SUBMITTED
             r.rejection_reason = ""
-            r.save(update_fields=["status", "rejection_reason", "updated_at"])
+            versioning.save(r, update_fields=["status", "rejection_reason", "updated_at"])
 
 
 @transaction.atomic
@@ -350,7 +375,7 @@ def record_verify(record: Household | Person, *, acting_user) -> None:
     now = timezone.now()
     for r in records:
         r.status, r.verified_by, r.verified_at, r.rejection_reason = VerificationStatus.VERIFIED, acting_user, now, ""
-        r.save(update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"])
+        versioning.save(r, update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"])
 
 
 @transaction.atomic
@@ -361,4 +386,4 @@ def record_reject(record: Household | Person, *, acting_user, reason: str) -> No
     if record.status != VerificationStatus.SUBMITTED:
         raise ValidationError(_("Only a record awaiting verification can be rejected."))
     record.status, record.rejection_reason = VerificationStatus.REJECTED, reason.strip()
-    record.save(update_fields=["status", "rejection_reason", "updated_at"])
+    versioning.save(record, update_fields=["status", "rejection_reason", "updated_at"])

@@ -41,6 +41,15 @@ class ReportsConfig(AppConfig):
             ),
         )
         audited(m.ReportRequest, include_fields=["status"])
+        from onegate.processing import record
+
+        record(
+            m.ReportRequest,
+            categories=["the requester and their scope", "PDFs of lists, profiles and access reports (files)"],
+            specific=["a profile or access report holds the person's disability and welfare data"],
+            purpose="printed reports, profile sheets and the data subject's access report (UU 27/2022 Pasal 32)",
+            retention="files deleted after REPORT_FILE_DAYS days (7 by default); the request row is kept",
+        )
         navigation.register(navigation.NavItem("reports", _("Reports"), "reports:list", frozenset(askers), order=50))
 
         from onegate import panels
@@ -55,8 +64,10 @@ class ReportsConfig(AppConfig):
 
 
 def person_profile_panel(user, person):
-    """The button that asks for the person's profile sheet, for those who may ask for one."""
+    """The buttons that ask for the person's profile sheet and, for managers, their access report."""
     from . import kinds
     from .models import ReportType
 
-    return {"person": person} if kinds.get(ReportType.PERSON_PROFILE).can_request(user) else None
+    if not kinds.get(ReportType.PERSON_PROFILE).can_request(user):
+        return None
+    return {"person": person, "access_report": kinds.get(ReportType.ACCESS_REPORT).can_request(user)}

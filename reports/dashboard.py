@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN
 from complaints.models import Complaint, SlaState
-from complaints.services import SlaClock
+from complaints.sla import SlaClock
 from onegate import scoping
 from onegate.regions.models import VILLAGE_LEVELS, Region
 from referrals.models import OPEN_STATUSES as REFERRAL_OPEN

@@ -14,6 +14,7 @@ class ReportType(models.TextChoices):
     SERVICE_RECAP = "rekap_layanan", _("Complaints and referrals recap")
     BENEFICIARY_LIST = "daftar_penerima", _("Beneficiary list for field verification")
     PERSON_PROFILE = "profil_individu", _("Person profile")
+    ACCESS_REPORT = "akses_data", _("Personal data access report")
 
 
 class Population(models.TextChoices):

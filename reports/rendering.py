@@ -49,6 +49,7 @@ class Document:
     multipart: bool = False
     part_count: int | None = None  # for the progress bar
     data: dict = field(default_factory=dict)  # the figures behind a recap, kept for its CSV/XLSX
+    files: dict[str, bytes] = field(default_factory=dict)  # written beside the PDF, by suffix ("json")
 
 
 class ChildRenderer:

@@ -97,6 +97,15 @@ def reports_folder() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "reports"
 
 
+SIDE_FILES = ("json",)  # files a kind writes beside its PDF (the access report's JSON)
+
+
+def _remove_outputs(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    for suffix in SIDE_FILES:
+        target.with_suffix(f".{suffix}").unlink(missing_ok=True)
+
+
 def file_of(report: ReportRequest) -> Path:
     return reports_folder().parent / report.file_path
 
@@ -135,7 +144,7 @@ def run(report_id: int) -> str:
         with acting_as(report.requested_by, report.request_id or None), translation.override(settings.LANGUAGE_CODE):
             data, pages = _render(report, target, progress)
     except Exception as exc:
-        target.unlink(missing_ok=True)
+        _remove_outputs(target)
         log.exception("report %s failed", report.pk)
         return _fail(report, _reason(exc))
     finished = timezone.now()
@@ -151,7 +160,7 @@ def run(report_id: int) -> str:
         data=data,
     )
     if not done:  # the sweep took the request back meanwhile: this file is nobody's
-        target.unlink(missing_ok=True)
+        _remove_outputs(target)
     if report.scheduled_for:
         _email_safely()
     return ReportRequest.objects.get(pk=report.pk).status
@@ -169,6 +178,10 @@ def _render(report: ReportRequest, target: Path, progress) -> tuple[dict, int]:
     kind = kinds.get(report.report_type)
     document = kind.document(report, RequesterScope.of_report(report), lambda fraction: progress(0.3 * fraction))
     pages = rendering.render(document, target, lambda fraction: progress(0.3 + 0.7 * fraction))
+    for suffix, content in document.files.items():
+        if suffix not in SIDE_FILES:
+            raise ValueError(f"unknown side file .{suffix}")
+        target.with_suffix(f".{suffix}").write_bytes(content)
     # Plain JSON (labels may be lazy translations), written with the finished request.
     return json.loads(json.dumps(document.data, cls=DjangoJSONEncoder)), pages
 
@@ -332,7 +345,7 @@ def purge_expired(now=None) -> int:
     expired = 0
     for report in ReportRequest.objects.filter(status=ReportStatus.READY, expires_at__lt=now):
         if report.file_path:
-            file_of(report).unlink(missing_ok=True)
+            _remove_outputs(file_of(report))
         ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.READY).update(
             status=ReportStatus.EXPIRED, file_path=""
         )
@@ -357,17 +370,20 @@ def report_for(user, pk: int) -> ReportRequest:
     return scoping.get_scoped_object(user, visible_reports(user), pk=pk)
 
 
-def open_for_download(user, report: ReportRequest) -> Path:
-    """The file of a ready report, for a user who may see it and still may ask for its kind; the
-    download is written in the audit trail (and, for a profile, in the person's view log)."""
-    if not kinds.get(report.report_type).can_request(user):
-        raise PermissionDenied("this role may not download this kind of report")
-    if not report.is_ready or not file_of(report).is_file():
-        raise Http404("the report has no file (not ready, or expired)")
+def open_for_download(user, report: ReportRequest, suffix: str = "pdf") -> Path:
+    """The file of a ready report (the PDF, or a file beside it), for a user who may see it and
+    still may ask for its kind; the download is written in the audit trail (and, for a report
+    about a person, in the person's view log)."""
+    kind = kinds.get(report.report_type)
+    if not kind.can_request(user) or not kind.can_download(user, report):
+        raise PermissionDenied("this user may not download this report")
+    path = file_of(report).with_suffix(f".{suffix}") if report.file_path else None
+    if suffix not in ("pdf", *SIDE_FILES) or not report.is_ready or not path.is_file():
+        raise Http404("the report has no such file (not ready, or expired)")
     log_view(report)
     if report.person_id:
         log_view(report.person)
-    return file_of(report)
+    return path
 
 
 # --- The figures behind a recap, as CSV or XLSX -------------------------------------------------

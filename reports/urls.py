@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/kemajuan/", views.report_progress, name="progress"),
     path("<int:pk>/unduh/", views.report_download, name="download"),
+    path("<int:pk>/unduh/json/", views.report_download_json, name="download-json"),
+    path("akses-data/<int:person_pk>/", views.report_access, name="access"),
     re_path(r"^(?P<pk>\d+)/data\.(?P<file_format>csv|xlsx)$", views.report_figures, name="figures"),
 ]

@@ -2,7 +2,7 @@
 """Benchmark of the registry import on a scratch database (see docs/benchmarks/import.md).
 
 1. Creates (or empties) the scratch database, migrates it and loads the demo regions.
-2. Generates families with registry.synthetic (Kota Mojokerto, NIKs that agree with sex, birth date
+2. Generates families with registry.devdata.synthetic (Kota Mojokerto, NIKs that agree with sex, birth date
    and kecamatan), writes ROWS of them as a template CSV (semicolons, both date formats, Indonesian
    labels, profiles), then empties the registry so the import starts from nothing.
 3. Runs our importer as the portal does (upload + preview, confirm + apply) as the manager, timing
@@ -81,7 +81,7 @@ def build_csv(path: Path, rows: int) -> int:
     """Generate families and write the first ``rows`` people as the import template."""
     from django.db.models import Prefetch
 
-    from registry import synthetic
+    from registry.devdata import synthetic
     from registry.importing.columns import COLUMN_NAMES
     from registry.models import Person, PersonPpks, ProgramReceipt
 

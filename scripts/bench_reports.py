@@ -3,7 +3,7 @@
 docs/benchmarks/reports.md (see there for how to read the figures).
 
 1. Creates (or empties) the scratch database, migrates it and loads the demo regions.
-2. Generates verified families with registry.synthetic in Kota Mojokerto's 18 kelurahan and trims
+2. Generates verified families with registry.devdata.synthetic in Kota Mojokerto's 18 kelurahan and trims
    them to exactly 1,000 people in the first kelurahan, 1,000 in each of the next four and 15,000
    in the other thirteen: the lists of the first kelurahan, of the first five and of all eighteen
    have 1,000, 5,000 and 20,000 rows.
@@ -113,7 +113,7 @@ def make_people() -> list[list[str]]:
     from django.db import connection
 
     from onegate.regions.models import Region
-    from registry import synthetic
+    from registry.devdata import synthetic
     from registry.models import Person
 
     villages = list(
@@ -348,7 +348,7 @@ def markdown(record: dict, runs: list[dict]) -> str:
         "```",
         "",
         "The script works in a scratch database (`--database`, default `onegate_bench_reports`, dropped and",
-        "created on the server of `DATABASE_URL`): it generates verified families with `registry.synthetic`",
+        "created on the server of `DATABASE_URL`): it generates verified families with `registry.devdata.synthetic`",
         "and keeps exactly 1,000 people in the first kelurahan of Kota Mojokerto, 4,000 in the next four and",
         "15,000 in the other thirteen, so the lists of 1, 5 and 18 kelurahan have 1,000, 5,000 and 20,000 rows.",
         "Each list is requested and rendered as a worker does it (`services.request_report`, `services.run`).",

@@ -47,11 +47,17 @@ ensure_venv() {
   local stamp="$VENV/.onegate-lock" want
   want=$(cat "$ROOT/requirements.lock" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "installing Python packages (requirements.lock)"
-    { "$VENV/bin/python" -m pip install -q --upgrade pip && \
-      "$VENV/bin/python" -m pip install -q -r "$ROOT/requirements.lock"; } > "$VAR/pip.log" 2>&1 \
-      || { cat "$VAR/pip.log"; die "installing Python packages failed (log above, also in var/pip.log)"; }
-    echo "$want" > "$stamp"
+    # One install at a time: checkouts sharing a virtualenv (git worktrees) must not run pip together.
+    exec 9>"$VENV/.onegate-install.lock"
+    flock 9
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+      say "installing Python packages (requirements.lock)"
+      { "$VENV/bin/python" -m pip install -q --upgrade pip && \
+        "$VENV/bin/python" -m pip install -q -r "$ROOT/requirements.lock"; } > "$VAR/pip.log" 2>&1 \
+        || { cat "$VAR/pip.log"; die "installing Python packages failed (log above, also in var/pip.log)"; }
+      echo "$want" > "$stamp"
+    fi
+    exec 9>&-
   fi
   export PATH="$VENV/bin:$PATH"
 }

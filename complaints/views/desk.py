@@ -7,10 +7,11 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from registry import services as registry_services
 from registry.models import Person
 from registry.privacy import nik_for
@@ -19,7 +20,7 @@ from registry.views.common import add_service_errors
 from .. import services
 from ..forms import IntakeForm
 from ..models import Channel, Complaint
-from ..services import SlaClock
+from ..sla import SlaClock
 from .common import get_complaint, scoped_complaints
 
 
@@ -27,9 +28,18 @@ from .common import get_complaint, scoped_complaints
 def complaint_create(request):
     scoping.ensure_can(request.user, Complaint, scoping.ADD)
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat  # sent again: no second complaint
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = _record(request, form)
+            complaint = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: _record(request, form),
+                result_url=lambda c: reverse("complaints:receipt", args=[c.pk]),
+            )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -94,7 +104,7 @@ def _receipt_context(request, complaint):
 
     return {
         "complaint": complaint,
-        "sla_state": complaint.sla_state(),
+        "sla_state": SlaClock.now().state(complaint),
         "office_name": settings.OFFICE_NAME,
         "status_url": request.build_absolute_uri(reverse("complaints-public:status")),
         "officer": complaint.created_by,

@@ -14,12 +14,14 @@ from onegate import panels, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from onegate.pagination import table_pagination
+from onegate.versioning import EditConflict, VersionedForm
 from registry.views.common import add_service_errors
 
 from .. import services
 from ..filters import ComplaintFilter
 from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
 from ..models import Complaint
+from ..sla import SlaClock
 from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
 
@@ -55,14 +57,17 @@ def complaint_detail(request, pk):
     can_change = scoping.can(user, Complaint, scoping.CHANGE)
     context = {
         "complaint": complaint,
-        "sla_state": complaint.sla_state(),
+        "sla_state": SlaClock.now().state(complaint),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "attachments": complaint.attachments.all(),
         "can_change": can_change,
-        "status_form": StatusForm(complaint=complaint) if can_change else None,
+        "status_form": StatusForm(complaint=complaint, initial={"version": complaint.version}) if can_change else None,
         "note_form": NoteForm() if can_change else None,
         "attachment_form": AttachmentForm() if can_change else None,
-        "assign_form": AssignForm(officers=_officers_for(complaint), initial={"officer": complaint.assigned_to_id})
+        "assign_form": AssignForm(
+            officers=_officers_for(complaint),
+            initial={"officer": complaint.assigned_to_id, "version": complaint.version},
+        )
         if scoping.can(user, Complaint, "assign")
         else None,
         "panels": panels.panels_for("complaint", user, complaint),
@@ -87,16 +92,35 @@ def _action(request, pk, form_class, run, success, form_kwargs):
     """Run one action form on a complaint; on an error show the complaint page with the form."""
     complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
     form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))
-    if form.is_valid():
+    conflict = _stale(form, complaint)  # before validating: the choices follow the current status
+    if conflict is None and form.is_valid():
         try:
-            run(complaint, form.cleaned_data)
+            run(complaint, form.cleaned_data, getattr(form, "expected_version", None))
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
+            complaint.refresh_from_db()
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(complaint)
-    messages.error(request, _("Not saved: see the form below."))
-    return render(request, "complaints/action_form.html", {"complaint": complaint, "form": form}, status=400)
+    if conflict is None:
+        messages.error(request, _("Not saved: see the form below."))
+    context = {"complaint": complaint, "form": form, "conflict": conflict}
+    return render(request, "complaints/action_form.html", context, status=409 if conflict else 400)
+
+
+def _stale(form, complaint):
+    """The conflict panel when the form comes from an older version of the complaint."""
+    if not isinstance(form, VersionedForm):
+        return None
+    try:
+        posted = int(form.data.get("version") or 0)
+    except ValueError:
+        posted = 0
+    if posted == complaint.version:
+        return None
+    return form.show_conflict(EditConflict(complaint, posted))
 
 
 @login_required
@@ -106,11 +130,16 @@ def complaint_status(request, pk):
         request,
         pk,
         StatusForm,
-        lambda c, d: services.complaint_change_status(
-            c, to_status=d["to_status"], note=d["note"], is_public=d["is_public"], acting_user=request.user
+        lambda c, d, version: services.complaint_change_status(
+            c,
+            to_status=d["to_status"],
+            note=d["note"],
+            is_public=d["is_public"],
+            acting_user=request.user,
+            expected_version=version,
         ),
         _("Status changed."),
-        form_kwargs=lambda c: {"complaint": c},
+        form_kwargs=lambda c: {"complaint": c, "initial": {"version": c.version}},
     )
 
 
@@ -121,7 +150,9 @@ def complaint_note(request, pk):
         request,
         pk,
         NoteForm,
-        lambda c, d: services.complaint_add_note(c, note=d["note"], is_public=d["is_public"], acting_user=request.user),
+        lambda c, d, _version: services.complaint_add_note(
+            c, note=d["note"], is_public=d["is_public"], acting_user=request.user
+        ),
         _("Note added."),
         form_kwargs=lambda c: {},
     )
@@ -134,9 +165,11 @@ def complaint_assign(request, pk):
         request,
         pk,
         AssignForm,
-        lambda c, d: services.complaint_assign(c, officer=d["officer"], acting_user=request.user),
+        lambda c, d, version: services.complaint_assign(
+            c, officer=d["officer"], acting_user=request.user, expected_version=version
+        ),
         _("Assignment saved."),
-        form_kwargs=lambda c: {"officers": _officers_for(c)},
+        form_kwargs=lambda c: {"officers": _officers_for(c), "initial": {"version": c.version}},
     )
 
 
@@ -147,7 +180,9 @@ def attachment_add(request, pk):
         request,
         pk,
         AttachmentForm,
-        lambda c, d: services.complaint_add_attachments(c, uploads=d["attachments"], acting_user=request.user),
+        lambda c, d, _version: services.complaint_add_attachments(
+            c, uploads=d["attachments"], acting_user=request.user
+        ),
         _("Attachments added."),
         form_kwargs=lambda c: {},
     )

@@ -18,6 +18,20 @@ class AccountsConfig(AppConfig):
         # Staff records: managers oversee everyone working in the portal; administrators manage them.
         scoping.register(User, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}, "change": {Role.ADMIN}}))
         scoping.register(DeniedAccess, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))
+        from onegate.processing import record
+
+        record(
+            User,
+            categories=["staff name, username, email", "role, region and agency"],
+            purpose="accounts of the portal's users; who did what in the audit trail",
+            retention="kept while the account exists (deactivated, not deleted, so the trail keeps its names)",
+        )
+        record(
+            DeniedAccess,
+            categories=["username", "client address", "the page refused"],
+            purpose="security: watching refused access",
+            retention="kept (no automatic deletion yet)",
+        )
         self.forget_cached_users_on_change()
 
     @staticmethod

@@ -51,3 +51,23 @@ def acting_as(user, request_id: str | None = None):
 
     with use_request_id(request_id), set_actor(user):
         yield
+
+
+def entries_about(records):
+    """The trail's entries about these records (``{Model: pks}``), oldest first: who created,
+    changed, deleted or looked at each of them, and when. The access report (UU 27/2022 Pasal 32)
+    reads a person's processing trail through it, with the records each capability holds on them."""
+    from auditlog import get_logentry_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    entry_model = get_logentry_model()
+    about = Q()
+    types = ContentType.objects.get_for_models(*records)
+    for model, pks in records.items():
+        keys = [str(pk) for pk in pks]
+        if keys:
+            about |= Q(content_type=types[model], object_pk__in=keys)
+    if not about:
+        return entry_model.objects.none()
+    return entry_model.objects.filter(about).select_related("actor", "content_type").order_by("timestamp", "pk")

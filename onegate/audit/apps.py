@@ -15,3 +15,12 @@ class AuditConfig(AppConfig):
 
         # The trail holds before/after values of personal data: administrators and managers only.
         scoping.register(LogEntry, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))
+        from onegate.processing import record
+
+        record(
+            LogEntry,
+            categories=["who changed or looked at which record, when, from which address", "values before and after"],
+            specific=["the values of every record above, as they changed"],
+            purpose="accountability (UU 27/2022 Pasal 31) and the data subject's processing trail",
+            retention="kept (no automatic deletion)",
+        )

@@ -14,8 +14,6 @@ class WebConfig(AppConfig):
         from onegate import navigation
         from onegate.accounts.models import Role
 
-        from . import demo  # noqa: F401  (registers the core demo step)
-
         everyone = frozenset(Role.values)
         navigation.register(navigation.NavItem("home", _("Home"), "home", everyone, order=0))
         navigation.register(

@@ -13,7 +13,6 @@ class WorkdaysConfig(AppConfig):
     def ready(self):
         from onegate.audit import audited
 
-        from . import demo  # noqa: F401  (registers the demo holidays)
         from .models import Holiday
 
         audited(Holiday)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from complaints.models import Complaint
-from onegate import scoping
+from onegate import idempotency, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
 from onegate.pagination import table_pagination, two_step
@@ -103,17 +103,26 @@ def _origin(request):
 def referral_create(request):
     scoping.ensure_can(request.user, Referral, scoping.ADD)
     complaint, person = _origin(request)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = ReferralForm(request.POST or None, request.FILES or None, complaint=complaint, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
-                data=form.referral_data(),
-                acting_user=request.user,
-                complaint=complaint,
-                person=None if complaint else person,
-                uploads=form.cleaned_data["attachments"],
-                complaint_attachments=form.cleaned_data.get("complaint_attachments", []),
+            referral = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: services.referral_create(
+                    data=form.referral_data(),
+                    acting_user=request.user,
+                    complaint=complaint,
+                    person=None if complaint else person,
+                    uploads=form.cleaned_data["attachments"],
+                    complaint_attachments=form.cleaned_data.get("complaint_attachments", []),
+                ),
+                result_url=lambda r: r.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -5,7 +5,7 @@ parsing.py   CSV/XLSX files into rows of cells; file-level errors
 checking.py  one row: cells into model values, the same rules as services._person_rules
 planning.py  the whole file against itself and the registry: new, changed, unchanged, invalid
 writing.py   the plan written with COPY and one UPDATE per table, with bulk audit rows
-copying.py   the COPY/UPDATE helpers
+(the COPY/UPDATE helpers are the core's: onegate/copying.py)
 batches.py   upload → preview → confirm/cancel → apply, sync or through tasks.py (Celery)
 template.py  the blank template files; forms.py the upload and confirmation forms
 """

@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_noop
 
 from onegate import scoping
+from onegate.copying import array_of
 
 from ..models import (
     DisabilityProfile,
@@ -38,7 +39,6 @@ from ..models import (
 from ..nik import nik_disagreement_messages
 from .checking import CheckedRow
 from .columns import normalise_name
-from .copying import array_of
 from .problems import message
 
 CHUNK = 20_000

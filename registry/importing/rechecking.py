@@ -18,6 +18,8 @@ constraints refuse it and the batch fails with nothing saved (batches.run_apply)
 
 from django.db import connection
 
+from onegate.copying import array_of, lock_rows
+
 from ..models import (
     DisabilityProfile,
     Household,
@@ -26,7 +28,6 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
-from .copying import array_of, lock_rows
 from .planning import (
     Plan,
     Planner,

@@ -14,6 +14,8 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from onegate.copying import allocate_ids, copy_rows, update_rows
+
 from ..models import (
     DisabilityProfile,
     DtksStatus,
@@ -25,7 +27,6 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
-from .copying import allocate_ids, copy_rows, update_rows
 from .planning import (
     DISABILITY_FIELDS,
     HOUSEHOLD_FIELDS,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onegate import scoping
+from onegate import scoping, versioning
 from onegate.audit import log_view
 
 from .. import merging
@@ -43,6 +43,10 @@ class MergeForm(forms.Form):
         label=gettext_lazy("I checked: the NIK is right although it disagrees with the data kept"), required=False
     )
 
+    # The versions of A and B compared: a merge after either changed is refused.
+    version_a = forms.IntegerField(widget=forms.HiddenInput)
+    version_b = forms.IntegerField(widget=forms.HiddenInput)
+
     def __init__(self, *args, fields, **kwargs):
         super().__init__(*args, **kwargs)
         for field in fields:
@@ -58,6 +62,15 @@ class MergeForm(forms.Form):
             if name.startswith("keep_")
         }
         return survivor, duplicate, choices
+
+    def expected_versions(self, people: dict) -> dict[int, int]:
+        return {people[key].pk: self.cleaned_data[f"version_{key}"] for key in (A, B)}
+
+    def take_versions(self, people: dict) -> None:
+        """After a conflict: the choices stay, the versions become the ones now shown."""
+        self.data = self.data.copy()
+        for key in (A, B):
+            self.data[f"version_{key}"] = people[key].version
 
 
 def _pair(request, a, b):
@@ -106,9 +119,12 @@ def duplicate_compare(request, a, b):
                 field_choices=choices,
                 acting_user=request.user,
                 confirm_nik=form.cleaned_data["confirm_nik"],
+                expected_versions=form.expected_versions(people),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if isinstance(exc, versioning.EditConflict):
+                form.take_versions(people)
             ask_nik_confirmation = bool(merging.nik_warnings_after_merge(survivor, duplicate, choices))
         else:
             messages.success(
@@ -148,7 +164,7 @@ def _initial(people, differing):
     other_key = B if survivor_key == A else A
     duplicate = people[other_key]
     defaults = merging.default_choices(survivor, duplicate)
-    initial = {"survivor": survivor_key}
+    initial = {"survivor": survivor_key, "version_a": people[A].version, "version_b": people[B].version}
     for field in differing:
         initial[f"keep_{field}"] = survivor_key if defaults[field] == merging.SURVIVOR else other_key
     return initial

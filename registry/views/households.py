@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from onegate.audit import log_view
 from onegate.pagination import table_pagination
+from onegate.versioning import EditConflict
 
 from .. import services
 from ..filters import HouseholdFilter
@@ -106,7 +107,7 @@ def household_edit(request, pk):
     ]
     region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else household.region
     members = NewMemberFormSet(request.POST or None, prefix="baru", form_kwargs={"region": region})
-    duplicates = []
+    duplicates, conflict = [], None
     if request.method == "POST" and form.is_valid() and members.is_valid() and all(f.is_valid() for f in current):
         new_members = _member_data(members)
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(new_members, region)
@@ -122,7 +123,12 @@ def household_edit(request, pk):
                     },
                     remove=[f.person.pk for f in current if f.cleaned_data["remove"]],
                     new_members=new_members,
+                    expected_version=form.expected_version,
+                    member_versions={f.person.pk: f.expected_version for f in current},
                 )
+            except EditConflict:
+                conflict = _catch_up(form, current)
+                household.refresh_from_db()
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -131,14 +137,31 @@ def household_edit(request, pk):
     return render(
         request,
         "registry/household_edit.html",
-        {"household": household, "form": form, "current": current, "members": members, "duplicates": duplicates},
+        {
+            "household": household,
+            "form": form,
+            "current": current,
+            "members": members,
+            "duplicates": duplicates,
+            "conflict": conflict,
+        },
     )
+
+
+def _catch_up(form, current):
+    """After a conflict: every form of the page at its record's stored version, and what changed."""
+    conflict = form.catch_up(form.instance, form.expected_version)
+    for member in current:
+        conflict += member.catch_up(member.person, member.expected_version, subject=member.person.full_name)
+    return conflict
 
 
 @login_required
 def household_create(request):
     """One page for a family: the household and all its members, saved together as a draft."""
     scoping.ensure_can(request.user, Household, scoping.ADD)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = HouseholdForm(request.POST or None, user=request.user)
     region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else None
     members = MemberFormSet(request.POST or None, prefix="anggota", form_kwargs={"region": region})
@@ -148,9 +171,16 @@ def household_create(request):
         duplicates = [] if request.POST.get("bukan_duplikat") else _duplicates_of(member_data, region)
         if not duplicates:
             try:
-                household = services.household_create(
-                    data=form.cleaned_data, members=member_data, acting_user=request.user
+                household = idempotency.create_once(
+                    request.user,
+                    idempotency.key_of(request),
+                    lambda: services.household_create(
+                        data=form.cleaned_data, members=member_data, acting_user=request.user
+                    ),
+                    result_url=lambda h: h.get_absolute_url(),
                 )
+            except idempotency.Repeated as repeated:
+                return idempotency.already_saved(request, repeated.submission)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from onegate.audit import log_export
 from onegate.exports import CSV_CONTENT_TYPE, csv_text
 
@@ -40,12 +40,21 @@ def _batch(request, pk, action=scoping.VIEW) -> ImportBatch:
 @login_required
 def import_start(request):
     scoping.ensure_can(request.user, ImportBatch, scoping.ADD)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = batches.upload(
-                form.cleaned_data["file"], user=request.user, request_id=getattr(request, "request_id", None)
+            batch = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: batches.upload(
+                    form.cleaned_data["file"], user=request.user, request_id=getattr(request, "request_id", None)
+                ),
+                result_url=lambda b: b.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

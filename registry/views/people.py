@@ -11,6 +11,7 @@ from onegate import panels, scoping
 from onegate.audit import log_export, log_view
 from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.pagination import table_pagination, two_step
+from onegate.versioning import EditConflict
 
 from .. import consent, exports, services
 from ..filters import PersonFilter
@@ -113,17 +114,25 @@ def person_edit(request, pk):
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
     # The form edits its own copy: the service compares the new values with the saved ones.
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), region=person.region)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                person, data=form.person_data(), acting_user=request.user, confirm_nik=form.cleaned_data["confirm_nik"]
+                person,
+                data=form.person_data(),
+                acting_user=request.user,
+                confirm_nik=form.cleaned_data["confirm_nik"],
+                expected_version=form.expected_version,
             )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
+            person.refresh_from_db()
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(person)
-    return render(request, "registry/person_form.html", {"form": form, "person": person})
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "conflict": conflict})
 
 
 PROFILE_FORMS = {
@@ -140,14 +149,25 @@ def person_profile_edit(request, pk, profile):
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
     extra = {"person": person, "user": request.user} if model is DisabilityProfile else {}
     form = form_class(request.POST or None, instance=model.objects.filter(person=person).first(), **extra)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_profile_save(person, model, data=form.cleaned_data, acting_user=request.user)
+            services.person_profile_save(
+                person,
+                model,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version or 0,
+            )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Profile saved."))
             return redirect(person)
     return render(
-        request, "registry/profile_form.html", {"form": form, "person": person, "title": model._meta.verbose_name}
+        request,
+        "registry/profile_form.html",
+        {"form": form, "person": person, "title": model._meta.verbose_name, "conflict": conflict},
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onegate import scoping
+from onegate.versioning import EditConflict
 
 from .. import services
 from ..forms import PpksRecordForm, ProgramReceiptForm
@@ -25,17 +26,24 @@ def ppks_record_edit(request, pk, record_pk=None):
     person = _person_to_change(request, pk)
     record = get_object_or_404(PersonPpks, pk=record_pk, person=person) if record_pk else None
     form = PpksRecordForm(request.POST or None, instance=record)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "category" or record is None}
         try:
-            services.ppks_record_save(person, data=data, acting_user=request.user, record=record)
+            services.ppks_record_save(
+                person, data=data, acting_user=request.user, record=record, expected_version=form.expected_version
+            )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("PPKS record saved."))
             return redirect(person)
     title = _("Change PPKS record") if record else _("Add PPKS record")
-    return render(request, "registry/profile_form.html", {"form": form, "person": person, "title": title})
+    return render(
+        request, "registry/profile_form.html", {"form": form, "person": person, "title": title, "conflict": conflict}
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from onegate.audit import log_view
 
 from .. import self_reports
@@ -89,6 +89,8 @@ def _not_new(request, report):
 def self_report_create_person(request, pk):
     """A new draft person with a disability profile, prefilled from the report; the officer completes it."""
     report = _report(request, pk, scoping.CHANGE)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     if report.status != SelfReportStatus.NEW:
         return _not_new(request, report)
     data = request.POST or None
@@ -98,13 +100,20 @@ def self_report_create_person(request, pk):
     )
     if request.method == "POST" and person_form.is_valid() and profile_form.is_valid():
         try:
-            person = self_reports.self_report_create_person(
-                report,
-                person_data=person_form.person_data(),
-                profile_data=profile_form.cleaned_data,
-                acting_user=request.user,
-                confirm_nik=person_form.cleaned_data["confirm_nik"],
+            person = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: self_reports.self_report_create_person(
+                    report,
+                    person_data=person_form.person_data(),
+                    profile_data=profile_form.cleaned_data,
+                    acting_user=request.user,
+                    confirm_nik=person_form.cleaned_data["confirm_nik"],
+                ),
+                result_url=lambda p: p.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(person_form, exc)
         else:
@@ -138,6 +147,8 @@ def self_report_find_person(request, pk):
 def self_report_link_person(request, pk, person_pk):
     """The report is about a registered person: link it and add or update their disability profile."""
     report = _report(request, pk, scoping.CHANGE)
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     if report.status != SelfReportStatus.NEW:
         return _not_new(request, report)
     person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=person_pk)
@@ -151,9 +162,20 @@ def self_report_link_person(request, pk, person_pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            self_reports.self_report_link_person(
-                report, person, profile_data=form.cleaned_data, acting_user=request.user
+            idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: self_reports.self_report_link_person(
+                    report,
+                    person,
+                    profile_data=form.cleaned_data,
+                    acting_user=request.user,
+                    expected_version=form.expected_version or 0,
+                ),
+                result_url=lambda profile: person.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

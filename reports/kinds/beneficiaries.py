@@ -41,7 +41,7 @@ from registry.nik import mask_nik
 from .. import rendering
 from ..models import Population, ReportType
 from ..scope import areas_q
-from . import ReportKind, counted_people, data_label, register, report_areas
+from .base import ReportKind, counted_people, data_label, register, report_areas
 
 ROWS_PER_PAGE = 16
 PAGES_PER_PART = 30  # ~500 rows: a child process needs ~150 MB for it

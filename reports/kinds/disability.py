@@ -11,7 +11,7 @@ from registry.models import DisabilityProfile, DisabilityType, Severity
 from ..charts import BarChart, Series
 from ..models import ReportType
 from ..scope import areas_q
-from . import (
+from .base import (
     ReportKind,
     counted_people,
     data_label,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
-from complaints.services import SlaClock
+from complaints.sla import SlaClock
 from onegate import scoping
 from referrals.models import Referral
 from registry.models import WG_DOMAINS, Difficulty, Person, PersonPpks, ProgramReceipt
@@ -14,7 +14,7 @@ from registry.nik import mask_nik
 from registry.privacy import nik_for
 
 from ..models import ReportType
-from . import ReportKind, register
+from .base import ReportKind, register
 
 
 class PersonProfile(ReportKind):

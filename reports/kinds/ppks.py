@@ -12,7 +12,7 @@ from registry.models import PersonPpks, PpksCategory, PpksStatus
 from ..charts import BarChart, Series
 from ..models import ReportType
 from ..scope import areas_q
-from . import ReportKind, counted_people, data_label, register, report_areas
+from .base import ReportKind, counted_people, data_label, register, report_areas
 
 
 class PpksRecap(ReportKind):

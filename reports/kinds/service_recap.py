@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import FINISHED_STATUSES as COMPLAINT_FINISHED
 from complaints.models import Category, Channel, Complaint, SlaState, Status
-from complaints.services import SlaClock
+from complaints.sla import SlaClock
 from onegate import scoping
 from onegate.accounts.models import Role
 from referrals.models import OPEN_STATUSES as REFERRAL_OPEN
@@ -24,7 +24,7 @@ from referrals.models import Referral, ReferralStatus
 from ..charts import BarChart, Series
 from ..models import ReportType
 from ..scope import areas_q
-from . import ReportKind, area_label, register, report_areas
+from .base import ReportKind, area_label, register, report_areas
 
 
 class ServiceRecap(ReportKind):

@@ -1,6 +1,8 @@
 from .requests import (  # noqa: F401
+    report_access,
     report_detail,
     report_download,
+    report_download_json,
     report_figures,
     report_list,
     report_new,

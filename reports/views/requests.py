@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from onegate import scoping
+from onegate import idempotency, scoping
 from registry.views.common import add_service_errors, scoped_people
 
 from .. import kinds, services
@@ -38,15 +38,24 @@ def report_new(request, report_type):
     kind = kinds.get(report_type)
     if not kind.can_request(request.user):
         raise PermissionDenied(f"{report_type} reports are not for this role")
+    if repeat := idempotency.answer_repeat(request):
+        return repeat
     form = FORMS[report_type](request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.request_report(
-                user=request.user,
-                report_type=report_type,
-                request_id=getattr(request, "request_id", ""),
-                **form.request_arguments(),
+            report = idempotency.create_once(
+                request.user,
+                idempotency.key_of(request),
+                lambda: services.request_report(
+                    user=request.user,
+                    report_type=report_type,
+                    request_id=getattr(request, "request_id", ""),
+                    **form.request_arguments(),
+                ),
+                result_url=lambda r: r.get_absolute_url(),
             )
+        except idempotency.Repeated as repeated:
+            return idempotency.already_saved(request, repeated.submission)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -69,9 +78,30 @@ def report_person_profile(request, person_pk):
 
 
 @login_required
+@require_POST
+def report_access(request, person_pk):
+    """The person's access report (UU 27/2022 Pasal 32), asked from their page by a manager who
+    can see them: 404 for a person out of scope, 403 for a role that may not ask."""
+    person = scoping.get_scoped_object(request.user, scoped_people(request.user), pk=person_pk)
+    report = services.request_report(
+        user=request.user,
+        report_type=ReportType.ACCESS_REPORT,
+        person=person,
+        request_id=getattr(request, "request_id", ""),
+    )
+    return redirect(report)
+
+
+@login_required
 def report_detail(request, pk):
     report = services.report_for(request.user, pk)
-    return render(request, "reports/detail.html", {"report": report, "parameters": _parameters(report)})
+    kind = kinds.get(report.report_type)
+    context = {
+        "report": report,
+        "parameters": _parameters(report),
+        "can_download": kind.can_request(request.user) and kind.can_download(request.user, report),
+    }
+    return render(request, "reports/detail.html", context)
 
 
 @login_required
@@ -89,6 +119,15 @@ def report_download(request, pk):
     path = services.open_for_download(request.user, report)
     name = f"{report.report_type.replace('_', '-')}-{report.pk}-{report.finished_at:%Y%m%d}.pdf"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+@login_required
+def report_download_json(request, pk):
+    """The JSON file beside a report's PDF (the access report's data, for machines)."""
+    report = services.report_for(request.user, pk)
+    path = services.open_for_download(request.user, report, "json")
+    name = f"{report.report_type.replace('_', '-')}-{report.pk}-{report.finished_at:%Y%m%d}.json"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/json")
 
 
 @login_required

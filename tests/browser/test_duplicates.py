@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from registry.demo import DEMO_DUPLICATES
+from registry.devdata.demo import DEMO_DUPLICATES
 from registry.models import Person
 from tests.browser.test_roles import log_in, serious_violations
 

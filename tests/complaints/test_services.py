@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, EventKind, SlaState, Status, TicketCounter
+from complaints.sla import SlaClock
 from onegate.workdays.models import Holiday
 from onegate.workdays.services import add_working_days, working_days_between
 from tests.complaints.factories import category, make_complaint
@@ -42,7 +43,7 @@ def test_the_due_date_follows_the_category_sla_in_working_days(users, db):
 def test_sla_states_on_time_at_risk_late_and_finished(users, db):
     complaint = make_complaint(users["loket"])
     complaint.due_date = datetime.date(2026, 11, 26)  # Thursday
-    clock = services.SlaClock.now
+    clock = SlaClock.now
     assert clock(datetime.date(2026, 11, 23)).state(complaint) == SlaState.ON_TIME
     assert clock(datetime.date(2026, 11, 25)).state(complaint) == SlaState.AT_RISK
     assert clock(datetime.date(2026, 11, 26)).state(complaint) == SlaState.AT_RISK

@@ -1,4 +1,4 @@
-"""The synthetic complaint generator (complaints/synthetic.py)."""
+"""The synthetic complaint generator (complaints/devdata/synthetic.py)."""
 
 import datetime
 import re
@@ -9,13 +9,13 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from complaints.devdata.synthetic import SPAN_DAYS, generate
 from complaints.models import Complaint, ComplaintEvent, QueueCounter, SlaState, Status, TicketCounter
-from complaints.services import SlaClock
-from complaints.synthetic import SPAN_DAYS, generate
+from complaints.sla import SlaClock
 from onegate import scoping
 from onegate.workdays.models import Holiday
 from onegate.workdays.services import add_working_days
-from registry import synthetic as registry_synthetic
+from registry.devdata import synthetic as registry_synthetic
 from tests.complaints.factories import make_complaint
 from tests.conftest import KRANGGAN, WATES
 

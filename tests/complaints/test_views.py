@@ -213,7 +213,7 @@ def test_another_kelurahans_officer_gets_404_on_every_action(users, client_for, 
     client = client_for(users["kel.kranggan"])
     photo = SimpleUploadedFile("bukti.png", png_bytes(), content_type="image/png")
     posts = {
-        "complaints:status": {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah"},
+        "complaints:status": {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "version": 1},
         "complaints:served": {"next": "queue"},
         "complaints:attachment-add": {"attachments": [photo]},
     }
@@ -251,11 +251,15 @@ def test_a_manager_of_another_region_cannot_reassign(users, client_for, two_comp
     assert wates.assigned_to is None and not wates.events.filter(kind=EventKind.ASSIGNED).exists()
     # Within their own region they reassign, but only to staff whose area covers the complaint.
     assert (
-        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.wates"].pk, "version": 1}
+        ).status_code
         == 400
     )
     assert (
-        client.post(reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[kranggan.pk]), {"officer": users["kel.kranggan"].pk, "version": 1}
+        ).status_code
         == 302
     )
     kranggan.refresh_from_db()
@@ -266,19 +270,21 @@ def test_the_manager_follows_up_status_assignment_and_notes(users, client_for, t
     client = client_for(users["manajer"])
     complaint = two_complaints["wates"]
     assert (
-        client.post(reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk}).status_code
+        client.post(
+            reverse("complaints:assign", args=[complaint.pk]), {"officer": users["kel.wates"].pk, "version": 1}
+        ).status_code
         == 302
     )
     assert (
         client.post(
-            reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": ""}
+            reverse("complaints:status", args=[complaint.pk]), {"to_status": Status.CLOSED, "note": "", "version": 2}
         ).status_code
         == 400
     )
     assert (
         client.post(
             reverse("complaints:status", args=[complaint.pk]),
-            {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on"},
+            {"to_status": Status.ASSESSMENT, "note": "Kunjungan rumah", "is_public": "on", "version": 2},
         ).status_code
         == 302
     )

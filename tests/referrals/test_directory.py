@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from onegate.agencies.models import Agency
-from referrals.directory_data import load_directory
+from referrals.devdata.directory import load_directory
 from referrals.models import Contact, Service, ServiceStatus
 from tests.referrals.factories import ServiceFactory, service_with_details
 

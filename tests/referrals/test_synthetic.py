@@ -1,4 +1,4 @@
-"""The synthetic referral generator (referrals/synthetic.py) and the generate_casework command."""
+"""The synthetic referral generator (referrals/devdata/synthetic.py) and the generate_casework command."""
 
 import datetime
 import io
@@ -10,15 +10,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from complaints import synthetic as complaints_synthetic
+from complaints.devdata import synthetic as complaints_synthetic
 from complaints.models import Complaint, ComplaintEvent, TicketCounter
 from onegate import scoping
 from onegate.workdays.services import add_working_days
 from referrals import services as referral_services
-from referrals import synthetic
-from referrals.directory_data import load_directory
+from referrals.devdata import synthetic
+from referrals.devdata.directory import load_directory
 from referrals.models import LetterCounter, Referral, ReferralEvent, ReferralStatus, ServiceStatus
-from registry import synthetic as registry_synthetic
+from registry.devdata import synthetic as registry_synthetic
 from registry.models import Person
 from tests.conftest import CITY, WATES
 

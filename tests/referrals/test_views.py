@@ -236,7 +236,8 @@ def test_the_complaint_page_shows_the_outcomes_and_prompts_to_close(users, clien
     assert 'id="close-prompt"' in page and "PBI-JK aktif mulai Desember." in page
     response = client.post(
         reverse("complaints:status", args=[complaint.pk]),
-        {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"},
+        {"to_status": "selesai", "note": "Dinas Kesehatan: PBI-JK aktif mulai Desember.", "is_public": "on"}
+        | {"version": type(complaint).objects.get(pk=complaint.pk).version},
     )
     assert response.status_code == 302
     complaint.refresh_from_db()

@@ -70,11 +70,13 @@ def edit_post(household, *, relationships=None, remove=(), new=(), **fields):
         "baru-INITIAL_FORMS": "0",
         "baru-MIN_NUM_FORMS": "0",
         "baru-MAX_NUM_FORMS": "1000",
+        "version": Household.objects.get(pk=household.pk).version,  # the page as loaded now
     }
     data.update(fields)
     relationships = relationships or {}
     for p in household.members.all():
         data[f"anggota-{p.pk}-relationship"] = relationships.get(p.pk, p.relationship)
+        data[f"anggota-{p.pk}-version"] = p.version
         if p.pk in remove:
             data[f"anggota-{p.pk}-remove"] = "on"
     for i, m in enumerate(new):

@@ -347,7 +347,9 @@ def test_the_manager_compares_logs_the_view_and_merges_with_chosen_values(users,
         ).exists()
 
     response = client.post(
-        url, {"survivor": "b", "keep_nik": "b", "keep_full_name": "a", "keep_region": "b", "keep_phone": "a"}
+        url,
+        {"survivor": "b", "keep_nik": "b", "keep_full_name": "a", "keep_region": "b", "keep_phone": "a"}
+        | {"version_a": a.version, "version_b": b.version},
     )
     assert response.status_code == 302 and response.url == b.get_absolute_url()
     b.refresh_from_db()
@@ -370,11 +372,12 @@ def test_the_page_asks_to_confirm_a_disagreeing_nik(users, client_for):
     Person.objects.filter(pk=b.pk).update(birth_date=BORN)
     client = client_for(users["manajer"])
     url = reverse("registry:duplicate-compare", args=[a.pk, b.pk])
-    response = client.post(url, {"survivor": "a", "keep_nik": "b"})
+    versions = {"version_a": 1, "version_b": Person.objects.get(pk=b.pk).version}
+    response = client.post(url, {"survivor": "a", "keep_nik": "b", **versions})
     assert response.status_code == 200 and response.context["ask_nik_confirmation"]
     assert 'name="confirm_nik"' in response.content.decode()
     assert Person.objects.get(pk=b.pk).merged_into is None
-    assert client.post(url, {"survivor": "a", "keep_nik": "b", "confirm_nik": "1"}).status_code == 302
+    assert client.post(url, {"survivor": "a", "keep_nik": "b", "confirm_nik": "1", **versions}).status_code == 302
     assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
 
 

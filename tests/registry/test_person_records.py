@@ -68,7 +68,7 @@ def test_marking_a_ppks_record_handled_keeps_its_category(users, person, client_
     other = PpksCategory.objects.get(name="Pengemis")
     client.post(
         reverse("registry:ppks-edit", args=[person.pk, record.pk]),
-        {"category": other.pk, "status": PpksStatus.ACTIVE, "source": "RW"},
+        {"category": other.pk, "status": PpksStatus.ACTIVE, "source": "RW", "version": 2},
     )
     record.refresh_from_db()
     assert (record.category, record.status, record.source) == (street_children(), PpksStatus.ACTIVE, "RW")

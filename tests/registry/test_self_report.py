@@ -420,7 +420,8 @@ def test_an_officer_links_a_report_to_a_registered_person_and_updates_the_profil
     form = client.get(link_url).context["form"]
     assert form["types"].value() == ["netra", "fisik"] and form["severity"].value() == "ringan"
     response = client.post(
-        link_url, {"types": ["netra", "fisik"], "severity": "sedang", "devices_needed": ["kursi_roda"]}
+        link_url,
+        {"types": ["netra", "fisik"], "severity": "sedang", "devices_needed": ["kursi_roda"], "version": 1},
     )
     assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
     person.refresh_from_db()

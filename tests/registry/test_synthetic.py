@@ -1,4 +1,4 @@
-"""The synthetic household/people generator (registry/synthetic.py) and its command."""
+"""The synthetic household/people generator (registry/devdata/synthetic.py) and its command."""
 
 import io
 from collections import Counter, defaultdict
@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from registry.devdata.synthetic import generate, misspell
 from registry.models import (
     DisabilityProfile,
     Household,
@@ -17,7 +18,6 @@ from registry.models import (
     WelfareProfile,
 )
 from registry.nik import nik_disagreements, parse_nik
-from registry.synthetic import generate, misspell
 
 pytestmark = pytest.mark.django_db
 

@@ -107,6 +107,7 @@ def test_person_edit_in_scope_out_of_scope_and_read_only(users, people, client_f
         "life_status": "hidup",
         "relationship": "kepala",
         "phone": "0812",
+        "version": 1,
     }
     assert client.post(url, data).status_code == 302
     p.refresh_from_db()
@@ -123,6 +124,7 @@ def test_person_edit_asks_to_confirm_a_disagreeing_nik_and_keeps_the_input(users
         "birth_place": "Mojokerto",
         "birth_date": p.birth_date.strftime("%d/%m/%Y"),
         "life_status": "hidup",
+        "version": 1,
     }
     page = client_for(users["kel.wates"]).post(url, data)
     assert page.status_code == 200

@@ -1,13 +1,13 @@
 """``manage.py generate_casework --per-thousand 30``: synthetic complaints and referrals for the
-people already in the registry, for demos and load tests (see complaints/synthetic.py and
-referrals/synthetic.py). Here rather than in complaints because referrals depend on complaints."""
+people already in the registry, for demos and load tests (see complaints/devdata/synthetic.py and
+referrals/devdata/synthetic.py). Here rather than in complaints because referrals depend on complaints."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints import synthetic as complaints_synthetic
-from referrals import synthetic as referrals_synthetic
+from complaints.devdata import synthetic as complaints_synthetic
+from referrals.devdata import synthetic as referrals_synthetic
 
 REPORT_EVERY = 20_000  # rows
 

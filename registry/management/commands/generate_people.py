@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.synthetic import generate
+from registry.devdata.synthetic import generate
 
 PEOPLE_PER_HOUSEHOLD = 3.6
 REPORT_EVERY = 100_000  # people

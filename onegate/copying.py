@@ -1,14 +1,16 @@
 """Bulk writes with PostgreSQL COPY (psycopg 3, binary): new rows straight into a table, changed
 rows through a temporary table and one UPDATE. Like bulk_create, no model signals are sent: the
-import writes its own audit rows (audit.py)."""
+registry import writes its own audit rows (registry/importing/audit.py); the generators of demo and
+benchmark data write none."""
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.db import connection
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
-_TEMP = "registry_import_update"
+_TEMP = "bulk_update_rows"
 
 
 def _column_types(table: str) -> dict[str, int]:
@@ -50,6 +52,18 @@ class CopyTable:
             write = copy.write_row
             for row in rows:
                 write(row + constants if constants else row)
+
+
+class DictCopyTable(CopyTable):
+    """A :class:`CopyTable` fed with dict rows (the generators'), each holding at least ``columns``."""
+
+    def __init__(self, model, columns: tuple[str, ...]):
+        super().__init__(model, columns)
+        self.getter = itemgetter(*columns)
+
+    def write(self, rows: list[dict]) -> None:
+        if rows:
+            super().write(map(self.getter, rows))
 
 
 class _JsonbText(Dumper):

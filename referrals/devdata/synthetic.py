@@ -28,11 +28,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from complaints.models import ComplaintEvent
-from complaints.synthetic import (
+from complaints.devdata.synthetic import (
     EVENT_COLUMNS as COMPLAINT_EVENT_COLUMNS,
 )
-from complaints.synthetic import (
+from complaints.devdata.synthetic import (
     SPAN_DAYS,
     Calendar,
     Staff,
@@ -40,14 +39,15 @@ from complaints.synthetic import (
     received_times,
     sample_people,
 )
+from complaints.models import ComplaintEvent
+from onegate.copying import DictCopyTable, allocate_ids
 from onegate.counters import reserve_numbers
 from onegate.notifications.services import office_language
-from registry.importing.copying import allocate_ids
-from registry.synthetic import DictCopyTable, Weighted, in_background
+from registry.devdata.synthetic import Weighted, in_background
 
+from ..models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
+from ..services import ROMAN_MONTHS
 from .demo import WHY
-from .models import LetterCounter, Referral, ReferralEvent, ReferralEventKind, ReferralStatus, Service, ServiceStatus
-from .services import ROMAN_MONTHS
 
 DIRECT_SHARE = 0.3  # referrals straight from a person, per referral from a complaint
 # The directory's service categories that fit each top complaint category (complaints/reference.py).
@@ -173,7 +173,7 @@ class _Generator:
         return pool[self.rng.randrange(len(pool))]
 
     def event(self, ref: dict, kind, at, actor, *, from_status="", to_status="", note="", other=None):
-        """A line on the referral's timeline, and its copy on the complaint's (as services._event).
+        """A line on the referral's timeline, and its copy on the complaint's (as timeline.record_event).
         ``other``: the referral whose number the note names (a redirect)."""
         marks = {"_own": ref["id"], "_other": other}
         self.events.append(

@@ -70,7 +70,7 @@ OUTCOME = {
 
 @demo.register(order=5, name="referral-directory")
 def seed_directory(say):
-    from .directory_data import load_directory
+    from .directory import load_directory
 
     added = load_directory(CITY)
     say(f"directory: {added['agencies']} agencies and {added['services']} services added")
@@ -78,13 +78,13 @@ def seed_directory(say):
 
 @demo.register(order=25, name="referrals")
 def seed_referrals(say):
-    from .models import Referral
+    from ..models import Referral
 
     if Referral.objects.exists():
         say("referrals already there, kept")
         return
     made = _seed()
-    from .followup import check_overdue_referrals
+    from ..followup import check_overdue_referrals
 
     done = check_overdue_referrals()
     say(
@@ -98,7 +98,7 @@ def _seed() -> int:
     from onegate.accounts.models import User
     from registry.models import Person
 
-    from .models import Service
+    from ..models import Service
 
     users = {
         u.username: u
@@ -142,7 +142,7 @@ def _seed() -> int:
 
 
 def _refer(service, complaint, person, i, sent, action, took, users, services):
-    from . import services as referral_services
+    from .. import services as referral_services
 
     desk = users["loket"] if complaint else users["kel.wates"] if person.region_id == WATES else users["manajer"]
     reason, request = WHY.get(service.category, WHY["bansos"])
@@ -174,7 +174,7 @@ def _refer(service, complaint, person, i, sent, action, took, users, services):
 
 
 def _agency_work(referral, action, officer, services):
-    from . import services as referral_services
+    from .. import services as referral_services
 
     steps = {
         "accept": ["diterima"],
@@ -206,8 +206,8 @@ def _backdate(referral, sent, took, walk_started):
     from onegate.notifications.models import Notification
     from onegate.workdays.services import add_working_days
 
-    from .followup import KIND_READY_TO_CLOSE
-    from .models import Referral
+    from ..followup import KIND_READY_TO_CLOSE
+    from ..models import Referral
 
     now = timezone.now()
     finished = min(sent + datetime.timedelta(days=took), now) if took is not None else None

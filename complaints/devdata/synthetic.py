@@ -27,23 +27,22 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from onegate.accounts.models import Role, User
+from onegate.copying import DictCopyTable, allocate_ids
 from onegate.counters import reserve_numbers
 from onegate.workdays.models import Holiday
 from onegate.workdays.services import add_working_days
-from registry.importing.copying import allocate_ids
-from registry.models import Person
-from registry.synthetic import (
+from registry.devdata.synthetic import (
     FEMALE_JAVANESE,
     FEMALE_SECOND,
     MALE_JAVANESE,
     MALE_SECOND,
-    DictCopyTable,
     Weighted,
     in_background,
 )
+from registry.models import Person
 
-from .models import Category, Complaint, ComplaintEvent, QueueCounter, TicketCounter
-from .services import TICKET_PREFIX
+from ..models import Category, Complaint, ComplaintEvent, QueueCounter, TicketCounter
+from ..services import TICKET_PREFIX
 
 SPAN_DAYS = 548  # about 18 months
 SUBJECT_SHARE = 0.85  # complaints about a registered person

@@ -5,7 +5,7 @@ import datetime
 
 from onegate import demo
 
-from .models import Holiday
+from ..models import Holiday
 
 HOLIDAYS_2026 = [
     ("2026-01-01", "Tahun Baru 2026 Masehi"),

@@ -415,7 +415,7 @@ def load_directory(city_code: str) -> dict[str, int]:
     """Create what is missing (keeps an administrator's changes); returns counts of what was added."""
     from onegate.agencies.models import Agency
 
-    from .models import Contact, RequiredDocument, Service, ServiceSchedule
+    from ..models import Contact, RequiredDocument, Service, ServiceSchedule
 
     added = {"agencies": 0, "services": 0}
     for code, (name, kind, address, phone, description, (contact_name, contact_title)) in AGENCIES.items():

@@ -28,8 +28,8 @@ DESCRIPTIONS = [
 
 @demo.register(order=20, name="complaints")
 def seed_complaints(say):
-    from .models import Category, Complaint
-    from .reference import load_categories
+    from ..models import Category, Complaint
+    from ..reference import load_categories
 
     if added := load_categories(Category):
         say(f"{added} complaint categories added")
@@ -44,8 +44,8 @@ def _seed(rng: random.Random) -> dict[str, int]:
     from onegate.accounts.models import User
     from registry.models import Person
 
-    from . import services
-    from .models import Category, Channel, Status, Urgency
+    from .. import services
+    from ..models import Category, Channel, Status, Urgency
 
     desk, manager = User.objects.get(username="loket"), User.objects.get(username="manajer")
     wates_officer = User.objects.filter(username="kel.wates").first()
@@ -92,8 +92,8 @@ def _seed(rng: random.Random) -> dict[str, int]:
 
 def _follow_up(complaint, target, manager, officer, rng):
     """Walk the complaint to its demo status, finishing some on time and some late."""
-    from . import services
-    from .models import Complaint, Status
+    from .. import services
+    from ..models import Complaint, Status
 
     if officer and complaint.region_id.startswith(officer.region_id):
         services.complaint_assign(complaint, officer=officer, acting_user=manager)

@@ -3,7 +3,7 @@ with profiles, records waiting for verification and a few likely duplicates."""
 
 from onegate import demo
 
-from .models import Household
+from ..models import Household
 
 DEMO_HOUSEHOLDS = 360
 DEMO_DUPLICATES = 8
@@ -11,7 +11,7 @@ DEMO_DUPLICATES = 8
 
 @demo.register(order=10, name="registry")
 def seed_registry(say):
-    from .reference import ensure_ppks_categories
+    from ..reference import ensure_ppks_categories
 
     if added := ensure_ppks_categories():
         say(f"{added} PPKS categories added")
@@ -26,6 +26,6 @@ def seed_registry(say):
 
 @demo.register(order=11, name="registry-duplicates")
 def find_demo_duplicates(say):
-    from .merging import refresh_duplicate_pairs
+    from ..merging import refresh_duplicate_pairs
 
     say(f"{refresh_duplicate_pairs()} likely duplicate pairs found or confirmed")

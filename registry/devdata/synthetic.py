@@ -27,14 +27,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
 
 from django.db import connection, transaction
 
+from onegate.copying import DictCopyTable, allocate_ids
 from onegate.regions.models import VILLAGE_LEVELS, Region
 
-from .importing.copying import CopyTable, allocate_ids
-from .models import (
+from ..models import (
     DisabilityProfile,
     Household,
     Person,
@@ -713,6 +712,7 @@ class _Generator:
 
     # --- One household ---
     def household(self, duplicate: bool) -> None:
+        """One family: its members, the people's rows, the household's row, then their profiles."""
         rng = self.rng
         household_id = len(self.households)  # provisional, like the people's ids
         kel = self.kelurahan[rng.randrange(len(self.kelurahan))]
@@ -720,7 +720,47 @@ class _Generator:
         religion = RELIGION.pick(rng)
         status = STATUS.pick(rng) if self.status_mix else "verified"
         reason = rng.choice(REJECTION_REASONS) if status == "rejected" else ""
-        # Members: (relationship, sex, age), head first.
+        members, has_spouse = self.members(size)
+        for member in members:
+            member.append(self.birth_ordinal(member[2]))
+        created, decided, issued = self.registration_times(members, status)
+        record = {
+            "region_id": kel.code,
+            "status": status,
+            "rejection_reason": reason,
+            "verified_by_id": None,
+            "verified_at": decided,
+            "created_by_id": None,
+            "created_at": created,
+            "updated_at": decided or created,
+        }
+        rows = []
+        mother_name = None
+        for relationship, sex, age, birth_ord in members:
+            row = self.person(kel, relationship, sex, age, birth_ord, religion, mother_name, has_spouse, size)
+            if relationship in ("kepala", "suami_istri") and sex == "P" and len(members) > 1:
+                mother_name = row["full_name"]
+            rows.append({**row, "household_id": household_id, **record})
+        self.people.extend(rows)
+        self.households.append(
+            {
+                "id": household_id,
+                "kk_number": self.kk_number(kel.kecamatan, issued),
+                "address": f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 150)}",
+                "rt": f"{rng.randint(1, 15):03d}",
+                "rw": f"{rng.randint(1, 8):03d}",
+                "latitude": Decimal(f"{kel.latitude + rng.uniform(-0.004, 0.004):.6f}"),
+                "longitude": Decimal(f"{kel.longitude + rng.uniform(-0.004, 0.004):.6f}"),
+                **record,
+            }
+        )
+        self.profiles(rows, size)
+        if duplicate:
+            self.duplicate(rows, kel)
+
+    def members(self, size: int) -> tuple[list[list], bool]:
+        """The family's members as [relationship, sex, age], head first; and whether the head has a spouse."""
+        rng = self.rng
         if size == 1:
             head_age = rng.choice((rng.randint(20, 40), rng.randint(40, 60), rng.randint(60, 90), rng.randint(60, 90)))
         elif size == 2:
@@ -759,10 +799,12 @@ class _Generator:
             for _ in range(slots):
                 child_age = rng.randint(max(0, mother_age - 40), max(0, mother_age - 18))  # mother 18–40 at birth
                 members.append(["anak", "L" if rng.random() < 0.5 else "P", child_age])
+        return members, has_spouse
 
-        # Birth dates; the family registered (and the KK was last issued) after the youngest was born.
-        for member in members:
-            member.append(self.birth_ordinal(member[2]))
+    def registration_times(self, members: list[list], status: str):
+        """When the family was registered (after the youngest was born), verified or rejected, and
+        the day its KK was last issued (ordinal)."""
+        rng = self.rng
         youngest = max(member[3] for member in members)
         created_day = rng.randint(min(max(youngest + 1, self.today - 730), self.today - 1), self.today - 1)
         created = datetime.datetime.combine(
@@ -775,139 +817,107 @@ class _Generator:
                 datetime.datetime.combine(datetime.date.fromordinal(self.today), datetime.time(), tzinfo=datetime.UTC),
             )
         issued = rng.randint(min(max(youngest, datetime.date(2008, 1, 1).toordinal()), created_day), created_day)
+        return created, decided, issued
 
-        # People.
-        rows = []
-        mother_name = None
-        for relationship, sex, age, birth_ord in members:
-            birth_year = datetime.date.fromordinal(birth_ord).year
-            if relationship in ("orang_tua", "mertua"):
-                person_religion = religion if rng.random() < 0.95 else "islam"
-            else:
-                person_religion = religion
-            full_name = self.name(sex, person_religion, birth_year)
-            if relationship == "anak":
-                mother = mother_name or self.name("P", religion, birth_year - 25)
-            else:
-                mother = self.name("P", person_religion, birth_year - 25)
-            if relationship in ("kepala", "suami_istri") and sex == "P" and len(members) > 1:
-                mother_name = full_name
-            if relationship == "kepala" and has_spouse or relationship == "suami_istri":
-                marital = "kawin"
-            elif relationship == "kepala":
-                if size == 1 and age < 35:
-                    marital = "belum_kawin"
-                else:
-                    marital = "cerai_mati" if age >= 50 or rng.random() < 0.4 else "cerai_hidup"
-            elif relationship in ("orang_tua", "mertua"):
-                marital = "cerai_mati" if rng.random() < 0.8 else "kawin"
-            elif age >= 25 and rng.random() < 0.1:
-                marital = "cerai_hidup"
-            else:
-                marital = "belum_kawin"
-            if age < 7:
-                education = "tidak_sekolah"
-            elif age < 13:
-                education = "sd"
-            elif age < 16:
-                education = "smp"
-            elif age < 19:
-                education = "sma"
-            else:
-                cohort = (
-                    EDUCATION_OLD if birth_year < 1960 else EDUCATION_MIDDLE if birth_year < 1980 else EDUCATION_YOUNG
-                )
-                education = cohort.pick(rng)
-            if age < 5:
-                occupation = "Belum/Tidak Bekerja"
-            elif age < 19 or (age < 23 and rng.random() < 0.5):
-                occupation = "Pelajar/Mahasiswa"
-            elif age >= 60:
-                occupation = (
-                    "Pensiunan"
-                    if education in ("sma", "diploma", "sarjana") and rng.random() < 0.35
-                    else ("Mengurus Rumah Tangga" if sex == "P" and rng.random() < 0.5 else JOBS_ELDERLY.pick(rng))
-                )
-            elif sex == "P" and rng.random() < 0.4:
-                occupation = "Mengurus Rumah Tangga"
-            else:
-                occupation = (JOBS_EDUCATED if education in ("diploma", "sarjana") else JOBS_BASIC).pick(rng)
-            life_status = "hidup"
-            if age >= 65 and rng.random() < 0.03:
-                life_status = "meninggal"
-            elif 19 <= age <= 40 and relationship == "anak" and rng.random() < 0.02:
-                life_status = "pindah"
-            if rng.random() < 0.03:
-                nik = None
-            else:
-                nik, birth_ord = self.nik(kel.kecamatan, sex, birth_ord)
-            person_id = self.next_person_id()
-            local = rng.random() < (0.88 if age < 20 else 0.7)
-            birth_place = "Mojokerto" if local else rng.choice(BIRTH_PLACES_ELSEWHERE)
-            rows.append(
-                {
-                    "id": person_id,
-                    "nik": nik,
-                    "full_name": full_name,
-                    "sex": sex,
-                    "birth_place": birth_place,
-                    "birth_date": datetime.date.fromordinal(birth_ord),
-                    "religion": person_religion,
-                    "marital_status": marital,
-                    "education": education,
-                    "occupation": occupation,
-                    "phone": self.phone() if age >= 17 and rng.random() < 0.6 else "",
-                    "mother_name": mother,
-                    "household_id": household_id,
-                    "relationship": relationship,
-                    "region_id": kel.code,
-                    "domicile_address": "",
-                    "life_status": life_status,
-                    "needs_civil_documents": nik is None,
-                    "nik_mismatch_confirmed": False,
-                    "merged_into_id": None,
-                    "status": status,
-                    "rejection_reason": reason,
-                    "verified_by_id": None,
-                    "verified_at": decided,
-                    "created_by_id": None,
-                    "created_at": created,
-                    "updated_at": decided or created,
-                    "_age": age,
-                }
-            )
-        self.people.extend(rows)
+    def person(self, kel, relationship, sex, age, birth_ord, religion, mother_name, has_spouse, size) -> dict:
+        """One member's row (without the household's and the record's columns)."""
+        rng = self.rng
+        birth_year = datetime.date.fromordinal(birth_ord).year
+        if relationship in ("orang_tua", "mertua"):
+            person_religion = religion if rng.random() < 0.95 else "islam"
+        else:
+            person_religion = religion
+        full_name = self.name(sex, person_religion, birth_year)
+        if relationship == "anak":
+            mother = mother_name or self.name("P", religion, birth_year - 25)
+        else:
+            mother = self.name("P", person_religion, birth_year - 25)
+        marital = self.marital_status(relationship, age, has_spouse, size)
+        education = self.education(age, birth_year)
+        occupation = self.occupation(age, sex, education)
+        life_status = "hidup"
+        if age >= 65 and rng.random() < 0.03:
+            life_status = "meninggal"
+        elif 19 <= age <= 40 and relationship == "anak" and rng.random() < 0.02:
+            life_status = "pindah"
+        if rng.random() < 0.03:
+            nik = None
+        else:
+            nik, birth_ord = self.nik(kel.kecamatan, sex, birth_ord)
+        person_id = self.next_person_id()
+        local = rng.random() < (0.88 if age < 20 else 0.7)
+        birth_place = "Mojokerto" if local else rng.choice(BIRTH_PLACES_ELSEWHERE)
+        return {
+            "id": person_id,
+            "nik": nik,
+            "full_name": full_name,
+            "sex": sex,
+            "birth_place": birth_place,
+            "birth_date": datetime.date.fromordinal(birth_ord),
+            "religion": person_religion,
+            "marital_status": marital,
+            "education": education,
+            "occupation": occupation,
+            "phone": self.phone() if age >= 17 and rng.random() < 0.6 else "",
+            "mother_name": mother,
+            "relationship": relationship,
+            "domicile_address": "",
+            "life_status": life_status,
+            "needs_civil_documents": nik is None,
+            "nik_mismatch_confirmed": False,
+            "merged_into_id": None,
+            "_age": age,
+        }
 
-        self.households.append(
-            {
-                "id": household_id,
-                "kk_number": self.kk_number(kel.kecamatan, issued),
-                "address": f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 150)}",
-                "rt": f"{rng.randint(1, 15):03d}",
-                "rw": f"{rng.randint(1, 8):03d}",
-                "region_id": kel.code,
-                "latitude": Decimal(f"{kel.latitude + rng.uniform(-0.004, 0.004):.6f}"),
-                "longitude": Decimal(f"{kel.longitude + rng.uniform(-0.004, 0.004):.6f}"),
-                "status": status,
-                "rejection_reason": reason,
-                "verified_by_id": None,
-                "verified_at": decided,
-                "created_by_id": None,
-                "created_at": created,
-                "updated_at": decided or created,
-            }
-        )
+    def marital_status(self, relationship: str, age: int, has_spouse: bool, size: int) -> str:
+        rng = self.rng
+        if relationship == "kepala" and has_spouse or relationship == "suami_istri":
+            return "kawin"
+        if relationship == "kepala":
+            if size == 1 and age < 35:
+                return "belum_kawin"
+            return "cerai_mati" if age >= 50 or rng.random() < 0.4 else "cerai_hidup"
+        if relationship in ("orang_tua", "mertua"):
+            return "cerai_mati" if rng.random() < 0.8 else "kawin"
+        if age >= 25 and rng.random() < 0.1:
+            return "cerai_hidup"
+        return "belum_kawin"
 
-        # Profiles.
+    def education(self, age: int, birth_year: int) -> str:
+        if age < 7:
+            return "tidak_sekolah"
+        if age < 13:
+            return "sd"
+        if age < 16:
+            return "smp"
+        if age < 19:
+            return "sma"
+        cohort = EDUCATION_OLD if birth_year < 1960 else EDUCATION_MIDDLE if birth_year < 1980 else EDUCATION_YOUNG
+        return cohort.pick(self.rng)
+
+    def occupation(self, age: int, sex: str, education: str) -> str:
+        rng = self.rng
+        if age < 5:
+            return "Belum/Tidak Bekerja"
+        if age < 19 or (age < 23 and rng.random() < 0.5):
+            return "Pelajar/Mahasiswa"
+        if age >= 60:
+            if education in ("sma", "diploma", "sarjana") and rng.random() < 0.35:
+                return "Pensiunan"
+            return "Mengurus Rumah Tangga" if sex == "P" and rng.random() < 0.5 else JOBS_ELDERLY.pick(rng)
+        if sex == "P" and rng.random() < 0.4:
+            return "Mengurus Rumah Tangga"
+        return (JOBS_EDUCATED if education in ("diploma", "sarjana") else JOBS_BASIC).pick(rng)
+
+    def profiles(self, rows: list[dict], size: int) -> None:
+        """Disability, welfare and PPKS records of the family's members."""
         for row in rows:
             if self.disability_profile(row, rows):
                 row["_disabled"] = True
-        if rng.random() < 0.4:
+        if self.rng.random() < 0.4:
             self.welfare_profiles(rows)
         for row in rows:
             self.ppks_records(row, size)
-        if duplicate:
-            self.duplicate(rows, kel)
 
     def disability_profile(self, person: dict, household: list[dict]) -> bool:
         rng = self.rng
@@ -1096,18 +1106,6 @@ class _Generator:
 
 
 # --- Database ---------------------------------------------------------------------------------------
-
-
-class DictCopyTable(CopyTable):
-    """The import's binary COPY (registry.importing.copying), fed with the generator's dict rows."""
-
-    def __init__(self, model, columns: tuple[str, ...]):
-        super().__init__(model, columns)
-        self.getter = itemgetter(*columns)
-
-    def write(self, rows: list[dict]) -> None:
-        if rows:
-            super().write(map(self.getter, rows))
 
 
 def _used_serials(model, column: str, prefixes: list[str]) -> dict[str, int]:
