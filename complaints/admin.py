@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from onegate.resources import ReferenceImportExport
+
 from .models import Category
+from .resources import CategoryResource
 
 
 class SubCategoryInline(admin.TabularInline):
@@ -11,9 +14,10 @@ class SubCategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReferenceImportExport, admin.ModelAdmin):
     """The two-level category tree and each category's SLA, managed by administrators."""
 
+    resource_classes = [CategoryResource]
     list_display = ("name", "parent", "sla_working_days", "order", "is_active")
     list_filter = ("is_active", ("parent", admin.EmptyFieldListFilter))
     search_fields = ("name",)

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onegate import reference_cache
-from registry.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
+from onegate.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
 
 from .forms import category_choices
 from .models import Channel, Complaint, SlaState, Status

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "onegate.audit.middleware.AuditActorMiddleware",
     "onegate.accounts.middleware.DeniedAccessLogMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -192,6 +192,11 @@ RATELIMIT_IP_META_KEY = "onegate.web.client_ip.client_ip"
 # --- Audit (django-auditlog) ------------------------------------------------------------------
 AUDITLOG_CID_GETTER = "onegate.audit.request_id.get_request_id"
 AUDITLOG_STORE_JSON_CHANGES = True
+# Our entry model: auditlog's, plus where the object lay (region, agency) and what it is about.
+AUDITLOG_LOGENTRY_MODEL = "onegate_audit.LogEntry"
+# Records of who opened which page (views) are deleted after this many days by a nightly job;
+# changes are kept.
+AUDIT_VIEW_RETENTION_DAYS = env.int("AUDIT_VIEW_RETENTION_DAYS", default=2 * 365)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -337,6 +342,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
     # Overdue referrals: tell the agencies and the managers, escalate the late ones.
     "referrals-overdue": {"task": "referrals.tasks.check_overdue_referrals", "schedule": crontab(hour=6, minute=0)},
+    "audit-purge-old-views": {"task": "onegate.audit.tasks.purge_old_views", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Registry import ----------------------------------------------------------------------------
@@ -350,6 +356,15 @@ REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=40 * 10
 # The invalid rows of an import are kept this long for the uploader to download and correct.
 REGISTRY_IMPORT_REJECTED_DAYS = env.int("REGISTRY_IMPORT_REJECTED_DAYS", default=7)
 REGISTRY_IMPORT_XLSX_LIMITS = {"memory_bytes": env.int("REGISTRY_IMPORT_XLSX_MEMORY_MB", default=1536) * 2**20}
+
+# --- Reference data import/export in the admin (django-import-export, onegate/resources.py) -------
+# The uploaded file waits for the confirmation in the cache, expiring there, not in a temporary file
+# left behind when an import is abandoned (user accounts carry names, emails and phone numbers).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "onegate.resources.ExpiringCacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # a confirmed import saves every row or none
+# The library's own formula escape (it drops a leading "=") on top of ReferenceResource's, for any
+# resource not built on it; after ReferenceResource's apostrophe no cell starts with "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked

@@ -119,7 +119,8 @@ def _field_changes(model, entry):
     display = entry.changes_display_dict  # {verbose name: [old, new]}
     for name, values in entry.changes_dict.items():
         try:
-            label = str(model._meta.get_field(name).verbose_name)
+            # A reverse relation (a merge's moved records) has no verbose name of its own.
+            label = str(getattr(model._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:  # a merge's or an import's own entry keys
             label = name
         old, new = display.get(label, values)
@@ -170,6 +171,19 @@ class VersionedForm(forms.Form):
         self._bound_fields_cache.pop("version", None)
         changes = changes_since(record, expected, subject=subject) if stored and expected is not None else []
         return Conflict(changes=changes, typed=_typed_values(self, changes), deleted=stored is None)
+
+
+def conflict_before_validating(form, record: VersionedModel) -> "Conflict | None":
+    """For an action form whose choices follow the record's current state (a status change): the
+    conflict panel when the form was loaded from an older version, before the form's own checks
+    refuse a choice that is no longer offered. None when the form is current (or not versioned)."""
+    if not isinstance(form, VersionedForm):
+        return None
+    try:
+        posted = int(form.data.get(form.add_prefix("version")) or 0)
+    except ValueError:
+        posted = 0
+    return None if posted == record.version else form.show_conflict(EditConflict(record, posted))
 
 
 @dataclasses.dataclass(frozen=True)

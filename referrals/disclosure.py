@@ -90,3 +90,30 @@ def agency_sees_documents(referral, document_kind: str) -> bool:
     from .models import DocumentKind
 
     return document_kind == DocumentKind.RESULT or consent_in_force(referral)
+
+
+# --- A referral's page as the agency sees it ------------------------------------------------------
+def visible_documents(referral, agency_view: bool) -> list:
+    """The referral's documents; an agency's officer gets the supporting ones only with consent."""
+    documents = referral.documents.select_related("uploaded_by")
+    return [d for d in documents if not agency_view or agency_sees_documents(referral, d.kind)]
+
+
+def visible_complaint_files(referral, agency_view: bool) -> list:
+    """The complaint's files sent along; an agency's officer gets them only with consent."""
+    return list(referral.complaint_attachments.all()) if not agency_view or consent_in_force(referral) else []
+
+
+def visible_timeline(referral, agency_view: bool) -> list:
+    """The referral's events; an agency without the person's consent does not see the names of
+    the files the office attached (a file name often carries a name or a NIK)."""
+    from onegate.accounts.models import Role
+
+    from .models import ReferralEventKind
+
+    events = list(referral.events.select_related("actor").order_by("at", "pk"))
+    if agency_view and not consent_in_force(referral):
+        for event in events:
+            if event.kind == ReferralEventKind.DOCUMENT and (event.actor is None or event.actor.role != Role.AGENCY):
+                event.note = ""
+    return events

@@ -6,8 +6,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from onegate import reference_cache, scoping
+from onegate.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
 
-from .forms import village_choices
 from .models import (
     DisabilityType,
     Household,
@@ -22,33 +22,10 @@ from .models import (
 from .search import people_named
 
 
-def village_options(user) -> list[tuple[str, str]]:
-    """The choices of ``village_choices(user)`` (code, "name (code)"), kept in process memory: a
-    manager's list offers 400+ kelurahan on every page."""
-    return reference_cache.cached(
-        ("villages", user.region_id), lambda: [(r.code, str(r)) for r in village_choices(user)]
-    )
-
-
 def ppks_options() -> list[tuple[int, str]]:
     return reference_cache.cached(
         "ppks categories", lambda: [(c.pk, str(c)) for c in PpksCategory.objects.order_by("code")]
     )
-
-
-# A choice from a list, worded as ModelChoiceFilter did: "that choice is not one of the available choices".
-MODEL_CHOICE_ERRORS = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
-
-
-class VillageFilterMixin:
-    """A ``region`` filter offering the kelurahan/desa in the user's area (the filter form refuses
-    any other)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.request.user
-        # A function, not the list: the form copies its fields (and a list of choices) for each page.
-        self.filters["region"].extra["choices"] = lambda: village_options(user)
 
 
 class PersonFilter(VillageFilterMixin, django_filters.FilterSet):

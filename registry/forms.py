@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onegate.regions.models import VILLAGE_LEVELS, Region
+from onegate.filters import village_choices
 from onegate.versioning import VersionedForm
 
 from .models import (
@@ -25,14 +25,6 @@ from .nik import clean_number
 DATE_INPUT = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
 )
-
-
-def village_choices(user):
-    """The kelurahan/desa inside the user's region scope (for entry forms and list filters)."""
-    villages = Region.objects.filter(level__in=VILLAGE_LEVELS)
-    if user.region_id:
-        villages = villages.within(user.region_id)
-    return villages.order_by("name")
 
 
 class NikField(forms.CharField):

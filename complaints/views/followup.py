@@ -1,21 +1,18 @@
 """Following a complaint up: the list, the complaint page with its timeline, and the actions on it."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from onegate import panels, scoping
-from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.forms import run_action
 from onegate.pagination import table_pagination
-from onegate.versioning import EditConflict, VersionedForm
-from registry.views.common import add_service_errors
+from onegate.uploads import stored_file_response
 
 from .. import services
 from ..filters import ComplaintFilter
@@ -77,50 +74,22 @@ def complaint_detail(request, pk):
 
 def _officers_for(complaint):
     """Staff who can work on this complaint: their role may change complaints and their area covers it."""
-    region = complaint.region_id
-    area_codes = [".".join(region.split(".")[:n]) for n in range(1, region.count(".") + 2)]
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, role__in=[Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN], region_id__in=area_codes
-        )
-        .order_by("role", "username")
-    )
+    return scoping.users_who_can(complaint, scoping.CHANGE).order_by("role", "username")
 
 
 def _action(request, pk, form_class, run, success, form_kwargs):
     """Run one action form on a complaint; on an error show the complaint page with the form."""
     complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
     form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))
-    conflict = _stale(form, complaint)  # before validating: the choices follow the current status
-    if conflict is None and form.is_valid():
-        try:
-            run(complaint, form.cleaned_data, getattr(form, "expected_version", None))
-        except EditConflict as exc:
-            conflict = form.show_conflict(exc)
-            complaint.refresh_from_db()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(complaint)
-    if conflict is None:
-        messages.error(request, _("Not saved: see the form below."))
-    context = {"complaint": complaint, "form": form, "conflict": conflict}
-    return render(request, "complaints/action_form.html", context, status=409 if conflict else 400)
-
-
-def _stale(form, complaint):
-    """The conflict panel when the form comes from an older version of the complaint."""
-    if not isinstance(form, VersionedForm):
-        return None
-    try:
-        posted = int(form.data.get("version") or 0)
-    except ValueError:
-        posted = 0
-    if posted == complaint.version:
-        return None
-    return form.show_conflict(EditConflict(complaint, posted))
+    return run_action(
+        request,
+        complaint,
+        form,
+        lambda data, version: run(complaint, data, version),
+        success=success,
+        template="complaints/action_form.html",
+        context={"complaint": complaint},
+    )
 
 
 @login_required
@@ -207,9 +176,4 @@ def attachment_download(request, pk, attachment_pk):
     complaint = get_complaint(request, pk)
     attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
     log_view(attachment)
-    response = FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return stored_file_response(attachment.file, attachment.content_type, attachment.original_name)

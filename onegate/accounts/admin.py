@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from onegate.resources import ReferenceImportExport
+
 from .models import DeniedAccess, User
+from .resources import UserResource
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReferenceImportExport, DjangoUserAdmin):
+    resource_classes = [UserResource]
     list_display = ("username", "first_name", "last_name", "role", "region", "agency", "is_active")
     list_filter = ("role", "is_active", "agency")
     search_fields = ("username", "first_name", "last_name", "email")

@@ -4,7 +4,7 @@ referral page with its timeline, and the actions on it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +15,22 @@ from complaints.models import Complaint
 from onegate import idempotency, scoping
 from onegate.accounts.models import Role
 from onegate.audit import log_view
+from onegate.forms import add_service_errors, run_action
 from onegate.pagination import table_pagination, two_step
-from registry.views.common import add_service_errors, scoped_people
+from onegate.uploads import stored_file_response
+from onegate.versioning import EditConflict
+from registry.views.common import scoped_people
 
 from .. import services
-from ..disclosure import agency_sees_documents, consent_in_force, shared_person, withdrawal_voiding
+from ..disclosure import (
+    agency_sees_documents,
+    consent_in_force,
+    shared_person,
+    visible_complaint_files,
+    visible_documents,
+    visible_timeline,
+    withdrawal_voiding,
+)
 from ..filters import ReferralFilter
 from ..forms import (
     DocumentForm,
@@ -33,7 +44,6 @@ from ..models import (
     OPEN_STATUSES,
     DocumentKind,
     Referral,
-    ReferralEventKind,
     ReferralStatus,
 )
 from ..tables import ReferralTable
@@ -151,6 +161,7 @@ def referral_edit(request, pk):
         "consent_method": referral.consent_method,
         "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
         "complaint_attachments": list(referral.complaint_attachments.all()),
+        "version": referral.version,
     }
     form = ReferralForm(
         request.POST or None,
@@ -159,6 +170,7 @@ def referral_edit(request, pk):
         person=referral.person,
         initial=initial,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_update_draft(
@@ -167,7 +179,10 @@ def referral_edit(request, pk):
                 acting_user=request.user,
                 uploads=form.cleaned_data["attachments"],
                 complaint_attachments=form.cleaned_data.get("complaint_attachments"),
+                expected_version=form.expected_version,
             )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -179,6 +194,7 @@ def referral_edit(request, pk):
         "complaint": referral.complaint,
         "person": referral.person,
         "person_name": referral.person_name,
+        "conflict": conflict,
     }
     return render(request, "referrals/form.html", context)
 
@@ -197,23 +213,16 @@ def referral_detail(request, pk):
     log_view(referral)
     user = request.user
     agency_view = _is_agency(user)
-    documents = [
-        d
-        for d in referral.documents.select_related("uploaded_by")
-        if not agency_view or agency_sees_documents(referral, d.kind)
-    ]
-    consented = consent_in_force(referral)
-    complaint_files = list(referral.complaint_attachments.all()) if not agency_view or consented else []
     open_ = referral.status in OPEN_STATUSES
     context = {
         "referral": referral,
         "agency_view": agency_view,
-        "consent_in_force": consented,
+        "consent_in_force": consent_in_force(referral),
         "consent_withdrawal": withdrawal_voiding(referral),
         "shared_person": shared_person(referral) if agency_view else None,
-        "events": _timeline(referral, agency_view),
-        "documents": documents,
-        "complaint_files": complaint_files,
+        "events": visible_timeline(referral, agency_view),
+        "documents": visible_documents(referral, agency_view),
+        "complaint_files": visible_complaint_files(referral, agency_view),
         "redirects": referral.redirects.select_related("agency"),
         "can_edit": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, scoping.CHANGE),
         "send_form": SendForm() if referral.status == ReferralStatus.DRAFT and services.may_send(user) else None,
@@ -228,31 +237,19 @@ def referral_detail(request, pk):
     return render(request, "referrals/detail.html", context)
 
 
-def _timeline(referral, agency_view):
-    """The referral's events; an agency without the person's consent does not see the names of
-    the files the office attached (a file name often carries a name or a NIK)."""
-    events = list(referral.events.select_related("actor").order_by("at", "pk"))
-    if agency_view and not consent_in_force(referral):
-        for event in events:
-            if event.kind == ReferralEventKind.DOCUMENT and (event.actor is None or event.actor.role != Role.AGENCY):
-                event.note = ""
-    return events
-
-
 def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):
     """Run one action form on a referral; on an error show the form again with the messages."""
     referral = get_referral(request, pk, action)
     form = form_class(request.POST, request.FILES or None, **form_kwargs(referral))
-    if form.is_valid():
-        try:
-            run(referral, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(referral)
-    messages.error(request, _("Not saved: see the form below."))
-    return render(request, "referrals/action_form.html", {"referral": referral, "form": form}, status=400)
+    return run_action(
+        request,
+        referral,
+        form,
+        lambda data, version: run(referral, data, version),
+        success=success,
+        template="referrals/action_form.html",
+        context={"referral": referral},
+    )
 
 
 @login_required
@@ -263,7 +260,7 @@ def referral_send(request, pk):
         pk,
         "send",
         SendForm,
-        lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_send(r, note=d["note"], acting_user=request.user),
         _("Referral sent to the agency."),
     )
 
@@ -276,8 +273,8 @@ def referral_status(request, pk):
         pk,
         "work",
         StatusForm,
-        lambda r, d: services.referral_change_status(
-            r, to_status=d["to_status"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_change_status(
+            r, to_status=d["to_status"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Status changed."),
         form_kwargs=lambda r: {"referral": r},
@@ -292,8 +289,8 @@ def referral_redirect(request, pk):
         pk,
         "redirect",
         RedirectForm,
-        lambda r, d: services.referral_redirect(
-            r, to_service=d["to_service"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_redirect(
+            r, to_service=d["to_service"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Redirected: the other agency has received a linked referral."),
         form_kwargs=lambda r: {"referral": r},
@@ -308,7 +305,7 @@ def referral_note(request, pk):
         pk,
         "note",
         NoteForm,
-        lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_note(r, note=d["note"], acting_user=request.user),
         _("Note added."),
     )
 
@@ -321,16 +318,9 @@ def referral_documents(request, pk):
         pk,
         "note",
         DocumentForm,
-        lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
         _("Documents added."),
     )
-
-
-def _file_response(stored, content_type, name):
-    response = FileResponse(stored.open("rb"), content_type=content_type, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @login_required
@@ -342,7 +332,7 @@ def document_download(request, pk, document_pk):
     if _is_agency(request.user) and not agency_sees_documents(referral, document.kind):
         raise Http404("no consent to share this document")
     log_view(document)
-    return _file_response(document.file, document.content_type, document.original_name)
+    return stored_file_response(document.file, document.content_type, document.original_name)
 
 
 @login_required
@@ -353,4 +343,4 @@ def complaint_file_download(request, pk, attachment_pk):
     if _is_agency(request.user) and not agency_sees_documents(referral, DocumentKind.SUPPORTING):
         raise Http404("no consent to share this document")
     log_view(attachment)
-    return _file_response(attachment.file, attachment.content_type, attachment.original_name)
+    return stored_file_response(attachment.file, attachment.content_type, attachment.original_name)

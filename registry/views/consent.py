@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onegate import scoping
+from onegate.forms import add_service_errors
 
 from .. import consent
 from ..forms import ConsentDecisionForm
 from ..models import ConsentDecisionKind
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 KINDS = {"cabut": ConsentDecisionKind.WITHDRAWN, "berikan": ConsentDecisionKind.GIVEN}
 

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from onegate import idempotency, scoping
 from onegate.audit import log_export
 from onegate.exports import CSV_CONTENT_TYPE, csv_text
+from onegate.forms import add_service_errors
 
 from ..importing import batches
 from ..importing.columns import COLUMNS
@@ -22,7 +23,6 @@ from ..importing.problems import render as render_message
 from ..importing.template import template_csv, template_xlsx
 from ..models import ImportBatch, ImportStatus
 from ..privacy import nik_for
-from .common import add_service_errors
 
 RECENT_BATCHES = 20
 PROBLEMS_PER_PAGE = 100

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onegate import scoping
+from onegate.forms import add_service_errors
 from onegate.versioning import EditConflict
 
 from .. import services
 from ..forms import PpksRecordForm, ProgramReceiptForm
 from ..models import PersonPpks, ProgramReceipt
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 
 def _person_to_change(request, pk):

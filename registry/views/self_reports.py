@@ -12,12 +12,13 @@ from django_ratelimit.decorators import ratelimit
 
 from onegate import idempotency, scoping
 from onegate.audit import log_view
+from onegate.forms import add_service_errors
 
 from .. import self_reports
 from ..forms import DisabilityProfileForm, PersonForm
 from ..models import DisabilityProfile, SelfReport, SelfReportStatus
 from ..self_report_forms import FindPersonForm, SelfReportForm, SelfReportRejectForm
-from .common import add_service_errors, scoped_people
+from .common import scoped_people
 
 THANKS_SESSION_KEY = "self_report_reference"
 

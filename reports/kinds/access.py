@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment, AssessmentNeed
 from complaints.models import Attachment, Complaint
 from onegate import scoping
 from onegate.accounts.models import Role
@@ -174,6 +175,7 @@ class AccessReport(ReportKind):
             gather.disability(),
             gather.welfare(),
             gather.ppks(),
+            gather.assessments(),
             gather.consent(),
         ]
         progress(0.3)
@@ -339,6 +341,43 @@ class PersonRecords:
                 [(r.category.name, r.get_status_display(), _date(r.identified_on), r.source) for r in records],
             ),
         )
+
+    def assessments(self):
+        """The needs assessments of the person's household: the visit, the findings, and the needs of
+        the household or of this person (other members' needs are theirs)."""
+        if self.person.household_id is None:
+            return section("assessments", _("Needs assessments"), text(_("Not in a registered household.")))
+        visits = list(
+            scoping.restrict(Assessment.objects.filter(household_id=self.person.household_id), self.scope)
+            .select_related("assessor")
+            .prefetch_related("needs")
+            .order_by("visited_on", "pk")
+        )
+        self._note(Assessment, *(a.pk for a in visits))
+        blocks = []
+        this_person = _("this person")
+        for visit in visits:
+            needs = [n for n in visit.needs.all() if n.person_id in (None, self.person.pk)]
+            self._note(AssessmentNeed, *(n.pk for n in needs))
+            need_lines = "; ".join(
+                f"{n.get_domain_display()}: {n.get_level_display()}"
+                + (f" ({this_person})" if n.person_id else "")
+                + (f", {n.note}" if n.note else "")
+                for n in needs
+            )
+            label = lambda name: Assessment._meta.get_field(name).verbose_name  # noqa: E731
+            rows = [
+                (label("method"), visit.get_method_display()),
+                (label("assessor"), _user_label(visit.assessor)),
+                (label("dtks_in_registry"), visit.get_dtks_in_registry_display()),
+                (label("dtks_finding"), visit.get_dtks_finding_display()),
+                (label("summary"), visit.summary),
+                (label("recommendation"), visit.recommendation),
+                (_("Needs found"), need_lines),
+                (label("status"), visit.get_status_display()),
+            ]
+            blocks.append(fields(_("Needs assessment of %(day)s") % {"day": _date(visit.visited_on)}, rows))
+        return section("assessments", _("Needs assessments"), *(blocks or [text(_("No assessment."))]))
 
     def consent(self):
         decisions = list(

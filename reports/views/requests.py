@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from onegate import idempotency, scoping
-from registry.views.common import add_service_errors, scoped_people
+from onegate.forms import add_service_errors
+from registry.views.common import scoped_people
 
 from .. import kinds, services
 from ..forms import FORMS

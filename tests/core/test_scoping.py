@@ -117,3 +117,33 @@ def test_a_role_filter_replaces_the_default(users, placed):
 def test_the_region_filter_needs_no_join(users, agency_rule):
     sql = str(scoping.restrict(Agency.objects.all(), users["kel.wates"]).query)
     assert "regions_region" not in sql and "LIKE" in sql
+
+
+@pytest.mark.parametrize("action", ["view", "change"])
+def test_users_who_can_are_exactly_those_restrict_lets_through(placed, users, action):
+    from tests.factories import UserFactory
+
+    # More accounts: a kecamatan manager, an inactive one, an officer of the Wates posyandu itself.
+    UserFactory(username="camat", role=Role.MANAGER, region_id="35.76.02")
+    UserFactory(username="pensiun", role=Role.MANAGER, region_id="35.76", is_active=False)
+    UserFactory(username="posyandu", role=Role.AGENCY, region_id=None, agency=placed["wates"])
+    for agency in placed.values():
+        expected = {
+            u.username
+            for u in type(users["admin"]).objects.all()
+            if scoping.restrict(Agency.objects.filter(pk=agency.pk), u, action).exists()
+        }
+        assert {u.username for u in scoping.users_who_can(agency, action)} == expected, agency.code
+    wates = {u.username for u in scoping.users_who_can(placed["wates"], "change")}
+    assert wates == {"manajer", "kel.wates", "camat"}
+
+
+def test_users_who_can_act_on_a_complaint_are_its_area_staff(users):
+    from complaints.models import Complaint
+    from tests.complaints.factories import make_complaint
+    from tests.factories import PersonFactory
+
+    complaint = make_complaint(users["loket"], subject=PersonFactory(region_id=KRANGGAN))
+    assert isinstance(complaint, Complaint)
+    assert {u.username for u in scoping.users_who_can(complaint, "change")} == {"manajer", "loket", "kel.kranggan"}
+    assert {u.username for u in scoping.users_who_can(complaint, "assign")} == {"manajer"}

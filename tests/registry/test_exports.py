@@ -25,6 +25,7 @@ def test_a_formula_typed_as_a_name_is_exported_as_text(users, client_for):
             "birth_place": "Mojokerto",
             "birth_date": person.birth_date.strftime("%d/%m/%Y"),
             "life_status": "hidup",
+            "version": person.version,
         },
     )
     assert edited.status_code == 302

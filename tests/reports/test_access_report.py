@@ -6,12 +6,13 @@ import datetime
 import json
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Assessment, AssessmentNeed
 from onegate.accounts.models import Role
+from onegate.audit.models import LogEntry
 from registry import consent
 from registry.models import ConsentDecisionKind, DisabilityProfile, Person, WelfareProfile
 from reports import services
@@ -61,6 +62,16 @@ def casework(users, client_for, directory, complaint, wates_person):  # noqa: F8
         caregiver_name="Parmin",
     )
     WelfareProfile.objects.create(person=wates_person, dtks_status="terdaftar", decile=2)
+    visit = Assessment.objects.create(
+        household=wates_person.household,
+        region_id=wates_person.region_id,
+        visited_on=datetime.date(2026, 11, 2),
+        assessor=users["kel.wates"],
+        summary="Rumah lembap, atap bocor.",
+    )
+    AssessmentNeed.objects.create(
+        assessment=visit, person=wates_person, domain="kesehatan", level=2, note="Kontrol rutin"
+    )
     neighbour = PersonFactory(full_name="Tetangga Wates", region_id=wates_person.region_id)
     made = make_complaint(
         users["loket"],
@@ -100,6 +111,8 @@ def test_the_access_report_holds_the_record_what_agencies_were_shown_and_who_pro
         "Kursi roda",  # the devices needed, in the office's language
         "Sama sekali tidak bisa",  # the Washington Group answer for walking
         "Parmin",
+        "Rumah lembap, atap bocor.",  # the household's needs assessment
+        "Kontrol rutin",  # her own need found on the visit
         casework["made"].ticket_number,  # the complaint she made for her neighbour
         referral.number,
         "Dinas Kesehatan",
@@ -113,7 +126,7 @@ def test_the_access_report_holds_the_record_what_agencies_were_shown_and_who_pro
     data = json.loads(b"".join(response.streaming_content))
     sections = {s["key"]: s for s in data["sections"]}
     assert list(sections) == [
-        "identity", "household", "disability", "welfare", "ppks", "consent",
+        "identity", "household", "disability", "welfare", "ppks", "assessments", "consent",
         "complaints", "referrals", "self_reports", "files", "trail",
     ]  # fmt: skip
     letter = next(b for b in sections["referrals"]["blocks"] if b["title"] == referral.number)
