@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from onegate import scoping, versioning
 from onegate.counters import take_number
+from registry import services as registry_services
 
 from .models import (
     FINISHED_STATUSES,
@@ -81,6 +82,27 @@ def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complai
     if acting_user is not None:
         scoping.ensure_allowed(acting_user, complaint, scoping.VIEW)
     return complaint
+
+
+@transaction.atomic
+def complaint_intake(
+    *, data: dict, person_data: dict | None, confirm_nik: bool, acting_user, attachments=()
+) -> Complaint:
+    """The desk's intake: the person concerned registered quickly when they are not in the registry
+    yet (``person_data``; see registry.services.person_quick_register), then the complaint about
+    them, in one transaction. The person's errors come back under ``subject_<field>``, as the
+    intake form names those fields."""
+    if person_data:
+        try:
+            data = {
+                **data,
+                "subject": registry_services.person_quick_register(
+                    data=person_data, acting_user=acting_user, confirm_nik=confirm_nik
+                ),
+            }
+        except ValidationError as exc:
+            raise ValidationError({f"subject_{field}": errors for field, errors in exc.message_dict.items()}) from exc
+    return complaint_create(data=data, acting_user=acting_user, attachments=attachments)
 
 
 def _event(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from onegate.versioning import EditConflict, VersionedForm
+from onegate.versioning import EditConflict, conflict_before_validating
 
 
 def add_service_errors(form, exc: ValidationError):
@@ -23,7 +23,7 @@ def run_action(request, record, form, run, *, success: str, template: str, conte
     back to the record's page. Otherwise ``template`` shows the form again with the service's
     errors (400), or with what changed meanwhile when the record was saved by someone else since
     the form was loaded (409)."""
-    conflict = _stale(form, record)  # before validating: a form's choices follow the record's state
+    conflict = conflict_before_validating(form, record)
     if conflict is None and form.is_valid():
         try:
             run(form.cleaned_data, getattr(form, "expected_version", None))
@@ -39,16 +39,3 @@ def run_action(request, record, form, run, *, success: str, template: str, conte
         messages.error(request, _("Not saved: see the form below."))
     context = {**context, "form": form, "conflict": conflict}
     return render(request, template, context, status=409 if conflict else 400)
-
-
-def _stale(form, record):
-    """The conflict panel when a versioned form comes from an older version of the record."""
-    if not isinstance(form, VersionedForm):
-        return None
-    try:
-        posted = int(form.data.get("version") or 0)
-    except ValueError:
-        posted = 0
-    if posted == record.version:
-        return None
-    return form.show_conflict(EditConflict(record, posted))

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "onegate.audit.middleware.AuditActorMiddleware",
     "onegate.accounts.middleware.DeniedAccessLogMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -192,6 +192,11 @@ RATELIMIT_IP_META_KEY = "onegate.web.client_ip.client_ip"
 # --- Audit (django-auditlog) ------------------------------------------------------------------
 AUDITLOG_CID_GETTER = "onegate.audit.request_id.get_request_id"
 AUDITLOG_STORE_JSON_CHANGES = True
+# Our entry model: auditlog's, plus where the object lay (region, agency) and what it is about.
+AUDITLOG_LOGENTRY_MODEL = "onegate_audit.LogEntry"
+# Records of who opened which page (views) are deleted after this many days by a nightly job;
+# changes are kept.
+AUDIT_VIEW_RETENTION_DAYS = env.int("AUDIT_VIEW_RETENTION_DAYS", default=2 * 365)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -337,6 +342,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
     # Overdue referrals: tell the agencies and the managers, escalate the late ones.
     "referrals-overdue": {"task": "referrals.tasks.check_overdue_referrals", "schedule": crontab(hour=6, minute=0)},
+    "audit-purge-old-views": {"task": "onegate.audit.tasks.purge_old_views", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Registry import ----------------------------------------------------------------------------

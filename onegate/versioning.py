@@ -173,6 +173,19 @@ class VersionedForm(forms.Form):
         return Conflict(changes=changes, typed=_typed_values(self, changes), deleted=stored is None)
 
 
+def conflict_before_validating(form, record: VersionedModel) -> "Conflict | None":
+    """For an action form whose choices follow the record's current state (a status change): the
+    conflict panel when the form was loaded from an older version, before the form's own checks
+    refuse a choice that is no longer offered. None when the form is current (or not versioned)."""
+    if not isinstance(form, VersionedForm):
+        return None
+    try:
+        posted = int(form.data.get(form.add_prefix("version")) or 0)
+    except ValueError:
+        posted = 0
+    return None if posted == record.version else form.show_conflict(EditConflict(record, posted))
+
+
 @dataclasses.dataclass(frozen=True)
 class Conflict:
     """What the conflict panel shows: each change made meanwhile, and beside each field changed,

@@ -1,9 +1,46 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from onegate.resources import ReferenceImportExport
+from onegate.versioning import VersionedForm
 
+from . import services
 from .models import Contact, RequiredDocument, Service, ServiceSchedule
 from .resources import ServiceResource
+
+
+class ServiceAdminForm(VersionedForm, forms.ModelForm):
+    """A service changed by someone else since the page was opened is not overwritten: the form
+    comes back with what was typed, the newer version and what changed."""
+
+    class Meta:
+        model = Service
+        fields = [
+            "agency", "name", "category", "description", "eligibility", "application_process", "area", "area_note",
+            "fees", "phone", "email", "url", "status", "sla_working_days",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        stored = Service.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if self.instance.pk and stored != self.expected_version:
+            conflict = self.catch_up(self.instance, self.expected_version)
+            changes = "; ".join(
+                f"{change.actor}, {date_format(localtime(change.at), 'SHORT_DATETIME_FORMAT')}: "
+                + ", ".join(f"{f.label} {f.old} → {f.new}" for f in change.fields)
+                for change in conflict.changes
+            )
+            raise ValidationError(
+                _("Someone else saved this record after you opened it. Your changes were not saved.")
+                + (f" {changes}" if changes else ""),
+                code="conflict",
+            )
+        return data
 
 
 class RequiredDocumentInline(admin.TabularInline):
@@ -32,6 +69,18 @@ class ServiceAdmin(ReferenceImportExport, admin.ModelAdmin):
     search_fields = ("name", "description", "agency__name")
     autocomplete_fields = ("agency", "area")
     inlines = [RequiredDocumentInline, ScheduleInline, ServiceContactInline]
+    form = ServiceAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The form's hidden version is shown with the fields, but is not the model's (not editable).
+        fields = kwargs.get("fields", ())  # None when the admin asks the form which fields it has
+        if fields is not None:
+            fields = fields or flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [f for f in fields if f != "version"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.service_save(obj, expected_version=form.expected_version if change else None)
 
     def save_formset(self, request, form, formset, change):
         # A service's contacts belong to the service's agency too.

@@ -2,9 +2,11 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from complaints.models import Attachment
 from onegate.uploads import AttachmentsField
+from onegate.versioning import VersionedForm
 from registry import consent
 
 from .models import ConsentGiver, ConsentMethod, Service, ServiceStatus
@@ -37,13 +39,19 @@ class ServiceField(forms.ModelChoiceField):
     def grouped_choices(self):
         groups, choices = {}, [("", "---------")]
         for service in active_services(self.exclude_agency):
-            groups.setdefault(service.agency.name, []).append(
-                (service.pk, f"{service.name} ({service.sla_working_days} {_('working days')})")
-            )
+            groups.setdefault(service.agency.name, []).append((service.pk, service_with_sla(service)))
         return choices + list(groups.items())
 
 
-class ReferralForm(forms.Form):
+def service_with_sla(service) -> str:
+    days = service.sla_working_days
+    return ngettext("%(service)s (%(days)s working day)", "%(service)s (%(days)s working days)", days) % {
+        "service": service.name,
+        "days": days,
+    }
+
+
+class ReferralForm(VersionedForm):
     """Drafting a referral: where to, why, what is asked, the documents, and the person's consent."""
 
     service = ServiceField(
@@ -149,7 +157,8 @@ class SendForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionedForm):
+    fields_for_model_fields = {"status": "to_status", "outcome": "note"}
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         label=_("Note"),
@@ -160,14 +169,16 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, referral, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, initial={"version": referral.version}, **kwargs)
         from .models import ReferralStatus
 
         allowed = AGENCY_TRANSITIONS.get(referral.status, set())
         self.fields["to_status"].choices = [(v, label) for v, label in ReferralStatus.choices if v in allowed]
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(VersionedForm):
+    fields_for_model_fields = {"outcome": "note"}
+
     to_service = ServiceField(
         label=_("Redirect to"), help_text=_("A service of another agency; it receives a linked referral at once.")
     )
@@ -176,7 +187,7 @@ class RedirectForm(forms.Form):
     )
 
     def __init__(self, *args, referral, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, initial={"version": referral.version}, **kwargs)
         self.fields["to_service"] = ServiceField(
             label=self.fields["to_service"].label,
             help_text=self.fields["to_service"].help_text,

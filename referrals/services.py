@@ -16,7 +16,7 @@ from complaints import services as complaint_services
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from complaints.models import ComplaintEvent, EventKind
 from complaints.models import Status as ComplaintStatus
-from onegate import scoping
+from onegate import scoping, versioning
 from onegate.accounts.models import Role
 from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
@@ -149,11 +149,19 @@ def _attach_complaint_files(referral, complaint, attachments):
 
 @transaction.atomic
 def referral_update_draft(
-    referral: Referral, *, data: dict, acting_user, uploads=(), complaint_attachments=None
+    referral: Referral,
+    *,
+    data: dict,
+    acting_user,
+    uploads=(),
+    complaint_attachments=None,
+    expected_version: int | None = None,
 ) -> Referral:
-    """Change a draft before it is sent (service, reason, request, documents, consent)."""
+    """Change a draft before it is sent (service, reason, request, documents, consent), from
+    ``expected_version`` when given (EditConflict when it was saved since)."""
     scoping.ensure_allowed(acting_user, referral, scoping.CHANGE)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _check_version(referral, expected_version)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; the agency already has this referral."))
     data = _check_consent(data, referral.person)
@@ -166,7 +174,7 @@ def referral_update_draft(
             setattr(referral, field, data[field])
     referral.agency = service.agency
     referral.full_clean(exclude=["created_by", "complaint", "person", "region", "agency", "service"])
-    referral.save()
+    versioning.save(referral)
     if complaint_attachments is not None:
         _attach_complaint_files(referral, referral.complaint, complaint_attachments)
     for upload in uploads:
@@ -186,6 +194,20 @@ def _store_document(referral, upload, kind, acting_user) -> ReferralDocument:
     document.file.save(upload.name, upload, save=False)
     document.save()
     return document
+
+
+@transaction.atomic
+def service_save(service, *, expected_version: int | None = None):
+    """Save a directory service (administrators, in the admin) from ``expected_version``: a
+    service changed since is not overwritten (EditConflict)."""
+    versioning.save(service, expected_version=expected_version)
+    return service
+
+
+def _check_version(referral: Referral, expected_version: int | None) -> None:
+    """The locked referral is the version the officer's form was loaded from (None: no form)."""
+    if expected_version is not None and referral.version != expected_version:
+        raise versioning.EditConflict(referral, expected_version)
 
 
 # --- Sending -----------------------------------------------------------------------------------
@@ -234,7 +256,9 @@ def _dispatch(referral, actor, note):
     referral.verification_token = secrets.token_urlsafe(24)  # 192 random bits, for the letter's QR code
     referral.due_date = add_working_days(today, referral.service.sla_working_days)
     referral.sent_at, referral.status = now, ReferralStatus.SENT
-    referral.save(update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"])
+    versioning.save(
+        referral, update_fields=["number", "verification_token", "due_date", "sent_at", "status", "updated_at"]
+    )
     record_event(
         referral,
         ReferralEventKind.STATUS,
@@ -247,13 +271,16 @@ def _dispatch(referral, actor, note):
 
 # --- The agency's work -------------------------------------------------------------------------
 @transaction.atomic
-def referral_change_status(referral: Referral, *, to_status: str, note: str, acting_user) -> Referral:
+def referral_change_status(
+    referral: Referral, *, to_status: str, note: str, acting_user, expected_version: int | None = None
+) -> Referral:
     """The agency accepts, works on, completes or rejects the referral. Completing needs the
-    outcome, rejecting the reason."""
+    outcome, rejecting the reason. ``expected_version``: the version the officer saw."""
     scoping.ensure_allowed(acting_user, referral, "work")
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
     )
+    _check_version(referral, expected_version)
     from_status = referral.status
     if to_status not in AGENCY_TRANSITIONS.get(from_status, ()):
         raise ValidationError({"to_status": _("A referral cannot go from this status to that one.")})
@@ -270,7 +297,7 @@ def referral_change_status(referral: Referral, *, to_status: str, note: str, act
         referral.accepted_at = timezone.now()
     if to_status in FINISHED_STATUSES:
         referral.finished_at, referral.outcome = timezone.now(), note
-    referral.save(update_fields=["status", "accepted_at", "finished_at", "outcome", "updated_at"])
+    versioning.save(referral, update_fields=["status", "accepted_at", "finished_at", "outcome", "updated_at"])
     record_event(
         referral, ReferralEventKind.STATUS, acting_user, note=note, from_status=from_status, to_status=to_status
     )
@@ -280,7 +307,9 @@ def referral_change_status(referral: Referral, *, to_status: str, note: str, act
 
 
 @transaction.atomic
-def referral_redirect(referral: Referral, *, to_service, note: str, acting_user) -> Referral:
+def referral_redirect(
+    referral: Referral, *, to_service, note: str, acting_user, expected_version: int | None = None
+) -> Referral:
     """Send the person on to another agency's service: this referral ends as "redirected" and a
     linked referral, with the same person, consent and documents, goes to the new agency at once.
     Returns the new referral."""
@@ -288,6 +317,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("agency", "complaint").get(pk=referral.pk)
     )
+    _check_version(referral, expected_version)
     if referral.status not in REDIRECTABLE:
         raise ValidationError(_("Only a referral that is still open can be redirected."))
     note = note.strip()
@@ -299,7 +329,8 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
         raise ValidationError({"to_service": _("Choose a service of another agency.")})
     from_status = referral.status
     referral.status, referral.finished_at, referral.outcome = ReferralStatus.REDIRECTED, timezone.now(), note
-    referral.save(update_fields=["status", "finished_at", "outcome", "updated_at"])
+    versioning.save(referral, update_fields=["status", "finished_at", "outcome", "updated_at"])
+    redirected_by = _("Redirected by %(agency)s") % {"agency": referral.agency.name}
     linked = Referral.objects.create(
         complaint=referral.complaint,
         person=referral.person,
@@ -308,7 +339,7 @@ def referral_redirect(referral: Referral, *, to_service, note: str, acting_user)
         agency=to_service.agency,
         service=to_service,
         reason=referral.reason,
-        request=f"{referral.request}\n\n{_('Redirected by %(agency)s') % {'agency': referral.agency.name}}: {note}",
+        request=f"{referral.request}\n\n{redirected_by}: {note}",
         documents_provided=[
             d for d in referral.documents_provided if d in {x.document for x in to_service.required_documents.all()}
         ],

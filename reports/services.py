@@ -397,7 +397,11 @@ def figures_file(user, report: ReportRequest, file_format: str) -> bytes:
     if not tables:
         raise Http404("no figures for this report")
     log_export(
-        ReportRequest, count=sum(len(t["rows"]) for t in tables), file_format=file_format, filters={"report": report.pk}
+        ReportRequest,
+        count=sum(len(t["rows"]) for t in tables),
+        file_format=file_format,
+        filters={"report": report.pk},
+        region_id=report.scope_region_id,
     )
     sections = [(table["title"], table["headers"], table["rows"]) for table in tables]
     if file_format == "csv":

@@ -18,6 +18,7 @@ from onegate.audit import log_view
 from onegate.forms import add_service_errors, run_action
 from onegate.pagination import table_pagination, two_step
 from onegate.uploads import stored_file_response
+from onegate.versioning import EditConflict
 from registry.views.common import scoped_people
 
 from .. import services
@@ -160,6 +161,7 @@ def referral_edit(request, pk):
         "consent_method": referral.consent_method,
         "consent_at": timezone.localtime(referral.consent_at) if referral.consent_at else None,
         "complaint_attachments": list(referral.complaint_attachments.all()),
+        "version": referral.version,
     }
     form = ReferralForm(
         request.POST or None,
@@ -168,6 +170,7 @@ def referral_edit(request, pk):
         person=referral.person,
         initial=initial,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_update_draft(
@@ -176,7 +179,10 @@ def referral_edit(request, pk):
                 acting_user=request.user,
                 uploads=form.cleaned_data["attachments"],
                 complaint_attachments=form.cleaned_data.get("complaint_attachments"),
+                expected_version=form.expected_version,
             )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -188,6 +194,7 @@ def referral_edit(request, pk):
         "complaint": referral.complaint,
         "person": referral.person,
         "person_name": referral.person_name,
+        "conflict": conflict,
     }
     return render(request, "referrals/form.html", context)
 
@@ -238,7 +245,7 @@ def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r:
         request,
         referral,
         form,
-        lambda data, _version: run(referral, data),
+        lambda data, version: run(referral, data, version),
         success=success,
         template="referrals/action_form.html",
         context={"referral": referral},
@@ -253,7 +260,7 @@ def referral_send(request, pk):
         pk,
         "send",
         SendForm,
-        lambda r, d: services.referral_send(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_send(r, note=d["note"], acting_user=request.user),
         _("Referral sent to the agency."),
     )
 
@@ -266,8 +273,8 @@ def referral_status(request, pk):
         pk,
         "work",
         StatusForm,
-        lambda r, d: services.referral_change_status(
-            r, to_status=d["to_status"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_change_status(
+            r, to_status=d["to_status"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Status changed."),
         form_kwargs=lambda r: {"referral": r},
@@ -282,8 +289,8 @@ def referral_redirect(request, pk):
         pk,
         "redirect",
         RedirectForm,
-        lambda r, d: services.referral_redirect(
-            r, to_service=d["to_service"], note=d["note"], acting_user=request.user
+        lambda r, d, version: services.referral_redirect(
+            r, to_service=d["to_service"], note=d["note"], acting_user=request.user, expected_version=version
         ),
         _("Redirected: the other agency has received a linked referral."),
         form_kwargs=lambda r: {"referral": r},
@@ -298,7 +305,7 @@ def referral_note(request, pk):
         pk,
         "note",
         NoteForm,
-        lambda r, d: services.referral_add_note(r, note=d["note"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_note(r, note=d["note"], acting_user=request.user),
         _("Note added."),
     )
 
@@ -311,7 +318,7 @@ def referral_documents(request, pk):
         pk,
         "note",
         DocumentForm,
-        lambda r, d: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
+        lambda r, d, _version: services.referral_add_documents(r, uploads=d["attachments"], acting_user=request.user),
         _("Documents added."),
     )
 

@@ -167,3 +167,29 @@ def test_merging_duplicate_people_moves_their_complaints(users, db):
     merging.merge_people(survivor, duplicate, acting_user=users["manajer"])
     complaint.refresh_from_db()
     assert complaint.subject == survivor
+
+
+def test_intake_registers_the_person_and_the_complaint_together_or_neither(users):
+    from onegate.regions.models import Region
+    from registry.models import Person
+    from tests.complaints.factories import category
+    from tests.conftest import WATES
+
+    data = {
+        "channel": "datang",
+        "complainant_name": "Sri Rahayu",
+        "complainant_phone": "081234567890",
+        "category": category(),
+        "description": "Belum terdaftar bantuan.",
+    }
+    person = {"full_name": "Sri Rahayu", "sex": "L", "nik": "3576024101900001", "region": Region.objects.get(pk=WATES)}
+    with pytest.raises(ValidationError) as refused:  # a woman's NIK for a man, not confirmed
+        services.complaint_intake(
+            data=data, person_data=person, confirm_nik=False, acting_user=users["loket"], attachments=()
+        )
+    assert "subject_sex" in refused.value.message_dict  # named as the intake form names the field
+    assert not Complaint.objects.exists() and not Person.objects.filter(full_name="Sri Rahayu").exists()
+    complaint = services.complaint_intake(
+        data=data, person_data=person, confirm_nik=True, acting_user=users["loket"], attachments=()
+    )
+    assert complaint.subject.full_name == "Sri Rahayu" and complaint.region_id == WATES

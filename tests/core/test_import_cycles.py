@@ -6,7 +6,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("onegate", "registry", "complaints", "referrals", "reports")
+# The core, then the capabilities in layers: each may import those before it, never one after it.
+LAYERS = {
+    "onegate": set(),
+    "registry": {"onegate"},
+    "assessments": {"onegate", "registry"},
+    "complaints": {"onegate", "registry"},
+    "referrals": {"onegate", "registry", "complaints"},
+    "reports": {"onegate", "registry", "assessments", "complaints", "referrals"},
+}
+PACKAGES = tuple(LAYERS)
 # The service <-> task pairs that enqueue on commit: the accepted pattern.
 ACCEPTED = {
     frozenset({"registry.importing.batches", "registry.importing.tasks"}),
@@ -71,6 +80,24 @@ def test_the_detector_sees_a_cycle(tmp_path, monkeypatch):
         (tmp_path / other).mkdir()
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert two_module_cycles() == {frozenset({"onegate.a", "onegate.b"})}
+
+
+def test_every_project_package_is_in_a_layer():
+    packages = {path.parent.name for path in ROOT.glob("*/apps.py")} | {"onegate"}
+    assert packages <= set(LAYERS), packages - set(LAYERS)
+
+
+def test_no_import_runs_up_the_layers():
+    """The core imports no capability; a capability imports only the layers below it (a section it
+    adds to another's page goes through onegate.panels, not an import)."""
+    modules = project_modules()
+    upward = sorted(
+        (name, target)
+        for name, path in modules.items()
+        for target in imports_of(name, path, modules)
+        if (package := name.split(".")[0]) != (other := target.split(".")[0]) and other not in LAYERS[package]
+    )
+    assert not upward, upward
 
 
 def test_only_development_commands_import_the_development_data():

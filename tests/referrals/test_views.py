@@ -25,6 +25,11 @@ def png(name="ktp.png"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def version_of(referral) -> int:
+    """The referral's version as a page loaded now would carry it."""
+    return Referral.objects.get(pk=referral.pk).version
+
+
 def form_post(service, **overrides):
     data = {
         "service": service.pk,
@@ -191,7 +196,8 @@ def test_with_consent_the_agency_sees_what_the_referral_needs(users, client_for,
 def test_the_agency_works_the_referral_from_its_page(users, client_for, directory, complaint):
     referral = sent(users["loket"], directory["pbi"], complaint=complaint)
     client = client_for(users["dinkes"])
-    assert client.post(reverse("referrals:status", args=[referral.pk]), {"to_status": "diterima"}).status_code == 302
+    status = reverse("referrals:status", args=[referral.pk])
+    assert client.post(status, {"to_status": "diterima", "version": version_of(referral)}).status_code == 302
     assert (
         client.post(reverse("referrals:note", args=[referral.pk]), {"note": "Dijadwalkan verifikasi."}).status_code
         == 302
@@ -200,11 +206,11 @@ def test_the_agency_works_the_referral_from_its_page(users, client_for, director
         client.post(reverse("referrals:documents", args=[referral.pk]), {"attachments": [png("hasil.png")]}).status_code
         == 302
     )
-    bad = client.post(reverse("referrals:status", args=[referral.pk]), {"to_status": "selesai", "note": ""})
+    bad = client.post(status, {"to_status": "selesai", "note": "", "version": version_of(referral)})
     assert bad.status_code == 400 and "note" in bad.context["form"].errors
     assert (
         client.post(
-            reverse("referrals:status", args=[referral.pk]), {"to_status": "selesai", "note": "PBI-JK aktif."}
+            status, {"to_status": "selesai", "note": "PBI-JK aktif.", "version": version_of(referral)}
         ).status_code
         == 302
     )
@@ -263,7 +269,8 @@ def test_only_drafts_can_be_edited_through_the_form(users, client_for, directory
     assert client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 200
     assert (
         client.post(
-            reverse("referrals:edit", args=[referral.pk]), form_post(directory["ktp"], reason="KTP hilang.")
+            reverse("referrals:edit", args=[referral.pk]),
+            form_post(directory["ktp"], reason="KTP hilang.", version=referral.version),
         ).status_code
         == 302
     )

@@ -11,11 +11,11 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from onegate.audit.models import LogEntry
 from registry.importing import batches
 from registry.importing.problems import for_reader
 from registry.models import ImportBatch, ImportStatus, Person

@@ -4,12 +4,12 @@ do it."""
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from onegate.accounts.models import Role
+from onegate.audit.models import LogEntry
 from registry import merging
 from registry.models import (
     ConsentDecision,
