@@ -13,6 +13,7 @@ from onegate import idempotency, scoping
 from onegate.forms import add_service_errors
 from registry.models import Person
 from registry.privacy import nik_for
+from registry.selectors import people_visible_to
 
 from .. import services
 from ..forms import IntakeForm
@@ -60,7 +61,7 @@ def person_search(request):
     query = request.GET.get("subject_query", "").strip()
     people = []
     if len(query) >= 3:
-        found = scoping.restrict(Person.objects.filter(merged_into__isnull=True), request.user).select_related("region")
+        found = people_visible_to(request.user).select_related("region")
         digits = query.replace(" ", "")
         found = found.filter(nik=digits) if digits.isdigit() else found.filter(full_name__icontains=query)
         people = [(p, nik_for(request.user, p.nik)) for p in found.order_by("full_name")[:10]]

@@ -10,7 +10,7 @@ from onegate import scoping
 from .. import services
 from ..forms import RejectForm
 from ..models import Household, Person, SelfReport, SelfReportStatus, VerificationStatus
-from .common import scoped_people
+from ..selectors import people_visible_to
 
 
 @login_required
@@ -22,7 +22,7 @@ def verification_queue(request):
         .order_by("status", "-updated_at")
     )
     people = (
-        scoped_people(request.user)
+        people_visible_to(request.user)
         .filter(
             household__isnull=True,
             status__in=[VerificationStatus.SUBMITTED, VerificationStatus.DRAFT, VerificationStatus.REJECTED],
