@@ -111,11 +111,27 @@ class IntakeForm(ComplaintContentForm):
         self.fields["subject"].queryset = people_visible_to(user)
         self.fields["subject_region"].queryset = village_choices(user)
 
+    # What the desk types for a person not in the registry (hidden once a registry person is picked).
+    NEW_PERSON_FIELDS = (
+        "subject_name",
+        "subject_region",
+        "register_subject",
+        "subject_sex",
+        "subject_nik",
+        "subject_birth_date",
+        "subject_confirm_nik",
+    )
+
     def clean(self):
         data = super().clean()
         if not data.get("is_anonymous") and not data.get("complainant_name"):
             self.add_error("complainant_name", _("Give the complainant's name, or tick anonymous."))
-        if not data.get("subject"):
+        if data.get("subject"):
+            # A registry person was picked: what was typed for a new person is neither checked nor kept.
+            for name in self.NEW_PERSON_FIELDS:
+                self._errors.pop(name, None)
+                data.pop(name, None)
+        else:
             if not data.get("subject_name"):
                 self.add_error("subject_name", _("Choose the person from the registry, or write their name."))
             if not data.get("subject_region"):

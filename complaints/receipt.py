@@ -21,10 +21,11 @@ def receipt_context(complaint, status_url: str) -> dict:
 
 
 def render_receipt(complaint, status_url: str) -> bytes:
+    receipt = _("Complaint receipt")
     context = {
         **pdf.document_context(),
         **receipt_context(complaint, status_url),
-        "title": f"{_('Complaint receipt')} {complaint.ticket_number}",
+        "title": f"{receipt} {complaint.ticket_number}",
     }
     return pdf.html_to_pdf(render_to_string("complaints/receipt_pdf.html", context))
 

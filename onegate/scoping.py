@@ -57,6 +57,10 @@ def register(model: type[Model], rule: ScopeRule) -> None:
     _rules[model] = rule
 
 
+def registered_rule(model: type[Model]) -> ScopeRule | None:
+    return _rules.get(model)
+
+
 def scoped_models() -> list[type[Model]]:
     """Every model with a scope rule: the models that hold personal data."""
     return list(_rules)
@@ -72,6 +76,11 @@ def rule_for(model: type[Model]) -> ScopeRule:
 def region_q(user, region_field: str) -> Q:
     """Rows whose region is the user's region or lies inside it."""
     return within_q(region_field, user.region_id)
+
+
+def is_city_wide(user) -> bool:
+    """Scoped to a whole city (or regency, or more): the records placed in no region are theirs too."""
+    return not user.region_id or user.region_id.count(".") <= 1
 
 
 def _is_active(user) -> bool:

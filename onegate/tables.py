@@ -354,9 +354,10 @@ class FastTable(tables.Table):
             return mark_safe("")
         field = self.prefixed_page_field
         items = []
+        previous, next_ = _escape(gettext("previous")), _escape(gettext("next"))
         if page.has_previous():
             items.append(f'<li class="previous page-item"><a href="{self._query(**{field: page.previous_page_number()})}" class="page-link">'
-                         f'<span aria-hidden="true">&laquo;</span> {_escape(gettext("previous"))}</a></li>')  # fmt: skip
+                         f'<span aria-hidden="true">&laquo;</span> {previous}</a></li>')  # fmt: skip
         if page.has_previous() or page.has_next():
             for p in table_page_range(page, self.paginator):
                 href = f'href="{self._query(**{field: p})}"' if p != "..." else ""
@@ -365,7 +366,7 @@ class FastTable(tables.Table):
                 )
         if page.has_next():
             items.append(f'<li class="next page-item"><a href="{self._query(**{field: page.next_page_number()})}" class="page-link">'
-                         f'{_escape(gettext("next"))} <span aria-hidden="true">&raquo;</span></a></li>')  # fmt: skip
+                         f'{next_} <span aria-hidden="true">&raquo;</span></a></li>')  # fmt: skip
         return mark_safe(
             f'<nav aria-label="Table navigation"><ul class="pagination justify-content-center">{"".join(items)}</ul></nav>'
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from complaints.models import Attachment
 from onegate.uploads import AttachmentsField
@@ -38,10 +39,16 @@ class ServiceField(forms.ModelChoiceField):
     def grouped_choices(self):
         groups, choices = {}, [("", "---------")]
         for service in active_services(self.exclude_agency):
-            groups.setdefault(service.agency.name, []).append(
-                (service.pk, f"{service.name} ({service.sla_working_days} {_('working days')})")
-            )
+            groups.setdefault(service.agency.name, []).append((service.pk, service_with_sla(service)))
         return choices + list(groups.items())
+
+
+def service_with_sla(service) -> str:
+    days = service.sla_working_days
+    return ngettext("%(service)s (%(days)s working day)", "%(service)s (%(days)s working days)", days) % {
+        "service": service.name,
+        "days": days,
+    }
 
 
 class ReferralForm(VersionedForm):

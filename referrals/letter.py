@@ -52,7 +52,7 @@ def letter_context(referral, verify_url: str) -> dict:
     sent_on = timezone.localdate(referral.sent_at)
     return {
         **pdf.document_context(),
-        "title": f"{gettext('Referral letter')} {referral.number}",
+        "title": gettext("Referral letter %(number)s") % {"number": referral.number},
         "letter_number_css": mark_safe(pdf.css_string(referral.number)),
         "referral": referral,
         "sent_on": sent_on,

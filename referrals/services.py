@@ -330,6 +330,7 @@ def referral_redirect(
     from_status = referral.status
     referral.status, referral.finished_at, referral.outcome = ReferralStatus.REDIRECTED, timezone.now(), note
     versioning.save(referral, update_fields=["status", "finished_at", "outcome", "updated_at"])
+    redirected_by = _("Redirected by %(agency)s") % {"agency": referral.agency.name}
     linked = Referral.objects.create(
         complaint=referral.complaint,
         person=referral.person,
@@ -338,7 +339,7 @@ def referral_redirect(
         agency=to_service.agency,
         service=to_service,
         reason=referral.reason,
-        request=f"{referral.request}\n\n{_('Redirected by %(agency)s') % {'agency': referral.agency.name}}: {note}",
+        request=f"{referral.request}\n\n{redirected_by}: {note}",
         documents_provided=[
             d for d in referral.documents_provided if d in {x.document for x in to_service.required_documents.all()}
         ],

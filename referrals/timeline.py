@@ -16,7 +16,8 @@ def record_event(referral, kind, actor, *, note="", from_status="", to_status=""
     )
     if referral.complaint_id:
         what = ReferralStatus(to_status).label if to_status else ReferralEventKind(kind).label
-        summary = f"{referral.number or _('Draft referral')} · {referral.agency.name}: {what}"
+        draft = _("Draft referral")
+        summary = f"{referral.number or draft} · {referral.agency.name}: {what}"
         ComplaintEvent.objects.create(
             complaint_id=referral.complaint_id,
             kind=EventKind.REFERRAL,

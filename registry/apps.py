@@ -12,13 +12,16 @@ class RegistryConfig(AppConfig):
         from onegate import navigation, reference_cache, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
+        from onegate.audit.display import reveal_identifiers
+        from onegate.audit.placement import SELF
 
         from . import models as m
         from .importing import (
             batches,
             tasks,  # noqa: F401  (registers the import Celery tasks)
         )
-        from .privacy import FULL_NIK_ROLES
+        from .nik import mask_nik
+        from .privacy import FULL_NIK_ROLES, can_see_full_nik
 
         # Administrators configure the portal; they do not browse personal data.
         readers = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
@@ -42,15 +45,21 @@ class RegistryConfig(AppConfig):
         scoping.register(m.Person, scoping.ScopeRule(region_field="region", roles=roles))
         for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
             scoping.register(profile, scoping.ScopeRule(region_field="person__region", roles=roles))
-        for model in (m.Household, m.Person, m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
-            audited(model, exclude_fields=["updated_at", "version"])
+        # A person's history (their page) reads their own entries and those of their profiles,
+        # PPKS records, programme receipts and consent decisions; NIK and KK numbers in the trail
+        # follow registry.privacy.
+        audited(m.Household, exclude_fields=["updated_at", "version"], identifiers=["kk_number"])
+        audited(m.Person, exclude_fields=["updated_at", "version"], about=SELF, identifiers=["nik"])
+        for profile in (m.DisabilityProfile, m.WelfareProfile, m.ProgramReceipt, m.PersonPpks):
+            audited(profile, exclude_fields=["updated_at", "version"], about="person")
+        reveal_identifiers(to=can_see_full_nik, mask=mask_nik)
         scoping.register(m.ConsentDecision, scoping.ScopeRule(region_field="person__region", roles=roles))
-        audited(m.ConsentDecision)
+        audited(m.ConsentDecision, about="person")
         # Self-reports wait in their kelurahan's queue; the public form creates them without a user.
         scoping.register(m.SelfReport, scoping.ScopeRule(region_field="region", roles=roles))
-        audited(m.SelfReport)
+        audited(m.SelfReport, identifiers=["nik"])
         reference_cache.register(m.PpksCategory)  # the person list's PPKS choices
-        audited(m.DuplicateDismissal)
+        audited(m.DuplicateDismissal, region="person_a__region")
         # Import batches: the uploader and the managers above them; officers see only their own.
         import_roles = {"view": writers, "add": writers, "change": writers}
         scoping.register(

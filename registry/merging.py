@@ -17,7 +17,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onegate import scoping, versioning
+from onegate import audit, scoping, versioning
 
 from . import services
 from .models import (
@@ -348,8 +348,6 @@ def _describe(row, field: str, *, with_values: bool = False) -> dict:
 
 def _log_merge(survivor: Person, duplicate: Person, *, data: dict, moved: list, kept: list, acting_user) -> None:
     """One entry on each record, beside the field changes auditlog writes by itself."""
-    from auditlog.models import LogEntry
-
     details = {
         "survivor": survivor.pk,
         "duplicate": duplicate.pk,
@@ -364,11 +362,4 @@ def _log_merge(survivor: Person, duplicate: Person, *, data: dict, moved: list, 
     if kept:
         changes["kept on the merged record"] = ["", "; ".join(f"{k['kind']}: {k['text']}" for k in kept)]
     for person in (survivor, duplicate):
-        LogEntry.objects.log_create(
-            person,
-            action=LogEntry.Action.UPDATE,
-            changes=changes,
-            actor=acting_user,
-            additional_data={"merge": details},
-            force_log=True,
-        )
+        audit.log_event(person, changes, actor=acting_user, additional_data={"merge": details})

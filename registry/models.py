@@ -79,10 +79,16 @@ class Household(VerifiedRecord):
 
     def __str__(self):
         head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
-        return f"KK {self.kk_number or '—'} · {head.full_name if head else self.address}"
+        return household_label(head.full_name if head else None, self.address)
 
     def get_absolute_url(self):
         return reverse("registry:household-detail", args=[self.pk])
+
+
+def household_label(head_name: str | None, address: str) -> str:
+    """How a household is named (pages, the audit trail): by its head of family, or its address;
+    never by its KK number, an identity number that only some roles may read."""
+    return head_name or address
 
 
 class Relationship(models.TextChoices):
@@ -360,11 +366,19 @@ class DisabilityProfile(VersionedModel):
         indexes = [GinIndex(fields=["types"], name="disability_types_gin")]
 
     def __str__(self):
-        return f"{self.person}: {', '.join(self.types)}"
+        return f"{self.person}: {', '.join(map(str, self.type_labels))}"
 
     @property
     def type_labels(self) -> list[str]:
         return [DisabilityType(t).label for t in self.types]
+
+    @property
+    def device_needed_labels(self) -> list[str]:
+        return [AssistiveDevice(d).label for d in self.devices_needed]
+
+    @property
+    def device_owned_labels(self) -> list[str]:
+        return [AssistiveDevice(d).label for d in self.devices_owned]
 
     @property
     def is_multiple(self) -> bool:

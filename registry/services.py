@@ -388,3 +388,33 @@ def record_reject(record: Household | Person, *, acting_user, reason: str) -> No
         raise ValidationError(_("Only a record awaiting verification can be rejected."))
     record.status, record.rejection_reason = VerificationStatus.REJECTED, reason.strip()
     versioning.save(record, update_fields=["status", "rejection_reason", "updated_at"])
+
+
+# --- Bulk decisions (the verification queue) ---------------------------------------------------------
+def records_submit(records, *, acting_user) -> int:
+    """Submit several drafts or rejected records (households with their members), all or none."""
+    return _for_each(records, record_submit, acting_user=acting_user)
+
+
+def records_verify(records, *, acting_user) -> int:
+    """Verify several records awaiting verification (households with their submitted members), all or none."""
+    return _for_each(records, record_verify, acting_user=acting_user)
+
+
+def records_reject(records, *, acting_user, reason: str) -> int:
+    """Send several records back to the kelurahan with one reason, all or none."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason, so the officer knows what to fix.")})
+    return _for_each(records, record_reject, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def _for_each(records, decide, **kwargs) -> int:
+    """One decision on each record, in one transaction: each record is saved (and audited) as when it
+    is decided alone; a record that cannot be decided undoes them all and is named in the error."""
+    for record in records:
+        try:
+            decide(record, **kwargs)
+        except ValidationError as exc:
+            raise ValidationError(f"{record}: {' '.join(exc.messages)}") from exc
+    return len(records)

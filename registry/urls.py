@@ -20,6 +20,7 @@ urlpatterns = [
     path("keluarga/<int:pk>/", views.household_detail, name="household-detail"),
     path("keluarga/<int:pk>/ubah/", views.household_edit, name="household-edit"),
     path("verifikasi/", views.verification_queue, name="verification-queue"),
+    path("verifikasi/keputusan/", views.verification_bulk, name="verification-bulk"),
     path("laporan-mandiri/<int:pk>/", views.self_report_review, name="self-report-review"),
     path("laporan-mandiri/<int:pk>/orang-baru/", views.self_report_create_person, name="self-report-create-person"),
     path("laporan-mandiri/<int:pk>/tautkan/", views.self_report_find_person, name="self-report-find-person"),

@@ -40,7 +40,7 @@ class ReportsConfig(AppConfig):
                 role_filters={Role.MANAGER: manager, Role.FRONT_DESK: own, Role.KELURAHAN: own, Role.AGENCY: agency},
             ),
         )
-        audited(m.ReportRequest, include_fields=["status"])
+        audited(m.ReportRequest, include_fields=["status"], region="scope_region", agency="scope_agency")
         from onegate.processing import record
 
         record(

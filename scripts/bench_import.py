@@ -59,7 +59,7 @@ def setup_django(database_url: str) -> None:
 
 REGISTRY_TABLES = (
     "registry_personppks", "registry_programreceipt", "registry_welfareprofile", "registry_disabilityprofile",
-    "registry_person", "registry_household", "auditlog_logentry",
+    "registry_person", "registry_household", "audit_logentry",
 )  # fmt: skip
 
 

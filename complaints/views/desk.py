@@ -13,7 +13,7 @@ from onegate import idempotency, scoping
 from onegate.forms import add_service_errors
 from registry.models import Person
 from registry.privacy import nik_for
-from registry.selectors import people_visible_to
+from registry.selectors import people_matching
 
 from .. import services
 from ..forms import IntakeForm
@@ -37,7 +37,7 @@ def complaint_create(request):
                 lambda: services.complaint_intake(
                     data=form.complaint_data(),
                     person_data=form.quick_person_data(),
-                    confirm_nik=form.cleaned_data["subject_confirm_nik"],
+                    confirm_nik=form.cleaned_data.get("subject_confirm_nik", False),
                     acting_user=request.user,
                     attachments=form.cleaned_data["attachments"],
                 ),
@@ -56,22 +56,21 @@ def complaint_create(request):
 
 @login_required
 def person_search(request):
-    """Registry people the user may see, by NIK (exact) or name, for the intake form (htmx)."""
+    """Registry people the user may see, by NIK or name as the registry's search finds them, for the
+    intake form (htmx)."""
     scoping.ensure_can(request.user, Person, scoping.VIEW)
     query = request.GET.get("subject_query", "").strip()
-    people = []
-    if len(query) >= 3:
-        found = people_visible_to(request.user).select_related("region")
-        digits = query.replace(" ", "")
-        found = found.filter(nik=digits) if digits.isdigit() else found.filter(full_name__icontains=query)
-        people = [(p, nik_for(request.user, p.nik)) for p in found.order_by("full_name")[:10]]
+    people = [(p, nik_for(request.user, p.nik)) for p in people_matching(request.user, query)]
     return render(request, "complaints/_person_results.html", {"people": people, "query": query})
 
 
 @login_required
 def receipt(request, pk):
     complaint = get_complaint(request, pk)
-    return render(request, "complaints/receipt.html", receipt_context(complaint, _status_url(request)))
+    # Kelurahan officers open receipts of their area's complaints but do not take complaints.
+    can_add = scoping.can(request.user, Complaint, scoping.ADD)
+    context = {**receipt_context(complaint, _status_url(request)), "can_add": can_add}
+    return render(request, "complaints/receipt.html", context)
 
 
 @login_required

@@ -17,7 +17,13 @@ class AccountsConfig(AppConfig):
         audited(User, exclude_fields=["password", "last_login"])
         # Staff records: managers oversee everyone working in the portal; administrators manage them.
         scoping.register(User, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}, "change": {Role.ADMIN}}))
-        scoping.register(DeniedAccess, scoping.ScopeRule(roles={"view": {Role.ADMIN, Role.MANAGER}}))
+        scoping.register(
+            DeniedAccess,
+            scoping.ScopeRule(
+                roles={"view": {Role.ADMIN, Role.MANAGER}},
+                role_filters={Role.ADMIN: lambda queryset, user: queryset, Role.MANAGER: denied_accesses_in_region},
+            ),
+        )
         from onegate.processing import record
 
         record(
@@ -50,3 +56,16 @@ class AccountsConfig(AppConfig):
             signal.connect(forget_user, sender=User)
             signal.connect(forget_agency_officers, sender=Agency)
             signal.connect(forget_region_users, sender=Region)
+
+
+def denied_accesses_in_region(queryset, user):
+    """A manager sees the refusals of the users working in their region; the city-wide managers
+    also those of users without a region and of anonymous visitors."""
+    from django.db.models import Q
+
+    from onegate import scoping
+
+    if not user.region_id:
+        return queryset
+    inside = scoping.region_q(user, "user__region")
+    return queryset.filter(inside | Q(user__region__isnull=True) if scoping.is_city_wide(user) else inside)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from onegate.audit.request_id import get_request_id
 from onegate.scoping import OutOfScope
+from onegate.web.client_ip import client_ip
 
 from .models import DeniedAccess
 
@@ -21,7 +22,7 @@ def record_denied_access(request, status: int, reason: str) -> None:
         path=request.get_full_path()[:500],
         status=status,
         reason=reason[:300],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request) or None,
         request_id=get_request_id() or "",
     )
     security_log.warning(

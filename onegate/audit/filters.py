@@ -1,10 +1,11 @@
 import django_filters
-from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+
+from .models import LogEntry
 
 
 def audited_content_types(request=None):

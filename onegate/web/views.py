@@ -35,9 +35,10 @@ def home(request):
         by_level = Region.objects.values_list("level").annotate(n=Count("pk")).order_by("level")
         context["region_counts"] = [(RegionLevel(level).label, n) for level, n in by_level]
     if user.role in (Role.ADMIN, Role.MANAGER):
-        from auditlog.models import LogEntry
+        from onegate.audit.display import readable
+        from onegate.audit.views import visible_entries
 
-        context["recent_changes"] = scoping.restrict(LogEntry.objects.select_related("actor", "content_type"), user)[:8]
+        context["recent_changes"] = readable(visible_entries(user).order_by("-timestamp", "-pk")[:8], user)
         context["recent_denials"] = scoping.restrict(DeniedAccess.objects.all(), user)[:5]
     if user.region_id:
         context["scope_children"] = Region.objects.filter(parent_id=user.region_id).annotate(n=Count("children"))

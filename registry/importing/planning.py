@@ -35,6 +35,7 @@ from ..models import (
     Relationship,
     VerificationStatus,
     WelfareProfile,
+    household_label,
 )
 from ..nik import nik_disagreement_messages
 from .checking import CheckedRow
@@ -701,7 +702,7 @@ class Planner:
                     lacking[kk] = needs
                 else:
                     new = {**self.household_defaults, "rt": "", "rw": "", **values, "kk_number": kk}
-                    plan.households[kk] = Write(None, new, label=f"KK {kk} · {head_name.get(kk) or new['address']}")
+                    plan.households[kk] = Write(None, new, label=household_label(head_name.get(kk), new["address"]))
                 continue
             new = {**{n: old[n] for n in HOUSEHOLD_FIELDS}, **values}
             for name in ("rt", "rw"):  # 2 and 002 are the same RT
@@ -715,7 +716,7 @@ class Planner:
                     old["id"],
                     new,
                     changes,
-                    label=f"KK {kk} · {head_name.get(kk) or new['address']}",
+                    label=household_label(head_name.get(kk), new["address"]),
                     seen=old[ROW_VERSION],
                 )
         for row in valid if lacking else ():

@@ -31,5 +31,6 @@ from .verification import (  # noqa: F401
     record_reject,
     record_submit,
     record_verify,
+    verification_bulk,
     verification_queue,
 )

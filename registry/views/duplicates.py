@@ -202,7 +202,8 @@ def _membership(person):
     if not person.household_id:
         return "—"
     h = person.household
-    return f"KK {h.kk_number or _('without KK')} · {person.get_relationship_display() or '—'} · {h.address}, {h.region.name}"
+    kk_number = h.kk_number or _("without KK")
+    return f"KK {kk_number} · {person.get_relationship_display() or '—'} · {h.address}, {h.region.name}"
 
 
 def _disability(person):
@@ -214,14 +215,16 @@ def _welfare(person):
     w = getattr(person, "welfare", None)
     if not w:
         return "—"
-    return w.get_dtks_status_display() + (f" · {_('decile')} {w.decile}" if w.decile else "")
+    decile = _("decile %(decile)s") % {"decile": w.decile} if w.decile else ""
+    return w.get_dtks_status_display() + (f" · {decile}" if decile else "")
 
 
 def _recorded(person, user_field, time_field):
     user, when = getattr(person, user_field), getattr(person, time_field)
     if not when:
         return "—"
-    return f"{date_format(localtime(when), 'SHORT_DATETIME_FORMAT')}, {user or _('system')}"
+    who = user or _("system")
+    return f"{date_format(localtime(when), 'SHORT_DATETIME_FORMAT')}, {who}"
 
 
 def _detail_rows(people):
@@ -250,8 +253,9 @@ def _detail_rows(people):
 def merged_records(user, person) -> dict:
     """For a person's page: the records merged into this one, with a link to each one's history
     in the audit trail for those who may read it."""
-    from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+
+    from onegate.audit.models import LogEntry
 
     can_read_trail = scoping.can(user, LogEntry)
     return {

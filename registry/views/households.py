@@ -1,6 +1,6 @@
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
@@ -9,6 +9,8 @@ from django_tables2 import RequestConfig
 
 from onegate import idempotency, scoping
 from onegate.audit import log_view
+from onegate.audit.display import readable
+from onegate.audit.models import LogEntry
 from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination
 from onegate.versioning import EditConflict
@@ -67,7 +69,8 @@ def household_detail(request, pk):
         {
             "household": household,
             "members": members,
-            "history": household_history(household, request.user),
+            "history": readable(household_history(household, request.user), request.user),
+            "history_type": ContentType.objects.get_for_model(Household).pk,
             "can_edit": scoping.can(request.user, Household, scoping.CHANGE),
             "can_verify": scoping.can(request.user, Household, "verify"),
         },

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from onegate import panels, scoping
+from onegate import audit, panels, scoping
 from onegate.audit import log_export, log_view
 from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.forms import add_service_errors
@@ -61,7 +62,7 @@ def person_export(request, file_format):
         return redirect("registry:person-list")
     rows = filterset.qs if filterset.is_bound else people
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
-    log_export(Person, count=rows.count(), file_format=file_format, filters=filters)
+    log_export(Person, count=rows.count(), file_format=file_format, filters=filters, region_id=request.user.region_id)
     if file_format == "csv":
         response = StreamingHttpResponse(exports.as_csv_lines(rows, request.user), content_type=CSV_CONTENT_TYPE)
     else:
@@ -87,20 +88,13 @@ def person_detail(request, pk):
         messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": person.pk})
         return redirect("registry:person-detail", person.merged_into_id)
     log_view(person)
-    from auditlog.models import LogEntry
-
-    # Changes only: the openings of the page are in the audit trail, for those who may read it.
-    history = (
-        LogEntry.objects.get_for_object(person)
-        .exclude(action=LogEntry.Action.ACCESS)
-        .select_related("actor")
-        .order_by("-timestamp")[:20]
-    )
     consent_decisions = consent.decisions(person)
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
     caregiver_visible = caregiver is not None and people_visible_to(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
-        "person": person, "history": history, "caregiver_visible": caregiver_visible,
+        "person": person, "caregiver_visible": caregiver_visible,
+        "history": audit.history(person, request.user),
+        "history_type": ContentType.objects.get_for_model(Person).pk,
         "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
         "panels": panels.panels_for("person", request.user, person),
         "consent_decisions": consent_decisions[:5],

@@ -355,12 +355,13 @@ class PersonRecords:
         )
         self._note(Assessment, *(a.pk for a in visits))
         blocks = []
+        this_person = _("this person")
         for visit in visits:
             needs = [n for n in visit.needs.all() if n.person_id in (None, self.person.pk)]
             self._note(AssessmentNeed, *(n.pk for n in needs))
             need_lines = "; ".join(
                 f"{n.get_domain_display()}: {n.get_level_display()}"
-                + (f" ({_('this person')})" if n.person_id else "")
+                + (f" ({this_person})" if n.person_id else "")
                 + (f", {n.note}" if n.note else "")
                 for n in needs
             )

@@ -10,7 +10,6 @@ from complaints.sla import SlaClock
 from onegate import scoping
 from referrals.models import Referral
 from registry.models import WG_DOMAINS, Difficulty, Person, PersonPpks, ProgramReceipt
-from registry.nik import mask_nik
 from registry.privacy import nik_for
 from registry.selectors import people_visible_to
 
@@ -33,7 +32,9 @@ class PersonProfile(ReportKind):
         return _("Person profile: %(name)s") % {"name": report.person.full_name}
 
     def parameters(self, report, scope):
-        return [(_("Person"), f"{report.person.full_name} · NIK {mask_nik(report.person.nik)}")]
+        # The NIK as the requester may see it, as in the sheet's body (registry.privacy).
+        nik = nik_for(scope, report.person.nik) or "—"
+        return [(_("Person"), f"{report.person.full_name} · NIK {nik}")]
 
     def context(self, report, scope, progress):
         person = scoping.get_scoped_object(

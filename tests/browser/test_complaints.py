@@ -38,9 +38,14 @@ def test_the_desk_records_a_walk_in_with_the_keyboard_alone(demo_site, browser):
     expect(radio).to_be_visible()
     page.keyboard.press("Tab")
     expect(radio).to_be_focused()
+    expect(page.locator("#id_subject_name")).to_be_visible()
     page.keyboard.press("Space")
     expect(radio).to_be_checked()
-    page.locator("#id_category").focus()  # (the free-name fields in between are skipped by Tab in real use)
+    # The person is in the registry: the fields for registering a new one go away.
+    expect(page.locator("#id_subject_name")).to_be_hidden()
+    expect(page.locator("#id_register_subject")).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_category")).to_be_focused()  # straight on to the complaint
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.locator("#id_description").focus()

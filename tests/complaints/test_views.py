@@ -391,6 +391,55 @@ def test_the_queue_and_the_receipt_show_the_sla_state_with_the_lists_badge(users
     assert on_time in client.get(reverse("complaints:receipt", args=[wates.pk])).content.decode()
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Siti Nurhayati Wijaksono", "Siti Nurhayati Widjaksono"),  # the old spelling: a letter more
+        ("Bambang Sutrisna", "Bambang Sutrisno"),
+        ("sutrisno", "Bambang Sutrisno"),  # a family name typed alone
+        ("bambang", "Bambang Sutrisno"),
+    ],
+)
+def test_the_desks_person_search_finds_names_typed_with_a_letter_off_as_the_registry_does(
+    users, client_for, typed, expected
+):
+    PersonFactory(full_name="Siti Nurhayati Widjaksono", sex="P", region_id=WATES)
+    PersonFactory(full_name="Bambang Sutrisno", region_id=KRANGGAN)
+    PersonFactory(full_name="Rahayu Kranggan", region_id=KRANGGAN)
+    client = client_for(users["loket"])
+    desk = client.get(reverse("complaints:person-search"), {"subject_query": typed})
+    registry = client.get(reverse("registry:person-list"), {"q": typed})
+    assert [p.full_name for p, _masked in desk.context["people"]] == [expected]
+    assert [row.record.full_name for row in registry.context["table"].page.object_list] == [expected]
+
+
+def test_the_desks_person_search_finds_a_nik_and_shows_it_masked(users, client_for):
+    person = PersonFactory(full_name="Bambang Sutrisno", region_id=KRANGGAN)
+    found = client_for(users["loket"]).get(reverse("complaints:person-search"), {"subject_query": person.nik})
+    assert found.context["people"] == [(person, f"{person.nik[:4]}********{person.nik[12:]}")]
+    assert person.nik not in found.content.decode()
+
+
+def test_a_picked_registry_person_makes_the_intake_ignore_the_new_person_fields(users, client_for, wates_person):
+    """The desk typed a name and a half NIK before finding the person in the registry: the complaint
+    is about the person picked, and nothing of what was typed for a new person is checked or saved."""
+    people_before = Person.objects.count()
+    response = client_for(users["loket"]).post(
+        reverse("complaints:create"),
+        intake_post(subject=wates_person.pk, subject_name="Sutris", subject_nik="3576", subject_sex=""),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    complaint = Complaint.objects.get()
+    assert complaint.subject == wates_person and complaint.region_id == WATES
+    assert Person.objects.count() == people_before
+
+
+def test_the_intake_page_loads_its_script_from_a_static_file(users, client_for):
+    page = client_for(users["loket"]).get(reverse("complaints:create")).content.decode()
+    assert "js/desk-intake.js" in page
+    assert "<script>" not in page and "onclick" not in page
+
+
 def test_an_attachment_is_stored_for_the_portal_user_only(users, client_for, wates_person, private_root):
     photo = SimpleUploadedFile("kartu.png", png_bytes(), content_type="image/png")
     client_for(users["loket"]).post(

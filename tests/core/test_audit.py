@@ -1,10 +1,10 @@
 import pytest
-from auditlog.models import LogEntry
 from django.db import transaction
 from django.urls import reverse
 
 from onegate.agencies.models import Agency
 from onegate.audit import acting_as, log_view
+from onegate.audit.models import LogEntry
 from tests.factories import AgencyFactory
 
 

@@ -6,11 +6,11 @@ referrals only."""
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from onegate.audit.models import LogEntry
 from registry import consent
 from registry.models import ConsentDecision, ConsentDecisionKind
 from tests.referrals.conftest import draft, sent

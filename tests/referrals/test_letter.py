@@ -5,13 +5,13 @@ import io
 
 import pytest
 import zxingcpp
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from onegate.audit.models import LogEntry
 from referrals.letter import letter_context, verification_path
 from referrals.models import Referral
 from tests.referrals.conftest import draft, sent

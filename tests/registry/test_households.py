@@ -5,10 +5,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from onegate.audit.models import LogEntry
 from registry.models import Household, Person, Relationship, VerificationStatus
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import HouseholdFactory, PersonFactory, nik_for

@@ -2,10 +2,10 @@
 audited, and a verified person goes back for verification."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from onegate.audit.models import LogEntry
 from registry.models import PersonPpks, PpksCategory, PpksStatus, Program, ProgramReceipt, VerificationStatus
 from tests.conftest import KRANGGAN
 from tests.factories import PersonFactory

@@ -6,12 +6,12 @@ import re
 import time
 
 import pytest
-from auditlog.models import LogEntry
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onegate.audit.models import LogEntry
 from onegate.web import antispam
 from onegate.web.client_ip import client_ip
 from registry import self_reports

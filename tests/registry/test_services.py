@@ -1,11 +1,11 @@
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from onegate import scoping
+from onegate.audit.models import LogEntry
 from onegate.regions.models import Region
 from registry import services
 from registry.models import Household, Person, Relationship, VerificationStatus

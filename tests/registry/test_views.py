@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from onegate.audit.models import LogEntry
 from registry.models import Household, Person, Relationship, VerificationStatus
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import HouseholdFactory, PersonFactory, nik_for

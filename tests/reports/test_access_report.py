@@ -6,13 +6,13 @@ import datetime
 import json
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentNeed
 from onegate.accounts.models import Role
+from onegate.audit.models import LogEntry
 from registry import consent
 from registry.models import ConsentDecisionKind, DisabilityProfile, Person, WelfareProfile
 from reports import services

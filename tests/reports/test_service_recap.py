@@ -152,8 +152,9 @@ def test_an_agency_officer_sees_only_the_referrals_sent_to_their_agency(users, s
 
 
 def test_the_figures_download_as_csv_and_xlsx_and_are_audited(users, services_data, render, client_for):
-    from auditlog.models import LogEntry
     from openpyxl import load_workbook
+
+    from onegate.audit.models import LogEntry
 
     report = render(users["manajer"], RECAP, regions=["35.76"], **MARCH)
     client = client_for(users["manajer"])

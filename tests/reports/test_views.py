@@ -2,10 +2,10 @@
 and audited)."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from onegate.audit.models import LogEntry
 from registry.models import Person
 from reports import services
 from reports.models import ReportRequest, ReportStatus, ReportType
