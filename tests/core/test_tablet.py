@@ -23,7 +23,7 @@ def test_the_complaint_list_keeps_ticket_numbers_and_sla_on_one_line_and_scrolls
     ticket = Complaint.objects.get().ticket_number
     assert re.search(rf'<td class="text-nowrap"><a [^>]*>{ticket}</a></td>', page)
     assert page.count('<td class="text-nowrap">') == 2  # the ticket and the SLA
-    assert page.count('<td class="d-lg-table-cell d-none">') == 1  # the officer: on wide screens only
+    assert page.count('<td class="d-lg-table-cell d-none">') == 2  # kelurahan and officer: on wide screens only
 
 
 def test_the_beneficiary_list_form_offers_kelurahan_as_boxes_grouped_by_kecamatan(users, client_for):
