@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import dateparse, formats, timezone
 from django.utils.encoding import force_str
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,7 +86,7 @@ def readable(entries, user) -> list[ReadableEntry]:
 def _readable(entry, reader: Reader, names) -> ReadableEntry:
     model = entry.content_type.model_class()
     where = placement.for_model(model)
-    kind = force_str(model._meta.verbose_name if model else entry.content_type.model).capitalize()
+    kind = capfirst(force_str(model._meta.verbose_name if model else entry.content_type.model))
     if where.personal and not reader.sees_personal_values:
         labels = [Change(_label(model, key)) for key in _shown_keys(entry)]
         return ReadableEntry(entry, kind, "", labels, values_hidden=True)
@@ -99,7 +99,10 @@ def _readable(entry, reader: Reader, names) -> ReadableEntry:
 
 
 def _shown_keys(entry) -> list[str]:
+    model = entry.content_type.model_class()
     changes = entry.changes if isinstance(entry.changes, dict) else {}
+    # auditlog also records a new record's reverse relations ("referrals.ReferralEvent.None")
+    changes = {k: v for k, v in changes.items() if not _is_reverse_relation(model, k)}
     if entry.action == entry.Action.DELETE:  # what was deleted is the object's name
         return []
     if entry.action == entry.Action.CREATE:  # the values set, not the empty or false ones
@@ -117,6 +120,13 @@ def _pair(values):
     return None, values
 
 
+def _is_reverse_relation(model, key) -> bool:
+    try:
+        return model is not None and not model._meta.get_field(key).concrete
+    except FieldDoesNotExist:
+        return False
+
+
 def _field(model, key):
     if model is None:
         return None
@@ -130,10 +140,10 @@ def _field(model, key):
 def _label(model, key: str) -> str:
     model_field = _field(model, key)
     if model_field is not None and hasattr(model_field, "verbose_name"):
-        return force_str(model_field.verbose_name).capitalize()
+        return capfirst(force_str(model_field.verbose_name))
     if key in EVENT_KEYS:
-        return force_str(EVENT_KEYS[key]).capitalize()
-    return key.replace("_", " ").capitalize()
+        return capfirst(force_str(EVENT_KEYS[key]))
+    return capfirst(key.replace("_", " "))
 
 
 def _is_empty(value) -> bool:

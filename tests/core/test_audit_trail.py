@@ -210,6 +210,8 @@ def test_entries_read_in_the_ui_language(users, people, client_for, language, ex
         assert text in body
     for raw in ("['fisik', 'netra']", "fisik, netra", ".None", "nik_mismatch_confirmed"):
         assert raw not in body
+    # A new record's reverse relations ("notifications.Notification.None") are no values to show.
+    assert ".None" not in client.get(reverse("audit:trail")).content.decode()
 
 
 def test_a_persons_history_holds_their_profiles_records_household_and_merge(users, people, client_for):
