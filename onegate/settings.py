@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,10 +76,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their caching and need no policy of their own.
+    "onegate.web.headers.NoStoreMiddleware",
+    "onegate.web.headers.ContentSecurityPolicyMiddleware",
     "onegate.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "onegate.web.middleware.SessionRenewalMiddleware",
     "onegate.web.middleware.LanguageMiddleware",
+    "onegate.web.middleware.RedisUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,15 +137,27 @@ if env.bool("DB_PREPARED_STATEMENTS", default=True):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Shared by every web worker, so rate limits and cached reference data hold across processes.
+# Shared by every web worker, so rate limits and cached reference data hold across processes. The
+# default cache only makes pages faster: while Redis cannot be reached it reads as empty and the
+# pages go to PostgreSQL (onegate/rediscache.py). The counters (rate limits of the public forms,
+# spent anti-spam questions) cannot be guessed: without Redis those forms answer "try again
+# shortly" (503, onegate/web/middleware.py). Short timeouts, so an unreachable Redis costs a second.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CACHES = {
     "default": {
+        "BACKEND": "onegate.rediscache.ForgivingRedisCache",
+        "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="onegate"),
+        "OPTIONS": REDIS_TIMEOUTS,
+    },
+    "counters": {
         "BACKEND": "onegate.rediscache.RedisCache",
         "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="onegate"),
-    }
+        "OPTIONS": REDIS_TIMEOUTS,
+    },
 }
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "counters"
 
 # --- Users, login, sessions -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -160,10 +177,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Inactivity timeout: a session dies after this many idle seconds. Sessions are read from Redis
-# (written through to PostgreSQL) and renewed at most once a minute (SessionRenewalMiddleware), not
-# written on every request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Inactivity timeout: a session dies after this many idle seconds. Sessions live in PostgreSQL
+# only (a primary-key read per request), so signed-in officers keep working while Redis is down,
+# and a sign-out or a password change made meanwhile cannot be undone by a cached copy when Redis
+# returns. They are renewed at most once a minute (SessionRenewalMiddleware), not written on every
+# request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # However active, a session ends this long after its login (onegate.web.middleware).
 SESSION_ABSOLUTE_SECONDS = int(env.float("SESSION_ABSOLUTE_HOURS", default=12) * 3600)
@@ -244,7 +263,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600, **REDIS_TIMEOUTS}
+# Sending a job while Redis is down fails within about a second instead of holding the request:
+# the job's row stays queued in PostgreSQL and the sweeps send it again (onegate/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0, "interval_max": 0.2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0.2, "interval_step": 0, "interval_max": 0.2},
+    **REDIS_TIMEOUTS,
+}
+# The queue the portal's jobs go to (two portals sharing one Redis each need their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
 )
@@ -309,6 +338,21 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp, onegate/web/headers.py): scripts, styles, fonts and requests
+# from the portal itself only, no inline script or style (templates hold none:
+# tests/core/test_headers.py); images also as data: URIs (Bootstrap's SVG icons, QR codes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging: failed logins, denied accesses and errors go to stderr --------------------------
 LOGGING = {
@@ -345,6 +389,18 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-old-views": {"task": "onegate.audit.tasks.purge_old_views", "schedule": crontab(hour=3, minute=15)},
 }
 
+# --- Jobs the workers do (reports, imports) ---------------------------------------------------------
+# Each job's row in PostgreSQL is its truth; a job not sent (Redis was down) or whose message was lost
+# is sent again by its sweep once it has waited JOBS_RESEND_SECONDS; beat runs the sweeps every
+# JOBS_SWEEP_SECONDS. Work asked for during a Redis outage is sent again at most resend + sweep
+# seconds after Redis returns (90 s), and a worker reconnects within 30 s: started within two minutes.
+JOBS_RESEND_SECONDS = env.int("JOBS_RESEND_SECONDS", default=60)
+JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["imports-resend"] = {
+    "task": "registry.importing.tasks.resend_unsent_imports",
+    "schedule": JOBS_SWEEP_SECONDS,
+}
+
 # --- Registry import ----------------------------------------------------------------------------
 # Files with more rows are checked and written by a Celery task, with a progress bar.
 REGISTRY_IMPORT_SYNC_MAX_ROWS = env.int("REGISTRY_IMPORT_SYNC_MAX_ROWS", default=5000)
@@ -368,11 +424,11 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Reports ------------------------------------------------------------------------------------
 # Rendered report files are deleted this many days after they were made (the request stays, marked
-# expired). Requests waiting this long in the queue are sent to the workers again (Redis can lose a
-# message); a render with no sign of life for this long is retried, then failed after the attempts.
+# expired). A render writes a sign of life every REPORT_HEARTBEAT_SECONDS; one silent for
+# REPORT_STALLED_SECONDS (its worker was killed) is retried, then failed after the attempts.
 REPORT_FILE_DAYS = env.int("REPORT_FILE_DAYS", default=7)
-REPORT_RESEND_QUEUED_MINUTES = env.int("REPORT_RESEND_QUEUED_MINUTES", default=5)
-REPORT_STALLED_MINUTES = env.int("REPORT_STALLED_MINUTES", default=15)
+REPORT_HEARTBEAT_SECONDS = env.int("REPORT_HEARTBEAT_SECONDS", default=15)
+REPORT_STALLED_SECONDS = env.int("REPORT_STALLED_SECONDS", default=60)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=2)
 # WeasyPrint keeps the memory of a render until its process ends: PDFs are rendered in child
 # processes, at most this many at once (one per core), each recycled after this many parts.
@@ -380,7 +436,7 @@ REPORT_RENDER_PROCESSES = env.int("REPORT_RENDER_PROCESSES", default=2)
 REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", default=10)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": 60},
+        "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": JOBS_SWEEP_SECONDS},
         "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
         # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
         # the city's managers once ready. Running it again the same month changes nothing.

@@ -1,10 +1,10 @@
 """Versioned edits: no one's saved work is silently overwritten from an older page.
 
 Every record people edit carries a ``version`` (:class:`VersionedModel`). A form carries the version
-it was loaded from (:class:`VersionedForm`); a service saves through :func:`save`, which takes the
-next version only if the stored record is still at the expected one (``UPDATE … SET version =
-version + 1 WHERE pk = … AND version = expected``: the row stays locked until the transaction ends,
-so of two concurrent saves from the same version exactly one wins). The loser gets
+it was loaded from (:class:`VersionedForm`); a service saves through :func:`save`, which locks the
+stored row (``SELECT … FOR UPDATE``), compares, and takes the next version only if the row is still
+at the expected one: of two concurrent saves from the same version exactly one wins, the other
+waits for it and then finds a newer version. The loser gets
 :class:`EditConflict`; the view shows the form again with what the person typed, the newer version,
 and what changed meanwhile (:func:`changes_since`, read from the audit trail, where every change
 records the version it made in ``additional_data``).
@@ -16,7 +16,6 @@ import datetime
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +32,10 @@ class VersionedModel(models.Model):
         return {"version": self.version}
 
 
+# Not compared when deciding whether a save changes anything: the version itself, and stamps.
+UNCOMPARED = {"version", "updated_at"}
+
+
 class EditConflict(ValidationError):
     """The record was saved by someone else after ``expected`` was loaded. A ValidationError, so a
     form that does not show the conflict panel still refuses the save with a clear message."""
@@ -44,31 +47,39 @@ class EditConflict(ValidationError):
         )
 
 
-def claim(record: VersionedModel, expected_version: int | None = None) -> None:
-    """Take the record's next version, if it is still at ``expected_version`` (default: the version
-    the instance was loaded with); otherwise raise :class:`EditConflict`. Call inside the service's
-    transaction, just before saving: the row stays locked until it commits."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("claim a version inside the transaction that saves the record")
-    expected = record.version if expected_version is None else expected_version
-    taken = type(record)._base_manager.filter(pk=record.pk, version=expected).update(version=F("version") + 1)
-    if not taken:
-        raise EditConflict(record, expected)
-    record.version = expected + 1
-
-
 def save(record: VersionedModel, *, expected_version: int | None = None, update_fields=None) -> None:
-    """Save a record through the version check (a new record simply starts at version 1)."""
+    """Save a record through the version check (a new record simply starts at version 1). The
+    stored row is locked and compared first: a save that changes nothing is neither a new version
+    nor a conflict (nothing would be lost), one that changes something takes the next version if
+    the row is still at ``expected_version`` (default: the instance's) and raises
+    :class:`EditConflict` otherwise."""
     if record.pk is None or record._state.adding:
         record.save()
         return
-    claim(record, expected_version)
+    if not connection.in_atomic_block:
+        raise RuntimeError("save a versioned record inside a transaction")
+    expected = record.version if expected_version is None else expected_version
+    fields = [
+        f
+        for f in record._meta.concrete_fields
+        if not f.primary_key and f.name not in UNCOMPARED and (update_fields is None or f.name in update_fields)
+    ]
+    stored = (
+        type(record)
+        ._base_manager.select_for_update()
+        .filter(pk=record.pk)
+        .values("version", *(f.attname for f in fields))
+        .first()
+    )
+    if stored is None:
+        raise EditConflict(record, expected)
+    if all(getattr(record, f.attname) == stored[f.attname] for f in fields):
+        record.version = stored["version"]
+        return
+    if stored["version"] != expected:
+        raise EditConflict(record, expected)
+    record.version = expected + 1
     record.save(update_fields=None if update_fields is None else [*update_fields, "version"])
-
-
-def bump(model, pks) -> None:
-    """Take the next version of records changed in bulk (no form loaded them: no check)."""
-    model._base_manager.filter(pk__in=pks).update(version=F("version") + 1)
 
 
 # --- What changed meanwhile ---------------------------------------------------------------------

@@ -8,13 +8,16 @@ names the request; the row decides:
   message is re-sent by the sweep and a repeated one does nothing;
 - the render writes its progress with the attempt number it claimed, so a render the sweep has
   given up on can no longer change the request;
-- the sweep re-sends requests waiting too long in "antri", and takes back requests with no sign of
-  life for too long in "diproses": queued again while attempts remain, failed with the reason after.
+- a thread of the worker writes a sign of life (heartbeat) on the request while it renders;
+- the sweep re-sends requests waiting too long in "antri" (never sent while Redis was down, or the
+  message lost), and takes back requests with no sign of life for too long in "diproses" (the
+  worker died): queued again while attempts remain, failed with the reason after.
 """
 
 import datetime
 import json
 import logging
+import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -22,13 +25,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from onegate import exports, scoping
+from onegate import exports, jobs, scoping
 from onegate.accounts.models import Role, User
 from onegate.audit import acting_as, log_export, log_view
 from onegate.private_files import private_folder
@@ -86,10 +89,7 @@ def enqueue(report_id: int) -> None:
     database and the sweep sends it again."""
     from .tasks import render_report
 
-    try:
-        render_report.delay(report_id)
-    except Exception:
-        log.exception("report %s could not be sent to the workers; the sweep will send it again", report_id)
+    jobs.send(render_report, report_id)
 
 
 # --- Rendering (in a worker) -------------------------------------------------------------------
@@ -108,6 +108,38 @@ def _remove_outputs(target: Path) -> None:
 
 def file_of(report: ReportRequest) -> Path:
     return reports_folder().parent / report.file_path
+
+
+class Heartbeat:
+    """A sign of life on the claimed request every settings.REPORT_HEARTBEAT_SECONDS while its render
+    runs, from a thread of the worker: one part of a big PDF can take minutes without a step of
+    progress, and only a render whose worker died falls silent (the sweep then takes it back)."""
+
+    def __init__(self, report_id: int, attempt: int):
+        self.report_id, self.attempt = report_id, attempt
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"report-{report_id}-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                mine = ReportRequest.objects.filter(
+                    pk=self.report_id, status=ReportStatus.RUNNING, attempts=self.attempt
+                ).update(heartbeat_at=timezone.now())
+                if not mine:  # the sweep took the request back: stay silent
+                    return
+        except Exception:  # the database went away: the render will fail or be taken back anyway
+            log.exception("report %s: the heartbeat stopped", self.report_id)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 class ProgressWriter:
@@ -141,7 +173,11 @@ def run(report_id: int) -> str:
     folder = private_folder(reports_folder() / f"{now:%Y/%m}")
     target = folder / f"{uuid.uuid4().hex}.pdf"
     try:
-        with acting_as(report.requested_by, report.request_id or None), translation.override(settings.LANGUAGE_CODE):
+        with (
+            Heartbeat(report.pk, report.attempts),
+            acting_as(report.requested_by, report.request_id or None),
+            translation.override(settings.LANGUAGE_CODE),
+        ):
             data, pages = _render(report, target, progress)
     except Exception as exc:
         _remove_outputs(target)
@@ -309,16 +345,16 @@ def sweep(now=None) -> dict:
     resent = retried = failed = 0
     with transaction.atomic():
         waiting = ReportRequest.objects.select_for_update(skip_locked=True).filter(
-            status=ReportStatus.QUEUED, queued_at__lt=now - timedelta(minutes=settings.REPORT_RESEND_QUEUED_MINUTES)
+            status=ReportStatus.QUEUED, queued_at__lt=now - timedelta(seconds=settings.JOBS_RESEND_SECONDS)
         )
         for report in waiting:
             report.queued_at = now
             report.save(update_fields=["queued_at"])
             transaction.on_commit(lambda pk=report.pk: enqueue(pk))
             resent += 1
-        stalled_minutes = settings.REPORT_STALLED_MINUTES
+        stalled_seconds = settings.REPORT_STALLED_SECONDS
         stalled = ReportRequest.objects.select_for_update(skip_locked=True).filter(
-            status=ReportStatus.RUNNING, heartbeat_at__lt=now - timedelta(minutes=stalled_minutes)
+            status=ReportStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=stalled_seconds)
         )
         for report in stalled:
             if report.attempts < settings.REPORT_MAX_ATTEMPTS:
@@ -329,9 +365,9 @@ def sweep(now=None) -> dict:
             else:
                 report.status, report.finished_at = ReportStatus.FAILED, now
                 report.error = _(
-                    "The render stopped without finishing: no sign of life for %(minutes)s minutes, %(attempts)s attempts "
+                    "The render stopped without finishing: no sign of life for %(seconds)s seconds, %(attempts)s attempts "
                     "(a worker was probably stopped or ran out of memory). Request the report again."
-                ) % {"minutes": stalled_minutes, "attempts": report.attempts}
+                ) % {"seconds": stalled_seconds, "attempts": report.attempts}
                 report.save(update_fields=["status", "finished_at", "error"])
                 failed += 1
     _email_safely()

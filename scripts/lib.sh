@@ -1,12 +1,15 @@
 # Shared by scripts/run.sh and scripts/test.sh: a virtualenv, and PostgreSQL + Redis when the
-# environment names none. Private servers live under var/ (git-ignored) so data survives restarts.
+# environment names none. Private servers live under var/ (git-ignored) so data survives restarts;
+# the PostgreSQL cluster moves to /var/lib/onegate/ when the postgres user cannot reach var/ (pg_home).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VAR="$ROOT/var"
 VENV="$ROOT/.venv"
-PG_PORT=${ONEGATE_PG_PORT:-55432}
-REDIS_PORT=${ONEGATE_REDIS_PORT:-56379}
+PORTS_FILE="$VAR/ports"  # the ports chosen when the usual ones were taken
+PG_PORT=${ONEGATE_PG_PORT:-$(sed -n 's/^pg=//p' "$PORTS_FILE" 2>/dev/null | grep . || echo 55432)}
+REDIS_PORT=${ONEGATE_REDIS_PORT:-$(sed -n 's/^redis=//p' "$PORTS_FILE" 2>/dev/null | grep . || echo 56379)}
+PG_HOME=""
 STARTED_PG=""
 STARTED_REDIS=""
 APT_UPDATED=""
@@ -90,31 +93,72 @@ pg_bindir() {
   [ -n "$dir" ] && echo "$dir"
 }
 
-as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be allowed into the current folder.
+as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+# Something answers on this local TCP port.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() { "$(python_bin)" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The usual port is taken (another checkout's portal is running): take a free one, keep it for the
+# next runs (var/ports) and in the .env written for development. A port set by ONEGATE_PG_PORT or
+# ONEGATE_REDIS_PORT is never changed: the message says to choose another.
+other_port() {
+  local name=$1 port=$2 setting=$3
+  [ -z "${!setting:-}" ] || die "port $port ($setting) is taken by another server; set $setting to a free port"
+  local chosen
+  chosen=$(free_port)
+  say "port $port is taken (another checkout's portal?): $name uses port $chosen (kept in var/ports)" >&2
+  { grep -v "^$name=" "$PORTS_FILE" 2>/dev/null || true; echo "$name=$chosen"; } > "$PORTS_FILE.new"
+  mv "$PORTS_FILE.new" "$PORTS_FILE"
+  if head -n 1 "$ROOT/.env" 2>/dev/null | grep -q "^# Written by make run / make test"; then
+    sed -i "s|127.0.0.1:$port/|127.0.0.1:$chosen/|" "$ROOT/.env"
+  fi
+  echo "$chosen"
+}
+
+# Where the private cluster lives: var/pg, unless the postgres user cannot reach it (run as root
+# from a checkout under /root or in a 0700 folder): then /var/lib/onegate/<checkout>-<hash of its
+# path>, where it can. ONEGATE_PG_HOME chooses the folder.
+pg_home() {
+  if [ -n "${ONEGATE_PG_HOME:-}" ]; then echo "$ONEGATE_PG_HOME"; return 0; fi
+  local outside
+  outside="/var/lib/onegate/$(basename "$ROOT")-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)"
+  if [ "$(id -u)" -eq 0 ] && { [ -f "$outside/data/PG_VERSION" ] || ! runuser -u postgres -- test -x "$VAR"; }; then
+    echo "$outside"
+  else
+    echo "$VAR/pg"
+  fi
+}
 
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then say "using DATABASE_URL from the environment"; return 0; fi
   [ -n "$(pg_bindir)" ] || apt_install postgresql postgresql-contrib
   local bin data sock
   bin=$(pg_bindir)
-  data="$VAR/pg/data"; sock="$VAR/pg/run"
-  mkdir -p "$VAR/pg" "$sock"
+  PG_HOME=$(pg_home)
+  data="$PG_HOME/data"; sock="$PG_HOME/run"
+  mkdir -p "$PG_HOME" "$sock"
   if [ "$(id -u)" -eq 0 ]; then
     # PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
-    chown postgres:postgres "$VAR/pg" "$sock"
-    runuser -u postgres -- test -w "$VAR/pg" || die "the postgres user cannot reach $VAR/pg; make the project folder traversable (chmod o+x on its parents) or set DATABASE_URL"
+    chown postgres:postgres "$PG_HOME" "$sock"
+    runuser -u postgres -- test -w "$PG_HOME" || die "the postgres user cannot reach $PG_HOME; set ONEGATE_PG_HOME to a folder it can reach, or DATABASE_URL"
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
-    say "creating a private PostgreSQL cluster in var/pg"
+    say "creating a private PostgreSQL cluster in $PG_HOME"
     as_pg_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    PG_PORT=$(sed -n 4p "$data/postmaster.pid")  # already running (another terminal): on its port
+  else
+    port_taken "$PG_PORT" && PG_PORT=$(other_port pg "$PG_PORT" ONEGATE_PG_PORT)
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     # Shared buffers: an eighth of the memory, at most 2 GB (PostgreSQL's 128 MB default left the
     # 5M-people benchmark's name search reading its indexes through the kernel: 17 -> 8 ms of
     # database CPU a search). ONEGATE_PG_SHARED_BUFFERS sets it (e.g. 256MB).
     local buffers="${ONEGATE_PG_SHARED_BUFFERS:-$(awk '/^MemTotal/ { mb = int($2 / 1024 / 8); print (mb > 2048 ? 2048 : mb) "MB" }' /proc/meminfo)}"
-    as_pg_owner "$bin/pg_ctl" -D "$data" -l "$VAR/pg/server.log" -w \
+    as_pg_owner "$bin/pg_ctl" -D "$data" -l "$PG_HOME/server.log" -w \
       -o "-p $PG_PORT -k $sock -c listen_addresses=127.0.0.1 -c shared_buffers=$buffers" start >/dev/null
     STARTED_PG=1
   fi
@@ -124,15 +168,28 @@ ensure_postgres() {
   fi
 }
 
+# A Redis answers PING on this port (within 2 s: something else listening there may never answer).
+redis_answers() { timeout 2 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep -q PONG; }
+
 ensure_redis() {
   if [ -n "${REDIS_URL:-}" ]; then say "using REDIS_URL from the environment"; return 0; fi
   command -v redis-server >/dev/null || apt_install redis-server
   mkdir -p "$VAR/redis"
-  if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  # A Redis answering on the port is used when it is this checkout's (or the port was set): another
+  # checkout's would share its queue and its workers would take this portal's jobs.
+  if redis_answers "$REDIS_PORT" && [ -z "${ONEGATE_REDIS_PORT:-}" ] \
+    && [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get dir | tail -n 1)" != "$(cd "$VAR/redis" && pwd -P)" ]; then
+    REDIS_PORT=$(other_port redis "$REDIS_PORT" ONEGATE_REDIS_PORT)
+  fi
+  if ! redis_answers "$REDIS_PORT"; then
+    port_taken "$REDIS_PORT" && REDIS_PORT=$(other_port redis "$REDIS_PORT" ONEGATE_REDIS_PORT)
     say "starting Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
       --dir "$VAR/redis" --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log"
-    for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 50); do redis_answers "$REDIS_PORT" && break; sleep 0.1; done
+    # Ours, not another server that took the port meanwhile (stop_services shuts down what it started).
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get dir 2>/dev/null | tail -n 1)" = "$(cd "$VAR/redis" && pwd -P)" ] \
+      || die "Redis did not start on port $REDIS_PORT (var/redis/redis.log says why)"
     STARTED_REDIS=1
   fi
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
@@ -145,7 +202,7 @@ stop_services() {
     STARTED_REDIS=""
   fi
   if [ -n "$STARTED_PG" ]; then
-    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$VAR/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_HOME/data" -m fast -w stop >/dev/null 2>&1 || true
     STARTED_PG=""
   fi
 }

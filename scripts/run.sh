@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Set up and run the portal with demo data: web server, Celery worker and Celery beat.
-# Ctrl-C stops everything this script started. Running it again keeps the data.
+# A process that stops is started again (scripts/supervise.sh); Ctrl-C stops everything this script
+# started. Running it again keeps the data.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/supervise.sh"
 cd "$ROOT"
 
 export DEBUG=${DEBUG:-1}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-PIDS=()
 
 cleanup() {
   trap - INT TERM EXIT
   say "stopping"
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  supervise_stop
   stop_services
 }
 trap cleanup INT TERM EXIT
@@ -27,12 +27,13 @@ python manage.py migrate --noinput >/dev/null
 say "loading demo regions, agencies, accounts and data"
 python manage.py seed_demo
 
-celery -A onegate worker --loglevel=INFO --concurrency=2 > "$VAR/worker.log" 2>&1 &
-PIDS+=($!)
-celery -A onegate beat --loglevel=INFO > "$VAR/beat.log" 2>&1 &
-PIDS+=($!)
-python manage.py runserver --noreload "$HOST:$PORT" &
-PIDS+=($!)
+# The logs are appended to, so what a stopped process said before it stopped is kept.
+run_worker() { exec celery -A onegate worker --loglevel=INFO --concurrency=2 >> "$VAR/worker.log" 2>&1; }
+run_beat() { exec celery -A onegate beat --loglevel=INFO >> "$VAR/beat.log" 2>&1; }
+run_web() { exec python manage.py runserver --noreload "$HOST:$PORT"; }
+supervise_add worker run_worker
+supervise_add beat run_beat
+supervise_add web run_web
 
 cat <<MSG
 
@@ -46,7 +47,8 @@ cat <<MSG
     kel.kranggan       kelurahan officer, Kranggan
     dinkes             agency officer, Dinas Kesehatan
     disdukcapil        agency officer, Disdukcapil
-  Celery worker and beat logs: var/worker.log, var/beat.log.  Ctrl-C stops everything.
+  Celery worker and beat logs: var/worker.log, var/beat.log. A process that stops is started
+  again; Ctrl-C stops everything.
 
 MSG
-wait -n "${PIDS[@]}"
+supervise_loop

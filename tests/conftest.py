@@ -24,11 +24,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Each test gets its own keyspace in the real Redis cache, so rate limits do not carry over."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
-    }
+    """Each test gets its own keyspace in the real Redis caches, so rate limits do not carry over."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {name: {**cache, "KEY_PREFIX": prefix} for name, cache in settings.CACHES.items()}
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from onegate.web.client_ip import client_ip
 from onegate.web.middleware import SessionRenewalMiddleware
 
 security_log = logging.getLogger("onegate.security")
@@ -14,7 +15,7 @@ security_log = logging.getLogger("onegate.security")
 
 @receiver(user_login_failed)
 def log_failed_login(sender, credentials, request=None, **kwargs):
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None  # the address axes throttles
     security_log.warning("login failed username=%s ip=%s", credentials.get("username", "?"), ip)
 
 

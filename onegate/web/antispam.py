@@ -1,6 +1,8 @@
 """Anti-spam for the public forms (no account): a small sum shown as text, a honeypot field and a
 minimum fill time. Accessible (no image), and the server keeps no state until the form comes
-back: the signed token carries the question and when the form was shown."""
+back: the signed token carries the question and when the form was shown. Spent questions are kept
+in the strict "counters" cache: without Redis a question cannot be checked, and the form answers
+"try again shortly" rather than let a replayed form through."""
 
 import secrets
 import time
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -50,14 +52,14 @@ def read_challenge(token: str | None) -> Challenge | None:
         challenge = Challenge(int(data["a"]), int(data["b"]), int(data["t"]), str(data["n"]), token)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    if challenge.seconds_since_issued() > CHALLENGE_MAX_AGE or cache.get(_spent_key(challenge)):
+    if challenge.seconds_since_issued() > CHALLENGE_MAX_AGE or caches["counters"].get(_spent_key(challenge)):
         return None
     return challenge
 
 
 def spend_challenge(challenge: Challenge) -> bool:
     """Mark a challenge used, so one solved form cannot be posted again; False if it already was."""
-    return cache.add(_spent_key(challenge), 1, timeout=CHALLENGE_MAX_AGE + 60)
+    return caches["counters"].add(_spent_key(challenge), 1, timeout=CHALLENGE_MAX_AGE + 60)
 
 
 def _spent_key(challenge: Challenge) -> str:

@@ -1,9 +1,15 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from onegate.rediscache import UNREACHABLE
+
+log = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -57,3 +63,25 @@ class SessionRenewalMiddleware:
             elif now - session.get(self.KEY, 0) >= self.RENEW_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+class RedisUnavailableMiddleware:
+    """What cannot work without Redis (the public forms' rate limits and anti-spam questions, in the
+    strict "counters" cache) answers "try again shortly" with 503 while Redis is down, not a 500.
+    Everything else does without Redis (onegate/rediscache.py)."""
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNREACHABLE):
+            return None
+        log.warning("%s %s answered 503: Redis unreachable: %s", request.method, request.path, exception)
+        response = render(request, "503_redis.html", status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

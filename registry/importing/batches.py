@@ -27,11 +27,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from onegate import scoping
+from onegate import jobs, scoping
 
 from ..models import ImportBatch, ImportStatus, Person
 from .checking import RowChecker
@@ -201,15 +202,33 @@ def _store(uploaded_file, file_format: str) -> Path:
 
 
 def _enqueue(step: str, batch: ImportBatch) -> None:
+    transaction.on_commit(lambda: _send(batch.pk, step))
+
+
+def _send(batch_id: int, step: str) -> None:
+    """Send the step to the workers; the task id on the batch says it was sent. If the broker is
+    down the batch keeps no task id and resend_unsent() sends it once Redis is back."""
     from . import tasks
 
-    task = tasks.preview_import if step == "preview" else tasks.apply_import
+    task_id = jobs.send(tasks.preview_import if step == "preview" else tasks.apply_import, batch_id)
+    if task_id:
+        ImportBatch.objects.filter(pk=batch_id).update(task_id=task_id)
 
-    def send():
-        result = task.delay(batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(task_id=result.id)
 
-    transaction.on_commit(send)
+def resend_unsent(*, older_than_seconds: int | None = None) -> int:
+    """Send again the checks and writes that never reached the broker (no task id), waiting longer
+    than settings.JOBS_RESEND_SECONDS; returns how many. A step that was sent is never sent again
+    here: two writes of one batch must not run."""
+    wait = settings.JOBS_RESEND_SECONDS if older_than_seconds is None else older_than_seconds
+    since = timezone.now() - datetime.timedelta(seconds=wait)
+    unsent = ImportBatch.objects.filter(status=ImportStatus.PROCESSING, task_id="").filter(
+        Q(confirmed_at__isnull=True, created_at__lt=since) | Q(confirmed_at__lt=since)
+    )
+    count = 0
+    for batch_id, confirmed_at in unsent.values_list("pk", "confirmed_at"):
+        _send(batch_id, "preview" if confirmed_at is None else "apply")
+        count += 1
+    return count
 
 
 # --- Checking (the preview) --------------------------------------------------------------------
@@ -352,6 +371,7 @@ def confirm(batch: ImportBatch, *, user, nik_warnings_checked: bool, request_id:
                 }
             )
         batch.status, batch.confirmed_at, batch.progress = ImportStatus.PROCESSING, timezone.now(), 0
+        batch.task_id = ""  # the check's task; the write's is set once it is sent
         batch.nik_warnings_checked = bool(batch.warning_count and nik_warnings_checked)
         batch.request_id = request_id or batch.request_id
         batch.save()
@@ -385,6 +405,8 @@ def run_apply(batch: ImportBatch) -> None:
         with without_gc(), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PROCESSING).exists():
+                return  # a second delivery of the write, after the first one finished
             plan = _stored_plan(batch)
             if plan is None or (plan.warning_lines and not batch.nik_warnings_checked) or not still_holds(plan, user):
                 plan, _ignored = make_plan(

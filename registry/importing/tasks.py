@@ -34,3 +34,8 @@ def apply_import(batch_id: int) -> str:
 @shared_task
 def purge_stale_imports() -> int:
     return batches.purge_stale()
+
+
+@shared_task
+def resend_unsent_imports() -> int:
+    return batches.resend_unsent()

@@ -53,9 +53,7 @@ def test_a_manager_asks_for_a_report_watches_its_progress_and_downloads_it(
     app.conf.task_default_queue = celery_worker_queue
     # The message went nowhere; the sweep sends the request again, to the worker. The page polls
     # its progress and shows the download once the PDF is ready.
-    assert (
-        services.sweep(now=timezone.now() + timedelta(minutes=settings.REPORT_RESEND_QUEUED_MINUTES + 1))["resent"] == 1
-    )
+    assert services.sweep(now=timezone.now() + timedelta(seconds=settings.JOBS_RESEND_SECONDS + 1))["resent"] == 1
     expect(page.locator("#report-download")).to_be_visible(timeout=90_000)
     assert serious_violations(page) == []
     try:

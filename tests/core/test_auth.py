@@ -183,7 +183,7 @@ def page_text(response, username):
     return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode().replace(username, ""))
 
 
-def test_the_address_throttle_follows_the_client_behind_the_proxy(users, client, settings):
+def test_the_address_throttle_follows_the_client_behind_the_proxy(users, client, settings, caplog):
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
     settings.PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
@@ -201,6 +201,7 @@ def test_the_address_throttle_follows_the_client_behind_the_proxy(users, client,
         **proxy,
     )
     assert spoofed.status_code == 429
+    assert "login failed username=kel.wates ip=203.0.113.7" in caplog.text  # the client, not the proxy
     other = client.post(
         reverse("login"), {"username": "kel.wates", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy
     )

@@ -181,3 +181,16 @@ def household_data(page, **changes) -> dict:
 
 def edit_data_of(form) -> dict:
     return {f.html_name: f.value() for f in form if f.value() not in (None, False)}
+
+
+def test_a_save_that_changes_nothing_is_neither_a_version_nor_a_conflict(users, person):
+    url = reverse("registry:person-edit", args=[person.pk])
+    officer, manager = signed_in(users["kel.wates"]), signed_in(users["manajer"])
+    officer_page, manager_page = officer.get(url), manager.get(url)
+    assert officer.post(url, edit_data(officer_page)).status_code == 302  # saved as it was
+    assert Person.objects.get(pk=person.pk).version == 1
+    assert manager.post(url, edit_data(manager_page, occupation="Petani")).status_code == 302
+    # The manager's form, loaded before a change of the same values, loses nothing either.
+    page = officer.get(url)
+    services.person_update(Person.objects.get(pk=person.pk), data={"phone": "0899"}, acting_user=users["manajer"])
+    assert officer.post(url, edit_data(page, phone="0899")).status_code == 302

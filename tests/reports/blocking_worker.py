@@ -1,5 +1,5 @@
 """A Celery worker whose PDF rendering never finishes (it says it is half done, then waits), so a
-test can kill it in the middle of a render: ``python -m tests.reports.blocking_worker QUEUE``."""
+test can kill it in the middle of a render: ``python -m tests.reports.blocking_worker QUEUE [NAME]``."""
 
 import os
 import sys
@@ -24,6 +24,16 @@ def never_finishing_render(document, target, progress):
 rendering.render = never_finishing_render
 
 if __name__ == "__main__":
+    name = ["-n", sys.argv[2]] if len(sys.argv) > 2 else []
     app.worker_main(
-        ["worker", "-Q", sys.argv[1], "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+        [
+            "worker",
+            "-Q",
+            sys.argv[1],
+            *name,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ]
     )

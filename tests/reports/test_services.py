@@ -151,7 +151,7 @@ def make(user, *, status, minutes_ago, attempts=0):
 
 def test_the_sweep_sends_requests_stuck_in_the_queue_again(users, sent, django_capture_on_commit_callbacks):
     lost = make(users["manajer"], status=ReportStatus.QUEUED, minutes_ago=6)
-    fresh = make(users["manajer"], status=ReportStatus.QUEUED, minutes_ago=1)
+    fresh = make(users["manajer"], status=ReportStatus.QUEUED, minutes_ago=0.5)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep() == {"resent": 1, "retried": 0, "failed": 0}
     assert sent == [lost.pk]
@@ -166,7 +166,7 @@ def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(
     users, sent, django_capture_on_commit_callbacks
 ):
     stalled = make(users["manajer"], status=ReportStatus.RUNNING, minutes_ago=16, attempts=1)
-    alive = make(users["manajer"], status=ReportStatus.RUNNING, minutes_ago=2, attempts=1)
+    alive = make(users["manajer"], status=ReportStatus.RUNNING, minutes_ago=0.5, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep() == {"resent": 0, "retried": 1, "failed": 0}
     stalled.refresh_from_db()
@@ -179,7 +179,7 @@ def test_the_sweep_retries_a_stalled_render_then_fails_it_with_the_reason(
         assert services.sweep() == {"resent": 0, "retried": 0, "failed": 1}
     stalled.refresh_from_db()
     assert (
-        stalled.status == ReportStatus.FAILED and "tidak ada tanda aktif selama 15 menit, 2 percobaan" in stalled.error
+        stalled.status == ReportStatus.FAILED and "tidak ada tanda aktif selama 60 detik, 2 percobaan" in stalled.error
     )
     alive.refresh_from_db()
     assert alive.status == ReportStatus.RUNNING
