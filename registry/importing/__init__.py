@@ -2,6 +2,8 @@
 
 columns.py   the template's columns and how cell values are read (the choice mappings, once)
 parsing.py   CSV/XLSX files into rows of cells; file-level errors
+xlsxfile.py  a workbook checked from its zip directory, then read in a memory-capped child process
+problems.py  messages stored untranslated (msgid + values), shown in the reader's language
 checking.py  one row: cells into model values, the same rules as services._person_rules
 planning.py  the whole file against itself and the registry: new, changed, unchanged, invalid
 writing.py   the plan written with COPY and one UPDATE per table, with bulk audit rows

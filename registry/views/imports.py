@@ -109,7 +109,13 @@ def import_rejected(request, pk):
         for i in numbers:
             cells[i] = nik_for(request.user, cells[i])
         cells.append("; ".join(f"{column}: {render_message(stored)}" for column, stored in reasons))
-    log_export(ImportBatch, count=len(rows), file_format="csv", filters={"import_batch": batch.pk, "rows": "rejected"})
+    log_export(
+        ImportBatch,
+        count=len(rows),
+        file_format="csv",
+        filters={"import_batch": batch.pk, "rows": "rejected"},
+        region_id=batch.region_id,
+    )
     text = csv_text([*columns, "alasan"], (cells for _line, cells, _reasons in rows))
     response = HttpResponse(text, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="impor-{batch.pk}-baris-ditolak.csv"'

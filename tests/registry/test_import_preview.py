@@ -7,6 +7,7 @@ import csv
 import datetime
 import html
 import io
+import os
 import re
 from zoneinfo import ZoneInfo
 
@@ -182,3 +183,14 @@ def test_a_batch_is_named_with_the_portals_time(users, client_for):
     )
     batch.refresh_from_db()
     assert str(batch) == "waktu.csv (07/12/2026 08:30)"  # Asia/Jakarta, as every other time shown
+
+
+def test_the_invalid_rows_are_deleted_after_the_days_they_are_kept(users, client_for, settings):
+    settings.REGISTRY_IMPORT_REJECTED_DAYS = 7
+    client = client_for(users["kel.wates"])
+    old, recent = (upload(client, [line("123", f"Salah {n}")]) for n in (1, 2))
+    eight_days_ago = (datetime.datetime.now() - datetime.timedelta(days=8)).timestamp()
+    os.utime(batches.rejected_file_of(old), (eight_days_ago, eight_days_ago))
+    batches.purge_stale()
+    assert client.get(reverse("registry:import-rejected", args=[old.pk])).status_code == 404
+    assert client.get(reverse("registry:import-rejected", args=[recent.pk])).status_code == 200
