@@ -85,8 +85,8 @@ def copy_rows(model, columns: tuple[str, ...], rows: Iterable[tuple], *, json_as
 
 
 def update_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Set ``columns[1:]`` of the rows whose id is ``columns[0]``: COPY into a temporary table, then
-    one UPDATE … FROM."""
+    """Set ``columns[1:]`` of the rows whose id is ``columns[0]`` (and the next version of a versioned
+    model's rows): COPY into a temporary table, then one UPDATE … FROM."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -103,6 +103,10 @@ def update_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
                 copy.write_row(row)
         key, *rest = columns
         assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in rest)
+        if "version" not in columns and any(f.name == "version" for f in model._meta.concrete_fields):
+            # A versioned record changed in bulk takes its next version, as a form's save does: an
+            # edit loaded before the import cannot overwrite what the import wrote (onegate.versioning).
+            assignments += ", version = t.version + 1"
         cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {_TEMP} AS u WHERE t.{quote(key)} = u.{quote(key)}")
         cursor.execute(f"DROP TABLE {_TEMP}")
 

@@ -12,6 +12,7 @@ from onegate.accounts.models import Role
 from onegate.audit.models import LogEntry
 from registry import merging
 from registry.models import (
+    ConsentDecision,
     DisabilityProfile,
     DuplicateDismissal,
     DuplicatePair,
@@ -218,6 +219,15 @@ def _builders(duplicate):
             consent_given_at=timezone.now(),
             status="diproses",
             person=duplicate,
+        ),
+        # A withdrawal of consent made on either record stays in force for the merged person.
+        (ConsentDecision, "person"): lambda: ConsentDecision.objects.create(
+            person=duplicate,
+            kind="dicabut",
+            decided_by=duplicate.full_name,
+            decider="diri_sendiri",
+            method="tertulis",
+            decided_at=timezone.now(),
         ),
     }
 

@@ -10,6 +10,7 @@ from registry import merging, services
 from registry.models import DisabilityProfile, Person, Relationship, WelfareProfile
 from tests.conftest import WATES
 from tests.factories import HouseholdFactory, PersonFactory
+from tests.registry.test_import import private_media  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -194,3 +195,23 @@ def test_a_save_that_changes_nothing_is_neither_a_version_nor_a_conflict(users, 
     page = officer.get(url)
     services.person_update(Person.objects.get(pk=person.pk), data={"phone": "0899"}, acting_user=users["manajer"])
     assert officer.post(url, edit_data(page, phone="0899")).status_code == 302
+
+
+def test_an_import_that_changes_a_person_takes_a_version_so_an_older_form_cannot_undo_it(
+    users,
+    person,
+    private_media,  # noqa: F811
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.registry.test_import import confirm, upload
+
+    url = reverse("registry:person-edit", args=[person.pk])
+    officer = signed_in(users["kel.wates"])
+    page = officer.get(url)
+    csv = SimpleUploadedFile("data.csv", f"nik,telepon\n{person.nik},0877000111\n".encode())
+    confirm(users["kel.wates"], upload(users["kel.wates"], csv))
+    assert Person.objects.get(pk=person.pk).version == 2
+    refused = officer.post(url, edit_data(page, occupation="Petani"))
+    assert refused.status_code == 200 and refused.context["conflict"]
+    assert Person.objects.get(pk=person.pk).phone == "0877000111"
