@@ -234,6 +234,14 @@ class DisabilityProfileForm(VersionedForm, forms.ModelForm):
         else:  # nobody to pick: no household (yet) or a household of one
             del self.fields["caregiver"]
 
+    def profile_fields(self) -> list:
+        """The profile's own fields, shown before the Washington Group questions."""
+        return [f for f in self.visible_fields() if f.name not in WG_DOMAINS]
+
+    def wg_fields(self) -> list:
+        """The nine Washington Group questions, shown together under their own heading."""
+        return [f for f in self.visible_fields() if f.name in WG_DOMAINS]
+
     def _household_choices(self):
         from onegate import scoping
 
