@@ -8,16 +8,25 @@ from .models import Complaint
 from .sla import SlaClock
 from .templatetags.complaints_sla import sla_badge
 
+# On a tablet a ticket number (ADU-2026-000123) and an SLA badge with its date stay on one line; the
+# kelurahan and officer columns, the least read, are left to wider screens; the table scrolls sideways if need be.
+ONE_LINE = {"td": {"class": "text-nowrap"}}
+WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
+
 
 class ComplaintTable(FastTable):
-    ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=pk_url("complaints:detail"))
+    ticket_number = tables.Column(verbose_name=_("Ticket"), linkify=pk_url("complaints:detail"), attrs=ONE_LINE)
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="d/m/Y H:i")
     subject_name = tables.Column(verbose_name=_("Person concerned"))
     category = tables.Column(verbose_name=_("Category"), accessor="category", order_by=("category__name",))
-    region = tables.Column(verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",))
+    region = tables.Column(
+        verbose_name=_("Kelurahan/desa"), accessor="region__name", order_by=("region__name",), attrs=WIDE_ONLY
+    )
     status = tables.Column(verbose_name=_("Status"))
-    due_date = tables.Column(verbose_name=_("SLA"))
-    assigned_to = tables.Column(verbose_name=_("Officer"), accessor="assigned_to", order_by=("assigned_to__username",))
+    due_date = tables.Column(verbose_name=_("SLA"), attrs=ONE_LINE)
+    assigned_to = tables.Column(
+        verbose_name=_("Officer"), accessor="assigned_to", order_by=("assigned_to__username",), attrs=WIDE_ONLY
+    )
 
     class Meta:
         model = Complaint

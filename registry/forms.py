@@ -21,6 +21,7 @@ from .models import (
     WelfareProfile,
 )
 from .nik import clean_number
+from .selectors import people_visible_to
 
 DATE_INPUT = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
@@ -233,6 +234,14 @@ class DisabilityProfileForm(VersionedForm, forms.ModelForm):
         else:  # nobody to pick: no household (yet) or a household of one
             del self.fields["caregiver"]
 
+    def profile_fields(self) -> list:
+        """The profile's own fields, shown before the Washington Group questions."""
+        return [f for f in self.visible_fields() if f.name not in WG_DOMAINS]
+
+    def wg_fields(self) -> list:
+        """The nine Washington Group questions, shown together under their own heading."""
+        return [f for f in self.visible_fields() if f.name in WG_DOMAINS]
+
     def _household_choices(self):
         from onegate import scoping
 
@@ -248,13 +257,12 @@ class DisabilityProfileForm(VersionedForm, forms.ModelForm):
         return Person.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=current)).order_by("birth_date", "pk")
 
     def clean(self):
-        from onegate import scoping
 
         data = super().clean()
         nik = data.pop("caregiver_nik", None)
         chosen = data.get("caregiver")
         if nik:
-            found = scoping.restrict(Person.objects.filter(nik=nik, merged_into__isnull=True), self.user).first()
+            found = people_visible_to(self.user).filter(nik=nik).first()
             if found is None:
                 self.add_error("caregiver_nik", _("Nobody with this NIK is registered in your area."))
             elif chosen and chosen != found:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Population, ReportType
-from .scope import RequesterScope, area_choices
+from .scope import RequesterScope, area_choices, villages_by_kecamatan
 from .services import previous_month
 
 
@@ -33,7 +33,8 @@ class BeneficiaryListForm(forms.Form):
 
     areas = forms.MultipleChoiceField(
         label=_("Kelurahan/desa"),
-        help_text=_("Each kelurahan starts on a new page. Hold Ctrl (or Cmd) to choose several."),
+        help_text=_("Tick one or several; each kelurahan starts on a new page."),
+        widget=forms.CheckboxSelectMultiple,
     )
     population = forms.ChoiceField(label=_("People listed"), choices=Population.choices, initial=Population.ALL)
     include_unverified = forms.BooleanField(
@@ -44,11 +45,11 @@ class BeneficiaryListForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = area_choices(RequesterScope.of_user(user), villages_only=True)
-        self.fields["areas"].choices = choices
-        self.fields["areas"].widget.attrs["size"] = min(12, max(3, len(choices)))
-        if len(choices) == 1:
-            self.fields["areas"].initial = [choices[0][0]]
+        groups = villages_by_kecamatan(RequesterScope.of_user(user))
+        self.fields["areas"].choices = groups
+        villages = [code for _kecamatan, choices in groups for code, _name in choices]
+        if len(villages) == 1:
+            self.fields["areas"].initial = villages
 
     def request_arguments(self) -> dict:
         return {

@@ -52,6 +52,18 @@ def areas_q(field: str, codes) -> Q:
     return q
 
 
+def villages_by_kecamatan(scope) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kelurahan/desa a user may ask a report for, grouped under their kecamatan (for boxes to
+    tick on a tablet, where a multiple select needs Ctrl)."""
+    if not scope.region_id:
+        return []
+    villages = Region.objects.within(scope.region_id).filter(level__in=VILLAGE_LEVELS).select_related("parent")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in villages.order_by("parent__name", "name"):
+        groups.setdefault(village.parent.name, []).append((village.code, village.name))
+    return list(groups.items())
+
+
 def area_choices(scope, *, villages_only: bool = False) -> list[tuple[str, str]]:
     """The regions a user may ask a report for: their own region and those inside it, down to the
     kelurahan, labelled with their level (a regency's whole tree is a few hundred rows)."""

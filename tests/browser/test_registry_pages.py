@@ -70,7 +70,7 @@ def test_an_officer_closes_a_ppks_record_and_adds_a_program_with_the_keyboard(de
     page = browser.new_context(viewport=TABLET).new_page()
     log_in(page, demo_site.url, "kel.wates")
     page.goto(demo_site.url + person.get_absolute_url())
-    handled = page.get_by_role("button", name="Tandai Anak Jalanan tertangani")
+    handled = page.get_by_role("button", name="tandai tertangani Anak Jalanan")
     handled.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".alert-success")).to_be_visible()

@@ -1,6 +1,7 @@
 """Registry pages: in-scope, out-of-scope and wrong-role users on every list, detail and edit."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -334,3 +335,19 @@ def test_one_members_confirmed_nik_does_not_depend_on_the_others(users, client_f
     head = Household.objects.get().members.get(relationship="kepala")
     wife = Household.objects.get().members.get(relationship="suami_istri")
     assert head.nik_mismatch_confirmed and not wife.nik_mismatch_confirmed
+
+
+def test_the_person_page_shows_the_assistive_devices_needed_and_owned(users, people, client_for):
+    from registry.models import AssistiveDevice, DisabilityProfile
+
+    person = people["wates"]
+    DisabilityProfile.objects.create(
+        person=person,
+        types=["fisik"],
+        severity="berat",
+        devices_needed=[AssistiveDevice.WHEELCHAIR, AssistiveDevice.HEARING_AID],
+        devices_owned=[AssistiveDevice.CRUTCHES],
+    )
+    page = client_for(users["kel.wates"]).get(reverse("registry:person-detail", args=[person.pk])).content.decode()
+    assert re.search(r"Alat bantu yang dibutuhkan</dt>\s*<dd[^>]*>Kursi roda, Alat bantu dengar</dd>", page)
+    assert re.search(r"Alat bantu yang dimiliki</dt>\s*<dd[^>]*>Kruk</dd>", page)

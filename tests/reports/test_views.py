@@ -155,7 +155,7 @@ def test_asking_for_a_beneficiary_list_of_several_kelurahan(
     url = reverse("reports:new", args=[ReportType.BENEFICIARY_LIST])
     page = client.get(url)
     assert (
-        "multiple" in page.text and f'value="{WATES}"' in page.text and 'value="35.76.02"' not in page.text
+        'type="checkbox"' in page.text and f'value="{WATES}"' in page.text and 'value="35.76.02"' not in page.text
     )  # kelurahan only
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"areas": [WATES, KRANGGAN], "population": "disabilitas"})
