@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onegate.resources import ReferenceImportExport
 from onegate.versioning import VersionedForm
@@ -46,11 +48,23 @@ class ServiceAdminForm(VersionedForm, forms.ModelForm):
 def _ticks(model_field):
     """A list field (any of) as tick boxes, so an administrator never types a code."""
     return forms.TypedMultipleChoiceField(
-        label=model_field.verbose_name,
+        label=capfirst(model_field.verbose_name),
         choices=model_field.base_field.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class NikRequirementSelect(forms.NullBooleanSelect):
+    """No requirement, must have a NIK, must have none: "unknown" would read as a missing value."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", gettext_lazy("No requirement")),
+            ("true", gettext_lazy("Must have a NIK")),
+            ("false", gettext_lazy("Must have no NIK")),
+        ]
 
 
 class ServiceCriteriaForm(forms.ModelForm):
@@ -64,7 +78,7 @@ class ServiceCriteriaForm(forms.ModelForm):
             "min_age", "max_age", "sex", "area", "dtks_statuses", "max_decile", "disability_required",
             "disability_types", "min_severity", "ppks_categories", "need_domains", "has_nik", "not_receiving_program",
         ]  # fmt: skip
-        widgets = {"ppks_categories": forms.CheckboxSelectMultiple}
+        widgets = {"ppks_categories": forms.CheckboxSelectMultiple, "has_nik": NikRequirementSelect}
 
     def clean(self):
         data = super().clean()

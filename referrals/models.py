@@ -258,7 +258,7 @@ class ServiceCriteria(models.Model):
         ]
 
     def __str__(self):
-        return str(_("Eligibility criteria of %(service)s") % {"service": self.service.name})
+        return self.service.name
 
 
 # --- Referrals ---------------------------------------------------------------------------------

@@ -362,3 +362,29 @@ def test_the_list_and_the_one_person_check_always_agree(population, data):
     in_list = set(Person.objects.filter(eligible_q(criteria, today), pk__in=[p.pk for p in population]))
     checked = {p for p in population if all(met for _, met, _ in evaluate(criteria, p, today))}
     assert in_list == checked
+
+
+def test_demo_directory_services_carry_criteria(regions):
+    from referrals.devdata.directory import load_directory
+
+    load_directory("35.76")
+    pbi = ServiceCriteria.objects.get(service__name="Pendaftaran PBI-JK daerah")
+    civil = ServiceCriteria.objects.get(service__name="Adminduk jemput bola")
+    aid = ServiceCriteria.objects.get(service__name="Bantuan alat bantu disabilitas")
+    poor = person()
+    WelfareProfile.objects.create(person=poor, dtks_status=DtksStatus.REGISTERED, decile=2)
+    assert paths(pbi, poor) == (True, True)
+    assert paths(civil, poor) == (False, False)
+    assert paths(civil, person(nik=None)) == (True, True)
+    DisabilityProfile.objects.create(person=poor, types=[DisabilityType.PHYSICAL], severity=Severity.MODERATE)
+    assert paths(aid, poor) == (True, True)
+    load_directory("35.76")
+    assert ServiceCriteria.objects.count() == 3
+
+
+def test_the_admin_form_refuses_an_upside_down_age_range(regions):
+    from referrals.admin import ServiceCriteriaForm
+
+    form = ServiceCriteriaForm(data={"min_age": "60", "max_age": "18", "has_nik": "unknown"})
+    assert not form.is_valid()
+    assert form.errors["max_age"] == ["Usia maksimal tidak boleh di bawah usia minimal."]
