@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onegate import scoping
 from onegate.filters import village_choices
 from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
 from registry.forms import DATE_INPUT, NikField
 from registry.models import Person, Sex
+from registry.selectors import people_visible_to
 
 from .models import Category, Channel, Complaint, Relation, Status, Urgency
 from .phones import phone_digits
@@ -108,7 +108,7 @@ class IntakeForm(ComplaintContentForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["subject"].queryset = scoping.restrict(Person.objects.filter(merged_into__isnull=True), user)
+        self.fields["subject"].queryset = people_visible_to(user)
         self.fields["subject_region"].queryset = village_choices(user)
 
     # What the desk types for a person not in the registry (hidden once a registry person is picked).

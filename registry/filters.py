@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from onegate import reference_cache, scoping
+from onegate import reference_cache
 from onegate.filters import MODEL_CHOICE_ERRORS, VillageFilterMixin
 
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     VerificationStatus,
 )
 from .search import people_named
+from .selectors import people_visible_to
 
 
 def ppks_options() -> list[tuple[int, str]]:
@@ -94,7 +95,7 @@ class HouseholdFilter(VillageFilterMixin, django_filters.FilterSet):
         if digits.isdigit() and len(digits) == 16:
             return queryset.filter(kk_number=digits)
         # Heads of family the user may see (a head living elsewhere is not searched by name).
-        people = scoping.restrict(Person.objects.filter(merged_into__isnull=True), self.request.user)
+        people = people_visible_to(self.request.user)
         heads = people.filter(relationship=Relationship.HEAD, household__isnull=False)
         if len(value) < 3:
             return queryset.filter(pk__in=heads.filter(full_name__istartswith=value).values("household_id"))

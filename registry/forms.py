@@ -21,6 +21,7 @@ from .models import (
     WelfareProfile,
 )
 from .nik import clean_number
+from .selectors import people_visible_to
 
 DATE_INPUT = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
@@ -256,13 +257,12 @@ class DisabilityProfileForm(VersionedForm, forms.ModelForm):
         return Person.objects.filter(Q(pk__in=members.values("pk")) | Q(pk=current)).order_by("birth_date", "pk")
 
     def clean(self):
-        from onegate import scoping
 
         data = super().clean()
         nik = data.pop("caregiver_nik", None)
         chosen = data.get("caregiver")
         if nik:
-            found = scoping.restrict(Person.objects.filter(nik=nik, merged_into__isnull=True), self.user).first()
+            found = people_visible_to(self.user).filter(nik=nik).first()
             if found is None:
                 self.add_error("caregiver_nik", _("Nobody with this NIK is registered in your area."))
             elif chosen and chosen != found:

@@ -31,6 +31,7 @@ from .models import (
     VerificationStatus,
     WelfareProfile,
 )
+from .selectors import people_visible_to
 
 MERGE = "merge"  # the scoping action: managers only (registry/apps.py)
 HOUSEHOLD_NAME_SIMILARITY = 0.8  # same KK: only very close names, since relatives share names
@@ -141,7 +142,7 @@ def last_scan() -> DuplicateScan | None:
 def candidate_pairs(user):
     """The likely duplicates a manager reviews: both people in the user's scope and not merged,
     pairs marked "not the same person" left out; closest names first."""
-    people = scoping.restrict(Person.objects.filter(merged_into__isnull=True), user, MERGE)
+    people = people_visible_to(user, MERGE)
     dismissed = DuplicateDismissal.objects.filter(person_a=OuterRef("person_a"), person_b=OuterRef("person_b"))
     return (
         DuplicatePair.objects.filter(person_a__in=people, person_b__in=people)

@@ -26,6 +26,7 @@ from .models import (
     WelfareProfile,
 )
 from .nik import nik_disagreements
+from .selectors import people_visible_to
 
 DUPLICATE_NAME_SIMILARITY = 0.6
 
@@ -274,7 +275,7 @@ def _check_caregiver(person: Person, profile: DisabilityProfile, caregiver: Pers
         return
     if caregiver.pk == person.pk:
         raise ValidationError({"caregiver": _("A person cannot be their own caregiver.")})
-    if not scoping.restrict(Person.objects.filter(pk=caregiver.pk, merged_into__isnull=True), acting_user).exists():
+    if not people_visible_to(acting_user).filter(pk=caregiver.pk).exists():
         raise ValidationError({"caregiver": _("Choose a caregiver registered in your area.")})
 
 

@@ -34,6 +34,7 @@ from registry.models import (
     ProgramReceipt,
     VerificationStatus,
 )
+from registry.selectors import people_visible_to
 
 from .charts import BarChart, Series
 from .scope import RequesterScope
@@ -181,7 +182,7 @@ def _trends(scope, sees_people, sees_complaints, sees_referrals, today) -> BarCh
 
     if sees_people:
         monthly(
-            scoping.restrict(Person.objects.filter(merged_into__isnull=True), scope),
+            people_visible_to(scope),
             "created_at",
             _("People registered"),
         )

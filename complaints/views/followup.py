@@ -23,6 +23,7 @@ from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
 
 PAGE_SIZE = 25
+TEMPLATE = "complaints/action_form.html"  # an action form sent back with its errors
 
 
 @login_required
@@ -80,16 +81,8 @@ def _officers_for(complaint):
 def _action(request, pk, form_class, run, success, form_kwargs):
     """Run one action form on a complaint; on an error show the complaint page with the form."""
     complaint = get_complaint(request, pk, scoping.CHANGE if form_class is not AssignForm else "assign")
-    form = form_class(request.POST, request.FILES or None, **form_kwargs(complaint))
-    return run_action(
-        request,
-        complaint,
-        form,
-        lambda data, version: run(complaint, data, version),
-        success=success,
-        template="complaints/action_form.html",
-        context={"complaint": complaint},
-    )
+    kwargs = form_kwargs(complaint)
+    return run_action(request, complaint, form_class, run, success=success, template=TEMPLATE, form_kwargs=kwargs)
 
 
 @login_required

@@ -19,7 +19,7 @@ from onegate.forms import add_service_errors, run_action
 from onegate.pagination import table_pagination, two_step
 from onegate.uploads import stored_file_response
 from onegate.versioning import EditConflict
-from registry.views.common import scoped_people
+from registry.selectors import people_visible_to
 
 from .. import services
 from ..disclosure import (
@@ -49,6 +49,7 @@ from ..models import (
 from ..tables import ReferralTable
 
 PAGE_SIZE = 25
+TEMPLATE = "referrals/action_form.html"  # an action form sent back with its errors
 
 
 def scoped_referrals(user, action=scoping.VIEW):
@@ -104,7 +105,7 @@ def _origin(request):
         return complaint, complaint.subject
     if pk := request.GET.get("orang", ""):
         return None, scoping.get_scoped_object(
-            user, scoped_people(user).select_related("region"), pk=pk if pk.isdigit() else 0
+            user, people_visible_to(user).select_related("region"), pk=pk if pk.isdigit() else 0
         )
     raise Http404("a referral starts from a complaint or a person")
 
@@ -240,16 +241,8 @@ def referral_detail(request, pk):
 def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):
     """Run one action form on a referral; on an error show the form again with the messages."""
     referral = get_referral(request, pk, action)
-    form = form_class(request.POST, request.FILES or None, **form_kwargs(referral))
-    return run_action(
-        request,
-        referral,
-        form,
-        lambda data, version: run(referral, data, version),
-        success=success,
-        template="referrals/action_form.html",
-        context={"referral": referral},
-    )
+    kwargs = form_kwargs(referral)
+    return run_action(request, referral, form_class, run, success=success, template=TEMPLATE, form_kwargs=kwargs)
 
 
 @login_required

@@ -13,7 +13,7 @@ from onegate.forms import add_service_errors
 from .. import consent
 from ..forms import ConsentDecisionForm
 from ..models import ConsentDecisionKind
-from .common import scoped_people
+from ..selectors import people_visible_to
 
 KINDS = {"cabut": ConsentDecisionKind.WITHDRAWN, "berikan": ConsentDecisionKind.GIVEN}
 
@@ -23,7 +23,7 @@ def consent_decision(request, pk, kind):
     if kind not in KINDS:
         raise Http404("no such consent decision")
     decision_kind = KINDS[kind]
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), consent.RECORD, pk=pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), consent.RECORD, pk=pk)
     form = ConsentDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,8 +19,8 @@ from .. import services
 from ..filters import HouseholdFilter
 from ..forms import CurrentMemberForm, HouseholdForm, MemberFormSet, NewMemberFormSet
 from ..models import Household, Person, Relationship
+from ..selectors import people_visible_to
 from ..tables import HouseholdTable
-from .common import scoped_people
 
 PAGE_SIZE = 25
 
@@ -30,7 +30,9 @@ def household_list(request):
     """Households within the user's scope: search by KK (exact) or the head's name (fuzzy),
     filters, a sortable table and pages, refreshed in place by htmx."""
     scoping.ensure_can(request.user, Household, scoping.VIEW)
-    heads = scoped_people(request.user).filter(household=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
+    heads = (
+        people_visible_to(request.user).filter(household=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
+    )
     households = (
         scoping.restrict(Household.objects.select_related("region"), request.user)
         .annotate(head_name=Subquery(heads.values("full_name")[:1]))
@@ -59,7 +61,7 @@ def household_detail(request, pk):
         ),
         pk=pk,
     )
-    members = scoped_people(request.user).filter(household=household).order_by("birth_date")
+    members = people_visible_to(request.user).filter(household=household).order_by("birth_date")
     log_view(household)
     return render(
         request,
@@ -83,7 +85,7 @@ def household_history(household, user, limit=30):
     members = [m.pk for m in household.members.all()]
     # Visibility per entry by the integer object_id (EXISTS on the person's key): an IN over the
     # text of every visible person's key made PostgreSQL compare each entry with a million people.
-    visible = scoped_people(user).filter(pk=OuterRef("object_id"))
+    visible = people_visible_to(user).filter(pk=OuterRef("object_id"))
     people = (
         LogEntry.objects.get_for_model(Person)
         .filter(
@@ -108,7 +110,9 @@ def household_edit(request, pk):
     form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk), user=request.user)
     current = [
         CurrentMemberForm(request.POST or None, person=p)
-        for p in scoped_people(request.user, scoping.CHANGE).filter(household=household).order_by("birth_date", "pk")
+        for p in people_visible_to(request.user, scoping.CHANGE)
+        .filter(household=household)
+        .order_by("birth_date", "pk")
     ]
     region = form.cleaned_data["region"] if request.method == "POST" and form.is_valid() else household.region
     members = NewMemberFormSet(request.POST or None, prefix="baru", form_kwargs={"region": region})

@@ -29,8 +29,8 @@ from ..models import (
     ProgramReceipt,
     WelfareProfile,
 )
+from ..selectors import people_visible_to
 from ..tables import PersonTable
-from .common import scoped_people
 from .duplicates import merged_records
 
 PAGE_SIZE = 25
@@ -41,7 +41,7 @@ def person_list(request):
     scoping.ensure_can(request.user, Person, scoping.VIEW)
     # The columns the table shows, not the 27 of every row (less to compile, send and build).
     shown = ("nik", "full_name", "sex", "birth_date", "region__name", "status")
-    people = scoped_people(request.user).select_related("region").only(*shown).order_by("full_name", "pk")
+    people = people_visible_to(request.user).select_related("region").only(*shown).order_by("full_name", "pk")
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else people
     table = PersonTable(two_step(rows), user=request.user)
@@ -55,7 +55,7 @@ def person_list(request):
 def person_export(request, file_format):
     """The current filtered list, within the user's scope, as CSV or XLSX; every export is audited."""
     scoping.ensure_can(request.user, Person, "export")
-    people = scoped_people(request.user, "export")
+    people = people_visible_to(request.user, "export")
     filterset = PersonFilter(request.GET or None, queryset=people, request=request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
@@ -90,7 +90,7 @@ def person_detail(request, pk):
     log_view(person)
     consent_decisions = consent.decisions(person)
     caregiver = getattr(getattr(person, "disability", None), "caregiver", None)
-    caregiver_visible = caregiver is not None and scoped_people(request.user).filter(pk=caregiver.pk).exists()
+    caregiver_visible = caregiver is not None and people_visible_to(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
         "person": person, "caregiver_visible": caregiver_visible,
         "history": audit.history(person, request.user),
@@ -106,7 +106,7 @@ def person_detail(request, pk):
 
 @login_required
 def person_edit(request, pk):
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), scoping.CHANGE, pk=pk)
     # The form edits its own copy: the service compares the new values with the saved ones.
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk), region=person.region)
     conflict = None
@@ -141,7 +141,7 @@ def person_profile_edit(request, pk, profile):
     if profile not in PROFILE_FORMS:
         raise Http404
     model, form_class = PROFILE_FORMS[profile]
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), scoping.CHANGE, pk=pk)
     extra = {"person": person, "user": request.user} if model is DisabilityProfile else {}
     form = form_class(request.POST or None, instance=model.objects.filter(person=person).first(), **extra)
     conflict = None

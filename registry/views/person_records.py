@@ -15,11 +15,11 @@ from onegate.versioning import EditConflict
 from .. import services
 from ..forms import PpksRecordForm, ProgramReceiptForm
 from ..models import PersonPpks, ProgramReceipt
-from .common import scoped_people
+from ..selectors import people_visible_to
 
 
 def _person_to_change(request, pk):
-    return scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=pk)
+    return scoping.get_scoped_object(request.user, people_visible_to(request.user), scoping.CHANGE, pk=pk)
 
 
 @login_required

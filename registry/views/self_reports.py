@@ -17,8 +17,8 @@ from onegate.forms import add_service_errors
 from .. import self_reports
 from ..forms import DisabilityProfileForm, PersonForm
 from ..models import DisabilityProfile, SelfReport, SelfReportStatus
+from ..selectors import people_visible_to
 from ..self_report_forms import FindPersonForm, SelfReportForm, SelfReportRejectForm
-from .common import scoped_people
 
 THANKS_SESSION_KEY = "self_report_reference"
 
@@ -135,7 +135,7 @@ def self_report_find_person(request, pk):
     report = _report(request, pk, scoping.CHANGE)
     form = FindPersonForm(request.POST)
     if form.is_valid():
-        person = scoped_people(request.user, scoping.CHANGE).filter(nik=form.cleaned_data["nik"]).first()
+        person = people_visible_to(request.user, scoping.CHANGE).filter(nik=form.cleaned_data["nik"]).first()
         if person:
             return redirect("registry:self-report-link-person", pk=report.pk, person_pk=person.pk)
         messages.error(request, _("Nobody with this NIK is registered in your area."))
@@ -152,7 +152,7 @@ def self_report_link_person(request, pk, person_pk):
         return repeat
     if report.status != SelfReportStatus.NEW:
         return _not_new(request, report)
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), scoping.CHANGE, pk=person_pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), scoping.CHANGE, pk=person_pk)
     existing = DisabilityProfile.objects.filter(person=person).first()
     form = DisabilityProfileForm(
         request.POST or None,

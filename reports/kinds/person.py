@@ -11,6 +11,7 @@ from onegate import scoping
 from referrals.models import Referral
 from registry.models import WG_DOMAINS, Difficulty, Person, PersonPpks, ProgramReceipt
 from registry.privacy import nik_for
+from registry.selectors import people_visible_to
 
 from ..models import ReportType
 from .base import ReportKind, register
@@ -81,7 +82,7 @@ def _age(born, today) -> int | None:
 def _members(person, scope, today) -> list[tuple]:
     if not person.household_id:
         return []
-    members = scoping.restrict(Person.objects.filter(household_id=person.household_id, merged_into__isnull=True), scope)
+    members = people_visible_to(scope).filter(household_id=person.household_id)
     return [(m, _age(m.birth_date, today)) for m in members.order_by("birth_date", "pk")]
 
 

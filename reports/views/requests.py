@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from onegate import idempotency, scoping
 from onegate.forms import add_service_errors
-from registry.views.common import scoped_people
+from registry.selectors import people_visible_to
 
 from .. import kinds, services
 from ..forms import FORMS
@@ -68,7 +68,7 @@ def report_new(request, report_type):
 @require_POST
 def report_person_profile(request, person_pk):
     """Asked from a person's page."""
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), pk=person_pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), pk=person_pk)
     report = services.request_report(
         user=request.user,
         report_type=ReportType.PERSON_PROFILE,
@@ -83,7 +83,7 @@ def report_person_profile(request, person_pk):
 def report_access(request, person_pk):
     """The person's access report (UU 27/2022 Pasal 32), asked from their page by a manager who
     can see them: 404 for a person out of scope, 403 for a role that may not ask."""
-    person = scoping.get_scoped_object(request.user, scoped_people(request.user), pk=person_pk)
+    person = scoping.get_scoped_object(request.user, people_visible_to(request.user), pk=person_pk)
     report = services.request_report(
         user=request.user,
         report_type=ReportType.ACCESS_REPORT,
