@@ -23,7 +23,13 @@ class AssessmentsConfig(AppConfig):
         scoping.register(m.AssessmentNeed, scoping.ScopeRule(region_field="assessment__region", roles=roles))
         audited(m.Assessment, exclude_fields=["updated_at"])
         audited(m.AssessmentNeed)
+        from onegate import panels
         from onegate.processing import record
+
+        from .panels import household_panel, person_panel
+
+        panels.register("household", "assessments", panels.Panel(10, "assessments/_panel.html", household_panel))
+        panels.register("person", "assessments", panels.Panel(5, "assessments/_panel.html", person_panel))
 
         kept = "kept with the household (no automatic deletion)"
         record(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("onegate.audit.urls")),
     path("notifikasi/", include("onegate.notifications.urls")),
     path("registri/", include("registry.urls")),
+    path("asesmen/", include("assessments.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("rujukan/", include("referrals.urls")),
     path("laporan/", include("reports.urls")),

@@ -15,6 +15,7 @@ cleanup() {
   say "stopping"
   supervise_stop
   stop_services
+  exit 0  # not back into the supervisor's loop
 }
 trap cleanup INT TERM EXIT
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from onegate import idempotency, scoping
+from onegate import idempotency, panels, scoping
 from onegate.audit import log_view
 from onegate.audit.display import readable
 from onegate.audit.models import LogEntry
@@ -73,6 +73,7 @@ def household_detail(request, pk):
             "history_type": ContentType.objects.get_for_model(Household).pk,
             "can_edit": scoping.can(request.user, Household, scoping.CHANGE),
             "can_verify": scoping.can(request.user, Household, "verify"),
+            "panels": panels.panels_for("household", request.user, household),
         },
     )
 
