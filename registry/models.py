@@ -679,10 +679,12 @@ class ImportBatch(models.Model):
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
     warning_count = models.PositiveIntegerField(_("NIK warnings"), default=0)
     notice_count = models.PositiveIntegerField(_("notices"), default=0)
+    conflict_count = models.PositiveIntegerField(_("edited after the preview"), default=0)
     # Problems as [row, column, message, NIK, name]; messages stored untranslated (importing/problems.py).
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
     warnings = models.JSONField(_("NIK warnings"), default=list, blank=True)
     notices = models.JSONField(_("notices"), default=list, blank=True)
+    conflicts = models.JSONField(_("rows edited after the preview"), default=list, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
     failure = models.JSONField(_("why it failed"), default=list, blank=True)
     nik_warnings_checked = models.BooleanField(_("NIK warnings checked"), default=False)

@@ -40,7 +40,7 @@ from .columns import COLUMN_NAMES, cell_text
 from .parsing import ImportFileError, check_xlsx, file_format_for, open_table, read_xlsx
 from .planning import Plan, Planner
 from .problems import message
-from .rechecking import RecordsChanged, still_holds
+from .rechecking import RecordsChanged, set_aside_edited, still_holds
 from .writing import write_plan
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ STORED_PROBLEMS = 1000  # errors and warnings kept on the batch; the counts are 
 LOCK_KEY = 3576_0002  # PostgreSQL advisory lock: one import writes at a time
 PROGRESS_EVERY = 2000  # rows
 ANALYZE_AFTER = 10_000  # people created: refresh the planner's statistics at once
-PLAN_FORMAT = 2  # of the stored plan: a plan stored in another format is not used
+PLAN_FORMAT = 3  # of the stored plan: a plan stored in another format is not used
 _NO_ROWS = gettext_noop("The file has a header but no rows.")
 
 
@@ -313,6 +313,8 @@ def _record_counts(batch: ImportBatch, plan: Plan) -> None:
     batch.warnings = [list(w) for w in plan.warnings[:STORED_PROBLEMS]]
     batch.notice_count = len(plan.notices)
     batch.notices = [list(n) for n in plan.notices[:STORED_PROBLEMS]]
+    batch.conflict_count = len(plan.conflicts)
+    batch.conflicts = [list(c) for c in plan.conflicts[:STORED_PROBLEMS]]
 
 
 def run_preview(batch: ImportBatch) -> None:
@@ -407,13 +409,15 @@ def run_apply(batch: ImportBatch) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PROCESSING).exists():
                 return  # a second delivery of the write, after the first one finished
-            plan = _stored_plan(batch)
+            plan = preview = _stored_plan(batch)
             if plan is None or (plan.warning_lines and not batch.nik_warnings_checked) or not still_holds(plan, user):
                 plan, _ignored = make_plan(
                     batch, nik_warnings_confirmed=batch.nik_warnings_checked, progress_span=(0, 50)
                 )
                 if not still_holds(plan, user):  # changed while it was being checked
                     raise RecordsChanged
+                if preview is not None:  # what was edited after the preview stays as it is
+                    set_aside_edited(plan, preview)
                 _keep_rejected(batch, plan)
             set_progress(batch.pk, 60)
             written = write_plan(plan, actor=user, batch_id=batch.pk, cid=batch.request_id or None)

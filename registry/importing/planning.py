@@ -12,6 +12,7 @@ Only people and households the user may change are read in full (``scoping.restr
 rest the planner learns only that a NIK or KK number exists ("registered elsewhere"), nothing else.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from onegate import scoping
@@ -105,9 +107,10 @@ class Write:
     changes: dict = field(default_factory=dict)
     label: str = ""  # how the audit trail names the record
     seen: str | None = None  # the version of the stored record read, checked again under lock before writing
+    line: int | None = None  # the file's row it comes from (a household's: its first row), to report a conflict
 
     def __reduce__(self):  # pickled with the plan: faster than the dataclass's own __getstate__
-        return Write, (self.id, self.values, self.changes, self.label, self.seen)
+        return Write, (self.id, self.values, self.changes, self.label, self.seen, self.line)
 
 
 @dataclass(slots=True, eq=False)
@@ -125,6 +128,7 @@ class PersonWrite(Write):
             self.changes,
             self.label,
             self.seen,
+            self.line,
             self.new_household,
             self.disability,
             self.welfare,
@@ -144,6 +148,8 @@ class Plan:
     )  # [(line, column, message, nik, name)], by line; messages stored untranslated
     warnings: list = field(default_factory=list)  # [(line, column, message, nik, name)]: NIK disagreements
     notices: list = field(default_factory=list)  # [(line, column, message, nik, name)]: values cleaned, rows repeated
+    # [(line, column, message, nik, name)]: records edited after the preview, left as they are (rechecking.py)
+    conflicts: list = field(default_factory=list)
     warning_lines: set = field(default_factory=set)
     households: dict = field(default_factory=dict)  # KK number → Write (new or changed)
     people: list = field(default_factory=list)  # [PersonWrite] new or changed
@@ -156,6 +162,7 @@ class Plan:
     name_places: tuple = field(default_factory=lambda: ({}, set()))  # ({household id: KK}, {(region, birth date)})
     scope: tuple = ()  # the user's scope the plan was made in (scope_of)
     nik_warnings_confirmed: bool = False
+    made_at: datetime.datetime | None = None  # when the records were read
 
     @property
     def invalid(self) -> int:
@@ -172,7 +179,7 @@ class Planner:
         self.household_defaults = _defaults(Household, HOUSEHOLD_FIELDS)
 
     def plan(self, rows: Iterable[CheckedRow]) -> Plan:
-        plan = Plan(scope=scope_of(self.user), nik_warnings_confirmed=self.confirmed)
+        plan = Plan(scope=scope_of(self.user), nik_warnings_confirmed=self.confirmed, made_at=timezone.now())
         invalid: dict[int, CheckedRow] = {}
         valid, self.noticed, self.repeats = [], [], []
         for row in rows:
@@ -572,7 +579,10 @@ class Planner:
                     plan.warnings.append(_problem(row, _WARNING_COLUMN.get(name, "nik"), message(msgid, **params)))
             new["nik_mismatch_confirmed"] = bool(problems)
             write = PersonWrite(
-                id=None if old is None else old["id"], values=new, seen=None if old is None else old[ROW_VERSION]
+                id=None if old is None else old["id"],
+                values=new,
+                seen=None if old is None else old[ROW_VERSION],
+                line=row.line,
             )
             if isinstance(new["household_id"], tuple):
                 write.new_household = row.kk
@@ -681,8 +691,10 @@ class Planner:
         valid = [r for r in valid if r.line not in invalid]
         values_by_kk: dict[str, dict] = {}
         head_name: dict[str, str] = {}
+        first_line: dict[str, int] = {}
         for row in valid:
             if kk := row.kk:
+                first_line.setdefault(kk, row.line)
                 if kk in values_by_kk:
                     values_by_kk[kk].update(row.household)  # the rows of a KK agree (_household_consistency)
                 else:
@@ -718,6 +730,7 @@ class Planner:
                     changes,
                     label=household_label(head_name.get(kk), new["address"]),
                     seen=old[ROW_VERSION],
+                    line=first_line[kk],
                 )
         for row in valid if lacking else ():
             for column in lacking.get(row.kk, ()):

@@ -14,10 +14,20 @@ again only what the plan relies on, so an import that writes little checks littl
 
 A number registered or a record added after this check still cannot be written twice: the unique
 constraints refuse it and the batch fails with nothing saved (batches.run_apply).
+
+When it does not hold the file is planned again, from the records as they are now; a record that
+plan would change and that is no longer the version the preview read (or that the preview did not
+change at all) was edited after the preview: ``set_aside_edited`` leaves it as it is and reports
+its row as a conflict, so an import never overwrites newer work.
 """
 
-from django.db import connection
+from collections import defaultdict
 
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from onegate.audit import entries_about
 from onegate.copying import array_of, lock_rows
 
 from ..models import (
@@ -35,6 +45,12 @@ from .planning import (
     scope_of,
     version_of,
 )
+from .problems import message
+
+_EDITED_BY = gettext_noop(
+    "Changed by %(who)s on %(when)s, after the preview: not updated. Import the file again to apply this row."
+)
+_EDITED = gettext_noop("Changed on %(when)s, after the preview: not updated. Import the file again to apply this row.")
 
 
 class RecordsChanged(Exception):
@@ -68,6 +84,74 @@ def records_unchanged(plan: Plan) -> bool:
         }:
             return False
     return True
+
+
+def versions_seen(plan: Plan) -> dict[tuple[type, int], str]:
+    """The version of every stored record the plan changes, as its preview read it."""
+    return {(model, w.id): w.seen for model, w, _person in _changed_records(plan)}
+
+
+def set_aside_edited(plan: Plan, preview: Plan) -> None:
+    """Take out of ``plan`` (made again at the confirmation, its records locked and read) every
+    record edited after the ``preview``, with the rest of its person's row, and report it in
+    ``plan.conflicts``. Edited: not the version the preview read or, for a record the preview did
+    not change, changed in the audit trail since the preview was made (a record registered since
+    is matched and completed, as the preview would have done). One query, for who edited what:
+    the versions were read with the plan."""
+    seen = versions_seen(preview)
+    suspects = [(model, w, person) for model, w, person in _changed_records(plan) if seen.get((model, w.id)) != w.seen]
+    if not suspects:
+        return
+    ids = defaultdict(list)
+    for model, w, _person in suspects:
+        ids[model].append(w.id)
+    last_edit = _last_edits(ids)
+    dropped_people, dropped_households = set(), set()
+    for model, w, person in suspects:
+        who, when = last_edit.get((model, w.id), (None, None))
+        if (model, w.id) not in seen and (when is None or when < preview.made_at):
+            continue
+        text = message(_EDITED_BY, who=who, when=_shown_time(when)) if who else message(_EDITED, when=_shown_time(when))
+        if model is Household:
+            dropped_households.add(w.id)
+            plan.conflicts.append((w.line, "no_kk", text, w.values["kk_number"], w.label))
+        elif id(person) not in dropped_people:
+            dropped_people.add(id(person))
+            plan.conflicts.append((person.line, "nik", text, person.values["nik"], person.values["full_name"]))
+    plan.people = [p for p in plan.people if id(p) not in dropped_people]
+    plan.changed -= len(dropped_people)
+    plan.households = {kk: w for kk, w in plan.households.items() if w.id not in dropped_households}
+    plan.conflicts.sort(key=lambda conflict: conflict[0])
+
+
+def _changed_records(plan: Plan):
+    """(model, write, the person's write or None) of every stored record the plan changes."""
+    for w in plan.households.values():
+        if w.id is not None:
+            yield Household, w, None
+    for p in plan.people:
+        if p.id is None:
+            continue
+        yield Person, p, p
+        for model, profile in ((DisabilityProfile, p.disability), (WelfareProfile, p.welfare)):
+            if profile is not None and profile.id is not None:
+                yield model, profile, p
+
+
+def _last_edits(records: dict[type, list[int]]) -> dict[tuple[type, int], tuple[str, object]]:
+    """(model, pk) → (who, when) of the last change the audit trail holds of each record."""
+    last = {}
+    entries = entries_about(records)
+    for entry in entries.filter(action=entries.model.Action.UPDATE):  # oldest first: the last one stays
+        actor = entry.actor
+        who = (actor.get_full_name() or actor.username) if actor else None
+        last[(entry.content_type.model_class(), int(entry.object_pk))] = (who, entry.timestamp)
+    return last
+
+
+def _shown_time(when) -> str:
+    """In the portal's time zone, dd/mm/yyyy; the time of the confirmation if the trail has none."""
+    return timezone.localtime(when or timezone.now()).strftime("%d/%m/%Y %H:%M")
 
 
 def _numbers_free(plan: Plan) -> bool:

@@ -86,6 +86,7 @@ def import_detail(request, pk):
         "shown_errors": for_reader(errors.object_list, request.user),
         "warnings": for_reader(batch.warnings, request.user),
         "notices": for_reader(batch.notices, request.user),
+        "conflicts": for_reader(batch.conflicts, request.user),
         "rejected_kept": bool(batch.invalid_count) and batches.rejected_file_of(batch).exists(),
         "progress": batches.progress_of(batch),
         "confirm_form": ImportConfirmForm(),

@@ -511,13 +511,12 @@ def test_a_record_edited_after_the_preview_is_not_overwritten(users, existing, p
     Person.objects.filter(pk=renamed.pk).update(phone="0811")  # a form saved before the confirmation
     confirm(officer, batch, checked=True)
     assert batch.status == ImportStatus.DONE and stored_files(private_media) == []
-    assert counts(batch) == {"new": 5, "changed": 1, "unchanged": 1, "invalid": 6, "warning": 1}
+    assert counts(batch) == {"new": 5, "changed": 0, "unchanged": 1, "invalid": 6, "warning": 1}
     renamed.refresh_from_db()
-    assert (renamed.full_name, renamed.phone) == ("Nama Baru", "0811")  # the file checked again first
-    update = LogEntry.objects.get(
-        object_id=renamed.pk, action=LogEntry.Action.UPDATE, additional_data__import_batch=batch.pk
-    )
-    assert update.changes == {"full_name": ["Nama Lama", "Nama Baru"]}
+    # The edit is kept whole: the row is set aside as a conflict, not merged field by field.
+    assert (renamed.full_name, renamed.phone) == ("Nama Lama", "0811")
+    assert [(line, column) for line, column, *_ in batch.conflicts] == [(14, "nik")]
+    assert not LogEntry.objects.filter(object_id=renamed.pk, additional_data__import_batch=batch.pk).exists()
 
 
 def test_a_nik_registered_after_the_preview_is_not_registered_twice(users, existing):
