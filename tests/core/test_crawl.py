@@ -80,7 +80,7 @@ def kind_of(url: str) -> tuple:
     return view, tuple(sorted({(k, "" if v.isdigit() or " " in v else v) for k, v in query}))
 
 
-def crawl(client: Client, start: str = "/") -> dict:
+def crawl(client: Client, start: str = "/", per_kind: int = PER_KIND) -> dict:
     """Breadth first from ``start``: {url: (status, redirect target or None, first page linking it)}."""
     seen: dict[str, tuple] = {}
     queue = [(start, None)]
@@ -90,7 +90,7 @@ def crawl(client: Client, start: str = "/") -> dict:
         if url in seen or url.startswith(SKIPPED_PREFIXES):
             continue
         kind = kind_of(url)
-        if kinds[kind] >= PER_KIND:
+        if kinds[kind] >= per_kind:
             continue
         kinds[kind] += 1
         response = client.get(url)
