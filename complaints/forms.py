@@ -212,6 +212,17 @@ class AssignForm(VersionedForm):
         )
 
 
+class AssessmentLinkForm(VersionedForm):
+    assessment = forms.ModelChoiceField(queryset=None, label=_("Needs assessment of the household"))
+
+    def __init__(self, *args, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = assessments
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"{a.visited_on:%d/%m/%Y} · {a.assessor.get_full_name() or a.assessor.username} · {a.get_status_display()}"
+        )
+
+
 class AttachmentForm(forms.Form):
     attachments = AttachmentsField(
         label=_("Add attachments"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, up to 5 files.")

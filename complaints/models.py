@@ -135,6 +135,15 @@ class Complaint(VersionedModel):
         related_name="complaints",
     )
     subject_name = models.CharField(_("name of the person concerned"), max_length=150, blank=True)
+    # The back office's needs assessment of the subject's household, linked while in assessment.
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        verbose_name=_("needs assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="complaints"

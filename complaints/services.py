@@ -201,6 +201,27 @@ def complaint_assign(
 
 
 @transaction.atomic
+def complaint_link_assessment(
+    complaint: Complaint, *, assessment, acting_user, expected_version: int | None = None
+) -> Complaint:
+    """Link a complaint in assessment to a needs assessment of its subject's household."""
+    scoping.ensure_allowed(acting_user, complaint, scoping.CHANGE)
+    if complaint.status != Status.ASSESSMENT:
+        raise ValidationError(_("Only a complaint in assessment can be linked to a needs assessment."))
+    household = complaint.subject.household_id if complaint.subject_id else None
+    if assessment.household_id != household:
+        raise ValidationError({"assessment": _("This assessment is not of the household of the person concerned.")})
+    scoping.ensure_allowed(acting_user, assessment, scoping.VIEW)
+    complaint.assessment = assessment
+    versioning.save(complaint, expected_version=expected_version, update_fields=["assessment", "updated_at"])
+    date = assessment.visited_on.strftime("%d/%m/%Y")
+    _event(
+        complaint, EventKind.NOTE, acting_user, note=_("Linked to the needs assessment of %(date)s") % {"date": date}
+    )
+    return complaint
+
+
+@transaction.atomic
 def complaint_add_note(complaint: Complaint, *, note: str, acting_user, is_public: bool = False) -> ComplaintEvent:
     scoping.ensure_allowed(acting_user, complaint, scoping.CHANGE)
     if not note.strip():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/tanda-terima.pdf", views.receipt_pdf, name="receipt-pdf"),
     path("<int:pk>/status/", views.complaint_status, name="status"),
     path("<int:pk>/catatan/", views.complaint_note, name="note"),
+    path("<int:pk>/asesmen/", views.complaint_assessment, name="assessment"),
     path("<int:pk>/tugaskan/", views.complaint_assign, name="assign"),
     path("<int:pk>/lampiran/", views.attachment_add, name="attachment-add"),
     path("<int:pk>/lampiran/<int:attachment_pk>/", views.attachment_download, name="attachment"),

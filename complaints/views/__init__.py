@@ -2,6 +2,7 @@ from .desk import complaint_create, desk_queue, person_search, receipt, receipt_
 from .followup import (  # noqa: F401
     attachment_add,
     attachment_download,
+    complaint_assessment,
     complaint_assign,
     complaint_detail,
     complaint_list,

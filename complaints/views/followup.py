@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from assessments.models import Assessment
 from onegate import panels, scoping
 from onegate.audit import log_view
 from onegate.forms import run_action
@@ -16,8 +17,8 @@ from onegate.uploads import stored_file_response
 
 from .. import services
 from ..filters import ComplaintFilter
-from ..forms import AssignForm, AttachmentForm, NoteForm, StatusForm
-from ..models import Complaint
+from ..forms import AssessmentLinkForm, AssignForm, AttachmentForm, NoteForm, StatusForm
+from ..models import Complaint, Status
 from ..sla import SlaClock
 from ..tables import ComplaintTable
 from .common import get_complaint, scoped_complaints
@@ -69,8 +70,24 @@ def complaint_detail(request, pk):
         if scoping.can(user, Complaint, "assign")
         else None,
         "panels": panels.panels_for("complaint", user, complaint),
+        "assessment_form": _assessment_form(complaint, user) if can_change else None,
+        "can_add_assessment": scoping.can(user, Assessment, scoping.ADD),
     }
     return render(request, "complaints/detail.html", context)
+
+
+def _assessments_for(complaint, user):
+    """The assessments of the subject's household the user may see, newest first."""
+    household = complaint.subject.household_id if complaint.subject_id else None
+    rows = Assessment.objects.filter(household_id=household).select_related("assessor")
+    return scoping.restrict(rows, user).order_by("-visited_on", "-pk")
+
+
+def _assessment_form(complaint, user):
+    if complaint.status != Status.ASSESSMENT or not complaint.subject_id or not complaint.subject.household_id:
+        return None
+    initial = {"version": complaint.version, "assessment": complaint.assessment_id}
+    return AssessmentLinkForm(assessments=_assessments_for(complaint, user), initial=initial)
 
 
 def _officers_for(complaint):
@@ -102,6 +119,21 @@ def complaint_status(request, pk):
         ),
         _("Status changed."),
         form_kwargs=lambda c: {"complaint": c, "initial": {"version": c.version}},
+    )
+
+
+@login_required
+@require_POST
+def complaint_assessment(request, pk):
+    return _action(
+        request,
+        pk,
+        AssessmentLinkForm,
+        lambda c, d, version: services.complaint_link_assessment(
+            c, assessment=d["assessment"], acting_user=request.user, expected_version=version
+        ),
+        _("Needs assessment linked."),
+        form_kwargs=lambda c: {"assessments": _assessments_for(c, request.user), "initial": {"version": c.version}},
     )
 
 
