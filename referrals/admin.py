@@ -3,14 +3,16 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onegate.resources import ReferenceImportExport
 from onegate.versioning import VersionedForm
 
 from . import services
-from .models import Contact, RequiredDocument, Service, ServiceSchedule
+from .models import Contact, RequiredDocument, Service, ServiceCriteria, ServiceSchedule
 from .resources import ServiceResource
 
 
@@ -43,6 +45,60 @@ class ServiceAdminForm(VersionedForm, forms.ModelForm):
         return data
 
 
+def _ticks(model_field):
+    """A list field (any of) as tick boxes, so an administrator never types a code."""
+    return forms.TypedMultipleChoiceField(
+        label=capfirst(model_field.verbose_name),
+        choices=model_field.base_field.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class NikRequirementSelect(forms.NullBooleanSelect):
+    """No requirement, must have a NIK, must have none: "unknown" would read as a missing value."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", gettext_lazy("No requirement")),
+            ("true", gettext_lazy("Must have a NIK")),
+            ("false", gettext_lazy("Must have no NIK")),
+        ]
+
+
+class ServiceCriteriaForm(forms.ModelForm):
+    dtks_statuses = _ticks(ServiceCriteria._meta.get_field("dtks_statuses"))
+    disability_types = _ticks(ServiceCriteria._meta.get_field("disability_types"))
+    need_domains = _ticks(ServiceCriteria._meta.get_field("need_domains"))
+
+    class Meta:
+        model = ServiceCriteria
+        fields = [
+            "min_age", "max_age", "sex", "area", "dtks_statuses", "max_decile", "disability_required",
+            "disability_types", "min_severity", "ppks_categories", "need_domains", "has_nik", "not_receiving_program",
+        ]  # fmt: skip
+        widgets = {"ppks_categories": forms.CheckboxSelectMultiple, "has_nik": NikRequirementSelect}
+
+    def clean(self):
+        data = super().clean()
+        min_age, max_age = data.get("min_age"), data.get("max_age")
+        if min_age is not None and max_age is not None and min_age > max_age:
+            self.add_error("max_age", _("The maximum age cannot be below the minimum age."))
+        return data
+
+
+class ServiceCriteriaInline(admin.StackedInline):
+    """The service's machine-readable eligibility (referrals/eligibility.py); empty: anyone."""
+
+    model = ServiceCriteria
+    form = ServiceCriteriaForm
+    autocomplete_fields = ("area",)
+    can_delete = True
+    extra = 1
+    max_num = 1
+
+
 class RequiredDocumentInline(admin.TabularInline):
     model = RequiredDocument
     extra = 1
@@ -68,7 +124,7 @@ class ServiceAdmin(ReferenceImportExport, admin.ModelAdmin):
     list_filter = ("category", "status", "agency__kind", "agency")
     search_fields = ("name", "description", "agency__name")
     autocomplete_fields = ("agency", "area")
-    inlines = [RequiredDocumentInline, ScheduleInline, ServiceContactInline]
+    inlines = [ServiceCriteriaInline, RequiredDocumentInline, ScheduleInline, ServiceContactInline]
     form = ServiceAdminForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -2,11 +2,14 @@
 Referral HSDS 3) and the referrals sent to them."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import NeedDomain
 from onegate.versioning import VersionedModel
+from registry.models import DisabilityType, DtksStatus, Program, Severity, Sex
 
 
 # --- Directory ---------------------------------------------------------------------------------
@@ -174,6 +177,88 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class ServiceCriteria(models.Model):
+    """Who a service is for, in fields a machine can check (referrals/eligibility.py reads them, for
+    lists in SQL and for one person in Python). Every field is optional: empty criteria mean
+    "anyone". The service's free-text ``eligibility`` stays for people to read."""
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("service")
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age (years)"), null=True, blank=True, validators=[MaxValueValidator(150)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age (years)"), null=True, blank=True, validators=[MaxValueValidator(150)]
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    area = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lives in"),
+        help_text=_("A kecamatan or kelurahan: the person's kelurahan must lie inside it."),
+    )
+    dtks_statuses = ArrayField(
+        models.CharField(max_length=16, choices=DtksStatus.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("DTKS/DTSEN status (any of)"),
+    )
+    max_decile = models.PositiveSmallIntegerField(
+        _("highest welfare decile"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    disability_required = models.BooleanField(_("has a disability"), default=False)
+    disability_types = ArrayField(
+        models.CharField(max_length=12, choices=DisabilityType.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("disability types (any of)"),
+    )
+    min_severity = models.CharField(_("lowest disability severity"), max_length=8, choices=Severity.choices, blank=True)
+    ppks_categories = models.ManyToManyField(
+        "registry.PpksCategory",
+        blank=True,
+        related_name="+",
+        verbose_name=_("PPKS categories (any of, active)"),
+    )
+    need_domains = ArrayField(
+        models.CharField(max_length=12, choices=NeedDomain.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("assessed needs (any of, needed or urgent)"),
+    )
+    has_nik = models.BooleanField(
+        _("NIK"),
+        null=True,
+        blank=True,
+        help_text=_("Yes: only people with a NIK; No: only people without one (the civil registry's service)."),
+    )
+    not_receiving_program = models.CharField(
+        _("not already receiving (this year)"), max_length=10, choices=Program.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("eligibility criteria")
+        verbose_name_plural = _("eligibility criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="criteria_ages_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.service.name
 
 
 # --- Referrals ---------------------------------------------------------------------------------

@@ -411,11 +411,19 @@ SERVICES = {
 }
 
 
+# Machine-readable eligibility of some services (referrals.eligibility), beside their free text.
+CRITERIA = {
+    ("dinkes", "Pendaftaran PBI-JK daerah"): {"max_decile": 4, "not_receiving_program": "pbi_jk"},
+    ("disdukcapil", "Adminduk jemput bola"): {"has_nik": False},
+    ("dinsos", "Bantuan alat bantu disabilitas"): {"disability_required": True, "min_severity": "sedang"},
+}
+
+
 def load_directory(city_code: str) -> dict[str, int]:
     """Create what is missing (keeps an administrator's changes); returns counts of what was added."""
     from onegate.agencies.models import Agency
 
-    from ..models import Contact, RequiredDocument, Service, ServiceSchedule
+    from ..models import Contact, RequiredDocument, Service, ServiceCriteria, ServiceSchedule
 
     added = {"agencies": 0, "services": 0}
     for code, (name, kind, address, phone, description, (contact_name, contact_title)) in AGENCIES.items():
@@ -457,6 +465,8 @@ def load_directory(city_code: str) -> dict[str, int]:
                     "phone": phone,
                 },
             )
+            if (code, s_name) in CRITERIA and not hasattr(service, "criteria"):
+                ServiceCriteria.objects.create(service=service, **CRITERIA[code, s_name])
             if not created:
                 continue
             added["services"] += 1

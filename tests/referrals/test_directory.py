@@ -128,6 +128,10 @@ def test_a_service_added_in_the_admin_keeps_its_documents_hours_and_contacts(use
         **management("contacts", 1),
         "contacts-0-name": "Perawat koordinator",
         "contacts-0-phone": "0321 9",
+        **management("criteria", 1),
+        "criteria-0-min_age": "60",
+        "criteria-0-need_domains": ["kesehatan", "disabilitas"],
+        "criteria-0-has_nik": "true",
     }
     response = client_for(users["admin"]).post(reverse("admin:referrals_service_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
@@ -136,3 +140,6 @@ def test_a_service_added_in_the_admin_keeps_its_documents_hours_and_contacts(use
     assert str(service.schedules.get().byday) == "MO,TU,WE,TH,FR"
     contact = service.contacts.get()
     assert contact.agency == dinkes and contact.name == "Perawat koordinator"
+    criteria = service.criteria
+    assert (criteria.min_age, criteria.need_domains, criteria.has_nik) == (60, ["kesehatan", "disabilitas"], True)
+    assert (criteria.max_age, criteria.sex, criteria.dtks_statuses) == (None, "", [])

@@ -1,0 +1,277 @@
+"""Whether people meet a service's eligibility criteria (``ServiceCriteria``), by two paths that
+must agree: ``eligible_q`` filters registry.Person in SQL for lists; ``evaluate`` checks one person
+in Python and says why, with the person's value. Each criterion keeps its two paths side by side;
+tests/referrals/test_eligibility.py proves they agree on random people and criteria (hypothesis).
+
+``evaluate`` reads the person's related rows through ``.all()`` and one-to-one attributes, so a
+caller checking many services for one person can prefetch them once: ``select_related("region",
+"welfare", "disability")``, ``prefetch_related("ppks", "programs")``.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import NeedDomain
+from assessments.selectors import has_need_q, needs_of_person
+from onegate.regions.models import code_within, within_q
+from registry.models import (
+    DisabilityType,
+    DtksStatus,
+    LifeStatus,
+    PersonPpks,
+    PpksStatus,
+    Program,
+    ProgramReceipt,
+    Severity,
+    Sex,
+)
+
+NONE_SHOWN = "—"
+SEVERITY_ORDER = [Severity.MILD, Severity.MODERATE, Severity.SEVERE]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion: whether a ServiceCriteria sets it, its filter on Person, and its check of one
+    person returning (met, the person's value as shown in the reasons)."""
+
+    label: str
+    is_set: Callable
+    q: Callable
+    check: Callable
+
+
+def age_on(birth_date: datetime.date, today: datetime.date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def born_by(today: datetime.date, years: int) -> datetime.date:
+    """The last birth date at which a person is ``years`` old on ``today`` (29 February → the 28th)."""
+    year = today.year - years
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 2, 28)
+
+
+def _welfare(person):
+    try:
+        return person.welfare
+    except ObjectDoesNotExist:
+        return None
+
+
+def _disability(person):
+    try:
+        return person.disability
+    except ObjectDoesNotExist:
+        return None
+
+
+def _labels(choices, values) -> str:
+    return ", ".join(str(choices(v).label) for v in values) or NONE_SHOWN
+
+
+def _age_shown(person, today) -> str:
+    if person.birth_date is None:
+        return NONE_SHOWN
+    return gettext("%(age)d years") % {"age": age_on(person.birth_date, today)}
+
+
+# --- The criteria, each with its SQL filter and its Python check --------------------------------
+def _in_force_q(c, today):
+    return Q(merged_into__isnull=True) & ~Q(life_status=LifeStatus.DECEASED)
+
+
+def _in_force_check(c, person, today):
+    met = person.merged_into_id is None and person.life_status != LifeStatus.DECEASED
+    shown = LifeStatus(person.life_status).label
+    if person.merged_into_id is not None:
+        shown = gettext("merged into another record")
+    return met, str(shown)
+
+
+def _min_age_q(c, today):
+    return Q(birth_date__lte=born_by(today, c.min_age))
+
+
+def _min_age_check(c, person, today):
+    met = person.birth_date is not None and age_on(person.birth_date, today) >= c.min_age
+    return met, _age_shown(person, today)
+
+
+def _max_age_q(c, today):
+    return Q(birth_date__gt=born_by(today, c.max_age + 1))
+
+
+def _max_age_check(c, person, today):
+    met = person.birth_date is not None and age_on(person.birth_date, today) <= c.max_age
+    return met, _age_shown(person, today)
+
+
+def _sex_q(c, today):
+    return Q(sex=c.sex)
+
+
+def _sex_check(c, person, today):
+    return person.sex == c.sex, str(Sex(person.sex).label) if person.sex else NONE_SHOWN
+
+
+def _area_q(c, today):
+    return within_q("region", c.area_id)
+
+
+def _area_check(c, person, today):
+    return code_within(person.region_id, c.area_id), person.region.name
+
+
+def _dtks_q(c, today):
+    return Q(welfare__dtks_status__in=c.dtks_statuses)
+
+
+def _dtks_check(c, person, today):
+    welfare = _welfare(person)
+    status = welfare.dtks_status if welfare else None
+    return status in c.dtks_statuses, str(DtksStatus(status).label) if status else NONE_SHOWN
+
+
+def _decile_q(c, today):
+    return Q(welfare__decile__lte=c.max_decile)
+
+
+def _decile_check(c, person, today):
+    welfare = _welfare(person)
+    decile = welfare.decile if welfare else None
+    return decile is not None and decile <= c.max_decile, str(decile) if decile is not None else NONE_SHOWN
+
+
+def _disability_q(c, today):
+    return Q(disability__isnull=False)
+
+
+def _disability_check(c, person, today):
+    disability = _disability(person)
+    return disability is not None, _labels(DisabilityType, disability.types if disability else [])
+
+
+def _disability_types_q(c, today):
+    return Q(disability__types__overlap=c.disability_types)
+
+
+def _disability_types_check(c, person, today):
+    disability = _disability(person)
+    types = disability.types if disability else []
+    return bool(set(types) & set(c.disability_types)), _labels(DisabilityType, types)
+
+
+def _at_least(severity: str) -> list[str]:
+    return SEVERITY_ORDER[SEVERITY_ORDER.index(severity) :]
+
+
+def _severity_q(c, today):
+    return Q(disability__severity__in=_at_least(c.min_severity))
+
+
+def _severity_check(c, person, today):
+    disability = _disability(person)
+    severity = disability.severity if disability else None
+    return severity in _at_least(c.min_severity), str(Severity(severity).label) if severity else NONE_SHOWN
+
+
+def _ppks_category_ids(c) -> set[int]:
+    return {category.pk for category in c.ppks_categories.all()}
+
+
+def _ppks_q(c, today):
+    active = PersonPpks.objects.filter(
+        person=OuterRef("pk"), status=PpksStatus.ACTIVE, category__in=_ppks_category_ids(c)
+    )
+    return Q(Exists(active))
+
+
+def _ppks_check(c, person, today):
+    active = [r for r in person.ppks.all() if r.status == PpksStatus.ACTIVE]
+    met = any(r.category_id in _ppks_category_ids(c) for r in active)
+    return met, ", ".join(sorted(str(r.category) for r in active)) or NONE_SHOWN
+
+
+def _needs_q(c, today):
+    return has_need_q(c.need_domains)
+
+
+def _needs_check(c, person, today):
+    # needs_of_person keeps only domains at "needed" or above, as has_need_q asks.
+    needs = needs_of_person(person)
+    return bool(set(needs) & set(c.need_domains)), _labels(NeedDomain, sorted(needs))
+
+
+def _nik_q(c, today):
+    without = Q(nik__isnull=True) | Q(nik="")
+    return ~without if c.has_nik else without
+
+
+def _nik_check(c, person, today):
+    has = bool(person.nik)
+    return has == c.has_nik, gettext("has a NIK") if has else gettext("no NIK")
+
+
+def _program_q(c, today):
+    return ~Q(
+        Exists(ProgramReceipt.objects.filter(person=OuterRef("pk"), program=c.not_receiving_program, year=today.year))
+    )
+
+
+def _program_check(c, person, today):
+    this_year = [r.program for r in person.programs.all() if r.year == today.year]
+    return c.not_receiving_program not in this_year, _labels(Program, sorted(set(this_year)))
+
+
+# The person's record in force (alive, not merged away) is always checked.
+IN_FORCE = Criterion(_("Living person, record in force"), lambda c: True, _in_force_q, _in_force_check)
+
+CRITERIA = [
+    IN_FORCE,
+    Criterion(_("Minimum age"), lambda c: c.min_age is not None, _min_age_q, _min_age_check),
+    Criterion(_("Maximum age"), lambda c: c.max_age is not None, _max_age_q, _max_age_check),
+    Criterion(_("Sex"), lambda c: bool(c.sex), _sex_q, _sex_check),
+    Criterion(_("Lives in"), lambda c: c.area_id is not None, _area_q, _area_check),
+    Criterion(_("DTKS/DTSEN status"), lambda c: bool(c.dtks_statuses), _dtks_q, _dtks_check),
+    Criterion(_("Highest welfare decile"), lambda c: c.max_decile is not None, _decile_q, _decile_check),
+    Criterion(_("Has a disability"), lambda c: c.disability_required, _disability_q, _disability_check),
+    Criterion(_("Disability types"), lambda c: bool(c.disability_types), _disability_types_q, _disability_types_check),
+    Criterion(_("Lowest disability severity"), lambda c: bool(c.min_severity), _severity_q, _severity_check),
+    Criterion(_("PPKS categories"), lambda c: bool(_ppks_category_ids(c)), _ppks_q, _ppks_check),
+    Criterion(_("Assessed needs"), lambda c: bool(c.need_domains), _needs_q, _needs_check),
+    Criterion(_("NIK"), lambda c: c.has_nik is not None, _nik_q, _nik_check),
+    Criterion(_("Not already receiving"), lambda c: bool(c.not_receiving_program), _program_q, _program_check),
+]
+
+
+def _applying(criteria) -> list[Criterion]:
+    if criteria is None:
+        return [IN_FORCE]
+    return [criterion for criterion in CRITERIA if criterion.is_set(criteria)]
+
+
+def eligible_q(criteria, today: datetime.date) -> Q:
+    """A filter on registry.Person: the people meeting every criterion set (``criteria`` None or
+    empty: every living person whose record is in force)."""
+    q = Q()
+    for criterion in _applying(criteria):
+        q &= criterion.q(criteria, today)
+    return q
+
+
+def evaluate(criteria, person, today: datetime.date) -> list[tuple[str, bool, str]]:
+    """For one person: (criterion label, met, the person's value) for each criterion set."""
+    return [(str(criterion.label), *criterion.check(criteria, person, today)) for criterion in _applying(criteria)]
+
+
+def is_eligible(criteria, person, today: datetime.date) -> bool:
+    return all(met for _, met, _ in evaluate(criteria, person, today))
