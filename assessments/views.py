@@ -55,6 +55,26 @@ def _create(request, household, form, needs):
 
 
 @login_required
+def assessment_detail(request, pk):
+    """One assessment as recorded: the visit and every need found, for the household and its members."""
+    assessment = scoping.get_scoped_object(
+        request.user, Assessment.objects.select_related("household__region", "assessor"), pk=pk
+    )
+    needs = scoping.restrict(assessment.needs.select_related("person"), request.user).order_by("domain", "person_id")
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "household": assessment.household,
+            "needs": [n for n in needs if n.person_id is None or n.person.household_id == assessment.household_id],
+            "can_edit": assessment.status in services.EDITABLE
+            and scoping.can(request.user, Assessment, scoping.CHANGE),
+        },
+    )
+
+
+@login_required
 def assessment_edit(request, pk):
     """Change a draft (or rejected) assessment; an edit from an older version shows what changed."""
     assessment = scoping.get_scoped_object(

@@ -213,7 +213,7 @@ class AssignForm(VersionedForm):
 
 
 class AssessmentLinkForm(VersionedForm):
-    assessment = forms.ModelChoiceField(queryset=None, label=_("Needs assessment of the household"))
+    assessment = forms.ModelChoiceField(queryset=None, label=_("Needs assessment of the household"), empty_label=None)
 
     def __init__(self, *args, assessments, **kwargs):
         super().__init__(*args, **kwargs)

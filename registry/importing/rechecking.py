@@ -37,10 +37,12 @@ from ..models import (
     PersonPpks,
     ProgramReceipt,
     WelfareProfile,
+    household_label,
 )
 from .planning import (
     Plan,
     Planner,
+    Write,
     candidate_list,
     scope_of,
     version_of,
@@ -107,14 +109,17 @@ def set_aside_edited(plan: Plan, preview: Plan) -> None:
         ids[model].append(w.id)
     last_edit = _last_edits(ids)
     dropped_people, dropped_households = set(), set()
+    by_line = {p.line: p for p in plan.people}
     for model, w, person in suspects:
         who, when = last_edit.get((model, w.id), (None, None))
         if (model, w.id) not in seen and (when is None or when < preview.made_at):
             continue
         text = message(_EDITED_BY, who=who, when=_shown_time(when)) if who else message(_EDITED, when=_shown_time(when))
-        if model is Household:
+        if model is Household:  # reported on its first row, named as that row's person or as stored
             dropped_households.add(w.id)
-            plan.conflicts.append((w.line, "no_kk", text, w.values["kk_number"], w.label))
+            row = by_line.get(w.line)
+            nik, name = (row.values["nik"], row.values["full_name"]) if row else (None, _stored_label(w))
+            plan.conflicts.append((w.line, "no_kk", text, nik, name))
         elif id(person) not in dropped_people:
             dropped_people.add(id(person))
             plan.conflicts.append((person.line, "nik", text, person.values["nik"], person.values["full_name"]))
@@ -122,6 +127,11 @@ def set_aside_edited(plan: Plan, preview: Plan) -> None:
     plan.changed -= len(dropped_people)
     plan.households = {kk: w for kk, w in plan.households.items() if w.id not in dropped_households}
     plan.conflicts.sort(key=lambda conflict: conflict[0])
+
+
+def _stored_label(household: Write) -> str:
+    """The household's name as it was read, not as the file would change it."""
+    return household_label(None, household.changes.get("address", [household.values["address"]])[0])
 
 
 def _changed_records(plan: Plan):

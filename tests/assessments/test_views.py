@@ -129,3 +129,18 @@ def test_the_assessment_panel_adds_at_most_two_queries_to_the_person_page(users,
     with_panel = queries_for(client, head.get_absolute_url())
     monkeypatch.delitem(panels._panels["person"], "assessments")
     assert with_panel - queries_for(client, head.get_absolute_url()) <= 2
+
+
+def test_an_assessment_opens_read_only_with_every_need_and_only_in_scope(users, client_for, family):
+    household, _head, child = family
+    client = client_for(users["kel.wates"])
+    client.post(create_url(household), {**form_data(child), "ajukan": ""})
+    assessment = Assessment.objects.get()
+    url = reverse("assessments:assessment-detail", args=[assessment.pk])
+    assert url in client.get(household.get_absolute_url()).content.decode()
+    page = client.get(url).content.decode()
+    assert "beras habis" in page and "seragam" in page and "Dimas" in page
+    assert reverse("assessments:assessment-edit", args=[assessment.pk]) not in page  # submitted: not editable
+    assert client_for(users["loket"]).get(url).status_code == 200
+    for name in ("kel.kranggan", "dinkes"):
+        assert client_for(users[name]).get(url).status_code == 404

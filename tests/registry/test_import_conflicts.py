@@ -111,5 +111,10 @@ def test_a_household_edited_after_the_preview_keeps_the_edit(
     assert batch.status == ImportStatus.DONE
     assert Household.objects.get(pk=home.pk).address == "Jl. Sunting 3"
     [conflict] = shown_conflicts(batch, officer)
-    assert (conflict["line"], conflict["column"]) == (2, "no_kk")
+    assert (conflict["line"], conflict["column"], conflict["nik"], conflict["name"]) == (
+        2,
+        "no_kk",
+        person.nik,
+        "Sutrisno Wates",
+    )
     assert "Changed by " in conflict["text"] and "after the preview" in conflict["text"]
