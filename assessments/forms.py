@@ -56,7 +56,9 @@ class NeedsForm(forms.Form):
                         attrs={
                             "class": "form-control form-control-sm",
                             "placeholder": _("Note"),
-                            "aria-label": f"{_('Note')}: {domain.label}, {person.full_name if person else _('household')}",
+                            "aria-label": "{}: {}, {}".format(
+                                _("Note"), domain.label, person.full_name if person else _("household")
+                            ),
                         }
                     ),
                 )

@@ -11,8 +11,8 @@ LAYERS = {
     "onegate": set(),
     "registry": {"onegate"},
     "assessments": {"onegate", "registry"},
-    "complaints": {"onegate", "registry"},
-    "referrals": {"onegate", "registry", "complaints"},
+    "complaints": {"onegate", "registry", "assessments"},
+    "referrals": {"onegate", "registry", "assessments", "complaints"},
     "reports": {"onegate", "registry", "assessments", "complaints", "referrals"},
 }
 PACKAGES = tuple(LAYERS)
