@@ -66,6 +66,15 @@ class Service(VersionedModel):
     sla_working_days = models.PositiveSmallIntegerField(
         _("SLA (working days)"), default=10, help_text=_("A referral is due this many working days after it is sent.")
     )
+    program = models.CharField(
+        _("programme delivered"),
+        max_length=10,
+        choices=Program.choices,
+        blank=True,
+        help_text=_(
+            "Optional: a person recorded as receiving this programme this year counts as receiving the service."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
