@@ -416,7 +416,10 @@ CRITERIA = {
     ("dinkes", "Pendaftaran PBI-JK daerah"): {"max_decile": 4, "not_receiving_program": "pbi_jk"},
     ("disdukcapil", "Adminduk jemput bola"): {"has_nik": False},
     ("dinsos", "Bantuan alat bantu disabilitas"): {"disability_required": True, "min_severity": "sedang"},
+    ("dinsos", "Pendampingan PKH"): {"dtks_statuses": ["terdaftar"], "max_decile": 4},
 }
+# The national programme a demo service delivers (its unserved list is a list of proposals).
+PROGRAMS = {("dinsos", "Pendampingan PKH"): "pkh"}
 
 
 def load_directory(city_code: str) -> dict[str, int]:
@@ -465,6 +468,9 @@ def load_directory(city_code: str) -> dict[str, int]:
                     "phone": phone,
                 },
             )
+            if (code, s_name) in PROGRAMS and not service.program:
+                service.program = PROGRAMS[code, s_name]
+                service.save(update_fields=["program"])
             if (code, s_name) in CRITERIA and not hasattr(service, "criteria"):
                 ServiceCriteria.objects.create(service=service, **CRITERIA[code, s_name])
             if not created:
