@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NeedDomain, NeedLevel
@@ -334,7 +335,9 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
     for person in people:
         full = loaded[person.pk]
         reasons = [
-            f"{label}: {value}" for label, met, value in evaluate(criteria, full, today) if label != str(IN_FORCE.label)
+            f"{capfirst(label)}: {value}"
+            for label, met, value in evaluate(criteria, full, today)
+            if label != str(IN_FORCE.label)
         ]
         rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
     return rows

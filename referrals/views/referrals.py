@@ -96,14 +96,14 @@ def referral_list(request):
 
 
 def _origin(request):
-    """The complaint or the person a new referral starts from (?pengaduan= or ?orang=)."""
+    """The complaint or the person a new referral starts from (?pengaduan=, or ?orang= or ?person=)."""
     user = request.user
     if pk := request.GET.get("pengaduan", ""):
         complaint = scoping.get_scoped_object(
             user, Complaint.objects.select_related("subject", "region"), pk=pk if pk.isdigit() else 0
         )
         return complaint, complaint.subject
-    if pk := request.GET.get("orang", ""):
+    if pk := request.GET.get("orang", "") or request.GET.get("person", ""):
         return None, scoping.get_scoped_object(
             user, people_visible_to(user).select_related("region"), pk=pk if pk.isdigit() else 0
         )
