@@ -2,7 +2,7 @@ from celery import shared_task
 
 from onegate.notifications.services import send_pending_emails
 
-from . import followup
+from . import followup, unserved
 
 
 @shared_task
@@ -17,8 +17,6 @@ def check_overdue_referrals() -> dict:
 def refresh_unserved_counts(service_ids=None) -> int:
     """Count the eligible-but-unserved again (Celery beat: every service; after a referral write:
     its service). A lost message costs nothing: beat counts everything again within the hour."""
-    from . import unserved
-
     return unserved.refresh_counts(service_ids)
 
 
@@ -31,6 +29,7 @@ def unserved_counts_changed(service_id: int) -> None:
     from onegate import jobs
 
     def send():
+        unserved.forget_counts(service_id)  # the lists' counts at once, the index's in a worker
         if cache.add(f"unserved-refresh:{service_id}", 1, 60):
             jobs.send(refresh_unserved_counts, [service_id])
 

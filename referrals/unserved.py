@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import NeedDomain, NeedLevel
 from assessments.selectors import has_need_q, latest_needs
 from onegate import scoping
-from onegate.pagination import CAPPED_COUNT_SECONDS, COUNT_CAP
+from onegate.pagination import COUNT_CAP
 from registry.models import Person, Program, WelfareProfile
 from registry.selectors import people_visible_to
 
@@ -228,42 +228,53 @@ def urgency_of(service, person_ref: str = "pk"):
     return Coalesce(Subquery(needs, output_field=IntegerField()), 0)
 
 
-# A count of a thousand people or more is remembered for a minute (counting them again costs
-# hundreds of milliseconds and changes by a few); a smaller count, where one referral shows, is
-# always counted. The rows themselves are always read live.
-REMEMBERED_FROM, REMEMBERED_SECONDS = 1000, 60
+# How many people a list holds is remembered for COUNT_SECONDS: counting them again costs tens to
+# hundreds of milliseconds at a province's scale. A referral to the service sent or finished
+# forgets it at once (counts_generation), so the count follows the rows the office changes; a
+# change in the registry (a new decile) shows in the count within COUNT_SECONDS, in the rows at once.
+COUNT_SECONDS = 300
+
+
+def counts_generation(service_id: int) -> int:
+    return cache.get(f"unserved-generation:{service_id}", 0)
+
+
+def forget_counts(service_id: int) -> None:
+    """A referral to the service was sent or finished: its lists are counted again."""
+    try:
+        cache.incr(f"unserved-generation:{service_id}")
+    except ValueError:  # not there yet
+        cache.set(f"unserved-generation:{service_id}", 1, None)
 
 
 class Chained:
-    """Querysets read one after the other as one list, sliced and counted (up to COUNT_CAP, a count
-    over the cap remembered for CAPPED_COUNT_SECONDS) like the lists of onegate.pagination.
+    """Querysets read one after the other as one list, sliced and counted (up to COUNT_CAP) like the
+    lists of onegate.pagination; the count is remembered (COUNT_SECONDS, counts_generation).
 
-    A count of REMEMBERED_FROM or more is remembered for REMEMBERED_SECONDS. The orders of these lists are built from parts an index can give in order, because ordering
+    The orders of these lists are built from parts an index can give in order, because ordering
     hundreds of thousands of eligible people to keep 25 takes a second: people with a decile in the
     order of the (decile, person) index of welfare profiles, then those without one by id; for
     urgency, first the few with a need in the service's domains (urgent first), then the others."""
 
-    def __init__(self, parts):
+    def __init__(self, parts, service_id: int):
         self.parts = parts
+        self.service_id = service_id
         self.count_cap = COUNT_CAP
         self._counts: list[int] | None = None
 
     def _capped_counts(self) -> list[int]:
         if self._counts is None:
-            key = "unserved-count:" + hashlib.sha256("\n".join(str(p.query) for p in self.parts).encode()).hexdigest()
-            remembered = cache.get(key)
-            if remembered is not None:
-                self._counts = remembered
-                return remembered
-            counts, left = [], self.count_cap + 1
-            for part in self.parts:
-                n = part.order_by().values("pk")[:left].count() if left > 0 else 0
-                counts.append(n)
-                left -= n
-            if left <= 0:
-                cache.set(key, counts, CAPPED_COUNT_SECONDS)
-            elif sum(counts) >= REMEMBERED_FROM:
-                cache.set(key, counts, REMEMBERED_SECONDS)
+            sql = "\n".join(str(p.query) for p in self.parts)
+            generation = counts_generation(self.service_id)
+            key = f"unserved-count:{self.service_id}:{generation}:" + hashlib.sha256(sql.encode()).hexdigest()
+            counts = cache.get(key)
+            if counts is None:
+                counts, left = [], self.count_cap + 1
+                for part in self.parts:
+                    n = part.order_by().values("pk")[:left].count() if left > 0 else 0
+                    counts.append(n)
+                    left -= n
+                cache.set(key, counts, COUNT_SECONDS)
             self._counts = counts
         return self._counts
 
@@ -303,13 +314,13 @@ def ordered(people, service, order: str) -> Chained:
     """The list in the order asked for (module docstring: urgency)."""
     domains = need_domains(service)
     if order != BY_URGENCY or not domains:
-        return Chained(_by_decile(people, service))
+        return Chained(_by_decile(people, service), service.pk)
     by_urgency = ("-urgency", F("welfare__decile").asc(nulls_last=True), "pk")
     if service.criteria.need_domains:  # everyone listed has such a need: few people, one read
-        return Chained([people.annotate(urgency=urgency_of(service)).order_by(*by_urgency)])
+        return Chained([people.annotate(urgency=urgency_of(service)).order_by(*by_urgency)], service.pk)
     with_need = has_need_q(domains, NeedLevel.NEEDED)
     first = people.filter(_in_need(domains)).filter(with_need).annotate(urgency=urgency_of(service))
-    return Chained([first.order_by(*by_urgency), *_by_decile(people.filter(~with_need), service)])
+    return Chained([first.order_by(*by_urgency), *_by_decile(people.filter(~with_need), service)], service.pk)
 
 
 def page_rows(people: list, service, today: datetime.date) -> list[dict]:

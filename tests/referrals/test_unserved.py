@@ -308,3 +308,13 @@ def test_the_list_reads_few_queries(users, world, client_for, django_assert_max_
     client.get(url)
     with django_assert_max_num_queries(16):
         client.get(url)
+
+
+def test_the_lists_count_follows_a_referral_sent_from_it(users, world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{world['pkh'].pk}/"
+    assert client.get(url).context["page"].paginator.count == 2  # counted, and remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        sent(users["kel.wates"], world["pkh"], person=world["ani"])
+    page = client.get(url)
+    assert page.context["page"].paginator.count == 1 and names_in(page) == {FORMULA_NAME}
