@@ -9,8 +9,8 @@
 - :func:`log_export` records an export; :class:`bulk.BulkTrail` the entries of a bulk write (import).
 - :func:`acting_as` sets the actor outside a request (Celery tasks, management commands).
 - :func:`history_entries` reads an object's entries and those of the records about it (one indexed
-  lookup); :func:`history` the same as a reader sees them; :func:`entries_about` the entries of
-  given records.
+  lookup); :func:`history` the same as a reader sees them; :func:`records_about_q` the records
+  about an object a reader may see; :func:`entries_about` the entries of given records.
 """
 
 import contextlib
@@ -96,6 +96,23 @@ def history_entries(obj):
         entry_model()
         .objects.filter(about_type=ContentType.objects.get_for_model(type(obj)), about_id=obj.pk)
         .order_by("-timestamp", "-pk")
+    )
+
+
+def records_about_q(obj, user):
+    """A filter on entries: those of the records about ``obj`` (their placement's ``about``: a
+    household's assessments and needs) whose kind ``user``'s role may read. Their place is the
+    records' own, checked by the caller's scope of ``obj``."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from onegate import scoping
+
+    kinds = [model for model in scoping.scoped_models() if scoping.can(user, model)]
+    return Q(
+        about_type=ContentType.objects.get_for_model(type(obj)),
+        about_id=obj.pk,
+        content_type__in=list(ContentType.objects.get_for_models(*kinds).values()),
     )
 
 
