@@ -1,5 +1,7 @@
-"""Needs assessment demo data: home visits to some households of Wates and Kranggan (most
-submitted, one draft each), so the household and person pages, and later the matching, show needs."""
+"""Needs assessment demo data: home visits to the poorest households of Wates and Kranggan (and to
+those with a member living with a disability): most submitted and verified by the manager, one
+awaiting verification and one draft each, so the household and person pages, the matching and the
+eligible-but-unserved lists show needs."""
 
 import datetime
 import random
@@ -40,38 +42,66 @@ def seed_assessments(say):
 @transaction.atomic
 def _seed(rng: random.Random) -> int:
     from onegate.accounts.models import User
-    from registry.models import Household
 
     from .. import services
-    from ..models import NeedDomain, NeedLevel
 
     made = 0
     today = timezone.localdate()
+    manager = User.objects.filter(username="manajer").first()
     for region, username in OFFICERS.items():
         officer = User.objects.filter(username=username).first()
         if officer is None:
             continue
-        households = Household.objects.filter(region_id=region, members__isnull=False).distinct().order_by("pk")
-        for index, household in enumerate(households[:HOUSEHOLDS_PER_KELURAHAN]):
-            members = list(household.members.order_by("birth_date"))
-            needs = [
-                {
-                    "person": None,
-                    "domain": d,
-                    "level": rng.choice([NeedLevel.NEEDED, NeedLevel.URGENT]),
-                    "note": NOTES[d],
-                }
-                for d in rng.sample([d.value for d in NeedDomain if d != NeedDomain.OTHER], 2)
-            ]
-            if members and rng.random() < 0.6:
-                domain = rng.choice([NeedDomain.HEALTH, NeedDomain.EDUCATION, NeedDomain.DISABILITY])
-                needs.append(
-                    {"person": rng.choice(members), "domain": domain, "level": NeedLevel.URGENT, "note": NOTES[domain]}
-                )
+        for index, household in enumerate(_visited(region)):
+            needs = _needs(rng, list(household.members.select_related("disability").order_by("birth_date")))
             visited = today - datetime.timedelta(days=rng.randint(3, 60))
             data = {"visited_on": visited, "companions": rng.choice(["", "Ketua RT", "Pendamping PKH"])}
             assessment = services.assessment_create(household, data=data, needs=needs, acting_user=officer)
-            if index < HOUSEHOLDS_PER_KELURAHAN - 1:  # one draft per kelurahan, the rest submitted
-                services.assessment_submit(assessment, acting_user=officer)
             made += 1
+            if index == HOUSEHOLDS_PER_KELURAHAN - 1:  # one draft per kelurahan
+                continue
+            services.assessment_submit(assessment, acting_user=officer)
+            if manager is not None and index < HOUSEHOLDS_PER_KELURAHAN - 2:  # one left to verify
+                services.assessment_verify(assessment, acting_user=manager)
     return made
+
+
+def _visited(region: str):
+    """The households an SLRT officer visits first: a member living with a disability, then the
+    lowest welfare decile."""
+    from django.db.models import Exists, Min, OuterRef
+
+    from registry.models import DisabilityProfile, Household
+
+    disability = DisabilityProfile.objects.filter(person__household=OuterRef("pk"))
+    return (
+        Household.objects.filter(region_id=region, members__isnull=False)
+        .annotate(decile=Min("members__welfare__decile"), disabled=Exists(disability))
+        .order_by("-disabled", "decile", "pk")[:HOUSEHOLDS_PER_KELURAHAN]
+    )
+
+
+def _needs(rng: random.Random, members: list) -> list[dict]:
+    from ..models import NeedDomain, NeedLevel
+
+    domains = [d.value for d in NeedDomain if d not in (NeedDomain.OTHER, NeedDomain.DISABILITY)]
+    needs = [
+        {"person": None, "domain": d, "level": rng.choice([NeedLevel.NEEDED, NeedLevel.URGENT]), "note": NOTES[d]}
+        for d in rng.sample(domains, 2)
+    ]
+    disabled = [m for m in members if getattr(m, "disability", None) is not None]
+    if disabled:  # the member's disability, and the device or therapy they need
+        needs.append(
+            {
+                "person": disabled[0],
+                "domain": NeedDomain.DISABILITY,
+                "level": NeedLevel.URGENT,
+                "note": NOTES[NeedDomain.DISABILITY],
+            }
+        )
+    elif members and rng.random() < 0.6:
+        domain = rng.choice([NeedDomain.HEALTH, NeedDomain.EDUCATION])
+        needs.append(
+            {"person": rng.choice(members), "domain": domain, "level": NeedLevel.URGENT, "note": NOTES[domain]}
+        )
+    return needs

@@ -426,10 +426,22 @@ def test_demo_directory_services_carry_criteria(regions):
     assert paths(pbi, poor) == (True, True)
     assert paths(civil, poor) == (False, False)
     assert paths(civil, person(nik=None)) == (True, True)
-    DisabilityProfile.objects.create(person=poor, types=[DisabilityType.PHYSICAL], severity=Severity.MODERATE)
+    profile = DisabilityProfile.objects.create(
+        person=poor, types=[DisabilityType.PHYSICAL], severity=Severity.MODERATE, devices_needed=["kursi_roda"]
+    )
     assert paths(aid, poor) == (True, True)
-    load_directory("35.76")
-    assert ServiceCriteria.objects.count() == 3
+    profile.devices_owned = ["kursi_roda"]
+    profile.save()
+    assert paths(aid, poor) == (False, False)  # a device needed, and owned already
+    atensi = ServiceCriteria.objects.get(service__name="Asistensi Rehabilitasi Sosial (ATENSI)")
+    assert atensi.ppks_categories.count() == 8 and atensi.service.program == Program.ATENSI
+    pip = ServiceCriteria.objects.get(service__name="Program Indonesia Pintar (PIP) dan beasiswa daerah")
+    assert (pip.min_age, pip.max_age, pip.max_decile) == (6, 18, 4)
+    assert pbi.service.program == Program.PBI_JK
+    count = ServiceCriteria.objects.count()
+    assert count >= 10
+    load_directory("35.76")  # again: nothing added twice
+    assert ServiceCriteria.objects.count() == count
 
 
 def test_the_admin_form_refuses_an_upside_down_age_range(regions):
