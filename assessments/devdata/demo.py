@@ -9,7 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from onegate import demo
+from onegate import audit, demo
 
 HOUSEHOLDS_PER_KELURAHAN = 8
 OFFICERS = {"35.76.02.1010": "kel.wates", "35.76.03.1001": "kel.kranggan"}  # Wates, Kranggan
@@ -53,16 +53,18 @@ def _seed(rng: random.Random) -> int:
         if officer is None:
             continue
         for index, household in enumerate(_visited(region)):
-            needs = _needs(rng, list(household.members.select_related("disability").order_by("birth_date")))
+            members = list(household.members.select_related("disability").order_by("birth_date"))
+            needs = _needs(rng, index, members)
             visited = today - datetime.timedelta(days=rng.randint(3, 60))
             data = {"visited_on": visited, "companions": rng.choice(["", "Ketua RT", "Pendamping PKH"])}
-            assessment = services.assessment_create(household, data=data, needs=needs, acting_user=officer)
+            with audit.acting_as(officer):  # the history names who did it
+                assessment = services.assessment_create(household, data=data, needs=needs, acting_user=officer)
+                if index < HOUSEHOLDS_PER_KELURAHAN - 1:  # one draft per kelurahan
+                    services.assessment_submit(assessment, acting_user=officer)
             made += 1
-            if index == HOUSEHOLDS_PER_KELURAHAN - 1:  # one draft per kelurahan
-                continue
-            services.assessment_submit(assessment, acting_user=officer)
             if manager is not None and index < HOUSEHOLDS_PER_KELURAHAN - 2:  # one left to verify
-                services.assessment_verify(assessment, acting_user=manager)
+                with audit.acting_as(manager):
+                    services.assessment_verify(assessment, acting_user=manager)
     return made
 
 
@@ -81,13 +83,15 @@ def _visited(region: str):
     )
 
 
-def _needs(rng: random.Random, members: list) -> list[dict]:
+def _needs(rng: random.Random, index: int, members: list) -> list[dict]:
+    """Two needs of the household, in turn through the domains (so each kelurahan shows each one),
+    and a member's own need."""
     from ..models import NeedDomain, NeedLevel
 
     domains = [d.value for d in NeedDomain if d not in (NeedDomain.OTHER, NeedDomain.DISABILITY)]
     needs = [
         {"person": None, "domain": d, "level": rng.choice([NeedLevel.NEEDED, NeedLevel.URGENT]), "note": NOTES[d]}
-        for d in rng.sample(domains, 2)
+        for d in (domains[index % len(domains)], domains[(index + 3) % len(domains)])
     ]
     disabled = [m for m in members if getattr(m, "disability", None) is not None]
     if disabled:  # the member's disability, and the device or therapy they need

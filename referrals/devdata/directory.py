@@ -428,7 +428,7 @@ CRITERIA = {
     ("dinsos", "Usulan masuk DTSEN"): {"dtks_statuses": ["tidak_terdaftar"], "has_nik": True},
     ("disdik", "Program Indonesia Pintar (PIP) dan beasiswa daerah"): {"min_age": 6, "max_age": 18, "max_decile": 4},
     ("disdik", "Kembali bersekolah"): {"min_age": 7, "max_age": 18, "need_domains": ["pendidikan"]},
-    ("disdukcapil", "Perekaman KTP-el"): {"min_age": 17, "has_nik": True},
+    ("disdukcapil", "Akta kelahiran"): {"need_domains": ["dokumen"]},
     ("disnaker", "Pelatihan kerja berbasis kompetensi"): {"min_age": 17, "max_age": 45, "need_domains": ["ekonomi"]},
     ("baznas", "Bantuan biaya pendidikan"): {"min_age": 6, "max_age": 24, "max_decile": 4},
     ("forum-csr", "Bedah rumah tidak layak huni"): {"max_decile": 4, "need_domains": ["perumahan"]},
