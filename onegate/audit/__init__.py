@@ -125,6 +125,17 @@ def history(obj, user, limit: int = 20) -> list:
     return readable(entries[:limit], user)
 
 
+def current_actor():
+    """The user the entries written now are recorded as done by: in a request, the signed-in user
+    (AuditActorMiddleware); in a task or command, the one of :func:`acting_as`; else None."""
+    from auditlog.context import auditlog_value
+
+    try:
+        return auditlog_value.get().get("actor")
+    except LookupError:
+        return None
+
+
 @contextlib.contextmanager
 def acting_as(user, request_id: str | None = None):
     from auditlog.context import set_actor
