@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0009_service_program"),
+        ("referrals", "0010_criteria_device_needed"),
         ("regions", "0001_initial"),
     ]
 
