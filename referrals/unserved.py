@@ -140,12 +140,14 @@ def refresh_counts(service_ids=None, *, today: datetime.date | None = None) -> i
     for service in services:
         counted_at = timezone.now()
         by_region = count_people(Person.objects.all(), service, today)
+        by_region.pop(None, None)
+        if not by_region:  # nobody eligible anywhere: a row of zeros still says when it was counted
+            by_region = {service.area_id: {"eligible": 0, "receiving": 0, "referred": 0, "unserved": 0}}
         with transaction.atomic():
             UnservedCount.objects.filter(service=service).delete()
             UnservedCount.objects.bulk_create(
                 UnservedCount(service=service, region_id=region, counted_at=counted_at, **counts)
                 for region, counts in by_region.items()
-                if region
             )
     if service_ids is None:  # a service that left the list keeps no stale counts
         UnservedCount.objects.exclude(service__in=[s.pk for s in services]).delete()

@@ -318,3 +318,11 @@ def test_the_lists_count_follows_a_referral_sent_from_it(users, world, client_fo
         sent(users["kel.wates"], world["pkh"], person=world["ani"])
     page = client.get(url)
     assert page.context["page"].paginator.count == 1 and names_in(page) == {FORMULA_NAME}
+
+
+def test_a_service_nobody_qualifies_for_shows_zeros_once_counted(users, world, dinkes):
+    nobody = service_with_details(dinkes, "Untuk lansia 120 tahun", documents=())
+    ServiceCriteria.objects.create(service=nobody, min_age=120)
+    unserved.refresh_counts()
+    (row,) = [c for c in unserved.service_counts(users["kel.wates"]) if c.service == nobody]
+    assert (row.eligible, row.unserved) == (0, 0) and row.counted_at is not None
