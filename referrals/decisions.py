@@ -64,7 +64,18 @@ def refusal_to_decide(user, referral, required: bool) -> str | None:
     if not awaits_decision(referral, required):
         return _("This referral does not wait for a decision.")
     if referral.created_by_id == user.pk:
-        return _("You drafted this recommendation: another manager decides on it.")
+        others = [
+            u.get_full_name() or u.username
+            for u in scoping.users_who_can(referral, DECIDE).exclude(pk=user.pk).order_by("first_name", "username")
+        ]
+        if not others:
+            return _(
+                "You drafted this recommendation: another manager decides on it, and no other manager's area holds "
+                "it. Ask an administrator."
+            )
+        return _("You drafted this recommendation: another manager decides on it (%(names)s).") % {
+            "names": ", ".join(others)
+        }
     return None
 
 

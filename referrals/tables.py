@@ -32,7 +32,11 @@ class ReferralTable(FastTable):
         self.decision_required = decision_required
 
     def render_number(self, value, record):
-        return value or str(record)
+        if value:
+            return value
+        if self.decision_required or record.decision:
+            return _("Service recommendation #%(pk)s") % {"pk": record.pk}
+        return str(record)
 
     def render_service(self, value, record):
         if self.agency_view:

@@ -13,7 +13,7 @@ RECOMMENDATIONS = [
     (
         "dinkes",
         "Pendaftaran PBI-JK daerah",
-        "Hasil asesmen: desil 3 dan belum menerima PBI-JK tahun ini; berobat rutin ke puskesmas.",
+        "Hasil asesmen: keluarga berdesil rendah dan belum menerima PBI-JK tahun ini; berobat rutin ke puskesmas.",
         "Mohon pendaftaran sebagai peserta PBI-JK daerah.",
         "",
         "",
@@ -29,7 +29,7 @@ RECOMMENDATIONS = [
     (
         "disdik",
         "Program Indonesia Pintar (PIP) dan beasiswa daerah",
-        "Anak usia sekolah dari keluarga desil 2; terancam putus sekolah karena biaya.",
+        "Anak usia sekolah dari keluarga miskin; terancam putus sekolah karena biaya.",
         "Mohon pengusulan PIP atau beasiswa daerah.",
         "ditetapkan",
         "Sesuai hasil kunjungan rumah.",
@@ -59,25 +59,32 @@ def seed_decisions(say):
 
 
 def _seed() -> int:
+    from django.utils import timezone
+
     from onegate.accounts.models import User
     from registry.models import Person
 
     from .. import decisions, services
+    from ..eligibility import eligible_q
     from ..models import Service
 
     users = {u.username: u for u in User.objects.filter(username__in=["kel.wates", "manajer"])}
     if len(users) < 2:
         return 0
-    people = list(
-        Person.objects.filter(
-            region_id=WATES, merged_into__isnull=True, nik__isnull=False, referrals__isnull=True
-        ).order_by("pk")[: len(RECOMMENDATIONS)]
-    )
+    candidates = Person.objects.filter(
+        region_id=WATES, merged_into__isnull=True, nik__isnull=False, referrals__isnull=True
+    ).order_by("pk")
+    today = timezone.localdate()
     made = 0
-    for person, (agency, name, why, ask, decision, note) in zip(people, RECOMMENDATIONS, strict=False):
-        service = Service.objects.filter(agency__code=agency, name=name).first()
+    for agency, name, why, ask, decision, note in RECOMMENDATIONS:
+        service = Service.objects.filter(agency__code=agency, name=name).select_related("criteria").first()
         if service is None:
             continue  # an administrator removed it
+        # Someone the service's criteria hold, so that the manager sees them met.
+        criteria = getattr(service, "criteria", None)
+        person = candidates.filter(eligible_q(criteria, today)).first() or candidates.first()
+        if person is None:
+            break
         referral = services.referral_create(
             data={"service": service, "reason": why, "request": ask, "consent_given": False},
             acting_user=users["kel.wates"],

@@ -250,7 +250,7 @@ def referral_detail(request, pk):
         "redirects": referral.redirects.select_related("agency"),
         "can_edit": draft and not referral.is_closed_recommendation and scoping.can(user, Referral, scoping.CHANGE),
         "send_form": SendForm() if draft and services.may_send(user, referral, decision_required=required) else None,
-        "is_recommendation": draft and (required or bool(referral.decision)),
+        "label": _label(referral, draft and (required or bool(referral.decision))),
         "awaits_decision": awaits_decision,
         "decision_form": DecisionForm(referral=referral) if may_decide else None,
         "decision_refusal": decisions.refusal_to_decide(user, referral, required)
@@ -263,6 +263,13 @@ def referral_detail(request, pk):
         "document_form": DocumentForm() if scoping.can(user, Referral, "note") else None,
     }
     return render(request, "referrals/detail.html", context)
+
+
+def _label(referral, is_recommendation: bool) -> str:
+    """A draft is called a recommendation while the office asks for the manager's decision."""
+    if referral.number or not is_recommendation:
+        return str(referral)
+    return _("Service recommendation #%(pk)s") % {"pk": referral.pk}
 
 
 def _eligibility(referral):
@@ -310,8 +317,8 @@ def referral_decide(request, pk):
             return redirect(referral)
     if conflict is None:
         messages.error(request, _("Not saved: see the form below."))
-    context = {"referral": referral, "form": form, "conflict": conflict}
-    return render(request, TEMPLATE, context, status=409 if conflict else 400)
+    context = {"referral": referral, "form": form, "conflict": conflict, "label": _label(referral, True)}
+    return render(request, "referrals/decision_form.html", context, status=409 if conflict else 400)
 
 
 def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):

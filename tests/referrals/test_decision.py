@@ -132,7 +132,7 @@ def test_approved_the_recommendation_is_sent_and_the_decision_shows_on_the_timel
     letter = manager.get(reverse("referrals:letter", args=[referral.pk]))
     name = users["manajer"].get_full_name() or "manajer"
     when = referral.decided_at.astimezone().strftime("%d/%m/%Y")
-    assert f"Layanan ini ditetapkan oleh {name}, Manajer Dinsos, pada {when}." in one_line(pdf_text(letter))
+    assert f"Penetapan layanan Ditetapkan oleh {name}, Manajer Dinsos, pada {when}." in one_line(pdf_text(letter))
     # The agency sees the decision once the referral is sent: in its timeline and the letter.
     agency_page = client_for(users["dinkes"]).get(referral.get_absolute_url()).content.decode()
     assert "Service decision: approved" in agency_page
@@ -207,6 +207,7 @@ def test_a_manager_does_not_approve_their_own_recommendation(
         decide(referral, users["manajer"])
     page = client_for(users["manajer"]).get(referral.get_absolute_url()).content.decode()
     assert "another manager decides on it" in page and 'id="decision-section"' not in page
+    assert (kecamatan_manager.get_full_name() or kecamatan_manager.username) in page  # who can
     assert post_decision(client_for(users["manajer"]), referral).status_code == 403
     decide(referral, kecamatan_manager)  # another manager whose scope holds it
     referral.refresh_from_db()
