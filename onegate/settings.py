@@ -307,7 +307,8 @@ PUBLIC_COMPLAINT_RATE = env.str("PUBLIC_COMPLAINT_RATE", default="10/h")
 # --- Messages to residents (SMS / WhatsApp, notices/) -------------------------------------------
 # The gateway: "console" (development: written to the log) or "http" (a signed JSON POST to
 # RESIDENT_MESSAGES_URL, an SMS or WhatsApp Business provider; notices/gateways.py). The shared
-# secret signs what goes out and checks the provider's receipts and replies.
+# secret signs what goes out and checks the provider's receipts and replies. The links in the
+# messages (the public status page) use PORTAL_URL: set it, or they carry a path only.
 RESIDENT_MESSAGES_GATEWAY = env.str("RESIDENT_MESSAGES_GATEWAY", default="console")
 RESIDENT_MESSAGES_URL = env.str("RESIDENT_MESSAGES_URL", default="")
 RESIDENT_MESSAGES_SECRET = env.str("RESIDENT_MESSAGES_SECRET", default="")
@@ -330,7 +331,7 @@ LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460"
 OFFICE_UNIT_CODE = env.str("OFFICE_UNIT_CODE", default="417.302")
 # The manager's decision before a referral is sent (SLRT's "penetapan layanan") is the office's
 # setting in the admin (Referral settings). This only gives its first value, when the database is
-# migrated (referrals migration 0010).
+# migrated (referrals migration 0011).
 REFERRAL_SEND_NEEDS_MANAGER = env.bool("REFERRAL_SEND_NEEDS_MANAGER", default=False)
 # Who signs referral letters (a wet signature and stamp on the printed letter). An empty name
 # leaves a dotted line to write it by hand.

@@ -15,7 +15,7 @@ def create_settings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0009_service_program"),
+        ("referrals", "0010_criteria_device_needed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
