@@ -87,7 +87,7 @@ def assessment_submit(assessment: Assessment, *, acting_user, expected_version: 
         raise ValidationError(_("Only a draft or a rejected assessment can be submitted."))
     assessment.status = VerificationStatus.SUBMITTED
     assessment.rejection_reason = ""
-    assessment.verified_by, assessment.verified_at = None, None  # who rejected it: in its history
+    assessment.verified_by, assessment.verified_at = None, None
     versioning.save(
         assessment,
         expected_version=expected_version,
@@ -144,12 +144,10 @@ def assessment_reject(
         raise ValidationError({"reason": _("Give the reason, so the officer knows what to fix.")})
     if assessment.status != VerificationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be rejected."))
+    # Who rejected it and when: the history's (as for registry records); "verified by" stays empty.
     assessment.status, assessment.rejection_reason = VerificationStatus.REJECTED, reason.strip()
-    assessment.verified_by, assessment.verified_at = acting_user, timezone.now()
     versioning.save(
-        assessment,
-        expected_version=expected_version,
-        update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"],
+        assessment, expected_version=expected_version, update_fields=["status", "rejection_reason", "updated_at"]
     )
     _mark_latest(assessment.household_id)
     assessment.refresh_from_db(fields=["is_latest"])
