@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0011_unserved_counts"),
+        ("referrals", "0012_unserved_counts"),
         ("reports", "0004_access_report"),
     ]
 

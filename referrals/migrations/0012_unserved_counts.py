@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0010_criteria_device_needed"),
+        ("referrals", "0011_service_decision"),
         ("regions", "0001_initial"),
     ]
 
