@@ -22,9 +22,9 @@ from django.utils.translation import gettext
 from assessments.selectors import prefetch_needs
 from onegate import reference_cache, scoping
 from onegate.regions.models import code_within
-from registry.models import MaritalStatus, PersonPpks, ProgramReceipt
+from registry.models import MaritalStatus, PersonPpks, Program, ProgramReceipt
 
-from .eligibility import CRITERIA, IN_FORCE, age_on, eligible_q, evaluate
+from .eligibility import CRITERIA, IN_FORCE, NONE_SHOWN, age_on, eligible_q, evaluate
 from .models import OPEN_STATUSES, Referral, ReferralStatus, Service, ServiceStatus
 
 # A completed referral counts as receiving the service for a year.
@@ -172,7 +172,7 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
         suggestions.append(
             Suggestion(
                 service=service,
-                reasons=[(label, shown) for label, _, shown in rows if label != in_force],
+                reasons=[_reason(service.criteria, label, shown) for label, _, shown in rows if label != in_force],
                 receiving=bool(receiving),
                 open_referral=next((r for r in mine if r.status in OPEN_STATUSES and r.visible), None),
                 draft=next((r for r in mine if r.status == ReferralStatus.DRAFT and r.visible), None),
@@ -181,6 +181,20 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
         )
     suggestions.sort(key=lambda s: s.receiving or s.open_referral is not None)
     return suggestions
+
+
+def _reason(criteria, label: str, shown: str) -> tuple[str, str]:
+    """A criterion met and the person's value, as the page and the referral's reason show it. "Not
+    already receiving: BPNT/Sembako" would read as if BPNT were the programme not received: the
+    programme the criterion names goes into the label, the person's programmes into the value."""
+    if label == gettext("Not already receiving"):
+        program = Program(criteria.not_receiving_program).label
+        label = gettext("Not receiving %(program)s this year") % {"program": program}
+        if shown == NONE_SHOWN:
+            shown = gettext("no programme this year")
+        else:
+            shown = gettext("receives %(programs)s this year") % {"programs": shown}
+    return label, shown
 
 
 def suggestion_for(person, service, today: datetime.date, *, user=None) -> Suggestion | None:

@@ -64,13 +64,14 @@ def complaint_referrals(user, complaint):
     }
 
 
-def _suggestions(user, person, refer_from: str):
+def _suggestions(user, person, refer_from: str, *, boxed=False):
     return {
         "person": person,
         "suggestions": suggestions_for(person, timezone.localdate(), user=user),
         "refer_from": refer_from,  # the referral form's origin: ?person=<pk> or ?pengaduan=<pk>
         "can_add": scoping.can(user, Referral, scoping.ADD),
         "ktp_age": KTP_AGE,
+        "boxed": boxed,  # in a card, as the complaint page's sections are
     }
 
 
@@ -95,4 +96,4 @@ def complaint_suggestions(user, complaint):
     person = for_matching(people_visible_to(user)).filter(pk=complaint.subject_id).first()
     if person is None:
         return None
-    return _suggestions(user, person, f"pengaduan={complaint.pk}")
+    return _suggestions(user, person, f"pengaduan={complaint.pk}", boxed=True)

@@ -100,8 +100,13 @@ def test_services_met_are_suggested_with_every_criterion_and_the_persons_value(m
     assert found["Pendampingan lansia"].reasons == [("Usia minimal", f"{age} tahun")]
     assert found["Pendaftaran PBI-JK daerah"].reasons == [
         ("Desil kesejahteraan tertinggi", "3"),
-        ("Belum menerima", "—"),
+        ("Belum menerima PBI-JK tahun ini", "tidak ada program tahun ini"),
     ]
+    ProgramReceipt.objects.create(person=sumarni, program="bpnt", year=today().year)
+    assert suggested(sumarni)["Pendaftaran PBI-JK daerah"].reasons[1] == (
+        "Belum menerima PBI-JK tahun ini",
+        "tahun ini menerima BPNT/Sembako",
+    )
     assert found["Pendampingan lansia"].reason_text == f"Memenuhi kriteria layanan: Usia minimal: {age} tahun"
 
 
