@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notices.models import Channel as MessageChannel
 from onegate.filters import village_choices
+from onegate.phones import is_mobile
 from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from onegate.web.antispam import AntiSpamFormMixin
@@ -50,7 +52,42 @@ class ComplaintContentForm(forms.Form):
     )
 
 
-class IntakeForm(ComplaintContentForm):
+class UpdatesConsentMixin:
+    """The complainant's agreement to hear how the complaint goes, by SMS or WhatsApp, on the phone
+    number they gave (recorded by complaints.services.complaint_create through notices)."""
+
+    updates_label = _("The complainant agrees to receive updates on this number")
+
+    def add_updates_fields(self):
+        self.fields["updates"] = forms.BooleanField(
+            label=self.updates_label,
+            required=False,
+            help_text=_("Only the ticket number and the status are sent; reply STOP to end them."),
+        )
+        self.fields["updates_channel"] = forms.ChoiceField(
+            label=_("Send updates by"),
+            choices=MessageChannel.choices,
+            initial=MessageChannel.WHATSAPP,
+            widget=forms.RadioSelect,
+            required=False,
+        )
+
+    def clean_updates_consent(self, data):
+        if not data.get("updates"):
+            return
+        if data.get("is_anonymous"):
+            self.add_error("updates", _("An anonymous complainant cannot receive updates."))
+        elif "complainant_phone" not in self._errors and not is_mobile(data.get("complainant_phone", "")):
+            self.add_error("complainant_phone", _("Updates go only to a mobile number (08…, 10 to 13 digits)."))
+        if not data.get("updates_channel"):
+            self.add_error("updates_channel", _("Choose SMS or WhatsApp."))
+
+    def updates_channel(self) -> str:
+        """The channel the complainant agreed to, or "" without their agreement."""
+        return self.cleaned_data.get("updates_channel", "") if self.cleaned_data.get("updates") else ""
+
+
+class IntakeForm(UpdatesConsentMixin, ComplaintContentForm):
     """The desk's intake form: channel, complainant, the person concerned, then the content."""
 
     channel = forms.ChoiceField(
@@ -90,6 +127,8 @@ class IntakeForm(ComplaintContentForm):
         "is_anonymous",
         "complainant_name",
         "complainant_phone",
+        "updates",
+        "updates_channel",
         "complainant_relation",
         "subject",
         "subject_name",
@@ -107,6 +146,8 @@ class IntakeForm(ComplaintContentForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_updates_fields()
+        self.order_fields(self.field_order)
         self.user = user
         self.fields["subject"].queryset = people_visible_to(user)
         self.fields["subject_region"].queryset = village_choices(user)
@@ -126,6 +167,7 @@ class IntakeForm(ComplaintContentForm):
         data = super().clean()
         if not data.get("is_anonymous") and not data.get("complainant_name"):
             self.add_error("complainant_name", _("Give the complainant's name, or tick anonymous."))
+        self.clean_updates_consent(data)
         if data.get("subject"):
             # A registry person was picked: what was typed for a new person is neither checked nor kept.
             for name in self.NEW_PERSON_FIELDS:
@@ -229,7 +271,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
+class OnlineComplaintForm(UpdatesConsentMixin, AntiSpamFormMixin, ComplaintContentForm):
     """The public form: a resident reports without an account. It never looks anything up in the
     registry, so it reveals nothing about who is registered."""
 
@@ -254,14 +296,22 @@ class OnlineComplaintForm(AntiSpamFormMixin, ComplaintContentForm):
         from registry.self_reports import office_villages
 
         super().__init__(*args, **kwargs)
+        self.add_updates_fields()
         self.fields["region"].queryset = office_villages().order_by("name")
         self.fields["urgency"].label = _("How urgent is it?")
+
+    updates_label = _("Send me updates on this number")
 
     def clean_complainant_phone(self):
         phone = self.cleaned_data["complainant_phone"]
         if len(phone_digits(phone)) < 8:
             raise forms.ValidationError(_("Enter a phone number, e.g. 0812 3456 7890."))
         return phone
+
+    def clean(self):
+        data = super().clean()
+        self.clean_updates_consent(data)
+        return data
 
     def complaint_data(self) -> dict:
         fields = (

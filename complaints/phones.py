@@ -1,11 +1,5 @@
-"""Phone numbers as residents type them."""
+"""Phone numbers as residents type them (the helpers live in the core: the resident messages use them too)."""
 
-import re
+from onegate.phones import phone_digits
 
-
-def phone_digits(phone: str) -> str:
-    """The comparable part of an Indonesian phone number: +62 812…, 62812… and 0812… are the same."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("62"):
-        digits = "0" + digits[2:]
-    return digits
+__all__ = ["phone_digits"]

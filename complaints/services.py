@@ -5,11 +5,15 @@ demo data and tests all call these."""
 import datetime
 import hmac
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices import services as notices
+from notices.models import Event as NoticeEvent
 from onegate import scoping, versioning
 from onegate.counters import take_number
 from registry import services as registry_services
@@ -50,10 +54,12 @@ def next_queue_number(day: datetime.date) -> int:
 
 # --- Intake ------------------------------------------------------------------------------------
 @transaction.atomic
-def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complaint:
+def complaint_create(*, data: dict, acting_user=None, attachments=(), updates_channel: str = "") -> Complaint:
     """Record a complaint: ticket number, due date from the category's SLA, a queue number for a
     walk-in, the first timeline event, and any attachments (already checked by
-    :func:`onegate.uploads.check_upload`). ``acting_user`` is None for the public form."""
+    :func:`onegate.uploads.check_upload`). ``acting_user`` is None for the public form.
+    ``updates_channel`` ("sms", "whatsapp"): the complainant agreed to hear how it goes on their
+    phone; the consent is recorded and the first message queued."""
     if acting_user is not None:
         scoping.ensure_can(acting_user, Complaint, scoping.ADD)
     complaint = Complaint(**data, created_by=acting_user)
@@ -79,14 +85,66 @@ def complaint_create(*, data: dict, acting_user=None, attachments=()) -> Complai
     _event(complaint, EventKind.CREATED, acting_user, to_status=Status.NEW, is_public=True, at=complaint.received_at)
     for upload in attachments:
         _store_attachment(complaint, upload, acting_user)
+    if updates_channel:
+        _record_updates_consent(complaint, updates_channel, acting_user)
+    tell_resident(complaint, NoticeEvent.RECEIVED, key=f"complaint:{complaint.pk}:diterima")
     if acting_user is not None:
         scoping.ensure_allowed(acting_user, complaint, scoping.VIEW)
     return complaint
 
 
+# --- Messages to the complainant (notices) -------------------------------------------------------
+def _record_updates_consent(complaint: Complaint, channel: str, acting_user) -> None:
+    if complaint.is_anonymous or not complaint.complainant_phone:
+        raise ValidationError({"complainant_phone": _("Updates need the complainant's phone number.")})
+    try:
+        notices.record_consent(
+            topic="complaint",
+            topic_id=complaint.pk,
+            reference=complaint.ticket_number,
+            region_id=complaint.region_id,
+            phone=complaint.complainant_phone,
+            channel=channel,
+            source="loket" if acting_user is not None else "online",
+            acting_user=acting_user,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"complainant_phone": exc.messages}) from exc
+
+
+def public_status_url(complaint: Complaint) -> str:
+    """The status page with the ticket filled in (the resident types their phone number)."""
+    path = reverse("complaints-public:status")
+    return f"{settings.PORTAL_URL.rstrip('/')}{path}?tiket={complaint.ticket_number}"
+
+
+def tell_resident(complaint: Complaint, event: str, *, key: str, note: str = "", status: str = "") -> None:
+    """Queue the event's message to the complainant, if they agreed to updates (once per ``key``).
+    Only the ticket, the status, the status page and a public note go in it."""
+    notices.queue(
+        topic="complaint",
+        topic_id=complaint.pk,
+        event=event,
+        key=key,
+        values={
+            "ticket": complaint.ticket_number,
+            "status": Status(status or complaint.status).label,
+            "url": public_status_url(complaint),
+            "note": note,
+        },
+    )
+
+
+def resident_referred(complaint: Complaint | None, referral) -> None:
+    """A referral from the complaint was sent: the complainant hears it (once per referral)."""
+    if complaint is not None:
+        key = f"complaint:{complaint.pk}:dirujuk:{referral.pk}"
+        tell_resident(complaint, NoticeEvent.REFERRED, key=key, status=Status.REFERRED)
+
+
 @transaction.atomic
 def complaint_intake(
-    *, data: dict, person_data: dict | None, confirm_nik: bool, acting_user, attachments=()
+    *, data: dict, person_data: dict | None, confirm_nik: bool, acting_user, attachments=(), updates_channel: str = ""
 ) -> Complaint:
     """The desk's intake: the person concerned registered quickly when they are not in the registry
     yet (``person_data``; see registry.services.person_quick_register), then the complaint about
@@ -102,7 +160,9 @@ def complaint_intake(
             }
         except ValidationError as exc:
             raise ValidationError({f"subject_{field}": errors for field, errors in exc.message_dict.items()}) from exc
-    return complaint_create(data=data, acting_user=acting_user, attachments=attachments)
+    return complaint_create(
+        data=data, acting_user=acting_user, attachments=attachments, updates_channel=updates_channel
+    )
 
 
 def _event(
@@ -168,7 +228,7 @@ def complaint_change_status(
         complaint.finished_at, complaint.closing_reason = None, ""
     versioning.save(complaint, update_fields=["status", "finished_at", "closing_reason", "updated_at"])
     given.version = complaint.version  # the caller's instance stays usable for its next change
-    _event(
+    event = _event(
         complaint,
         EventKind.STATUS,
         acting_user,
@@ -177,6 +237,11 @@ def complaint_change_status(
         to_status=to_status,
         is_public=is_public,
     )
+    if to_status in FINISHED_STATUSES:
+        # Once per finishing: a complaint reopened and finished again is told again.
+        told = NoticeEvent.RESOLVED if to_status == Status.RESOLVED else NoticeEvent.CLOSED
+        key = f"complaint:{complaint.pk}:{told}:{event.pk}"
+        tell_resident(complaint, told, key=key, note=note if is_public else "", status=to_status)
     return complaint
 
 

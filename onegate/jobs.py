@@ -12,10 +12,11 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def send(task, *args) -> str | None:
-    """Send ``task(*args)`` to the workers; its task id, or None (logged) if the broker refused."""
+def send(task, *args, countdown: float | None = None) -> str | None:
+    """Send ``task(*args)`` to the workers (``countdown``: not before that many seconds); its task
+    id, or None (logged) if the broker refused."""
     try:
-        return task.apply_async(args, ignore_result=True).id
+        return task.apply_async(args, ignore_result=True, countdown=countdown).id
     except Exception:  # any broker or connection error: the row stays queued, the sweep sends it again
         log.exception("%s%r could not be sent to the workers; its sweep will send it again", task.name, args)
         return None

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # Capabilities.
     "registry",
     "assessments",
+    "notices",
     "complaints",
     "referrals",
     "reports",
@@ -303,6 +304,26 @@ PUBLIC_STATUS_RATE = env.str("PUBLIC_STATUS_RATE", default="20/h")
 # Online complaints one client address may post.
 PUBLIC_COMPLAINT_RATE = env.str("PUBLIC_COMPLAINT_RATE", default="10/h")
 
+# --- Messages to residents (SMS / WhatsApp, notices/) -------------------------------------------
+# The gateway: "console" (development: written to the log) or "http" (a signed JSON POST to
+# RESIDENT_MESSAGES_URL, an SMS or WhatsApp Business provider; notices/gateways.py). The shared
+# secret signs what goes out and checks the provider's receipts and replies.
+RESIDENT_MESSAGES_GATEWAY = env.str("RESIDENT_MESSAGES_GATEWAY", default="console")
+RESIDENT_MESSAGES_URL = env.str("RESIDENT_MESSAGES_URL", default="")
+RESIDENT_MESSAGES_SECRET = env.str("RESIDENT_MESSAGES_SECRET", default="")
+RESIDENT_MESSAGES_TIMEOUT_SECONDS = env.float("RESIDENT_MESSAGES_TIMEOUT_SECONDS", default=10.0)
+# A receipt signed longer ago (or ahead) than this is refused (a replayed call).
+RESIDENT_MESSAGES_RECEIPT_MAX_AGE_SECONDS = env.int("RESIDENT_MESSAGES_RECEIPT_MAX_AGE_SECONDS", default=300)
+# Messages one phone receives in a day (Asia/Jakarta); more wait, held, for the next day.
+RESIDENT_MESSAGES_DAILY_CAP = env.int("RESIDENT_MESSAGES_DAILY_CAP", default=5)
+# A failed try is tried again after 30 s, 1, 2, 4… minutes (at most an hour), this many tries in all.
+RESIDENT_MESSAGES_MAX_ATTEMPTS = env.int("RESIDENT_MESSAGES_MAX_ATTEMPTS", default=6)
+RESIDENT_MESSAGES_BACKOFF_SECONDS = env.int("RESIDENT_MESSAGES_BACKOFF_SECONDS", default=30)
+RESIDENT_MESSAGES_BACKOFF_MAX_SECONDS = env.int("RESIDENT_MESSAGES_BACKOFF_MAX_SECONDS", default=3600)
+# A message claimed this long ago and still "sending" lost its worker: the sweep sends it again
+# (same Idempotency-Key). Longer than the gateway's timeout.
+RESIDENT_MESSAGES_CLAIM_TIMEOUT_SECONDS = env.int("RESIDENT_MESSAGES_CLAIM_TIMEOUT_SECONDS", default=120)
+
 # --- Referrals --------------------------------------------------------------------------------
 # Letter numbers: [classification]/[number]/[unit code]/[month in Roman]/[year], yearly series.
 LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460")
@@ -437,6 +458,8 @@ REPORT_RENDER_PARTS_PER_PROCESS = env.int("REPORT_RENDER_PARTS_PER_PROCESS", def
 CELERY_BEAT_SCHEDULE.update(
     {
         "reports-sweep": {"task": "reports.tasks.sweep_reports", "schedule": JOBS_SWEEP_SECONDS},
+        # Messages to residents: what Redis lost, what was held for the day, what a dead worker left.
+        "notices-sweep": {"task": "notices.tasks.sweep_messages", "schedule": JOBS_SWEEP_SECONDS},
         "reports-purge-expired": {"task": "reports.tasks.purge_expired_reports", "schedule": 3600},
         # The monthly recaps of the whole city (disability, PPKS, complaints and referrals), emailed to
         # the city's managers once ready. Running it again the same month changes nothing.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lapor/pengaduan/", include("complaints.public_urls")),
     path("lapor/disabilitas/", include("registry.public_urls")),
     path("verifikasi-surat/", include("referrals.public_urls")),
+    path("pesan/", include("notices.urls")),
     # Public: the language switch is on the login page and the residents' pages.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -246,6 +246,7 @@ def referral_send(referral: Referral, *, acting_user, note: str = "") -> Referra
             acting_user=acting_user,
             note=_("Referred to %(agency)s.") % {"agency": referral.agency.name},
         )
+    complaint_services.resident_referred(complaint, referral)
     return referral
 
 

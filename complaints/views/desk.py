@@ -40,6 +40,7 @@ def complaint_create(request):
                     confirm_nik=form.cleaned_data.get("subject_confirm_nik", False),
                     acting_user=request.user,
                     attachments=form.cleaned_data["attachments"],
+                    updates_channel=form.updates_channel(),
                 ),
                 result_url=lambda c: reverse("complaints:receipt", args=[c.pk]),
             )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from complaints.models import Complaint
+from notices.models import Consent
 from registry.models import Person
 from tests.browser.test_roles import log_in, serious_violations
 
@@ -32,6 +33,10 @@ def test_the_desk_records_a_walk_in_with_the_keyboard_alone(demo_site, browser):
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")  # relation: the first choice
     page.keyboard.press("Tab")
+    expect(page.locator("#id_updates")).to_be_focused()  # updates by SMS/WhatsApp: she agrees
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the channel: WhatsApp, chosen already
+    page.keyboard.press("Tab")
     expect(page.locator("#subject-query")).to_be_focused()
     page.keyboard.type(person.nik)
     radio = page.locator(f"#subject-{person.pk}")
@@ -57,6 +62,8 @@ def test_the_desk_records_a_walk_in_with_the_keyboard_alone(demo_site, browser):
     expect(page.get_by_role("heading", level=1)).to_have_text("Tanda terima pengaduan")
     complaint = Complaint.objects.order_by("-pk").first()
     assert complaint.subject == person and complaint.created_by.username == "loket"
+    consent = Consent.objects.get(topic="complaint", topic_id=complaint.pk)
+    assert (consent.phone, consent.channel) == ("081234567890", "whatsapp")
     expect(page.locator(".ticket")).to_have_text(complaint.ticket_number)
     assert serious_violations(page) == []
 

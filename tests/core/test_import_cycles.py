@@ -11,15 +11,17 @@ LAYERS = {
     "onegate": set(),
     "registry": {"onegate"},
     "assessments": {"onegate", "registry"},
-    "complaints": {"onegate", "registry", "assessments"},
-    "referrals": {"onegate", "registry", "assessments", "complaints"},
-    "reports": {"onegate", "registry", "assessments", "complaints", "referrals"},
+    "notices": {"onegate"},
+    "complaints": {"onegate", "registry", "assessments", "notices"},
+    "referrals": {"onegate", "registry", "assessments", "notices", "complaints"},
+    "reports": {"onegate", "registry", "assessments", "notices", "complaints", "referrals"},
 }
 PACKAGES = tuple(LAYERS)
 # The service <-> task pairs that enqueue on commit: the accepted pattern.
 ACCEPTED = {
     frozenset({"registry.importing.batches", "registry.importing.tasks"}),
     frozenset({"reports.services", "reports.tasks"}),
+    frozenset({"notices.services", "notices.tasks"}),
 }
 
 

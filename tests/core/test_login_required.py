@@ -21,6 +21,8 @@ PUBLIC = {
     "complaints-public:form",  # /lapor/pengaduan/: residents' online complaint
     "complaints-public:sent",
     "complaints-public:status",  # /lapor/pengaduan/status/: ticket + phone status check
+    "complaints-public:stop",  # /lapor/pengaduan/status/berhenti/: stop messages, ticket + phone again
+    "notices:provider-callback",  # /pesan/penyedia/: the SMS/WhatsApp provider's signed receipts
     "selfreport:form",  # /lapor/disabilitas/: disability self-report
     "selfreport:thanks",
     "referrals-public:verify",  # /verifikasi-surat/<code>/: a letter's QR check, no personal data
