@@ -80,7 +80,9 @@ def _seed(rng: random.Random) -> dict[str, int]:
             data["subject"] = person
         else:
             data.update(subject_name=f"Bapak {person.full_name.split()[-1]}", region=person.region)
-        complaint = services.complaint_create(data=data, acting_user=desk)
+        # Every fourth complainant agreed to updates (notices): the complaint pages show their messages.
+        updates = ("whatsapp" if i % 8 else "sms") if i % 4 == 0 else ""
+        complaint = services.complaint_create(data=data, acting_user=desk, updates_channel=updates)
         made += 1
         if today_walk_in:
             if i % 3 == 0:
