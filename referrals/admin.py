@@ -76,7 +76,8 @@ class ServiceCriteriaForm(forms.ModelForm):
         model = ServiceCriteria
         fields = [
             "min_age", "max_age", "sex", "area", "dtks_statuses", "max_decile", "disability_required",
-            "disability_types", "min_severity", "ppks_categories", "need_domains", "has_nik", "not_receiving_program",
+            "disability_types", "min_severity", "device_needed", "ppks_categories", "need_domains", "has_nik",
+            "not_receiving_program",
         ]  # fmt: skip
         widgets = {"ppks_categories": forms.CheckboxSelectMultiple, "has_nik": NikRequirementSelect}
 

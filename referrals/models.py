@@ -232,6 +232,11 @@ class ServiceCriteria(models.Model):
         verbose_name=_("disability types (any of)"),
     )
     min_severity = models.CharField(_("lowest disability severity"), max_length=8, choices=Severity.choices, blank=True)
+    device_needed = models.BooleanField(
+        _("needs an assistive device"),
+        default=False,
+        help_text=_("The disability profile records a device needed that the person does not own yet."),
+    )
     ppks_categories = models.ManyToManyField(
         "registry.PpksCategory",
         blank=True,
