@@ -75,7 +75,7 @@ class Suggestion:
     reasons: list[tuple[str, str]]  # (criterion, the person's value), every criterion met
     receiving: bool
     open_referral: Referral | None  # the newest sent, accepted or in-progress referral to it
-    draft: Referral | None  # a draft to it, not sent yet
+    draft: Referral | None  # a draft (or a recommendation awaiting the manager) to it, not sent yet
     missing_documents: list[str]
 
     @property
@@ -136,7 +136,7 @@ def _file_has(person, referrals, today: datetime.date):
 def person_referrals(person, user=None):
     """The person's referrals, newest first, each marked ``visible`` when ``user`` may open it."""
     referrals = Referral.objects.filter(person=person).only(
-        "pk", "number", "service_id", "status", "finished_at", "documents_provided", "created_at"
+        "pk", "number", "service_id", "status", "decision", "finished_at", "documents_provided", "created_at"
     )
     visible = scoping.restrict(Referral.objects.filter(pk=OuterRef("pk")), user) if user else Referral.objects.none()
     return list(referrals.annotate(visible=Exists(visible)).order_by("-created_at", "-pk"))
@@ -175,12 +175,17 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
                 reasons=[_reason(service.criteria, label, shown) for label, _, shown in rows if label != in_force],
                 receiving=bool(receiving),
                 open_referral=next((r for r in mine if r.status in OPEN_STATUSES and r.visible), None),
-                draft=next((r for r in mine if r.status == ReferralStatus.DRAFT and r.visible), None),
+                draft=next((r for r in mine if _is_pending_draft(r) and r.visible), None),
                 missing_documents=[d.document for d in service.required_documents.all() if not file_has(d.document)],
             )
         )
     suggestions.sort(key=lambda s: s.receiving or s.open_referral is not None)
     return suggestions
+
+
+def _is_pending_draft(referral) -> bool:
+    # A recommendation the manager did not approve stays a draft, closed: not pending.
+    return referral.status == ReferralStatus.DRAFT and not referral.is_closed_recommendation
 
 
 def _reason(criteria, label: str, shown: str) -> tuple[str, str]:

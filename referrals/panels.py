@@ -9,6 +9,7 @@ from onegate.accounts.models import Role
 from registry.models import Person
 from registry.selectors import people_visible_to
 
+from . import decisions
 from .matching import KTP_AGE, for_matching, suggestions_for
 from .models import Referral, ReferralEvent, ReferralStatus
 
@@ -32,6 +33,7 @@ def person_referrals(user, person):
         "referrals": list(_visible(user, Referral.objects.filter(person=person))[:20]),
         "person": person,
         "can_add": scoping.can(user, Referral, scoping.ADD),
+        "decision_required": decisions.decision_required(),
     }
 
 
@@ -61,6 +63,7 @@ def complaint_referrals(user, complaint):
         "ready_to_close": ready,
         "outcome_summary": outcome_summary(referrals) if ready else "",
         "can_add": complaint.is_open and scoping.can(user, Referral, scoping.ADD),
+        "decision_required": decisions.decision_required(),
     }
 
 
@@ -97,3 +100,12 @@ def complaint_suggestions(user, complaint):
     if person is None:
         return None
     return _suggestions(user, person, f"pengaduan={complaint.pk}", boxed=True)
+
+
+def decisions_waiting(user, _obj):
+    """On a manager's home page, when the office asks for decisions: how many recommendations in
+    their scope wait for one."""
+    count = decisions.waiting_count(user)
+    if count is None:
+        return None
+    return {"count": count}

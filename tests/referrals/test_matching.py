@@ -13,10 +13,10 @@ from assessments.models import Assessment, AssessmentNeed, NeedLevel
 from complaints import services as complaint_services
 from complaints.models import Status
 from onegate import panels
-from referrals import services
+from referrals import decisions, services
 from referrals.eligibility import age_on
 from referrals.matching import for_matching, suggestions_for
-from referrals.models import Referral, ReferralStatus, ServiceCriteria, ServiceStatus
+from referrals.models import Decision, Referral, ReferralSettings, ReferralStatus, ServiceCriteria, ServiceStatus
 from referrals.panels import complaint_suggestions, person_suggestions
 from registry.models import DisabilityProfile, Person, PersonPpks, PpksCategory, ProgramReceipt, WelfareProfile
 from tests.complaints.factories import make_complaint
@@ -155,11 +155,15 @@ def test_an_open_referral_or_a_draft_is_shown_only_to_who_may_open_it(users, mat
     services.referral_change_status(referral, to_status=ReferralStatus.REJECTED, note="x", acting_user=users["dinkes"])
     draft = services.referral_create(
         data={"service": lansia, "reason": "r", "request": "q", "consent_given": False},
-        acting_user=users["manajer"],
+        acting_user=users["kel.wates"],
         person=sumarni,
     )
     found = suggested(sumarni, users["manajer"])["Pendampingan lansia"]
     assert (found.open_referral, found.draft, found.receiving) == (None, draft, False)
+    # A recommendation the manager did not approve stays a draft, closed: no longer pending.
+    ReferralSettings.objects.update_or_create(pk=1, defaults={"decision_required": True})
+    decisions.referral_decide(draft, decision=Decision.REJECTED, note="Belum perlu.", acting_user=users["manajer"])
+    assert suggested(sumarni, users["manajer"])["Pendampingan lansia"].draft is None
 
 
 def test_documents_the_file_lacks(users, matching_directory, sumarni):
