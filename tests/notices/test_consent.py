@@ -96,6 +96,7 @@ def test_a_resident_agrees_to_whatsapp_updates_on_the_online_form(client, django
         None,
     )
     assert Message.objects.get().key == f"complaint:{complaint.pk}:diterima"
+    assert "0813****3333" in response.content.decode()  # the thank-you page says where updates go
 
 
 def test_the_online_form_refuses_updates_without_a_channel(client):
