@@ -96,15 +96,20 @@ def test_two_workers_cannot_both_take_the_last_place_of_the_day(users, provider,
     from django.db import connection, transaction
 
     settings.RESIDENT_MESSAGES_DAILY_CAP = 1
-    desk_complaint(users["loket"])
-    desk_complaint(users["loket"])
+    with transaction.atomic():
+        desk_complaint(users["loket"])
+        desk_complaint(users["loket"])
+        # Due in an hour: a Celery worker of the test session given them after the commit leaves
+        # them; the two workers below claim them an hour later.
+        Message.objects.update(due_at=timezone.now() + datetime.timedelta(hours=1))
+    later = timezone.now() + datetime.timedelta(hours=1, seconds=1)
     first, second = Message.objects.order_by("pk").values_list("pk", flat=True)
     a_claimed, b_done, results = threading.Event(), threading.Event(), {}
 
     def worker_a():
         try:
             with transaction.atomic():  # A's claim stays uncommitted while B tries
-                results["a"] = services.claim(first)
+                results["a"] = services.claim(first, now=later)
                 a_claimed.set()
                 b_done.wait(timeout=1)  # B is blocked on the phone's lock meanwhile
                 results["b_finished_before_a_committed"] = b_done.is_set()
@@ -114,7 +119,7 @@ def test_two_workers_cannot_both_take_the_last_place_of_the_day(users, provider,
     def worker_b():
         try:
             a_claimed.wait(timeout=10)
-            results["b"] = services.claim(second)
+            results["b"] = services.claim(second, now=later)
             b_done.set()
         finally:
             connection.close()
