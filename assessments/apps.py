@@ -21,8 +21,9 @@ class AssessmentsConfig(AppConfig):
         roles = {"view": staff | {Role.FRONT_DESK}, "add": staff, "change": staff, "verify": {Role.MANAGER}}
         scoping.register(m.Assessment, scoping.ScopeRule(region_field="region", roles=roles))
         scoping.register(m.AssessmentNeed, scoping.ScopeRule(region_field="assessment__region", roles=roles))
-        audited(m.Assessment, exclude_fields=["updated_at"])
-        audited(m.AssessmentNeed)
+        # In the household's history (and its members'), with their needs.
+        audited(m.Assessment, exclude_fields=["updated_at", "version"], about="household")
+        audited(m.AssessmentNeed, about="assessment__household")
         from onegate import panels
         from onegate.processing import record
 

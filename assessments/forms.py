@@ -27,6 +27,28 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
         )[1:]
 
 
+class DecisionForm(VersionedForm):
+    """A manager's verdict on a submitted assessment: verified, or rejected with the reason; carries
+    the version the page showed, so a second click or another manager's decision changes nothing."""
+
+    VERIFY, REJECT = "verifikasi", "tolak"
+
+    decision = forms.ChoiceField(choices=[(VERIFY, _("Verify")), (REJECT, _("Reject"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text=_("Needed to reject: the officer sees it and fixes the assessment."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason, so the officer knows what to fix."))
+        return data
+
+
 class NeedsForm(forms.Form):
     """The grid of needs: for each domain a level and a note for the whole household and, where
     it differs, for each member. Fields are named ``<domain>-<kk|person pk>-level|note``."""

@@ -88,7 +88,9 @@ class Assessment(VerifiedRecord):
 class AssessmentNeed(models.Model):
     """One domain's need: of the whole household (``person`` empty) or of one member."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="needs")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="needs", verbose_name=_("needs assessment")
+    )
     person = models.ForeignKey(
         "registry.Person",
         on_delete=models.CASCADE,

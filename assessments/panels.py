@@ -24,7 +24,7 @@ def _panel(user, household, *, person):
         return None
     assessments = list(
         scoping.restrict(Assessment.objects.filter(household=household), user)
-        .select_related("assessor")
+        .select_related("assessor", "verified_by")
         .order_by("-visited_on", "-pk")
     )
     latest = next((a for a in assessments if a.is_latest), None)

@@ -1,8 +1,11 @@
-"""Writes of needs assessments: drafted, edited through the version check, submitted. Submitting
-makes the assessment its household's latest (what service matching reads)."""
+"""Writes of needs assessments: drafted, edited through the version check, submitted, then
+verified or rejected (with the reason) by a manager other than the assessor. Submitting makes the
+assessment its household's latest (what service matching reads); rejecting sends it back to the
+assessor, and the household's previous submitted assessment is its latest again."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onegate import scoping, versioning
@@ -84,6 +87,65 @@ def assessment_submit(assessment: Assessment, *, acting_user, expected_version: 
         raise ValidationError(_("Only a draft or a rejected assessment can be submitted."))
     assessment.status = VerificationStatus.SUBMITTED
     assessment.rejection_reason = ""
+    assessment.verified_by, assessment.verified_at = None, None
+    versioning.save(
+        assessment,
+        expected_version=expected_version,
+        update_fields=["status", "rejection_reason", "verified_by", "verified_at", "updated_at"],
+    )
+    _mark_latest(assessment.household_id)
+    assessment.refresh_from_db(fields=["is_latest"])
+    return assessment
+
+
+VERIFY = "verify"
+
+
+def can_decide(user, assessment: Assessment) -> bool:
+    """Whether ``user``'s role may verify or reject assessments and this one is not their own (the
+    scope is the caller's: the assessment was fetched through it)."""
+    return scoping.can(user, Assessment, VERIFY) and assessment.assessor_id != user.pk
+
+
+def _ensure_can_decide(assessment: Assessment, acting_user) -> None:
+    scoping.ensure_allowed(acting_user, assessment, VERIFY)
+    if assessment.assessor_id == acting_user.pk:
+        raise PermissionDenied(_("An assessment is verified by someone other than the officer who made it."))
+
+
+@transaction.atomic
+def assessment_verify(assessment: Assessment, *, acting_user, expected_version: int | None = None) -> Assessment:
+    """A manager confirms a submitted assessment (not their own); refused from an older version."""
+    _ensure_can_decide(assessment, acting_user)
+    if assessment.status != VerificationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be verified."))
+    assessment.status, assessment.verified_by, assessment.verified_at = (
+        VerificationStatus.VERIFIED,
+        acting_user,
+        timezone.now(),
+    )
+    assessment.rejection_reason = ""
+    versioning.save(
+        assessment,
+        expected_version=expected_version,
+        update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"],
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_reject(
+    assessment: Assessment, *, acting_user, reason: str, expected_version: int | None = None
+) -> Assessment:
+    """A manager sends a submitted assessment back to the assessor with the reason; it stops being
+    the household's latest (matching reads the previous submitted one, if any)."""
+    _ensure_can_decide(assessment, acting_user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason, so the officer knows what to fix.")})
+    if assessment.status != VerificationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be rejected."))
+    # Who rejected it and when: the history's (as for registry records); "verified by" stays empty.
+    assessment.status, assessment.rejection_reason = VerificationStatus.REJECTED, reason.strip()
     versioning.save(
         assessment, expected_version=expected_version, update_fields=["status", "rejection_reason", "updated_at"]
     )

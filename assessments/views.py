@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from onegate import idempotency, scoping
 from onegate.forms import add_service_errors
 from onegate.versioning import EditConflict
-from registry.models import Household, Person
+from registry.models import Household, Person, VerificationStatus
 
 from . import services
-from .forms import AssessmentForm, NeedsForm
+from .forms import AssessmentForm, DecisionForm, NeedsForm
 from .models import Assessment
 
 SUBMIT = "ajukan"
@@ -54,12 +55,57 @@ def _create(request, household, form, needs):
     return assessment
 
 
+DETAIL_RELATED = ("household__region", "assessor", "verified_by")
+
+
 @login_required
 def assessment_detail(request, pk):
-    """One assessment as recorded: the visit and every need found, for the household and its members."""
+    """One assessment as recorded: the visit and every need found, for the household and its
+    members; for a manager other than the assessor, the verdict on a submitted one."""
+    assessment = scoping.get_scoped_object(request.user, Assessment.objects.select_related(*DETAIL_RELATED), pk=pk)
+    return _detail(request, assessment, DecisionForm(initial={"version": assessment.version}))
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk):
+    """Verify a submitted assessment, or reject it with the reason (a manager in scope who did not
+    make it: outside the scope 404, another role or the assessor 403)."""
     assessment = scoping.get_scoped_object(
-        request.user, Assessment.objects.select_related("household__region", "assessor"), pk=pk
+        request.user, Assessment.objects.select_related(*DETAIL_RELATED), services.VERIFY, pk=pk
     )
+    if not services.can_decide(request.user, assessment):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, assessment, form, status=400)
+    if form.expected_version != assessment.version or assessment.status != VerificationStatus.SUBMITTED:
+        messages.warning(
+            request,
+            _("This assessment changed after you opened it (now: %(status)s); nothing was changed.")
+            % {"status": assessment.get_status_display().lower()},
+        )
+        return redirect("assessments:assessment-detail", assessment.pk)
+    try:
+        if form.cleaned_data["decision"] == DecisionForm.VERIFY:
+            services.assessment_verify(assessment, acting_user=request.user, expected_version=form.expected_version)
+            messages.success(request, _("Assessment verified."))
+        else:
+            services.assessment_reject(
+                assessment,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
+            messages.success(request, _("Assessment rejected; the officer sees the reason."))
+    except EditConflict:
+        messages.warning(request, _("Someone else decided on this assessment meanwhile; nothing was changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessments:assessment-detail", assessment.pk)
+
+
+def _detail(request, assessment, decision_form, status=200):
     needs = scoping.restrict(assessment.needs.select_related("person"), request.user).order_by("domain", "person_id")
     return render(
         request,
@@ -70,7 +116,11 @@ def assessment_detail(request, pk):
             "needs": [n for n in needs if n.person_id is None or n.person.household_id == assessment.household_id],
             "can_edit": assessment.status in services.EDITABLE
             and scoping.can(request.user, Assessment, scoping.CHANGE),
+            "can_decide": assessment.status == VerificationStatus.SUBMITTED
+            and services.can_decide(request.user, assessment),
+            "decision_form": decision_form,
         },
+        status=status,
     )
 
 

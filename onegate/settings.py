@@ -329,7 +329,9 @@ RESIDENT_MESSAGES_CLAIM_TIMEOUT_SECONDS = env.int("RESIDENT_MESSAGES_CLAIM_TIMEO
 # Letter numbers: [classification]/[number]/[unit code]/[month in Roman]/[year], yearly series.
 LETTER_CLASSIFICATION_CODE = env.str("LETTER_CLASSIFICATION_CODE", default="460")
 OFFICE_UNIT_CODE = env.str("OFFICE_UNIT_CODE", default="417.302")
-# The manager's approval before a referral is sent (SLRT's "penetapan layanan"): only managers send.
+# The manager's decision before a referral is sent (SLRT's "penetapan layanan") is the office's
+# setting in the admin (Referral settings). This only gives its first value, when the database is
+# migrated (referrals migration 0011).
 REFERRAL_SEND_NEEDS_MANAGER = env.bool("REFERRAL_SEND_NEEDS_MANAGER", default=False)
 # Who signs referral letters (a wet signature and stamp on the printed letter). An empty name
 # leaves a dotted line to write it by hand.

@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,40 +102,36 @@ class Change:
     subject: str = ""  # which record, on a page that edits several
 
 
-def changes_since(record: VersionedModel, version: int, *, subject: str = "") -> list[Change]:
-    """The record's audited changes after ``version``, oldest first."""
+def changes_since(record: VersionedModel, version: int, *, subject: str = "", reader=None) -> list[Change]:
+    """The record's audited changes after ``version``, oldest first, as ``reader`` may read them
+    (onegate.audit.display: field names and values in the UI language, identity numbers masked for
+    the roles that do not read them whole); ``reader`` defaults to the user acting now."""
     from auditlog import get_logentry_model
+
+    from onegate.audit import current_actor
+    from onegate.audit.display import readable
 
     log_entry = get_logentry_model()
     entries = (
         log_entry.objects.get_for_object(record)
         .filter(action__in=(log_entry.Action.CREATE, log_entry.Action.UPDATE), additional_data__version__gt=version)
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("timestamp", "pk")
     )
+    rows = readable(entries, reader if reader is not None else current_actor())
     return [
         Change(
-            actor=str(entry.actor) if entry.actor else str(_("system")),
-            at=entry.timestamp,
-            version=(entry.additional_data or {}).get("version"),
-            fields=tuple(_field_changes(type(record), entry)),
+            actor=str(row.entry.actor) if row.entry.actor else str(_("system")),
+            at=row.entry.timestamp,
+            version=(row.entry.additional_data or {}).get("version"),
+            fields=tuple(
+                FieldChange(name=line.key, label=line.label, old=line.before or "—", new=line.after or "—")
+                for line in row.lines
+            ),
             subject=subject,
         )
-        for entry in entries
+        for row in rows
     ]
-
-
-def _field_changes(model, entry):
-    """The entry's fields with their verbose names and values as shown (choice labels, names)."""
-    display = entry.changes_display_dict  # {verbose name: [old, new]}
-    for name, values in entry.changes_dict.items():
-        try:
-            # A reverse relation (a merge's moved records) has no verbose name of its own.
-            label = str(getattr(model._meta.get_field(name), "verbose_name", name))
-        except FieldDoesNotExist:  # a merge's or an import's own entry keys
-            label = name
-        old, new = display.get(label, values)
-        yield FieldChange(name=name, label=label, old=_shown(old), new=_shown(new))
 
 
 def _shown(value) -> str:

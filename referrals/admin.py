@@ -12,7 +12,7 @@ from onegate.resources import ReferenceImportExport
 from onegate.versioning import VersionedForm
 
 from . import services
-from .models import Contact, RequiredDocument, Service, ServiceCriteria, ServiceSchedule
+from .models import Contact, ReferralSettings, RequiredDocument, Service, ServiceCriteria, ServiceSchedule
 from .resources import ServiceResource
 
 
@@ -76,7 +76,8 @@ class ServiceCriteriaForm(forms.ModelForm):
         model = ServiceCriteria
         fields = [
             "min_age", "max_age", "sex", "area", "dtks_statuses", "max_decile", "disability_required",
-            "disability_types", "min_severity", "ppks_categories", "need_domains", "has_nik", "not_receiving_program",
+            "disability_types", "min_severity", "device_needed", "ppks_categories", "need_domains", "has_nik",
+            "not_receiving_program",
         ]  # fmt: skip
         widgets = {"ppks_categories": forms.CheckboxSelectMultiple, "has_nik": NikRequirementSelect}
 
@@ -157,3 +158,18 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ("agency",)
     search_fields = ("name", "title", "agency__name")
     autocomplete_fields = ("agency", "service")
+
+
+@admin.register(ReferralSettings)
+class ReferralSettingsAdmin(admin.ModelAdmin):
+    """The office's referral settings: one row, changed here without code (its first value comes
+    from the migration)."""
+
+    list_display = ("__str__", "decision_required", "updated_at")
+    fields = ("decision_required",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ReferralSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,7 +14,7 @@ class ReferralsConfig(AppConfig):
         from onegate.audit import audited
 
         from . import models as m
-        from .panels import complaint_referrals, person_referrals
+        from .panels import complaint_referrals, decisions_waiting, person_referrals
 
         staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         # Dinsos staff refer and follow up in their region (the person's kelurahan); the agency
@@ -28,6 +28,8 @@ class ReferralsConfig(AppConfig):
             "note": staff | {Role.AGENCY},
             "work": {Role.AGENCY},
             "redirect": {Role.AGENCY, Role.MANAGER},
+            # The service decision (penetapan layanan) on a recommendation, when the office asks for it.
+            "decide": {Role.MANAGER},
         }
 
         def agency_inbox(queryset, user, prefix=""):
@@ -56,11 +58,15 @@ class ReferralsConfig(AppConfig):
             )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
             audited(model, exclude_fields=["updated_at", "version"])
+        audited(m.ReferralSettings, exclude_fields=["updated_at"])
         record_processing(m)
 
         panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
         panels.register(
             "complaint", "referrals", panels.Panel(10, "referrals/_complaint_panel.html", complaint_referrals)
+        )
+        panels.register(
+            "home", "referral-decisions", panels.Panel(10, "referrals/_home_decisions.html", decisions_waiting)
         )
         everyone = frozenset(Role.values)
         navigation.register_group("referrals", _("Referrals"))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from assessments.models import NeedDomain
 from assessments.selectors import has_need_q, needs_of_person
 from onegate.regions.models import code_within, within_q
 from registry.models import (
+    AssistiveDevice,
     DisabilityType,
     DtksStatus,
     LifeStatus,
@@ -85,12 +86,17 @@ def _age_shown(person, today) -> str:
 
 
 # --- The criteria, each with its SQL filter and its Python check --------------------------------
+# Alive and still living here: people who died or moved away (pindah: they left the city's
+# services) are not eligible, nor a record merged into another.
+NOT_IN_FORCE = (LifeStatus.DECEASED, LifeStatus.MOVED)
+
+
 def _in_force_q(c, today):
-    return Q(merged_into__isnull=True) & ~Q(life_status=LifeStatus.DECEASED)
+    return Q(merged_into__isnull=True) & ~Q(life_status__in=NOT_IN_FORCE)
 
 
 def _in_force_check(c, person, today):
-    met = person.merged_into_id is None and person.life_status != LifeStatus.DECEASED
+    met = person.merged_into_id is None and person.life_status not in NOT_IN_FORCE
     shown = LifeStatus(person.life_status).label
     if person.merged_into_id is not None:
         shown = gettext("merged into another record")
@@ -184,6 +190,24 @@ def _severity_check(c, person, today):
     return severity in _at_least(c.min_severity), str(Severity(severity).label) if severity else NONE_SHOWN
 
 
+def _devices_missing(disability) -> list[str]:
+    if disability is None:
+        return []
+    owned = set(disability.devices_owned)
+    return [d for d in disability.devices_needed if d not in owned]
+
+
+def _device_q(c, today):
+    # Some device needed is not owned: the needed list is not contained in the owned one (an
+    # empty list is contained in any).
+    return Q(disability__isnull=False) & ~Q(disability__devices_needed__contained_by=F("disability__devices_owned"))
+
+
+def _device_check(c, person, today):
+    missing = _devices_missing(_disability(person))
+    return bool(missing), _labels(AssistiveDevice, missing)
+
+
 def _ppks_category_ids(c) -> set[int]:
     return {category.pk for category in c.ppks_categories.all()}
 
@@ -232,8 +256,8 @@ def _program_check(c, person, today):
     return c.not_receiving_program not in this_year, _labels(Program, sorted(set(this_year)))
 
 
-# The person's record in force (alive, not merged away) is always checked.
-IN_FORCE = Criterion(_("Living person, record in force"), lambda c: True, _in_force_q, _in_force_check)
+# The person's record in force (alive, living here, not merged away) is always checked.
+IN_FORCE = Criterion(_("Alive and living here, record in force"), lambda c: True, _in_force_q, _in_force_check)
 
 CRITERIA = [
     IN_FORCE,
@@ -246,6 +270,7 @@ CRITERIA = [
     Criterion(_("Has a disability"), lambda c: c.disability_required, _disability_q, _disability_check),
     Criterion(_("Disability types"), lambda c: bool(c.disability_types), _disability_types_q, _disability_types_check),
     Criterion(_("Lowest disability severity"), lambda c: bool(c.min_severity), _severity_q, _severity_check),
+    Criterion(_("Needs an assistive device"), lambda c: c.device_needed, _device_q, _device_check),
     Criterion(_("PPKS categories"), lambda c: bool(_ppks_category_ids(c)), _ppks_q, _ppks_check),
     Criterion(_("Assessed needs"), lambda c: bool(c.need_domains), _needs_q, _needs_check),
     Criterion(_("NIK"), lambda c: c.has_nik is not None, _nik_q, _nik_check),
@@ -261,7 +286,7 @@ def _applying(criteria) -> list[Criterion]:
 
 def eligible_q(criteria, today: datetime.date) -> Q:
     """A filter on registry.Person: the people meeting every criterion set (``criteria`` None or
-    empty: every living person whose record is in force)."""
+    empty: every living person still living here whose record is in force)."""
     q = Q()
     for criterion in _applying(criteria):
         q &= criterion.q(criteria, today)

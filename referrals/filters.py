@@ -8,6 +8,7 @@ from onegate.agencies.models import Agency, AgencyKind
 
 from .models import (
     OPEN_STATUSES,
+    Decision,
     Referral,
     ReferralStatus,
     Service,
@@ -59,6 +60,9 @@ class ServiceFilter(django_filters.FilterSet):
         return rows
 
 
+WAITING = "menunggu"
+
+
 class ReferralFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Letter number or name"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
@@ -66,18 +70,34 @@ class ReferralFilter(django_filters.FilterSet):
         label=_("Agency"), queryset=Agency.objects.filter(is_active=True).order_by("name")
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="overdue_only", widget=forms.CheckboxInput)
+    # Only when the office asks for the manager's decision (penetapan layanan).
+    penetapan = django_filters.ChoiceFilter(
+        label=_("Manager's decision"),
+        choices=[
+            (WAITING, _("Waiting for a decision")),
+            (Decision.APPROVED, _("Approved, not sent yet")),
+            (Decision.REJECTED, _("Not approved")),
+        ],
+        method="by_decision",
+    )
 
     class Meta:
         model = Referral
-        fields = ["q", "status", "agency", "overdue"]
+        fields = ["q", "status", "agency", "overdue", "penetapan"]
 
-    def __init__(self, *args, agency_view=False, **kwargs):
+    def __init__(self, *args, agency_view=False, decision_filter=False, **kwargs):
         super().__init__(*args, **kwargs)
         if agency_view:  # an agency's inbox holds its own referrals only, never drafts
             del self.filters["agency"]
             self.filters["status"].extra["choices"] = [
                 c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT
             ]
+        if agency_view or not decision_filter:
+            del self.filters["penetapan"]
+
+    def by_decision(self, queryset, name, value):
+        decision = "" if value == WAITING else value
+        return queryset.filter(status=ReferralStatus.DRAFT, decision=decision)
 
     def search(self, queryset, name, value):
         value = value.strip()

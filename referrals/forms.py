@@ -9,7 +9,7 @@ from onegate.uploads import AttachmentsField
 from onegate.versioning import VersionedForm
 from registry import consent
 
-from .models import ConsentGiver, ConsentMethod, Service, ServiceStatus
+from .models import ConsentGiver, ConsentMethod, Decision, Service, ServiceStatus
 from .services import AGENCY_TRANSITIONS, DRAFT_FIELDS
 
 DATETIME_INPUT = forms.DateTimeInput(
@@ -155,6 +155,36 @@ class SendForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class DecisionForm(VersionedForm):
+    """The manager's decision on a recommendation (penetapan layanan)."""
+
+    fields_for_model_fields = {"decision_note": "note"}
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Decision.APPROVED, _("Approve: the referral may be sent to the agency")),
+            (Decision.REJECTED, _("Do not approve: the recommendation is closed")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note on the decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text=_("Required when not approving (the reason). Shown on the timeline."),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, initial={"version": referral.version}, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.REJECTED and not (data.get("note") or "").strip():
+            self.add_error("note", _("Write why the recommendation is not approved."))
+        return data
 
 
 class StatusForm(VersionedForm):

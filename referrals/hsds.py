@@ -2,7 +2,14 @@
 and the tabular form (one CSV per HSDS table, zipped with a datapackage.json).
 
 HSDS identifiers are UUIDs. Ours are derived from the row's primary key (UUID5 in a namespace of
-this installation), so the same row keeps the same identifier in every export."""
+this installation), so the same row keeps the same identifier in every export.
+
+A service's eligibility criteria (``ServiceCriteria``) go where HSDS 3 can hold them: the age range
+in ``service.minimum_age``/``maximum_age``; every criterion, readable, at the end of
+``eligibility_description``; a residence requirement as one more ``service_area``; and each other
+criterion as an ``attribute`` of the service (``link_type`` "eligibility") whose taxonomy term is
+the criterion (a taxonomy of this installation: "onegate-eligibility") and whose value is the
+machine value (a code, a number, true/false), with its label."""
 
 import datetime
 import io
@@ -12,12 +19,17 @@ import zipfile
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, gettext_lazy
 
+from assessments.models import NeedDomain
 from onegate import exports
 from onegate.agencies.models import Agency, AgencyKind
 from onegate.regions.models import Region
+from registry.models import DisabilityType, DtksStatus, Program, Severity, Sex
 
 from .models import Contact, Service
 
@@ -43,6 +55,8 @@ TABLES = {
             "application_process",
             "fees_description",
             "eligibility_description",
+            "minimum_age",
+            "maximum_age",
             "assured_date",
         ],
     ),
@@ -89,6 +103,33 @@ TABLES = {
     ),
     "required_document": ("required_documents.csv", ["id", "service_id", "document"]),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "description"]),
+    "taxonomy": ("taxonomies.csv", ["id", "name", "description", "uri", "version"]),
+    "taxonomy_term": (
+        "taxonomy_terms.csv",
+        ["id", "code", "name", "description", "taxonomy", "taxonomy_id", "language"],
+    ),
+    "attribute": (
+        "attributes.csv",
+        ["id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value", "label"],
+    ),
+}
+
+ELIGIBILITY_TAXONOMY = "onegate-eligibility"
+# The criteria that become attributes (the age range has HSDS fields of its own), in the order of
+# referrals/eligibility.py, with the labels it shows.
+ELIGIBILITY_TERMS = {
+    "sex": gettext_lazy("Sex"),
+    "lives_in": gettext_lazy("Lives in"),
+    "dtks_status": gettext_lazy("DTKS/DTSEN status"),
+    "max_decile": gettext_lazy("Highest welfare decile"),
+    "disability_required": gettext_lazy("Has a disability"),
+    "disability_type": gettext_lazy("Disability types"),
+    "min_severity": gettext_lazy("Lowest disability severity"),
+    "device_needed": gettext_lazy("Needs an assistive device"),
+    "ppks_category": gettext_lazy("PPKS categories"),
+    "need_domain": gettext_lazy("Assessed needs"),
+    "has_nik": gettext_lazy("NIK"),
+    "not_receiving_program": gettext_lazy("Not already receiving"),
 }
 
 LEGAL_STATUS = {
@@ -130,12 +171,75 @@ def exported_services():
     """Services of active agencies, with everything the export reads, in a fixed number of queries."""
     return (
         Service.objects.filter(agency__is_active=True)
-        .select_related("agency__region", "area")
+        .select_related("agency__region", "area", "criteria__area")
         .prefetch_related(
-            "required_documents", "schedules", Prefetch("contacts", queryset=Contact.objects.order_by("pk"))
+            "required_documents",
+            "schedules",
+            Prefetch("contacts", queryset=Contact.objects.order_by("pk")),
+            "criteria__ppks_categories",
         )
         .order_by("agency__name", "name")
     )
+
+
+def criteria_of(service: Service):
+    try:
+        return service.criteria
+    except ObjectDoesNotExist:
+        return None
+
+
+def eligibility_values(criteria) -> list[tuple[str, str, str]]:
+    """The criteria other than age as (term code, machine value, label of the value), one row per
+    value of an "any of" list; empty for no criteria."""
+    if criteria is None:
+        return []
+    rows = []
+    if criteria.sex:
+        rows.append(("sex", criteria.sex, str(Sex(criteria.sex).label)))
+    if criteria.area_id:
+        rows.append(("lives_in", criteria.area_id, criteria.area.name))
+    rows += [("dtks_status", v, str(DtksStatus(v).label)) for v in criteria.dtks_statuses]
+    if criteria.max_decile is not None:
+        rows.append(("max_decile", str(criteria.max_decile), str(criteria.max_decile)))
+    if criteria.disability_required:
+        rows.append(("disability_required", "true", gettext("yes")))
+    rows += [("disability_type", v, str(DisabilityType(v).label)) for v in criteria.disability_types]
+    if criteria.min_severity:
+        rows.append(("min_severity", criteria.min_severity, str(Severity(criteria.min_severity).label)))
+    if criteria.device_needed:
+        rows.append(("device_needed", "true", gettext("yes")))
+    rows += [
+        ("ppks_category", str(c.code), c.name) for c in sorted(criteria.ppks_categories.all(), key=lambda c: c.code)
+    ]
+    rows += [("need_domain", v, str(NeedDomain(v).label)) for v in criteria.need_domains]
+    if criteria.has_nik is not None:
+        has = "true" if criteria.has_nik else "false"
+        rows.append(("has_nik", has, gettext("has a NIK") if criteria.has_nik else gettext("no NIK")))
+    if criteria.not_receiving_program:
+        program = criteria.not_receiving_program
+        rows.append(("not_receiving_program", program, str(Program(program).label)))
+    return rows
+
+
+def describe_criteria(criteria) -> str:
+    """The criteria in a sentence for people (the end of HSDS's eligibility_description)."""
+    if criteria is None:
+        return ""
+    parts = []
+    if criteria.min_age is not None and criteria.max_age is not None:
+        parts.append(gettext("age %(min)d–%(max)d years") % {"min": criteria.min_age, "max": criteria.max_age})
+    elif criteria.min_age is not None:
+        parts.append(gettext("age %(min)d years or more") % {"min": criteria.min_age})
+    elif criteria.max_age is not None:
+        parts.append(gettext("age %(max)d years or less") % {"max": criteria.max_age})
+    by_term: dict[str, list[str]] = {}
+    for code, _value, label in eligibility_values(criteria):
+        by_term.setdefault(code, []).append(label)
+    parts += [f"{capfirst(ELIGIBILITY_TERMS[code])}: {', '.join(labels)}" for code, labels in by_term.items()]
+    if not parts:
+        return ""
+    return gettext("Criteria: %(criteria)s.") % {"criteria": "; ".join(parts)}
 
 
 def _place_names(agencies) -> dict[str, tuple[str, str]]:
@@ -157,10 +261,39 @@ class Directory:
         self.places = _place_names(self.agencies)
         self.time_suffix, self.tz_hours = _utc_offset()
         self.tables = {table: [] for table in TABLES}
+        self._add_eligibility_taxonomy()
         for agency in self.agencies:
             self._add_agency(agency)
         for service in self.services:
             self._add_service(service)
+
+    # The criteria as a taxonomy of this installation: one term per criterion.
+    def _add_eligibility_taxonomy(self):
+        taxonomy_id = hsds_id("taxonomy", ELIGIBILITY_TAXONOMY)
+        self.tables["taxonomy"].append(
+            _row(
+                "taxonomy",
+                id=taxonomy_id,
+                name=ELIGIBILITY_TAXONOMY,
+                description=gettext("%(office)s: the eligibility criteria of its service directory")
+                % {"office": settings.OFFICE_NAME},
+                version="1",
+            )
+        )
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        for code, label in ELIGIBILITY_TERMS.items():
+            self.tables["taxonomy_term"].append(
+                _row(
+                    "taxonomy_term",
+                    id=hsds_id("taxonomy_term", f"{ELIGIBILITY_TAXONOMY}:{code}"),
+                    code=code,
+                    name=str(label),
+                    description=str(label),
+                    taxonomy=ELIGIBILITY_TAXONOMY,
+                    taxonomy_id=taxonomy_id,
+                    language=language,
+                )
+            )
 
     # Organizations with their one location (the office) and its address.
     def _add_agency(self, a: Agency):
@@ -216,6 +349,8 @@ class Directory:
 
     def _add_service(self, s: Service):
         service_id, loc = hsds_id("service", s.pk), hsds_id("location", s.agency_id)
+        criteria = criteria_of(s)
+        eligibility = "\n\n".join(filter(None, [s.eligibility.strip(), describe_criteria(criteria)]))
         self.tables["service"].append(
             _row(
                 "service",
@@ -228,7 +363,9 @@ class Directory:
                 status=s.status,
                 application_process=s.application_process,
                 fees_description=s.fees or "Gratis",
-                eligibility_description=s.eligibility,
+                eligibility_description=eligibility,
+                minimum_age=criteria.min_age if criteria else None,
+                maximum_age=criteria.max_age if criteria else None,
                 assured_date=timezone.localdate(s.updated_at).isoformat() if s.updated_at else None,
             )
         )
@@ -273,6 +410,29 @@ class Directory:
                 description=s.area_note,
             )
         )
+        if criteria is not None and criteria.area_id and criteria.area_id != s.area_id:
+            self.tables["service_area"].append(
+                _row(
+                    "service_area",
+                    id=hsds_id("service_area", f"criteria:{s.pk}"),
+                    service_id=service_id,
+                    name=criteria.area.name,
+                    description=gettext("Only for residents of %(area)s.") % {"area": criteria.area.name},
+                )
+            )
+        for n, (code, value, label) in enumerate(eligibility_values(criteria)):
+            self.tables["attribute"].append(
+                _row(
+                    "attribute",
+                    id=hsds_id("attribute", f"{s.pk}:{n}:{code}:{value}"),
+                    link_id=service_id,
+                    link_type="eligibility",
+                    link_entity="service",
+                    taxonomy_term_id=hsds_id("taxonomy_term", f"{ELIGIBILITY_TAXONOMY}:{code}"),
+                    value=value,
+                    label=label,
+                )
+            )
 
     # --- The two output forms --------------------------------------------------------------
     def _where(self, table: str, **match) -> list[dict]:
@@ -317,7 +477,16 @@ class Directory:
             "contacts": contacts,
             "required_documents": self._where("required_document", service_id=sid),
             "service_areas": self._where("service_area", service_id=sid),
+            "attributes": [
+                {**a, "taxonomy_term": self._term(a["taxonomy_term_id"])}
+                for a in self._where("attribute", link_id=sid, link_entity="service")
+            ],
         }
+
+    def _term(self, term_id: str) -> dict:
+        term = next(t for t in self.tables["taxonomy_term"] if t["id"] == term_id)
+        taxonomy = next(t for t in self.tables["taxonomy"] if t["id"] == term["taxonomy_id"])
+        return {**term, "taxonomy_detail": taxonomy}
 
     def as_json_page(self) -> dict:
         """The whole directory as one page of HSDS 3's ``GET /services`` with full services."""

@@ -19,7 +19,7 @@ from onegate import pdf
 from onegate.regions.models import Region
 
 from .disclosure import shared_person
-from .models import ReferralStatus
+from .models import Decision, ReferralStatus
 
 
 def verification_path(referral) -> str:
@@ -48,6 +48,18 @@ def sender_of(referral):
     return event.actor if event else referral.created_by
 
 
+def decision_of(referral) -> dict | None:
+    """The manager's approval the letter prints (penetapan layanan), if the referral had one."""
+    if referral.decision != Decision.APPROVED or referral.decided_by is None:
+        return None
+    manager = referral.decided_by
+    return {
+        "name": manager.get_full_name() or manager.username,
+        "role": manager.get_role_display(),
+        "at": timezone.localtime(referral.decided_at),
+    }
+
+
 def letter_context(referral, verify_url: str) -> dict:
     sent_on = timezone.localdate(referral.sent_at)
     return {
@@ -58,6 +70,7 @@ def letter_context(referral, verify_url: str) -> dict:
         "sent_on": sent_on,
         "person_fields": shared_person(referral, today=sent_on),
         "sender": sender_of(referral),
+        "decision": decision_of(referral),
         "office_city": office_city(),
         "signer_title": settings.LETTER_SIGNER_TITLE,
         "signer_name": settings.LETTER_SIGNER_NAME,

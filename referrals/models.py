@@ -232,6 +232,11 @@ class ServiceCriteria(models.Model):
         verbose_name=_("disability types (any of)"),
     )
     min_severity = models.CharField(_("lowest disability severity"), max_length=8, choices=Severity.choices, blank=True)
+    device_needed = models.BooleanField(
+        _("needs an assistive device"),
+        default=False,
+        help_text=_("The disability profile records a device needed that the person does not own yet."),
+    )
     ppks_categories = models.ManyToManyField(
         "registry.PpksCategory",
         blank=True,
@@ -283,6 +288,42 @@ class ReferralStatus(models.TextChoices):
 
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
 FINISHED_STATUSES = (ReferralStatus.COMPLETED, ReferralStatus.REJECTED, ReferralStatus.REDIRECTED)
+
+
+class Decision(models.TextChoices):
+    """The manager's decision on a recommendation (*penetapan layanan*), when the office asks for it
+    (:class:`ReferralSettings`)."""
+
+    APPROVED = "ditetapkan", _("Approved")
+    REJECTED = "tidak_ditetapkan", _("Not approved")
+
+
+class ReferralSettings(models.Model):
+    """The office's referral settings, one row, edited by administrators in the admin. Read through
+    :meth:`current` (no row yet: the defaults)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    decision_required = models.BooleanField(
+        _("the manager decides before a referral is sent"),
+        default=False,
+        help_text=_(
+            "On: a drafted referral is a recommendation (rekomendasi layanan) that a manager approves or rejects "
+            "(penetapan layanan) before it can be sent to the agency. Off: the officer sends the draft."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral settings")
+        verbose_name_plural = _("referral settings")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="referral_settings_single_row")]
+
+    def __str__(self):
+        return str(_("Referral settings"))
+
+    @classmethod
+    def current(cls) -> "ReferralSettings":
+        return cls.objects.filter(pk=1).first() or cls()
 
 
 class ConsentGiver(models.TextChoices):
@@ -378,6 +419,13 @@ class Referral(VersionedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.TextField(_("outcome or reason"), blank=True)
+    # The manager's decision on the draft (penetapan layanan), when the office asks for one.
+    decision = models.CharField(_("manager's decision"), max_length=16, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # Set by the daily overdue job (referrals.followup): 1 when the agency and the managers were
     # told it is overdue, 2 when it was escalated to the managers.
     escalation_level = models.PositiveSmallIntegerField(_("overdue notices"), default=0, editable=False)
@@ -424,6 +472,16 @@ class Referral(VersionedModel):
                 name="finished_referral_has_outcome",
             ),
             models.CheckConstraint(
+                condition=models.Q(decision="", decided_by__isnull=True, decided_at__isnull=True)
+                | (~models.Q(decision="") & models.Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="decision_has_maker_and_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="tidak_ditetapkan")
+                | (models.Q(status="draf") & ~models.Q(decision_note="")),
+                name="rejected_recommendation_has_reason_and_is_not_sent",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(consent_given=False)
                 | (~models.Q(consent_by="") & ~models.Q(consent_method="") & models.Q(consent_at__isnull=False)),
                 name="consent_is_recorded",
@@ -442,6 +500,11 @@ class Referral(VersionedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_closed_recommendation(self) -> bool:
+        """A recommendation the manager did not approve: closed, never sent."""
+        return self.decision == Decision.REJECTED
+
     def is_overdue(self, today=None) -> bool:
         from django.utils import timezone
 
@@ -453,6 +516,9 @@ class ReferralEventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     NOTE = "catatan", _("Note")
     DOCUMENT = "dokumen", _("Document added")
+    APPROVED = "ditetapkan", _("Service decision: approved")
+    REJECTED = "tdk_ditetapkan", _("Service decision: not approved")
+    DECISION_RESET = "tetap_ulang", _("Changed after the decision: waits for a new decision")
     OVERDUE = "terlambat", _("Overdue: agency and managers notified")
     ESCALATED = "eskalasi", _("Escalated to the managers")
 
@@ -461,7 +527,7 @@ class ReferralEvent(models.Model):
     """One line of a referral's timeline: who did what, when, with a note."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=10, choices=ReferralEventKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=ReferralEventKind.choices)
     from_status = models.CharField(_("from"), max_length=10, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=ReferralStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True)

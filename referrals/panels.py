@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 
 from onegate import scoping
 
+from . import decisions
 from .models import Referral, ReferralEvent, ReferralStatus
 
 
@@ -26,6 +27,7 @@ def person_referrals(user, person):
         "referrals": list(_visible(user, Referral.objects.filter(person=person))[:20]),
         "person": person,
         "can_add": scoping.can(user, Referral, scoping.ADD),
+        "decision_required": decisions.decision_required(),
     }
 
 
@@ -55,4 +57,14 @@ def complaint_referrals(user, complaint):
         "ready_to_close": ready,
         "outcome_summary": outcome_summary(referrals) if ready else "",
         "can_add": complaint.is_open and scoping.can(user, Referral, scoping.ADD),
+        "decision_required": decisions.decision_required(),
     }
+
+
+def decisions_waiting(user, _obj):
+    """On a manager's home page, when the office asks for decisions: how many recommendations in
+    their scope wait for one."""
+    count = decisions.waiting_count(user)
+    if count is None:
+        return None
+    return {"count": count}

@@ -22,9 +22,10 @@ from onegate.counters import take_number
 from onegate.workdays.services import add_working_days
 from registry import consent
 
-from . import followup
+from . import decisions, followup
 from .models import (
     FINISHED_STATUSES,
+    Decision,
     DocumentKind,
     LetterCounter,
     Referral,
@@ -164,17 +165,23 @@ def referral_update_draft(
     _check_version(referral, expected_version)
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; the agency already has this referral."))
+    decisions.check_changeable(referral)
     data = _check_consent(data, referral.person)
     service = data["service"]
     if service.status != ServiceStatus.ACTIVE:
         raise ValidationError({"service": _("This service is not running now; choose another.")})
     data["documents_provided"] = _check_documents(service, data.get("documents_provided", []))
+    before = {field: getattr(referral, field) for field in DRAFT_FIELDS}
     for field in DRAFT_FIELDS:
         if field in data:
             setattr(referral, field, data[field])
     referral.agency = service.agency
     referral.full_clean(exclude=["created_by", "complaint", "person", "region", "agency", "service"])
+    changed = any(getattr(referral, field) != value for field, value in before.items())
+    approved_by = decisions.clear_approval(referral) if changed else None
     versioning.save(referral)
+    if approved_by is not None:
+        decisions.record_cleared_approval(referral, acting_user, approved_by)
     if complaint_attachments is not None:
         _attach_complaint_files(referral, referral.complaint, complaint_attachments)
     for upload in uploads:
@@ -211,21 +218,27 @@ def _check_version(referral: Referral, expected_version: int | None) -> None:
 
 
 # --- Sending -----------------------------------------------------------------------------------
-def may_send(user) -> bool:
-    """Whether the user may send referrals: the referring staff, or only the manager when the
-    office wants the manager's decision first (settings.REFERRAL_SEND_NEEDS_MANAGER)."""
+def may_send(user, referral=None, *, decision_required: bool | None = None) -> bool:
+    """Whether the user may send referrals (the referring staff) and, given ``referral``, whether
+    that draft can be sent now: not a rejected recommendation, and approved by a manager when the
+    office asks for the decision (:mod:`referrals.decisions`)."""
     if not scoping.can(user, Referral, "send"):
         return False
-    return user.role == Role.MANAGER or not settings.REFERRAL_SEND_NEEDS_MANAGER
+    if referral is None:
+        return True
+    if referral.status != ReferralStatus.DRAFT or referral.decision == Decision.REJECTED:
+        return False
+    if decision_required is None:
+        decision_required = decisions.decision_required()
+    return referral.decision == Decision.APPROVED or not decision_required
 
 
 @transaction.atomic
 def referral_send(referral: Referral, *, acting_user, note: str = "") -> Referral:
     """Send the draft to the agency: letter number, due date from the service's SLA, and the
-    complaint moves to "referred"."""
+    complaint moves to "referred". When the office asks for the manager's decision, only an
+    approved recommendation is sent."""
     scoping.ensure_allowed(acting_user, referral, "send")
-    if not may_send(acting_user):
-        raise PermissionDenied("only the manager sends referrals in this office")
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("service", "agency", "complaint")
@@ -233,6 +246,7 @@ def referral_send(referral: Referral, *, acting_user, note: str = "") -> Referra
     )
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("This referral was already sent."))
+    decisions.check_sendable(referral)
     if referral.service.status != ServiceStatus.ACTIVE:
         raise ValidationError(_("This service is not running now; change the draft to another service."))
     complaint = referral.complaint

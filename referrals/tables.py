@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.tables import FastTable, badge, pk_url
 
-from .models import Referral
+from .models import Referral, ReferralStatus
 
 
 class ReferralTable(FastTable):
@@ -25,13 +25,18 @@ class ReferralTable(FastTable):
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = _("No referral matches.")
 
-    def __init__(self, *args, agency_view=False, **kwargs):
+    def __init__(self, *args, agency_view=False, decision_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
         self.agency_view = agency_view
+        self.decision_required = decision_required
 
     def render_number(self, value, record):
-        return value or str(record)
+        if value:
+            return value
+        if self.decision_required or record.decision:
+            return _("Service recommendation #%(pk)s") % {"pk": record.pk}
+        return str(record)
 
     def render_service(self, value, record):
         if self.agency_view:
@@ -39,7 +44,14 @@ class ReferralTable(FastTable):
         return format_html("{}<br><span class='small'>{}</span>", value, record.agency.name)
 
     def render_status(self, value, record):
-        return badge(f"og-referral-{record.status}", value)  # value: get_status_display()
+        shown = badge(f"og-referral-{record.status}", value)  # value: get_status_display()
+        if record.status != ReferralStatus.DRAFT:
+            return shown
+        if record.decision:
+            return format_html("{} {}", shown, badge(f"og-decision-{record.decision}", record.get_decision_display()))
+        if self.decision_required:
+            return format_html("{} {}", shown, badge("og-decision-menunggu", _("Waiting for a decision")))
+        return shown
 
     def render_due_date(self, value, record):
         if record.is_overdue(self.today):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/surat.pdf", views.letter_pdf, name="letter"),
     path("<int:pk>/ubah/", views.referral_edit, name="edit"),
     path("<int:pk>/kirim/", views.referral_send, name="send"),
+    path("<int:pk>/penetapan/", views.referral_decide, name="decide"),
     path("<int:pk>/status/", views.referral_status, name="status"),
     path("<int:pk>/alihkan/", views.referral_redirect, name="redirect"),
     path("<int:pk>/catatan/", views.referral_note, name="note"),

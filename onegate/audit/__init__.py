@@ -9,8 +9,8 @@
 - :func:`log_export` records an export; :class:`bulk.BulkTrail` the entries of a bulk write (import).
 - :func:`acting_as` sets the actor outside a request (Celery tasks, management commands).
 - :func:`history_entries` reads an object's entries and those of the records about it (one indexed
-  lookup); :func:`history` the same as a reader sees them; :func:`entries_about` the entries of
-  given records.
+  lookup); :func:`history` the same as a reader sees them; :func:`records_about_q` the records
+  about an object a reader may see; :func:`entries_about` the entries of given records.
 """
 
 import contextlib
@@ -99,6 +99,23 @@ def history_entries(obj):
     )
 
 
+def records_about_q(obj, user):
+    """A filter on entries: those of the records about ``obj`` (their placement's ``about``: a
+    household's assessments and needs) whose kind ``user``'s role may read. Their place is the
+    records' own, checked by the caller's scope of ``obj``."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from onegate import scoping
+
+    kinds = [model for model in scoping.scoped_models() if scoping.can(user, model)]
+    return Q(
+        about_type=ContentType.objects.get_for_model(type(obj)),
+        about_id=obj.pk,
+        content_type__in=list(ContentType.objects.get_for_models(*kinds).values()),
+    )
+
+
 def history(obj, user, limit: int = 20) -> list:
     """The changes about ``obj`` (its own and its records'), newest first, readable by ``user``; the
     openings of pages are in the trail, for those who may read it."""
@@ -106,6 +123,17 @@ def history(obj, user, limit: int = 20) -> list:
 
     entries = history_entries(obj).exclude(action=entry_model().Action.ACCESS).select_related("actor", "content_type")
     return readable(entries[:limit], user)
+
+
+def current_actor():
+    """The user the entries written now are recorded as done by: in a request, the signed-in user
+    (AuditActorMiddleware); in a task or command, the one of :func:`acting_as`; else None."""
+    from auditlog.context import auditlog_value
+
+    try:
+        return auditlog_value.get().get("actor")
+    except LookupError:
+        return None
 
 
 @contextlib.contextmanager

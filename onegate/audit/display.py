@@ -37,6 +37,7 @@ class Change:
     label: str
     before: str = ""
     after: str = ""
+    key: str = ""  # the field (or event key) recorded
 
 
 @dataclass
@@ -88,13 +89,13 @@ def _readable(entry, reader: Reader, names) -> ReadableEntry:
     where = placement.for_model(model)
     kind = capfirst(force_str(model._meta.verbose_name if model else entry.content_type.model))
     if where.personal and not reader.sees_personal_values:
-        labels = [Change(_label(model, key)) for key in _shown_keys(entry)]
+        labels = [Change(_label(model, key), key=key) for key in _shown_keys(entry)]
         return ReadableEntry(entry, kind, "", labels, values_hidden=True)
     row = ReadableEntry(entry, kind, entry.object_repr)
     for key in _shown_keys(entry):
         before, after = _pair(entry.changes[key])
         formatter = _Formatter(model, key, where, reader, names)
-        row.lines.append(Change(_label(model, key), formatter(before), formatter(after)))
+        row.lines.append(Change(_label(model, key), formatter(before), formatter(after), key=key))
     return row
 
 

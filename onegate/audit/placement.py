@@ -11,7 +11,8 @@ SELF = "self"
 @dataclass(frozen=True)
 class Placement:
     """Lookup paths on the audited model: ``region`` ("person__region"), ``agency`` ("agency"),
-    ``about`` (SELF, or a foreign key: "person"). ``identifiers``: fields holding an identity number
+    ``about`` (SELF, or a foreign key, followed if need be: "person", "assessment__household").
+    ``identifiers``: fields holding an identity number
     (NIK, KK), shown whole only to the roles that see them."""
 
     region: str | None = None
@@ -58,10 +59,13 @@ def _about(instance, path: str | None) -> dict:
         return {}
     if path == SELF:
         return {"about_type": ContentType.objects.get_for_model(type(instance)), "about_id": instance.pk}
-    field = instance._meta.get_field(path)
+    *steps, last = path.split("__")
+    model = type(instance)
+    for step in steps:  # "assessment__household": the household of the need's assessment
+        model = model._meta.get_field(step).related_model
     return {
-        "about_type": ContentType.objects.get_for_model(field.related_model),
-        "about_id": getattr(instance, field.attname),
+        "about_type": ContentType.objects.get_for_model(model._meta.get_field(last).related_model),
+        "about_id": _follow(instance, path),
     }
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from onegate import demo
 
+from . import decisions  # noqa: F401  (registers the service decision's demo step)
+
 CITY = "35.76"  # Kota Mojokerto
 WATES = "35.76.02.1010"
 

@@ -412,18 +412,55 @@ SERVICES = {
 
 
 # Machine-readable eligibility of some services (referrals.eligibility), beside their free text.
+# Machine-readable eligibility of the demo services (referrals/eligibility.py); "ppks": the numbers
+# of the PPKS categories (Permensos 8/2012), any of.
 CRITERIA = {
     ("dinkes", "Pendaftaran PBI-JK daerah"): {"max_decile": 4, "not_receiving_program": "pbi_jk"},
     ("disdukcapil", "Adminduk jemput bola"): {"has_nik": False},
-    ("dinsos", "Bantuan alat bantu disabilitas"): {"disability_required": True, "min_severity": "sedang"},
+    ("dinsos", "Bantuan alat bantu disabilitas"): {
+        "disability_required": True,
+        "min_severity": "sedang",
+        "device_needed": True,
+    },
+    ("dinsos", "Asistensi Rehabilitasi Sosial (ATENSI)"): {"ppks": [1, 2, 5, 6, 8, 9, 19, 21]},
+    ("dinsos", "Pendampingan PKH"): {"dtks_statuses": ["terdaftar"], "max_decile": 4},
+    ("dinsos", "Perlindungan perempuan dan anak (UPTD PPA)"): {"need_domains": ["perlindungan"]},
+    ("dinsos", "Usulan masuk DTSEN"): {"dtks_statuses": ["tidak_terdaftar"], "has_nik": True},
+    ("disdik", "Program Indonesia Pintar (PIP) dan beasiswa daerah"): {"min_age": 6, "max_age": 18, "max_decile": 4},
+    ("disdik", "Kembali bersekolah"): {"min_age": 7, "max_age": 18, "need_domains": ["pendidikan"]},
+    ("disdukcapil", "Akta kelahiran"): {"need_domains": ["dokumen"]},
+    ("disnaker", "Pelatihan kerja berbasis kompetensi"): {"min_age": 17, "max_age": 45, "need_domains": ["ekonomi"]},
+    ("baznas", "Bantuan biaya pendidikan"): {"min_age": 6, "max_age": 24, "max_decile": 4},
+    ("forum-csr", "Bedah rumah tidak layak huni"): {"max_decile": 4, "need_domains": ["perumahan"]},
+    ("rsud", "Rehabilitasi medik"): {"disability_required": True},
 }
+# The national programme a demo service delivers (a receipt of it this year counts as receiving it).
+PROGRAMS = {
+    ("dinkes", "Pendaftaran PBI-JK daerah"): "pbi_jk",
+    ("dinsos", "Pendampingan PKH"): "pkh",
+    ("dinsos", "Asistensi Rehabilitasi Sosial (ATENSI)"): "atensi",
+}
+
+
+def _add_criteria(service, criteria: dict) -> None:
+    from registry.models import PpksCategory
+    from registry.reference import ensure_ppks_categories
+
+    from ..models import ServiceCriteria
+
+    criteria = dict(criteria)
+    ppks = criteria.pop("ppks", [])
+    if ppks:
+        ensure_ppks_categories()  # the directory is loaded before the registry's demo step
+    made = ServiceCriteria.objects.create(service=service, **criteria)
+    made.ppks_categories.set(PpksCategory.objects.filter(code__in=ppks))
 
 
 def load_directory(city_code: str) -> dict[str, int]:
     """Create what is missing (keeps an administrator's changes); returns counts of what was added."""
     from onegate.agencies.models import Agency
 
-    from ..models import Contact, RequiredDocument, Service, ServiceCriteria, ServiceSchedule
+    from ..models import Contact, RequiredDocument, Service, ServiceSchedule
 
     added = {"agencies": 0, "services": 0}
     for code, (name, kind, address, phone, description, (contact_name, contact_title)) in AGENCIES.items():
@@ -466,7 +503,10 @@ def load_directory(city_code: str) -> dict[str, int]:
                 },
             )
             if (code, s_name) in CRITERIA and not hasattr(service, "criteria"):
-                ServiceCriteria.objects.create(service=service, **CRITERIA[code, s_name])
+                _add_criteria(service, CRITERIA[code, s_name])
+            if (code, s_name) in PROGRAMS and not service.program:
+                service.program = PROGRAMS[code, s_name]
+                service.save(update_fields=["program", "updated_at"])
             if not created:
                 continue
             added["services"] += 1

@@ -5,6 +5,7 @@ from .referrals import (  # noqa: F401
     complaint_file_download,
     document_download,
     referral_create,
+    referral_decide,
     referral_detail,
     referral_documents,
     referral_edit,

@@ -21,7 +21,7 @@ from onegate.uploads import stored_file_response
 from onegate.versioning import EditConflict
 from registry.selectors import people_visible_to
 
-from .. import services
+from .. import decisions, services
 from ..disclosure import (
     agency_sees_documents,
     consent_in_force,
@@ -33,6 +33,7 @@ from ..disclosure import (
 )
 from ..filters import ReferralFilter
 from ..forms import (
+    DecisionForm,
     DocumentForm,
     NoteForm,
     RedirectForm,
@@ -83,16 +84,31 @@ def referral_list(request):
         "status",
         "due_date",
         "created_at",
+        "decision",
     )
+    agency_view = _is_agency(user)
+    required = not agency_view and decisions.decision_required()
     referrals = scoped_referrals(user).select_related("agency", "service", "region").only(*shown)
-    filterset = ReferralFilter(request.GET or None, queryset=referrals, agency_view=_is_agency(user))
+    filterset = ReferralFilter(
+        request.GET or None, queryset=referrals, agency_view=agency_view, decision_filter=required
+    )
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else referrals
     table = ReferralTable(
-        two_step(rows.order_by("inbox_rank", "due_date", "-created_at")), agency_view=_is_agency(user), orderable=False
+        two_step(rows.order_by("inbox_rank", "due_date", "-created_at")),
+        agency_view=agency_view,
+        decision_required=required,
+        orderable=False,
     )
     RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
-    template = "referrals/_table.html" if request.htmx else "referrals/list.html"
-    return render(request, template, {"filter": filterset, "table": table, "is_agency": _is_agency(user)})
+    if request.htmx:
+        return render(request, "referrals/_table.html", {"table": table})
+    context = {
+        "filter": filterset,
+        "table": table,
+        "is_agency": agency_view,
+        "waiting_count": decisions.waiting_count(user) if required else None,
+    }
+    return render(request, "referrals/list.html", context)
 
 
 def _origin(request):
@@ -150,6 +166,9 @@ def referral_edit(request, pk):
     referral = get_referral(request, pk, scoping.CHANGE)
     if referral.status != ReferralStatus.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
+        return redirect(referral)
+    if referral.is_closed_recommendation:
+        messages.error(request, _("The manager did not approve this recommendation: it is closed."))
         return redirect(referral)
     initial = {
         "service": referral.service_id,
@@ -215,6 +234,10 @@ def referral_detail(request, pk):
     user = request.user
     agency_view = _is_agency(user)
     open_ = referral.status in OPEN_STATUSES
+    draft = referral.status == ReferralStatus.DRAFT
+    required = draft and not agency_view and decisions.decision_required()
+    awaits_decision = decisions.awaits_decision(referral, required)
+    may_decide = awaits_decision and decisions.may_decide(user, referral, required)
     context = {
         "referral": referral,
         "agency_view": agency_view,
@@ -225,17 +248,77 @@ def referral_detail(request, pk):
         "documents": visible_documents(referral, agency_view),
         "complaint_files": visible_complaint_files(referral, agency_view),
         "redirects": referral.redirects.select_related("agency"),
-        "can_edit": referral.status == ReferralStatus.DRAFT and scoping.can(user, Referral, scoping.CHANGE),
-        "send_form": SendForm() if referral.status == ReferralStatus.DRAFT and services.may_send(user) else None,
-        "awaits_manager": referral.status == ReferralStatus.DRAFT
-        and scoping.can(user, Referral, "send")
-        and not services.may_send(user),
+        "can_edit": draft and not referral.is_closed_recommendation and scoping.can(user, Referral, scoping.CHANGE),
+        "send_form": SendForm() if draft and services.may_send(user, referral, decision_required=required) else None,
+        "label": _label(referral, draft and (required or bool(referral.decision))),
+        "awaits_decision": awaits_decision,
+        "decision_form": DecisionForm(referral=referral) if may_decide else None,
+        "decision_refusal": decisions.refusal_to_decide(user, referral, required)
+        if awaits_decision and not may_decide and scoping.can(user, Referral, decisions.DECIDE)
+        else None,
+        "eligibility": _eligibility(referral) if may_decide else None,
         "status_form": StatusForm(referral=referral) if services.may_work(user, referral) else None,
         "redirect_form": RedirectForm(referral=referral) if open_ and scoping.can(user, Referral, "redirect") else None,
         "note_form": NoteForm() if scoping.can(user, Referral, "note") else None,
         "document_form": DocumentForm() if scoping.can(user, Referral, "note") else None,
     }
     return render(request, "referrals/detail.html", context)
+
+
+def _label(referral, is_recommendation: bool) -> str:
+    """A draft is called a recommendation while the office asks for the manager's decision."""
+    if referral.number or not is_recommendation:
+        return str(referral)
+    return _("Service recommendation #%(pk)s") % {"pk": referral.pk}
+
+
+def _eligibility(referral):
+    """For the manager deciding: the service's criteria checked on the person, each with the
+    person's value (None: no registry person, or the service has no criteria)."""
+    from ..eligibility import evaluate
+    from ..models import ServiceCriteria
+
+    if referral.person_id is None:
+        return None
+    criteria = (
+        ServiceCriteria.objects.filter(service_id=referral.service_id).prefetch_related("ppks_categories").first()
+    )
+    if criteria is None:
+        return None
+    return evaluate(criteria, referral.person, timezone.localdate())
+
+
+@login_required
+@require_POST
+def referral_decide(request, pk):
+    """The manager's decision on a recommendation. A second click on the same decision finds it
+    recorded (no conflict panel); a recommendation changed since the page was loaded shows what
+    changed."""
+    referral = get_referral(request, pk, decisions.DECIDE)
+    form = DecisionForm(request.POST, referral=referral)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decisions.referral_decide(
+                referral,
+                decision=data["decision"],
+                note=data["note"],
+                acting_user=request.user,
+                expected_version=form.expected_version,
+            )
+        except EditConflict as exc:
+            conflict = form.show_conflict(exc)
+            referral.refresh_from_db()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect(referral)
+    if conflict is None:
+        messages.error(request, _("Not saved: see the form below."))
+    context = {"referral": referral, "form": form, "conflict": conflict, "label": _label(referral, True)}
+    return render(request, "referrals/decision_form.html", context, status=409 if conflict else 400)
 
 
 def _action(request, pk, action, form_class, run, success, form_kwargs=lambda r: {}):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from onegate import idempotency, panels, scoping
-from onegate.audit import log_view
+from onegate.audit import log_view, records_about_q
 from onegate.audit.display import readable
 from onegate.audit.models import LogEntry
 from onegate.forms import add_service_errors
@@ -80,8 +80,9 @@ def household_detail(request, pk):
 
 def household_history(household, user, limit=30):
     """The household's audit trail: changes to the household itself, people joining or leaving it
-    (their ``household`` changed to or from this one) and its members' relationship changes; only
-    people the user may see are named."""
+    (their ``household`` changed to or from this one), its members' relationship changes, and the
+    records about it (needs assessments) the user's role reads; only people the user may see are
+    named."""
     members = [m.pk for m in household.members.all()]
     # Visibility per entry by the integer object_id (EXISTS on the person's key): an IN over the
     # text of every visible person's key made PostgreSQL compare each entry with a million people.
@@ -95,8 +96,15 @@ def household_history(household, user, limit=30):
         )
         .filter(Exists(visible))
     )
-    own = LogEntry.objects.get_for_object(household).exclude(action=LogEntry.Action.ACCESS)  # changes, not openings
-    return (own | people).select_related("actor", "content_type").order_by("-timestamp")[:limit]
+    own = LogEntry.objects.get_for_object(household)
+    # The records about the household (its needs assessments and their needs), as the user may read them.
+    records = LogEntry.objects.filter(records_about_q(household, user))
+    return (
+        (own | people | records)
+        .exclude(action=LogEntry.Action.ACCESS)  # changes, not openings
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
 
 
 @login_required

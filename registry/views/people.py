@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +10,8 @@ from django_tables2 import RequestConfig
 
 from onegate import audit, panels, scoping
 from onegate.audit import log_export, log_view
+from onegate.audit.display import readable
+from onegate.audit.models import LogEntry
 from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from onegate.forms import add_service_errors
 from onegate.pagination import table_pagination, two_step
@@ -24,6 +26,7 @@ from ..forms import (
 )
 from ..models import (
     DisabilityProfile,
+    Household,
     Person,
     PersonPpks,
     ProgramReceipt,
@@ -93,7 +96,7 @@ def person_detail(request, pk):
     caregiver_visible = caregiver is not None and people_visible_to(request.user).filter(pk=caregiver.pk).exists()
     return render(request, "registry/person_detail.html", {
         "person": person, "caregiver_visible": caregiver_visible,
-        "history": audit.history(person, request.user),
+        "history": person_history(person, request.user),
         "history_type": ContentType.objects.get_for_model(Person).pk,
         "can_edit": scoping.can(request.user, Person, scoping.CHANGE), "can_verify": scoping.can(request.user, Person, "verify"),
         "panels": panels.panels_for("person", request.user, person),
@@ -102,6 +105,21 @@ def person_detail(request, pk):
         "can_record_consent": scoping.can(request.user, Person, consent.RECORD),
         **(merged_records(request.user, person) if person.has_merged_records else {}),
     })  # fmt: skip
+
+
+def person_history(person, user, limit: int = 20) -> list:
+    """The changes about the person (their record and profiles) and, from the records about their
+    household (needs assessments), those about the whole household or about this person."""
+    entries = audit.history_entries(person)
+    if person.household_id:
+        pk = person.pk
+        about_them = (
+            ~Q(changes__has_key="person") | Q(changes__person__contains=[pk]) | Q(changes__person__contains=[str(pk)])
+        )
+        household = Household(pk=person.household_id)
+        entries = entries | LogEntry.objects.filter(audit.records_about_q(household, user)).filter(about_them)
+    entries = entries.exclude(action=LogEntry.Action.ACCESS).select_related("actor", "content_type")
+    return readable(entries.order_by("-timestamp", "-pk")[:limit], user)
 
 
 @login_required

@@ -67,6 +67,20 @@ def test_loket_refers_a_complaint_the_agency_completes_and_the_complaint_is_clos
     desk.locator("form.og-referral-form button[type=submit]").click()
     expect(desk.locator("#referral-status")).to_be_visible()
     assert serious_violations(desk) == []
+    # The demo office asks for the manager's decision (penetapan layanan) before a referral is sent.
+    expect(desk.locator("#awaits-decision")).to_be_visible()
+    expect(desk.locator("form[action$='/kirim/']")).to_have_count(0)
+    manager = browser.new_context(viewport=TABLET).new_page()
+    log_in(manager, demo_site.url, "manajer")
+    manager.goto(demo_site.url + reverse("referrals:list") + "?penetapan=menunggu")
+    manager.locator(f"a[href='{complaint.referrals.get().get_absolute_url()}']").click()
+    assert serious_violations(manager) == []
+    manager.locator("input[name=decision][value=ditetapkan]").check()
+    manager.locator("#decision-section #id_note").fill("Sesuai hasil asesmen.")
+    manager.locator("#decision-section button[type=submit]").click()
+    expect(manager.locator("#decision-record")).to_contain_text("Sri Wahyuni")
+    assert serious_violations(manager) == []
+    desk.reload()
     desk.locator("form[action$='/kirim/'] button[type=submit]").click()
     referral = complaint.referrals.get()
     expect(desk.get_by_role("heading", level=1)).to_contain_text(referral.number)

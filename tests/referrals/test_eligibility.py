@@ -13,6 +13,7 @@ from onegate.regions.models import Region, RegionLevel
 from referrals.eligibility import age_on, eligible_q, evaluate, is_eligible
 from referrals.models import ServiceCriteria
 from registry.models import (
+    AssistiveDevice,
     DisabilityProfile,
     DisabilityType,
     DtksStatus,
@@ -149,6 +150,35 @@ def test_disability_required_types_any_of_and_lowest_severity(regions):
     assert paths(moderate, without) == (False, False)
 
 
+def test_device_needed_counts_a_device_needed_and_not_owned(regions):
+    criteria = criteria_with(device_needed=True)
+    lacks = person()
+    DisabilityProfile.objects.create(
+        person=lacks,
+        types=[DisabilityType.PHYSICAL],
+        severity=Severity.SEVERE,
+        devices_needed=[AssistiveDevice.WHEELCHAIR, AssistiveDevice.CRUTCHES],
+        devices_owned=[AssistiveDevice.CRUTCHES],
+    )
+    owns = person(nik="3576024505600002")
+    DisabilityProfile.objects.create(
+        person=owns,
+        types=[DisabilityType.PHYSICAL],
+        severity=Severity.SEVERE,
+        devices_needed=[AssistiveDevice.WHEELCHAIR],
+        devices_owned=[AssistiveDevice.WHEELCHAIR],
+    )
+    none_needed = person(nik="3576024505600003")
+    DisabilityProfile.objects.create(person=none_needed, types=[DisabilityType.BLIND], severity=Severity.MODERATE)
+    no_profile = person(nik="3576024505600004")
+    assert paths(criteria, lacks) == (True, True)
+    assert reasons(criteria, lacks)["Membutuhkan alat bantu"] == (True, "Kursi roda")
+    assert paths(criteria, owns) == (False, False)
+    assert paths(criteria, none_needed) == (False, False)
+    assert paths(criteria, no_profile) == (False, False)
+    assert reasons(criteria, no_profile)["Membutuhkan alat bantu"] == (False, "—")
+
+
 def test_ppks_categories_count_only_active_records(regions):
     first, second, third = PpksCategory.objects.order_by("code")[:3]
     active = person()
@@ -218,7 +248,7 @@ def test_not_receiving_the_programme_in_the_reference_year(regions):
     assert paths(criteria, other_programme) == (True, True)
 
 
-def test_empty_criteria_mean_anyone_living_and_not_merged(regions):
+def test_empty_criteria_mean_anyone_living_here_and_not_merged(regions):
     empty = criteria_with()
     alive = person()
     moved = person(nik="3576024505600002", life_status=LifeStatus.MOVED)
@@ -226,10 +256,23 @@ def test_empty_criteria_mean_anyone_living_and_not_merged(regions):
     merged = person(nik="3576024505600004", merged_into=alive)
     assert paths(empty, alive) == (True, True)
     assert paths(None, alive) == (True, True)
-    assert paths(empty, moved) == (True, True)
+    assert paths(empty, moved) == (False, False)
     assert paths(empty, dead) == (False, False)
     assert paths(empty, merged) == (False, False)
     assert paths(criteria_with(sex="L"), dead) == (False, False)
+
+
+def test_people_who_moved_away_are_not_eligible_and_the_reason_says_so(regions):
+    """Pindah: they left the city's services; the check names their status as the reason."""
+    criteria = criteria_with(max_decile=4)
+    moved = person(life_status=LifeStatus.MOVED)
+    WelfareProfile.objects.create(person=moved, dtks_status=DtksStatus.REGISTERED, decile=2)
+    assert paths(criteria, moved) == (False, False)
+    assert reasons(criteria, moved)["Hidup dan berdomisili di sini, data berlaku"] == (False, "Pindah")
+    assert reasons(criteria, moved)["Desil kesejahteraan tertinggi"] == (True, "2")
+    moved.life_status = LifeStatus.ALIVE
+    moved.save()
+    assert paths(criteria, moved) == (True, True)
 
 
 def test_combined_criteria_need_every_one(regions):
@@ -281,6 +324,8 @@ def build_population(assessor, size=40, seed=18):
                 person=someone,
                 types=rng.sample(DisabilityType.values, rng.randint(1, 2)),
                 severity=rng.choice(Severity.values),
+                devices_needed=rng.sample(AssistiveDevice.values[:3], rng.randint(0, 2)),
+                devices_owned=rng.sample(AssistiveDevice.values[:3], rng.randint(0, 2)),
             )
         for category in rng.sample(categories, rng.randint(0, 2)):
             PersonPpks.objects.create(person=someone, category=category, status=rng.choice(PpksStatus.values))
@@ -354,6 +399,7 @@ def test_the_list_and_the_one_person_check_always_agree(population, data):
         "disability_required": data.draw(maybe(st.just(True), False)),
         "disability_types": data.draw(maybe(subsets(DisabilityType.values), [])),
         "min_severity": data.draw(maybe(st.sampled_from(Severity.values), "")),
+        "device_needed": data.draw(maybe(st.just(True), False)),
         "need_domains": data.draw(maybe(subsets(NeedDomain.values[:5]), [])),
         "has_nik": data.draw(maybe(st.booleans())),
         "not_receiving_program": data.draw(maybe(st.sampled_from(Program.values), "")),
@@ -380,10 +426,22 @@ def test_demo_directory_services_carry_criteria(regions):
     assert paths(pbi, poor) == (True, True)
     assert paths(civil, poor) == (False, False)
     assert paths(civil, person(nik=None)) == (True, True)
-    DisabilityProfile.objects.create(person=poor, types=[DisabilityType.PHYSICAL], severity=Severity.MODERATE)
+    profile = DisabilityProfile.objects.create(
+        person=poor, types=[DisabilityType.PHYSICAL], severity=Severity.MODERATE, devices_needed=["kursi_roda"]
+    )
     assert paths(aid, poor) == (True, True)
-    load_directory("35.76")
-    assert ServiceCriteria.objects.count() == 3
+    profile.devices_owned = ["kursi_roda"]
+    profile.save()
+    assert paths(aid, poor) == (False, False)  # a device needed, and owned already
+    atensi = ServiceCriteria.objects.get(service__name="Asistensi Rehabilitasi Sosial (ATENSI)")
+    assert atensi.ppks_categories.count() == 8 and atensi.service.program == Program.ATENSI
+    pip = ServiceCriteria.objects.get(service__name="Program Indonesia Pintar (PIP) dan beasiswa daerah")
+    assert (pip.min_age, pip.max_age, pip.max_decile) == (6, 18, 4)
+    assert pbi.service.program == Program.PBI_JK
+    count = ServiceCriteria.objects.count()
+    assert count >= 10
+    load_directory("35.76")  # again: nothing added twice
+    assert ServiceCriteria.objects.count() == count
 
 
 def test_the_admin_form_refuses_an_upside_down_age_range(regions):

@@ -11,7 +11,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from referrals.models import Contact
+from referrals.models import Contact, ServiceCriteria
+from registry.models import PpksCategory
+from tests.conftest import WATES
 from tests.referrals.factories import service_with_details
 
 # HSDS 3 properties of each entity (schema/<entity>.json).
@@ -195,6 +197,31 @@ HSDS = {
         "attributes",
         "metadata",
     },
+    "attribute": {
+        "id",
+        "link_id",
+        "taxonomy_term_id",
+        "link_type",
+        "link_entity",
+        "value",
+        "taxonomy_term",
+        "metadata",
+        "label",
+    },
+    "taxonomy_term": {
+        "id",
+        "code",
+        "name",
+        "description",
+        "parent_id",
+        "taxonomy",
+        "taxonomy_detail",
+        "language",
+        "taxonomy_id",
+        "term_uri",
+        "metadata",
+    },
+    "taxonomy": {"id", "name", "description", "uri", "version", "metadata"},
 }
 REQUIRED = {
     "organization": {"id", "name", "description"},
@@ -202,6 +229,8 @@ REQUIRED = {
     "location": {"id", "location_type"},
     "address": {"id", "address_1", "city", "state_province", "postal_code", "country", "address_type"},
     "phone": {"id", "number"},
+    "taxonomy_term": {"id", "name", "description"},
+    "taxonomy": {"id", "name", "description"},
 }
 # The tabular data package's file for each entity (the "path" of each schema).
 CSV_FILES = {
@@ -215,6 +244,9 @@ CSV_FILES = {
     "schedules.csv": "schedule",
     "required_documents.csv": "required_document",
     "service_areas.csv": "service_area",
+    "taxonomies.csv": "taxonomy",
+    "taxonomy_terms.csv": "taxonomy_term",
+    "attributes.csv": "attribute",
 }
 PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
 
@@ -337,3 +369,94 @@ def test_identifiers_are_stable_between_exports(users, client_for, directory):
     first = json.loads(client.get(reverse("referrals:hsds-json")).content)
     second = json.loads(client.get(reverse("referrals:hsds-json")).content)
     assert [s["id"] for s in first["contents"]] == [s["id"] for s in second["contents"]]
+
+
+@pytest.fixture
+def criteria(directory):
+    """PBI-JK daerah's criteria: every kind the export carries."""
+    directory.eligibility = "Warga miskin Kota Mojokerto."
+    directory.save()
+    criteria = ServiceCriteria.objects.create(
+        service=directory,
+        min_age=6,
+        max_age=18,
+        area_id=WATES,
+        dtks_statuses=["terdaftar", "diusulkan"],
+        max_decile=4,
+        device_needed=True,
+        need_domains=["kesehatan"],
+        has_nik=True,
+        not_receiving_program="pbi_jk",
+    )
+    criteria.ppks_categories.set(PpksCategory.objects.filter(code__in=[1, 2]))
+    return criteria
+
+
+EXPECTED_ATTRIBUTES = {
+    ("lives_in", WATES, "Wates"),
+    ("dtks_status", "terdaftar", "Terdaftar"),
+    ("dtks_status", "diusulkan", "Diusulkan"),
+    ("max_decile", "4", "4"),
+    ("device_needed", "true", "ya"),
+    ("need_domain", "kesehatan", "Kesehatan"),
+    ("has_nik", "true", "punya NIK"),
+    ("not_receiving_program", "pbi_jk", "PBI-JK"),
+}
+
+
+def test_the_json_export_carries_the_criteria_as_ages_description_area_and_attributes(
+    users, client_for, directory, criteria
+):
+    page = json.loads(client_for(users["manajer"]).get(reverse("referrals:hsds-json")).content)
+    service = next(s for s in page["contents"] if s["name"] == "Pendaftaran PBI-JK")
+    check_entity("service", service)
+    assert (service["minimum_age"], service["maximum_age"]) == (6, 18)
+    description = service["eligibility_description"]
+    assert description.startswith("Warga miskin Kota Mojokerto.\n\nKriteria: usia 6–18 tahun; ")
+    assert "Desil kesejahteraan tertinggi: 4" in description and "Belum menerima: PBI-JK" in description
+    assert "Status DTKS/DTSEN: Terdaftar, Diusulkan" in description
+    assert [a["name"] for a in service["service_areas"]] == ["Kota Mojokerto", "Wates"]
+    for area in service["service_areas"]:
+        check_entity("service_area", area)
+    attributes = service["attributes"]
+    for attribute in attributes:
+        check_entity("attribute", attribute)
+        check_entity("taxonomy_term", attribute["taxonomy_term"])
+        check_entity("taxonomy", attribute["taxonomy_term"]["taxonomy_detail"])
+        assert (attribute["link_id"], attribute["link_type"], attribute["link_entity"]) == (
+            service["id"],
+            "eligibility",
+            "service",
+        )
+        assert attribute["taxonomy_term_id"] == attribute["taxonomy_term"]["id"]
+    found = {(a["taxonomy_term"]["code"], a["value"], a["label"]) for a in attributes}
+    ppks = {(code, value) for code, value, _ in found if code == "ppks_category"}
+    assert found - {f for f in found if f[0] == "ppks_category"} == EXPECTED_ATTRIBUTES
+    assert ppks == {("ppks_category", "1"), ("ppks_category", "2")}
+    assert {a["taxonomy_term"]["taxonomy"] for a in attributes} == {"onegate-eligibility"}
+    # A service without criteria: no ages, its own description only, no attributes.
+    other = next(s for s in page["contents"] if s["name"] == "Perekaman KTP-el")
+    assert (other["minimum_age"], other["maximum_age"], other["attributes"]) == (None, None, [])
+    assert other["eligibility_description"] == "Warga miskin."
+
+
+def test_the_csv_package_carries_the_criteria_in_services_areas_and_attributes(users, client_for, directory, criteria):
+    archive = zipfile.ZipFile(io.BytesIO(client_for(users["dinkes"]).get(reverse("referrals:hsds-zip")).content))
+
+    def table(name):
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+
+    service = next(r for r in table("services.csv") if r["name"] == "Pendaftaran PBI-JK")
+    assert (service["minimum_age"], service["maximum_age"]) == ("6", "18")
+    assert "Kriteria: usia 6–18 tahun; " in service["eligibility_description"]
+    areas = [r["name"] for r in table("service_areas.csv") if r["service_id"] == service["id"]]
+    assert areas == ["Kota Mojokerto", "Wates"]
+    [taxonomy] = table("taxonomies.csv")
+    terms = {t["id"]: t for t in table("taxonomy_terms.csv")}
+    assert all(t["taxonomy_id"] == taxonomy["id"] for t in terms.values())
+    attributes = table("attributes.csv")
+    assert {a["link_id"] for a in attributes} == {service["id"]}
+    assert {(terms[a["taxonomy_term_id"]]["code"], a["value"], a["label"]) for a in attributes} >= (EXPECTED_ATTRIBUTES)
+    assert len({a["id"] for a in attributes}) == len(attributes) == len(EXPECTED_ATTRIBUTES) + 2
+    package = json.loads(archive.read("datapackage.json"))
+    assert {"taxonomies.csv", "taxonomy_terms.csv", "attributes.csv"} <= {r["path"] for r in package["resources"]}

@@ -261,14 +261,6 @@ def test_only_drafts_change_and_a_draft_is_sent_once(users, directory, complaint
         )
 
 
-def test_the_office_can_require_the_managers_decision_before_sending(users, directory, complaint, settings):
-    settings.REFERRAL_SEND_NEEDS_MANAGER = True
-    referral = draft(users["loket"], directory["pbi"], complaint=complaint)
-    with pytest.raises(PermissionDenied):
-        services.referral_send(referral, acting_user=users["loket"])
-    assert services.referral_send(referral, acting_user=users["manajer"]).status == ReferralStatus.SENT
-
-
 def test_letter_numbers_run_per_year_and_a_rolled_back_send_leaves_no_gap(users, directory, complaint):
     assert next_letter_number(datetime.date(2026, 11, 30)) == "460/0001/417.302/XI/2026"
     assert next_letter_number(datetime.date(2026, 12, 31)) == "460/0002/417.302/XII/2026"

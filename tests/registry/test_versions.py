@@ -55,7 +55,7 @@ def test_a_save_from_an_older_person_form_is_refused_and_shows_what_changed(user
     [change] = conflict.changes
     assert change.actor == str(users["kel.wates"])
     assert [(f.name, f.label, f.old, f.new) for f in change.fields] == [
-        ("phone", "telepon", "0811111111", "0822222222")
+        ("phone", "Telepon", "0811111111", "0822222222")
     ]
     assert conflict.typed == {("", "phone"): "0811111111"}
     body = page.content.decode()
@@ -77,6 +77,36 @@ def test_the_conflict_panel_names_fields_in_indonesian(users, person):
     body = manager.post(url, edit_data(manager_page, occupation="Petani"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Telepon" in body and "0822222222" in body and "kel.wates" in body
     assert "Orang lain menyimpan data ini setelah Anda membukanya" in body
+
+
+def test_what_changed_meanwhile_reads_like_the_history_and_masks_the_nik_by_role(users, person):
+    """The conflict panel's changes come from onegate.audit.display: labels, choice labels, names of
+    related records, dates, yes/no; a NIK whole only for the roles that read it whole."""
+    import datetime
+
+    from django.db import transaction
+
+    from onegate import audit
+    from tests.conftest import KRANGGAN
+
+    with transaction.atomic(), audit.acting_as(users["kel.wates"]):
+        sex = "L" if person.sex == "P" else "P"
+        person.nik, person.sex, person.region_id = "3576021505800001", sex, KRANGGAN
+        person.birth_date, person.needs_civil_documents = datetime.date(1980, 5, 15), True
+        versioning.save(person)
+    fields = {f.name: f for [change] in [versioning.changes_since(person, 1, reader=users["manajer"])]
+              for f in change.fields}  # fmt: skip
+    assert (fields["nik"].label, fields["nik"].new) == ("NIK", "3576021505800001")
+    assert (fields["sex"].label, fields["sex"].new) == ("Jenis kelamin", {"L": "Laki-laki", "P": "Perempuan"}[sex])
+    assert fields["region"].new == "Kranggan (35.76.03.1001)" and fields["region"].old.startswith("Wates")
+    assert fields["birth_date"].new == "15/05/1980"
+    assert fields["needs_civil_documents"].new == "ya"
+    [change] = versioning.changes_since(person, 1, reader=users["loket"])
+    assert {f.name: f.new for f in change.fields}["nik"] == "3576********0001"
+    with audit.acting_as(users["loket"]):  # by default, read as the user acting now
+        [change] = versioning.changes_since(person, 1)
+    assert {f.name: f.new for f in change.fields}["nik"] == "3576********0001"
+    assert change.actor == str(users["kel.wates"])
 
 
 def test_the_service_refuses_a_stale_version_and_counts_versions(users, person):
