@@ -85,9 +85,9 @@ def complaint_create(*, data: dict, acting_user=None, attachments=(), updates_ch
     _event(complaint, EventKind.CREATED, acting_user, to_status=Status.NEW, is_public=True, at=complaint.received_at)
     for upload in attachments:
         _store_attachment(complaint, upload, acting_user)
-    if updates_channel:
+    if updates_channel:  # a consent is only given at intake: without it, nobody to tell (no query)
         _record_updates_consent(complaint, updates_channel, acting_user)
-    tell_resident(complaint, NoticeEvent.RECEIVED, key=f"complaint:{complaint.pk}:diterima")
+        tell_resident(complaint, NoticeEvent.RECEIVED, key=f"complaint:{complaint.pk}:diterima")
     if acting_user is not None:
         scoping.ensure_allowed(acting_user, complaint, scoping.VIEW)
     return complaint

@@ -92,4 +92,5 @@ def online_complaint_sent(request):
     complaint = Complaint.objects.filter(pk=request.session.get(TICKET_SESSION_KEY), channel="online").first()
     if complaint is None:
         return redirect("complaints-public:form")
-    return render(request, "complaints/public_sent.html", {"complaint": complaint})
+    updates = notices.subscription("complaint", complaint.pk)
+    return render(request, "complaints/public_sent.html", {"complaint": complaint, "updates": updates})

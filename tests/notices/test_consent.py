@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from notices.models import Consent, Message, MessageStatus
+from onegate.audit.models import LogEntry
 from tests.complaints.test_online import post_data
 from tests.complaints.test_views import intake_post
 from tests.conftest import WATES
@@ -50,6 +51,10 @@ def test_the_desk_records_the_complainants_consent_and_queues_the_first_message(
     # Nothing personal: no name of the complainant or the person concerned, no NIK, no phone.
     for personal in ("Siti", person.full_name, person.nik, "0812", "Kartu BPJS"):
         assert personal not in message.body
+    # Where the phone is stored, the trail says who stored it (placed in the complaint's region).
+    for record in (consent, message):
+        entry = LogEntry.objects.get_for_object(record).get()
+        assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, users["loket"]), record
 
 
 def test_without_consent_nothing_is_recorded_or_sent(users, client_for, django_capture_on_commit_callbacks, eager):
@@ -91,6 +96,7 @@ def test_a_resident_agrees_to_whatsapp_updates_on_the_online_form(client, django
         None,
     )
     assert Message.objects.get().key == f"complaint:{complaint.pk}:diterima"
+    assert "0813****3333" in response.content.decode()  # the thank-you page says where updates go
 
 
 def test_the_online_form_refuses_updates_without_a_channel(client):

@@ -83,3 +83,56 @@ def test_a_phone_gets_at_most_the_daily_cap_and_the_rest_is_held_for_the_next_da
         assert services.sweep()["released"] == 1
     held.refresh_from_db()
     assert held.status == MessageStatus.SENT and len(provider.posts) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_cannot_both_take_the_last_place_of_the_day(users, provider, settings):
+    """Two messages to one phone, one place left in the day: worker A has claimed the first and not
+    committed yet when worker B claims the second. B waits for A (the count is taken under a lock on
+    the phone) and then finds the day full: the second message is held, not sent beyond the cap."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    settings.RESIDENT_MESSAGES_DAILY_CAP = 1
+    with transaction.atomic():
+        desk_complaint(users["loket"])
+        desk_complaint(users["loket"])
+        # Due in an hour: a Celery worker of the test session given them after the commit leaves
+        # them; the two workers below claim them an hour later.
+        Message.objects.update(due_at=timezone.now() + datetime.timedelta(hours=1))
+    later = timezone.now() + datetime.timedelta(hours=1, seconds=1)
+    first, second = Message.objects.order_by("pk").values_list("pk", flat=True)
+    a_claimed, b_done, results = threading.Event(), threading.Event(), {}
+
+    def worker_a():
+        try:
+            with transaction.atomic():  # A's claim stays uncommitted while B tries
+                results["a"] = services.claim(first, now=later)
+                a_claimed.set()
+                b_done.wait(timeout=1)  # B is blocked on the phone's lock meanwhile
+                results["b_finished_before_a_committed"] = b_done.is_set()
+        finally:
+            connection.close()
+
+    def worker_b():
+        try:
+            a_claimed.wait(timeout=10)
+            results["b"] = services.claim(second, now=later)
+            b_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker_a), threading.Thread(target=worker_b)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    assert results["a"] is not None and results["b"] is None
+    assert not results["b_finished_before_a_committed"]
+    assert dict(Message.objects.values_list("pk", "status")) == {
+        first: MessageStatus.SENDING,
+        second: MessageStatus.HELD,
+    }
