@@ -45,10 +45,13 @@ def waiting_for(user):
     return scoping.restrict(Referral.objects.filter(waiting_q()), user, DECIDE)
 
 
-def waiting_count(user) -> int | None:
-    """How many recommendations wait for this manager's decision; None when the user does not
-    decide or the office does not ask for decisions."""
-    if not scoping.can(user, Referral, DECIDE) or not decision_required():
+def waiting_count(user, required: bool | None = None) -> int | None:
+    """How many recommendations wait for a manager's decision in this manager's scope; None when
+    the user does not decide or the office does not ask for decisions (``required``: the setting,
+    when the caller read it already)."""
+    if not scoping.can(user, Referral, DECIDE):
+        return None
+    if not (decision_required() if required is None else required):
         return None
     return waiting_for(user).count()
 

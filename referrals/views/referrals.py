@@ -106,7 +106,7 @@ def referral_list(request):
         "filter": filterset,
         "table": table,
         "is_agency": agency_view,
-        "waiting_count": decisions.waiting_count(user) if required else None,
+        "waiting_count": decisions.waiting_count(user, required) if required else None,
     }
     return render(request, "referrals/list.html", context)
 
@@ -170,6 +170,8 @@ def referral_edit(request, pk):
     if referral.is_closed_recommendation:
         messages.error(request, _("The manager did not approve this recommendation: it is closed."))
         return redirect(referral)
+    if referral.decision and request.method == "GET":
+        messages.warning(request, _("A manager approved this draft: a change makes it wait for a new decision."))
     initial = {
         "service": referral.service_id,
         "reason": referral.reason,

@@ -245,10 +245,14 @@ def test_a_draft_changed_since_the_manager_opened_it_shows_the_conflict(
     assert referral.decision == ""
 
 
-def test_an_approved_draft_changed_afterwards_waits_for_a_new_decision(users, directory, complaint, decisions_on):
+def test_an_approved_draft_changed_afterwards_waits_for_a_new_decision(
+    users, client_for, directory, complaint, decisions_on
+):
     referral = draft(users["loket"], directory["pbi"], complaint=complaint)
     decide(referral, users["manajer"])
     referral.refresh_from_db()
+    form = client_for(users["loket"]).get(reverse("referrals:edit", args=[referral.pk])).content.decode()
+    assert "a change makes it wait for a new decision" in form
     same = {"service": directory["pbi"], "reason": referral.reason, "request": referral.request, "consent_given": False}
     services.referral_update_draft(referral, data=same, acting_user=users["loket"])  # nothing changed
     referral.refresh_from_db()
@@ -290,6 +294,10 @@ def test_the_managers_queue_and_home_count_the_recommendations_waiting_in_scope(
         assert f'href="/rujukan/{referral.pk}/"' not in queue
     not_approved = manager.get(reverse("referrals:list"), {"penetapan": "tidak_ditetapkan"}).content.decode()
     assert f'href="/rujukan/{rejected.pk}/"' in not_approved and f'href="/rujukan/{approved.pk}/"' not in not_approved
+    person_page = manager.get(wates_person.get_absolute_url()).content.decode()
+    assert f"Service recommendation #{waiting[0].pk}" in person_page and "Waiting for a decision" in person_page
+    complaint_page = manager.get(complaint.get_absolute_url()).content.decode()
+    assert f"Service recommendation #{approved.pk}" in complaint_page and "Approved" in complaint_page
     other_home = client_for(other_manager).get("/").content.decode()
     assert "No recommendation waits for a decision." in other_home
     assert not Referral.objects.filter(pk__in=[r.pk for r in waiting]).exclude(number=None).exists()
