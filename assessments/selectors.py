@@ -23,9 +23,15 @@ def has_need_q(domains: Collection[str], min_level: int = NeedLevel.NEEDED, pers
     return Q(Exists(needs))
 
 
+PREFETCHED_NEEDS = "_prefetched_needs"
+
+
 def needs_of_person(person) -> dict[str, int]:
     """The person's needs by domain from their household's latest assessment (the higher of the
-    household's and their own level), only domains with a need."""
+    household's and their own level), only domains with a need. Read once per person object after
+    :func:`prefetch_needs` (a page checking many services' criteria)."""
+    if (known := getattr(person, PREFETCHED_NEEDS, None)) is not None:
+        return known
     if not person.household_id:
         return {}
     levels: dict[str, int] = {}
@@ -33,3 +39,9 @@ def needs_of_person(person) -> dict[str, int]:
     for domain, level in rows.filter(Q(person__isnull=True) | Q(person=person)).values_list("domain", "level"):
         levels[domain] = max(level, levels.get(domain, 0))
     return levels
+
+
+def prefetch_needs(person) -> None:
+    """Read ``person``'s needs now; :func:`needs_of_person` then answers from this object."""
+    setattr(person, PREFETCHED_NEEDS, None)
+    setattr(person, PREFETCHED_NEEDS, needs_of_person(person))

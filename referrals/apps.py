@@ -14,7 +14,13 @@ class ReferralsConfig(AppConfig):
         from onegate.audit import audited
 
         from . import models as m
-        from .panels import complaint_referrals, decisions_waiting, person_referrals
+        from .panels import (
+            complaint_referrals,
+            complaint_suggestions,
+            decisions_waiting,
+            person_referrals,
+            person_suggestions,
+        )
 
         staff = {Role.MANAGER, Role.FRONT_DESK, Role.KELURAHAN}
         # Dinsos staff refer and follow up in their region (the person's kelurahan); the agency
@@ -62,6 +68,24 @@ class ReferralsConfig(AppConfig):
         record_processing(m)
 
         panels.register("person", "referrals", panels.Panel(30, "referrals/_person_panel.html", person_referrals))
+        # After the needs assessment: the services the person may qualify for, and why.
+        panels.register("person", "matching", panels.Panel(8, "referrals/_suggestions_panel.html", person_suggestions))
+        panels.register(
+            "complaint", "matching", panels.Panel(5, "referrals/_suggestions_panel.html", complaint_suggestions)
+        )
+        # The suggestions read the directory's services with criteria from process memory.
+        from django.db.models.signals import m2m_changed
+
+        from onegate import reference_cache
+        from onegate.agencies.models import Agency
+
+        for model in (m.Service, m.ServiceCriteria, m.RequiredDocument, Agency):
+            reference_cache.register(model)
+        m2m_changed.connect(
+            reference_cache.clear,
+            sender=m.ServiceCriteria.ppks_categories.through,
+            dispatch_uid="reference_cache:referrals.ServiceCriteria.ppks_categories",
+        )
         panels.register(
             "complaint", "referrals", panels.Panel(10, "referrals/_complaint_panel.html", complaint_referrals)
         )

@@ -1,10 +1,16 @@
-"""The referral sections of a person's page and of a complaint's page (registered in apps.py)."""
+"""The referral sections of a person's page and of a complaint's page (registered in apps.py): the
+referrals, and the services the person may qualify for."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from onegate import scoping
+from onegate.accounts.models import Role
+from registry.models import Person
+from registry.selectors import people_visible_to
 
 from . import decisions
+from .matching import KTP_AGE, for_matching, suggestions_for
 from .models import Referral, ReferralEvent, ReferralStatus
 
 
@@ -59,6 +65,41 @@ def complaint_referrals(user, complaint):
         "can_add": complaint.is_open and scoping.can(user, Referral, scoping.ADD),
         "decision_required": decisions.decision_required(),
     }
+
+
+def _suggestions(user, person, refer_from: str, *, boxed=False):
+    return {
+        "person": person,
+        "suggestions": suggestions_for(person, timezone.localdate(), user=user),
+        "refer_from": refer_from,  # the referral form's origin: ?person=<pk> or ?pengaduan=<pk>
+        "can_add": scoping.can(user, Referral, scoping.ADD),
+        "ktp_age": KTP_AGE,
+        "boxed": boxed,  # in a card, as the complaint page's sections are
+    }
+
+
+def _may_see_suggestions(user) -> bool:
+    # The back office's judgement: Dinsos staff who read the registry; never an agency.
+    return user.role != Role.AGENCY and scoping.can(user, Person) and scoping.can(user, Referral)
+
+
+def person_suggestions(user, person):
+    """The services the person may qualify for (referrals.matching), on the person page."""
+    if not _may_see_suggestions(user):
+        return None
+    return _suggestions(user, person, f"person={person.pk}")
+
+
+def complaint_suggestions(user, complaint):
+    """The same suggestions for a complaint's subject while the complaint is in assessment."""
+    from complaints.models import Status
+
+    if complaint.status != Status.ASSESSMENT or not complaint.subject_id or not _may_see_suggestions(user):
+        return None
+    person = for_matching(people_visible_to(user)).filter(pk=complaint.subject_id).first()
+    if person is None:
+        return None
+    return _suggestions(user, person, f"pengaduan={complaint.pk}", boxed=True)
 
 
 def decisions_waiting(user, _obj):

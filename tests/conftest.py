@@ -30,6 +30,15 @@ def fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_reference_cache():
+    """Reference data kept in process memory (onegate/reference_cache.py: the directory's services
+    with criteria, the kelurahan choices) does not outlive the test whose rows were rolled back."""
+    from onegate import reference_cache
+
+    reference_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def signed_in_user_cached_for_the_whole_test(monkeypatch):
     """The cached user does not expire in the middle of a test (a slow test counting the queries of
     one request would count the user's reload); changes still forget it (tests/core/test_auth.py)."""

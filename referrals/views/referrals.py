@@ -40,7 +40,9 @@ from ..forms import (
     ReferralForm,
     SendForm,
     StatusForm,
+    active_services,
 )
+from ..matching import for_matching, suggestion_for
 from ..models import (
     OPEN_STATUSES,
     DocumentKind,
@@ -112,18 +114,32 @@ def referral_list(request):
 
 
 def _origin(request):
-    """The complaint or the person a new referral starts from (?pengaduan= or ?orang=)."""
+    """The complaint or the person a new referral starts from (?pengaduan=, or ?person= / ?orang=)."""
     user = request.user
     if pk := request.GET.get("pengaduan", ""):
         complaint = scoping.get_scoped_object(
             user, Complaint.objects.select_related("subject", "region"), pk=pk if pk.isdigit() else 0
         )
         return complaint, complaint.subject
-    if pk := request.GET.get("orang", ""):
+    if pk := request.GET.get("person", "") or request.GET.get("orang", ""):
         return None, scoping.get_scoped_object(
             user, people_visible_to(user).select_related("region"), pk=pk if pk.isdigit() else 0
         )
     raise Http404("a referral starts from a complaint or a person")
+
+
+def _prefill(request, person) -> dict:
+    """?service=<pk> (a suggestion's "Refer" button): that service chosen, and the reason filled
+    with the criteria the person meets (referrals.matching). Anything else is ignored."""
+    pk = request.GET.get("service", "")
+    service = active_services().filter(pk=pk).first() if pk.isdigit() else None
+    if service is None:
+        return {}
+    initial = {"service": service.pk}
+    person = for_matching(people_visible_to(request.user)).filter(pk=person.pk).first() if person else None
+    if person is not None and (found := suggestion_for(person, service, timezone.localdate(), user=request.user)):
+        initial["reason"] = found.reason_text
+    return initial
 
 
 @login_required
@@ -132,7 +148,10 @@ def referral_create(request):
     complaint, person = _origin(request)
     if repeat := idempotency.answer_repeat(request):
         return repeat
-    form = ReferralForm(request.POST or None, request.FILES or None, complaint=complaint, person=person)
+    initial = _prefill(request, person) if request.method == "GET" else {}
+    form = ReferralForm(
+        request.POST or None, request.FILES or None, complaint=complaint, person=person, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = idempotency.create_once(
