@@ -133,11 +133,9 @@ def referral_decide(
     decision posted twice by the same manager (a double click) is recorded once; ``expected_version``:
     the version the manager saw (EditConflict when the draft was changed since)."""
     scoping.ensure_allowed(acting_user, referral, DECIDE)
-    referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("agency", "service", "decided_by")
-        .get(pk=referral.pk)
-    )
+    # Not joined with decided_by: a row locked after another manager's decision is read again
+    # as committed, but PostgreSQL does not read the rows joined to it again.
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("agency", "service").get(pk=referral.pk)
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose approve or reject.")})
     note = note.strip()

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.text import capfirst
 from django.utils.timezone import localdate
 from django.utils.translation import gettext
 
@@ -199,7 +200,7 @@ def _reason(criteria, label: str, shown: str) -> tuple[str, str]:
             shown = gettext("no programme this year")
         else:
             shown = gettext("receives %(programs)s this year") % {"programs": shown}
-    return label, shown
+    return capfirst(label), shown  # some labels are also the criteria form's field names, in lower case
 
 
 def suggestion_for(person, service, today: datetime.date, *, user=None) -> Suggestion | None:

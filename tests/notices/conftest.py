@@ -21,10 +21,11 @@ PHONE = "0812-3456-7890"
 
 @pytest.fixture
 def provider(settings):
-    """The provider: records every POST (headers in lower case, JSON), answers the queued status codes in turn
-    (200 after them) and, like a real provider, takes a message key only once (a repeat gets the
+    """The provider: records every POST (headers in lower case, JSON), answers the queued status
+    codes in turn (200 after them; ``hold_first``: the first answer hangs until ``release``) and,
+    like a real provider, takes a message key only once (a repeat gets the
     first id back and is not delivered again)."""
-    state = SimpleNamespace(posts=[], answers=[], delivered={})
+    state = SimpleNamespace(posts=[], answers=[], delivered={}, hold_first=False, release=threading.Event())
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -35,10 +36,15 @@ def provider(settings):
             key = headers.get("idempotency-key")
             if code == 200 and key not in state.delivered:
                 state.delivered[key] = f"prov-{len(state.delivered) + 1}"
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps({"id": state.delivered.get(key, "")}).encode())
+            if state.hold_first and len(state.posts) == 1:
+                state.release.wait(timeout=60)  # taken, but the answer hangs (the sender dies meanwhile)
+            try:
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"id": state.delivered.get(key, "")}).encode())
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender is gone (killed while waiting)
 
         def log_message(self, *args):
             pass
@@ -53,6 +59,7 @@ def provider(settings):
     try:
         yield state
     finally:
+        state.release.set()
         server.shutdown()
         server.server_close()
 

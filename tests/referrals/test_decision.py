@@ -3,9 +3,13 @@ recommendation that only a manager in its scope approves or rejects, and only an
 sent; the decision, its maker and time are on the referral, its timeline and the letter. With the
 setting off nothing changes."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from complaints.models import ComplaintEvent
 from onegate.accounts.models import Role
@@ -301,3 +305,40 @@ def test_the_managers_queue_and_home_count_the_recommendations_waiting_in_scope(
     other_home = client_for(other_manager).get("/").content.decode()
     assert "No recommendation waits for a decision." in other_home
     assert not Referral.objects.filter(pk__in=[r.pk for r in waiting]).exclude(number=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_deciding_at_the_same_moment_record_one_decision(
+    users, directory, wates_person, kecamatan_manager
+):
+    ReferralSettings.objects.update_or_create(pk=1, defaults={"decision_required": True})
+    referral = draft(users["kel.wates"], directory["pbi"], person=wates_person)
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def manager(user, decision):
+        try:
+            barrier.wait()
+            with translation.override("en"):
+                decisions.referral_decide(
+                    referral, decision=decision, note="Alasan.", acting_user=user, expected_version=referral.version
+                )
+            outcomes[user.username] = "decided"
+        except ValidationError as exc:
+            outcomes[user.username] = exc.messages[0]
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=manager, args=(users["manajer"], Decision.APPROVED)),
+        threading.Thread(target=manager, args=(kecamatan_manager, Decision.REJECTED)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    referral.refresh_from_db()
+    winner = referral.decided_by.username
+    loser = next(name for name in outcomes if name != winner)
+    assert outcomes[winner] == "decided" and "already decided" in outcomes[loser]
+    assert referral.events.filter(kind__in=[ReferralEventKind.APPROVED, ReferralEventKind.REJECTED]).count() == 1
+    assert referral.version == 2

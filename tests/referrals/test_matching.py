@@ -198,7 +198,7 @@ def test_editing_a_services_criteria_shows_at_once(users, matching_directory, su
     assert "Layanan kriteria kosong" not in suggested(sumarni)
     PersonPpks.objects.create(person=sumarni, category=category)
     found = suggested(sumarni)["Layanan kriteria kosong"]
-    assert found.reasons == [("kategori PPKS", str(category))]
+    assert found.reasons == [("Kategori PPKS", str(category))]
     service = matching_directory["empty"]
     document = service.required_documents.create(document="SKTM", order=5)
     assert suggested(sumarni)["Layanan kriteria kosong"].missing_documents == ["SKTM"]
