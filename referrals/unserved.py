@@ -31,7 +31,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NeedDomain, NeedLevel
-from assessments.selectors import has_need_q, latest_needs
+from assessments.selectors import PREFETCHED_NEEDS, has_need_q, latest_needs
 from onegate import scoping
 from onegate.pagination import COUNT_CAP
 from registry.models import Person, Program, WelfareProfile
@@ -341,8 +341,26 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
             Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
             Prefetch("programs", queryset=ProgramReceipt.objects.all()),
         )
-        .annotate(urgency=urgency_of(service))
     }
+    # Every person's needs (their household's latest assessment) in one read, for the reasons
+    # (eligibility reads them through needs_of_person) and the urgency.
+    needs = latest_needs().filter(
+        assessment__household_id__in={p.household_id for p in loaded.values() if p.household_id},
+        level__gt=NeedLevel.NONE,
+    )
+    by_household: dict[int, list] = {}
+    for household, member, domain, level in needs.values_list(
+        "assessment__household_id", "person_id", "domain", "level"
+    ):
+        by_household.setdefault(household, []).append((member, domain, level))
+    domains = set(need_domains(service))
+    for person in loaded.values():
+        levels: dict[str, int] = {}
+        for member, domain, level in by_household.get(person.household_id, []):
+            if member is None or member == person.pk:
+                levels[domain] = max(level, levels.get(domain, 0))
+        setattr(person, PREFETCHED_NEEDS, levels)
+        person.urgency = max((level for domain, level in levels.items() if domain in domains), default=0)
     criteria = service.criteria
     rows = []
     for person in people:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +92,9 @@ def unserved_list(request, pk):
         "can_export": scoping.can(request.user, UnservedCount, "export"),
         "query": _query_without_page(request),
         "region": region,
+        # Once, not per row: reversing a URL costs more than the rest of a row.
+        "person_url": reverse("registry:person-detail", args=[0]).removesuffix("0/"),
+        "create_url": reverse("referrals:create"),
     }
     return render(request, "referrals/unserved_list.html", context)
 
