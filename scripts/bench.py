@@ -574,7 +574,7 @@ def markdown(record: dict) -> str:
 def write(record: dict, output: Path) -> None:
     with output.with_suffix(".jsonl").open("a") as f:
         f.write(json.dumps(record) + "\n")
-    output.write_text(markdown(record))
+    output.write_text(markdown(record).replace("`portal.jsonl`", f"`{output.with_suffix('.jsonl').name}`"))
 
 
 def main():
