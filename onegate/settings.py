@@ -410,6 +410,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-emails": {"task": "onegate.notifications.tasks.send_notification_emails", "schedule": 60},
     # Overdue referrals: tell the agencies and the managers, escalate the late ones.
     "referrals-overdue": {"task": "referrals.tasks.check_overdue_referrals", "schedule": crontab(hour=6, minute=0)},
+    # The eligible-but-unserved counts of /rujukan/kelayakan/ (also after referral writes, and on request).
+    "referrals-unserved-counts": {
+        "task": "referrals.tasks.refresh_unserved_counts",
+        "schedule": env.int("UNSERVED_COUNT_MINUTES", default=60) * 60,
+    },
     "audit-purge-old-views": {"task": "onegate.audit.tasks.purge_old_views", "schedule": crontab(hour=3, minute=15)},
 }
 

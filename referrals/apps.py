@@ -62,6 +62,15 @@ class ReferralsConfig(AppConfig):
                     role_filters={Role.AGENCY: lambda queryset, user: agency_inbox(queryset, user, "referral__")},
                 ),
             )
+        # Eligible but unserved (referrals.unserved): the back office's lists, for the roles that
+        # see whole NIKs and export the registry; a manager may have the counts made again.
+        back_office = {Role.MANAGER, Role.KELURAHAN}
+        scoping.register(
+            m.UnservedCount,
+            scoping.ScopeRule(
+                region_field="region", roles={"view": back_office, "export": back_office, "refresh": {Role.MANAGER}}
+            ),
+        )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
             audited(model, exclude_fields=["updated_at", "version"])
         audited(m.ReferralSettings, exclude_fields=["updated_at"])
@@ -111,6 +120,16 @@ class ReferralsConfig(AppConfig):
         )
         navigation.register(
             navigation.NavItem(
+                "unserved",
+                _("Eligible but unserved"),
+                "referrals:unserved",
+                frozenset(back_office),
+                order=35,
+                group="referrals",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
                 "directory", _("Service directory"), "referrals:directory", everyone, order=40, group="referrals"
             )
         )
@@ -129,6 +148,12 @@ def record_processing(m):
         retention=kept,
         recipients="the receiving agency: name, sex, age and kelurahan; NIK, birth date, address, phone, disability "
         "and documents only with consent not withdrawn (referrals.disclosure)",
+    )
+    record(
+        m.UnservedCount,
+        categories=["counts of people per kelurahan and service (no one is named)"],
+        purpose="how many people are eligible for a service and not served, for the back office",
+        retention="replaced at each count",
     )
     record(
         m.ReferralEvent,

@@ -574,3 +574,29 @@ class ReferralDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# --- Eligible but unserved -----------------------------------------------------------------------
+class UnservedCount(models.Model):
+    """How many people of one kelurahan are eligible for a service (its criteria), and of them how
+    many receive it, have an open referral to it, and neither (unserved): the index of
+    /rujukan/kelayakan/ adds up the rows in the user's region. Counting them live over a province's
+    registry takes seconds per service, so they are refreshed by celery beat, after a referral to
+    the service is sent or finished, and on a manager's request (referrals.unserved.refresh_counts);
+    the list of one service's unserved people is always read live."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="unserved_counts")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    eligible = models.PositiveIntegerField(_("eligible"))
+    receiving = models.PositiveIntegerField(_("receiving"))
+    referred = models.PositiveIntegerField(_("with an open referral"))
+    unserved = models.PositiveIntegerField(_("unserved"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("unserved count")
+        verbose_name_plural = _("unserved counts")
+        constraints = [models.UniqueConstraint(fields=["service", "region"], name="unserved_count_per_kelurahan")]
+
+    def __str__(self):
+        return f"{self.service_id} · {self.region_id}: {self.unserved}/{self.eligible}"

@@ -35,6 +35,7 @@ from .models import (
     ReferralStatus,
     ServiceStatus,
 )
+from .tasks import unserved_counts_changed
 from .timeline import record_event
 
 # The agency's moves from each status. Finishing (completing, rejecting, redirecting) needs a note.
@@ -282,6 +283,7 @@ def _dispatch(referral, actor, note):
         from_status=ReferralStatus.DRAFT,
         to_status=ReferralStatus.SENT,
     )
+    unserved_counts_changed(referral.service_id)
 
 
 # --- The agency's work -------------------------------------------------------------------------
@@ -318,6 +320,7 @@ def referral_change_status(
     )
     if to_status in FINISHED_STATUSES:
         _close_the_loop(referral, acting_user)
+        unserved_counts_changed(referral.service_id)
     return referral
 
 
@@ -345,6 +348,7 @@ def referral_redirect(
     from_status = referral.status
     referral.status, referral.finished_at, referral.outcome = ReferralStatus.REDIRECTED, timezone.now(), note
     versioning.save(referral, update_fields=["status", "finished_at", "outcome", "updated_at"])
+    unserved_counts_changed(referral.service_id)
     redirected_by = _("Redirected by %(agency)s") % {"agency": referral.agency.name}
     linked = Referral.objects.create(
         complaint=referral.complaint,

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from onegate.notifications.services import send_pending_emails
 
-from . import followup
+from . import followup, unserved
 
 
 @shared_task
@@ -11,3 +11,26 @@ def check_overdue_referrals() -> dict:
     done = followup.check_overdue_referrals()
     done["emails"] = send_pending_emails()
     return done
+
+
+@shared_task
+def refresh_unserved_counts(service_ids=None) -> int:
+    """Count the eligible-but-unserved again (Celery beat: every service; after a referral write:
+    its service). A lost message costs nothing: beat counts everything again within the hour."""
+    return unserved.refresh_counts(service_ids)
+
+
+def unserved_counts_changed(service_id: int) -> None:
+    """After a referral to the service was sent or finished: count it again once committed, in a
+    worker (a burst of changes within a minute is counted once)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from onegate import jobs
+
+    def send():
+        unserved.forget_counts(service_id)  # the lists' counts at once, the index's in a worker
+        if cache.add(f"unserved-refresh:{service_id}", 1, 60):
+            jobs.send(refresh_unserved_counts, [service_id])
+
+    transaction.on_commit(send)

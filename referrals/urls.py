@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/dokumen/", views.referral_documents, name="documents"),
     path("<int:pk>/dokumen/<int:document_pk>/", views.document_download, name="document"),
     path("<int:pk>/lampiran-pengaduan/<int:attachment_pk>/", views.complaint_file_download, name="complaint-file"),
+    path("kelayakan/", views.unserved_index, name="unserved"),
+    path("kelayakan/hitung-ulang/", views.unserved_refresh, name="unserved-refresh"),
+    path("kelayakan/<int:pk>/", views.unserved_list, name="unserved-list"),
+    re_path(
+        r"^kelayakan/(?P<pk>\d+)/ekspor\.(?P<file_format>csv|xlsx)$", views.unserved_export, name="unserved-export"
+    ),
     path("direktori/", views.directory, name="directory"),
     path("direktori/layanan/<int:pk>/", views.service_detail, name="service-detail"),
     path("direktori/hsds.json", views.hsds_json, name="hsds-json"),

@@ -408,6 +408,8 @@ class WelfareProfile(VersionedModel):
     class Meta:
         verbose_name = _("welfare profile")
         verbose_name_plural = _("welfare profiles")
+        # Lists of people by decile, poorest first (referrals.unserved), read from the index in order.
+        indexes = [models.Index(fields=["decile", "person"], name="welfare_decile_person")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(decile__isnull=True) | models.Q(decile__range=(1, 10)), name="decile_1_to_10"

@@ -15,6 +15,7 @@ class ReportType(models.TextChoices):
     BENEFICIARY_LIST = "daftar_penerima", _("Beneficiary list for field verification")
     PERSON_PROFILE = "profil_individu", _("Person profile")
     ACCESS_REPORT = "akses_data", _("Personal data access report")
+    UNSERVED_LIST = "calon_penerima", _("List of candidate recipients of a service")
 
 
 class Population(models.TextChoices):
@@ -53,6 +54,14 @@ class ReportRequest(models.Model):
     period_end = models.DateField(_("period until"), null=True, blank=True)
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        "referrals.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     include_unverified = models.BooleanField(_("include records not yet verified"), default=False)
     population = models.CharField(_("people listed"), max_length=12, choices=Population.choices, default=Population.ALL)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/unduh/", views.report_download, name="download"),
     path("<int:pk>/unduh/json/", views.report_download_json, name="download-json"),
     path("akses-data/<int:person_pk>/", views.report_access, name="access"),
+    path("calon-penerima/<int:service_pk>/", views.report_unserved, name="unserved"),
     re_path(r"^(?P<pk>\d+)/data\.(?P<file_format>csv|xlsx)$", views.report_figures, name="figures"),
 ]

@@ -246,3 +246,11 @@ def _backdate(referral, sent, took, walk_started):
         Notification.objects.filter(
             kind=KIND_READY_TO_CLOSE, subject_id=referral.complaint_id, created_at__gte=walk_started
         ).update(created_at=finished)
+
+
+@demo.register(order=90, name="unserved-counts")
+def count_unserved(say):
+    """The counts of /rujukan/kelayakan/ (beat keeps them current when the portal runs)."""
+    from .. import unserved
+
+    say(f"eligible-but-unserved counted for {unserved.refresh_counts()} services")

@@ -126,6 +126,30 @@ class _Service:
     documents: tuple[str, ...]
 
 
+# Criteria the benchmark's directory gets on services that have none (beside the demo directory's),
+# so that the eligible-but-unserved lists have realistic rows at scale: needs found by home visits
+# (assessments.devdata.synthetic), deciles, an age band.
+SYNTHETIC_CRITERIA = {
+    ("baznas", "Bantuan konsumtif fakir miskin"): {"max_decile": 2, "need_domains": ["pangan"]},
+    ("forum-csr", "Bedah rumah tidak layak huni"): {"max_decile": 4, "need_domains": ["perumahan"]},
+    ("disdik", "Kembali bersekolah"): {"min_age": 7, "max_age": 18, "need_domains": ["pendidikan"]},
+}
+
+
+def add_criteria() -> int:
+    """The SYNTHETIC_CRITERIA on the directory's services that have no criteria yet; returns how many."""
+    from ..models import ServiceCriteria
+
+    added = 0
+    for (agency, name), fields in SYNTHETIC_CRITERIA.items():
+        service = Service.objects.filter(agency__code=agency, name=name, criteria__isnull=True).first()
+        if service is None:
+            continue
+        ServiceCriteria.objects.create(service=service, **fields)
+        added += 1
+    return added
+
+
 def active_services() -> list[_Service]:
     services = Service.objects.filter(status=ServiceStatus.ACTIVE, agency__is_active=True).select_related("agency")
     return [

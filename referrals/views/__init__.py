@@ -16,3 +16,4 @@ from .referrals import (  # noqa: F401
     referral_status,
     service_documents,
 )
+from .unserved import unserved_export, unserved_index, unserved_list, unserved_refresh  # noqa: F401

@@ -3,7 +3,7 @@ lists them, how its figures are gathered (always through onegate.scoping, with t
 scope) and which template prints them. services.py runs them; they know nothing of Celery.
 base.py holds what they share and the register that importing them fills."""
 
-from . import access, beneficiaries, disability, person, ppks, service_recap  # noqa: F401  (each registers its kind)
+from . import access, beneficiaries, disability, person, ppks, service_recap, unserved  # noqa: F401  (each registers its kind)
 from .base import ReportKind, get, requestable_by
 
 __all__ = ["ReportKind", "get", "requestable_by"]

@@ -8,4 +8,5 @@ from .requests import (  # noqa: F401
     report_new,
     report_person_profile,
     report_progress,
+    report_unserved,
 )

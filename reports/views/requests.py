@@ -1,6 +1,7 @@
 """The reports page: what the user may ask for, their requests with a live progress bar, and the
 downloads (scoped and audited)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from onegate import idempotency, scoping
 from onegate.forms import add_service_errors
+from referrals import unserved
 from registry.selectors import people_visible_to
 
 from .. import kinds, services
@@ -75,6 +77,28 @@ def report_person_profile(request, person_pk):
         person=person,
         request_id=getattr(request, "request_id", ""),
     )
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_unserved(request, service_pk):
+    """The printed list of a service's unserved people, asked from its page (referrals.unserved):
+    the requester's area, or the kelurahan the page was filtered to (which must lie inside it)."""
+    unserved.ensure_can_view(request.user)
+    service = unserved.listed_service(service_pk)
+    region = request.POST.get("region", "").strip()
+    try:
+        report = services.request_report(
+            user=request.user,
+            report_type=ReportType.UNSERVED_LIST,
+            service=service,
+            regions=[region] if region else [],
+            request_id=getattr(request, "request_id", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:unserved-list", service.pk)
     return redirect(report)
 
 

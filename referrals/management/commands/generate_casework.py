@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.devdata import synthetic as assessments_synthetic
 from complaints.devdata import synthetic as complaints_synthetic
 from referrals.devdata import synthetic as referrals_synthetic
 
@@ -15,7 +16,8 @@ REPORT_EVERY = 20_000  # rows
 class Command(BaseCommand):
     help = (
         "Generate synthetic complaints (about N per 1,000 registered people, over the last 18 months) and referrals "
-        "(a third of the referred complaints, plus some straight from people). Running again adds more."
+        "(a third of the referred complaints, plus some straight from people), needs assessments of about 5% of the "
+        "households and eligibility criteria on a few services. Running again adds more."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +64,9 @@ class Command(BaseCommand):
                     progress=progress("referrals (from complaints and people)"),
                 )
             )
+            # Home visits and criteria, for the eligible-but-unserved lists at scale.
+            counts.update(assessments_synthetic.generate(seed=seed))
+            counts["criteria"] = referrals_synthetic.add_criteria()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         seconds = max(time.monotonic() - started, 1e-6)

@@ -1,0 +1,364 @@
+"""Eligible but unserved (/rujukan/kelayakan/): for each active service whose criteria say who it is
+for, the people in the user's scope who are eligible, receiving it, referred to it, and **unserved**
+(eligible, neither receiving nor referred: referrals.matching), and the list of the unserved.
+
+Decisions (docs/unserved.md):
+- A service is listed when its criteria set at least one criterion: empty criteria mean "anyone",
+  and a list of every living resident is no list of candidates.
+- Receiving and referred are counted among the eligible, so eligible = unserved + the others.
+- The index's counts come from UnservedCount (per kelurahan, refreshed by beat, after referral
+  writes and on a manager's request, with the time they were counted); the per-service list is
+  live and paged with LIMIT.
+- "Urgency" is the highest level of the person's needs (their household's latest assessment, the
+  household's or their own) in the service's matching domains: the criteria's need domains, or
+  else the domains of the service's category (CATEGORY_NEEDS). Urgent before needed before none.
+- A national programme's list (Service.program one of NATIONAL_PROGRAMS: PKH, BPNT, PBI-JK,
+  ATENSI) is a list of proposals (usulan) upward: its export has the DTSEN proposal's columns.
+- Who: kelurahan officers (their kelurahan) and managers (their region), the roles that see whole
+  NIKs and export the registry (registry.privacy). Front desk, agencies and administrators: 403.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import BooleanField, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import NeedDomain, NeedLevel
+from assessments.selectors import has_need_q, latest_needs
+from onegate import scoping
+from onegate.pagination import COUNT_CAP
+from registry.models import Person, Program, WelfareProfile
+from registry.selectors import people_visible_to
+
+from .eligibility import CRITERIA, IN_FORCE, evaluate
+from .matching import eligible_for_q, receiving_q, referred_q, unserved_q
+from .models import Service, ServiceCategory, ServiceStatus, UnservedCount
+
+NATIONAL_PROGRAMS = frozenset({Program.PKH, Program.BPNT, Program.PBI_JK, Program.ATENSI})
+CATEGORY_NEEDS = {
+    ServiceCategory.HEALTH: [NeedDomain.HEALTH],
+    ServiceCategory.EDUCATION: [NeedDomain.EDUCATION],
+    ServiceCategory.CIVIL_REGISTRY: [NeedDomain.CIVIL_DOCUMENTS],
+    ServiceCategory.SOCIAL_ASSISTANCE: [NeedDomain.FOOD, NeedDomain.ECONOMY],
+    ServiceCategory.REHABILITATION: [NeedDomain.DISABILITY, NeedDomain.PROTECTION],
+    ServiceCategory.DISABILITY: [NeedDomain.DISABILITY],
+    ServiceCategory.PROTECTION: [NeedDomain.PROTECTION, NeedDomain.LEGAL],
+    ServiceCategory.LIVELIHOOD: [NeedDomain.ECONOMY],
+    ServiceCategory.HOUSING: [NeedDomain.HOUSING],
+    ServiceCategory.OTHER: [NeedDomain.OTHER],
+}
+BY_DECILE, BY_URGENCY = "desil", "urgensi"
+ORDERS = [(BY_DECILE, _("Decile (poorest first)")), (BY_URGENCY, _("Urgency of the need"))]
+
+
+# --- Who may look ---------------------------------------------------------------------------------
+def ensure_can_view(user) -> None:
+    scoping.ensure_can(user, UnservedCount, scoping.VIEW)
+
+
+def can_refresh(user) -> bool:
+    return scoping.can(user, UnservedCount, "refresh")
+
+
+# --- The services listed --------------------------------------------------------------------------
+def has_criteria(service) -> bool:
+    criteria = getattr(service, "criteria", None)
+    return criteria is not None and any(c.is_set(criteria) for c in CRITERIA if c is not IN_FORCE)
+
+
+def listed_services() -> list[Service]:
+    """Active services whose criteria set something, by agency and name."""
+    services = (
+        Service.objects.filter(status=ServiceStatus.ACTIVE, agency__is_active=True, criteria__isnull=False)
+        .select_related("agency", "criteria", "criteria__area")
+        .prefetch_related("criteria__ppks_categories")
+        .order_by("agency__name", "name")
+    )
+    return [s for s in services if has_criteria(s)]
+
+
+def listed_service(pk: int) -> Service:
+    """One listed service (404 for any other: inactive, without criteria, unknown)."""
+    from django.http import Http404
+
+    for service in listed_services():
+        if service.pk == int(pk):
+            return service
+    raise Http404("no list for this service")
+
+
+def is_proposal_list(service) -> bool:
+    return service.program in NATIONAL_PROGRAMS
+
+
+def need_domains(service) -> list[str]:
+    criteria = getattr(service, "criteria", None)
+    if criteria is not None and criteria.need_domains:
+        return list(criteria.need_domains)
+    return [str(d) for d in CATEGORY_NEEDS.get(service.category, [])]
+
+
+# --- The counts ---------------------------------------------------------------------------------------
+@dataclass
+class ServiceCounts:
+    service: Service
+    eligible: int | None = None
+    receiving: int | None = None
+    referred: int | None = None
+    unserved: int | None = None
+    counted_at: datetime.datetime | None = None
+
+
+def count_people(people, service, today: datetime.date) -> dict[str, dict[str, int]]:
+    """Per kelurahan of ``people``: the eligible, receiving, referred and unserved counts."""
+    receiving, referred = receiving_q(service, today), referred_q(service)
+    rows = (
+        people.filter(eligible_for_q(service, today))
+        .order_by()
+        .values("region_id")
+        .annotate(
+            eligible=Count("pk"),
+            receiving=Count("pk", filter=receiving),
+            referred=Count("pk", filter=referred),
+            unserved=Count("pk", filter=~receiving & ~referred),
+        )
+    )
+    return {row.pop("region_id"): row for row in rows}
+
+
+def refresh_counts(service_ids=None, *, today: datetime.date | None = None) -> int:
+    """Count again (every listed service, or those of ``service_ids``); returns the services counted."""
+    today = today or timezone.localdate()
+    services = [s for s in listed_services() if service_ids is None or s.pk in set(service_ids)]
+    for service in services:
+        counted_at = timezone.now()
+        by_region = count_people(Person.objects.all(), service, today)
+        by_region.pop(None, None)
+        if not by_region:  # nobody eligible anywhere: a row of zeros still says when it was counted
+            by_region = {service.area_id: {"eligible": 0, "receiving": 0, "referred": 0, "unserved": 0}}
+        with transaction.atomic():
+            UnservedCount.objects.filter(service=service).delete()
+            UnservedCount.objects.bulk_create(
+                UnservedCount(service=service, region_id=region, counted_at=counted_at, **counts)
+                for region, counts in by_region.items()
+            )
+    if service_ids is None:  # a service that left the list keeps no stale counts
+        UnservedCount.objects.exclude(service__in=[s.pk for s in services]).delete()
+    return len(services)
+
+
+def service_counts(user) -> list[ServiceCounts]:
+    """Each listed service with the counts of the user's scope (None where never counted)."""
+    ensure_can_view(user)
+    services = listed_services()
+    sums = (
+        scoping.restrict(UnservedCount.objects.all(), user)
+        .values("service_id")
+        .annotate(
+            eligible=Sum("eligible"),
+            receiving=Sum("receiving"),
+            referred=Sum("referred"),
+            unserved=Sum("unserved"),
+        )
+        .order_by()
+    )
+    by_service = {row.pop("service_id"): row for row in sums}
+    # When each service was counted (whole services are counted at once).
+    counted = dict(
+        UnservedCount.objects.values("service_id").annotate(at=Max("counted_at")).values_list("service_id", "at")
+    )
+    result = []
+    for service in services:
+        row = by_service.get(service.pk)
+        if row is None and service.pk in counted:  # counted, nobody in this scope
+            row = {"eligible": 0, "receiving": 0, "referred": 0, "unserved": 0}
+        result.append(ServiceCounts(service, **(row or {}), counted_at=counted.get(service.pk)))
+    return result
+
+
+# --- The list of one service's unserved people --------------------------------------------------
+def unserved_people(user, service, *, today: datetime.date | None = None, region: str | None = None, action="view"):
+    """The unserved people of ``service`` the user may see (optionally of one kelurahan), unordered."""
+    ensure_can_view(user)
+    today = today or timezone.localdate()
+    people = people_visible_to(user, action).filter(unserved_q(service, today))
+    criteria = service.criteria
+    if criteria.need_domains:
+        # Implied by the criteria's need filter, written so that PostgreSQL starts from the few
+        # assessed households instead of checking the need of every person of the area.
+        people = people.filter(_in_need(criteria.need_domains))
+    if region:
+        people = people.filter(region_id=region)
+    return people
+
+
+class _AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once and the column's index is read for
+    its values (for ``IN (subquery)`` PostgreSQL may hash the whole table instead)."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "(%(expressions)s)))"
+    output_field = BooleanField()
+
+
+def _in_need(domains) -> _AnyOf:
+    """People whose household's latest assessment records a need in ``domains`` (for the household
+    or a member): implied by has_need_q, and cheap to read first."""
+    households = latest_needs().filter(domain__in=list(domains), level__gte=NeedLevel.NEEDED)
+    return _AnyOf(F("household_id"), Subquery(households.values("assessment__household_id")))
+
+
+def urgency_of(service, person_ref: str = "pk"):
+    """An annotation: the highest level of the person's needs in the service's domains (0: none)."""
+    domains = need_domains(service)
+    needs = (
+        latest_needs()
+        .filter(assessment__household=OuterRef("household"), domain__in=domains)
+        .filter(Q(person__isnull=True) | Q(person=OuterRef(person_ref)))
+        .order_by()
+        .values("assessment__household")
+        .annotate(top=Max("level"))
+        .values("top")
+    )
+    return Coalesce(Subquery(needs, output_field=IntegerField()), 0)
+
+
+# How many people a list holds is remembered for COUNT_SECONDS: counting them again costs tens to
+# hundreds of milliseconds at a province's scale. A referral to the service sent or finished
+# forgets it at once (counts_generation), so the count follows the rows the office changes; a
+# change in the registry (a new decile) shows in the count within COUNT_SECONDS, in the rows at once.
+COUNT_SECONDS = 300
+
+
+def counts_generation(service_id: int) -> int:
+    return cache.get(f"unserved-generation:{service_id}", 0)
+
+
+def forget_counts(service_id: int) -> None:
+    """A referral to the service was sent or finished: its lists are counted again."""
+    try:
+        cache.incr(f"unserved-generation:{service_id}")
+    except ValueError:  # not there yet
+        cache.set(f"unserved-generation:{service_id}", 1, None)
+
+
+class Chained:
+    """Querysets read one after the other as one list, sliced and counted (up to COUNT_CAP) like the
+    lists of onegate.pagination; the count is remembered (COUNT_SECONDS, counts_generation).
+
+    The orders of these lists are built from parts an index can give in order, because ordering
+    hundreds of thousands of eligible people to keep 25 takes a second: people with a decile in the
+    order of the (decile, person) index of welfare profiles, then those without one by id; for
+    urgency, first the few with a need in the service's domains (urgent first), then the others."""
+
+    def __init__(self, parts, service_id: int):
+        self.parts = parts
+        self.service_id = service_id
+        self.count_cap = COUNT_CAP
+        self._counts: list[int] | None = None
+
+    def _capped_counts(self) -> list[int]:
+        if self._counts is None:
+            sql = "\n".join(str(p.query) for p in self.parts)
+            generation = counts_generation(self.service_id)
+            key = f"unserved-count:{self.service_id}:{generation}:" + hashlib.sha256(sql.encode()).hexdigest()
+            counts = cache.get(key)
+            if counts is None:
+                counts, left = [], self.count_cap + 1
+                for part in self.parts:
+                    n = part.order_by().values("pk")[:left].count() if left > 0 else 0
+                    counts.append(n)
+                    left -= n
+                cache.set(key, counts, COUNT_SECONDS)
+            self._counts = counts
+        return self._counts
+
+    def __len__(self) -> int:
+        return sum(self._capped_counts())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, k):
+        if not isinstance(k, slice):
+            return self[k : k + 1][0]
+        start, stop = k.start or 0, k.stop
+        rows, offset = [], 0
+        for part, n in zip(self.parts, self._capped_counts(), strict=True):
+            if stop <= offset:
+                break
+            if start < offset + n:
+                rows += list(part[max(start - offset, 0) : min(stop, offset + n) - offset])
+            offset += n
+        return rows
+
+    def iterator(self, chunk_size=2000):
+        for part in self.parts:
+            yield from part.iterator(chunk_size=chunk_size)
+
+
+def _by_decile(people, service) -> list:
+    with_decile = people.filter(welfare__decile__isnull=False).order_by("welfare__decile", "welfare__person")
+    if service.criteria.max_decile is not None:  # nobody without a decile is eligible
+        return [with_decile]
+    without = people.exclude(Exists(WelfareProfile.objects.filter(person=OuterRef("pk"), decile__isnull=False)))
+    return [with_decile, without.order_by("pk")]
+
+
+def ordered(people, service, order: str) -> Chained:
+    """The list in the order asked for (module docstring: urgency)."""
+    domains = need_domains(service)
+    if order != BY_URGENCY or not domains:
+        return Chained(_by_decile(people, service), service.pk)
+    by_urgency = ("-urgency", F("welfare__decile").asc(nulls_last=True), "pk")
+    if service.criteria.need_domains:  # everyone listed has such a need: few people, one read
+        return Chained([people.annotate(urgency=urgency_of(service)).order_by(*by_urgency)], service.pk)
+    with_need = has_need_q(domains, NeedLevel.NEEDED)
+    first = people.filter(_in_need(domains)).filter(with_need).annotate(urgency=urgency_of(service))
+    return Chained([first.order_by(*by_urgency), *_by_decile(people.filter(~with_need), service)], service.pk)
+
+
+def page_rows(people: list, service, today: datetime.date) -> list[dict]:
+    """What each row of a page shows: the person, their need's urgency and the reasons (each
+    criterion set, with the person's value), read with a few queries for the whole page."""
+    from django.db.models import Prefetch
+
+    from registry.models import PersonPpks, ProgramReceipt
+
+    pks = [p.pk for p in people]
+    loaded = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=pks)
+        .select_related("region", "welfare", "disability", "household")
+        .prefetch_related(
+            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
+            Prefetch("programs", queryset=ProgramReceipt.objects.all()),
+        )
+        .annotate(urgency=urgency_of(service))
+    }
+    criteria = service.criteria
+    rows = []
+    for person in people:
+        full = loaded[person.pk]
+        reasons = [
+            f"{capfirst(label)}: {value}"
+            for label, met, value in evaluate(criteria, full, today)
+            if label != str(IN_FORCE.label)
+        ]
+        rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
+    return rows
+
+
+def _decile(person):
+    # hasattr: a missing profile (reverse one-to-one) raises an AttributeError subclass.
+    return person.welfare.decile if hasattr(person, "welfare") else None
+
+
+URGENCY_LABELS = {NeedLevel.URGENT: _("Urgent"), NeedLevel.NEEDED: _("Needed")}

@@ -1,0 +1,128 @@
+"""Eligible but unserved (/rujukan/kelayakan/): the index of services with their counts in the
+user's scope, one service's unserved people (paged, filtered, sorted), their export and the
+request of the printed list. Rules and queries live in referrals.unserved."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from onegate import jobs, scoping
+from onegate.audit import log_export
+from onegate.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from onegate.filters import village_options
+from onegate.pagination import CappedCountPaginator
+from registry.models import Person
+
+from .. import exports, unserved
+from ..models import UnservedCount
+
+PAGE_SIZE = 25
+
+
+class UnservedFilter(forms.Form):
+    region = forms.ChoiceField(label=gettext_lazy("Kelurahan/desa"), required=False)
+    order = forms.ChoiceField(
+        label=gettext_lazy("Sort by"), choices=unserved.ORDERS, required=False, initial=unserved.BY_DECILE
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["region"].choices = [("", gettext_lazy("All in my area")), *village_options(user)]
+
+    def chosen(self) -> tuple[str | None, str]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["region"] or None, self.cleaned_data["order"] or unserved.BY_DECILE
+        return None, unserved.BY_DECILE
+
+
+@login_required
+def unserved_index(request):
+    counts = unserved.service_counts(request.user)  # 403 for a role without these lists
+    counted = [c.counted_at for c in counts if c.counted_at]
+    context = {
+        "counts": counts,
+        "counted_at": min(counted) if counted else None,
+        "can_refresh": unserved.can_refresh(request.user),
+    }
+    return render(request, "referrals/unserved_index.html", context)
+
+
+@login_required
+@require_POST
+def unserved_refresh(request):
+    """A manager has the counts made again (by a worker: over a province it takes a while)."""
+    if not unserved.can_refresh(request.user):
+        raise PermissionDenied("only managers have the counts made again")
+    from ..tasks import refresh_unserved_counts
+
+    jobs.send(refresh_unserved_counts)
+    messages.success(request, _("The counts are being made again; reload this page in a few minutes."))
+    return redirect("referrals:unserved")
+
+
+def _filtered(request, service, action="view"):
+    form = UnservedFilter(request.GET or None, user=request.user)
+    region, order = form.chosen()
+    people = unserved.unserved_people(request.user, service, region=region, action=action)
+    return form, region, order, people
+
+
+@login_required
+def unserved_list(request, pk):
+    unserved.ensure_can_view(request.user)
+    service = unserved.listed_service(pk)
+    form, region, order, people = _filtered(request, service)
+    rows = unserved.ordered(people.only("pk"), service, order)
+    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {
+        "service": service,
+        "form": form,
+        "page": page,
+        "rows": unserved.page_rows(list(page.object_list), service, today),
+        "is_proposal": unserved.is_proposal_list(service),
+        "can_export": scoping.can(request.user, UnservedCount, "export"),
+        "query": _query_without_page(request),
+        "region": region,
+    }
+    return render(request, "referrals/unserved_list.html", context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def unserved_export(request, pk, file_format):
+    """The service's unserved people in the user's scope, as CSV or XLSX (a national programme's:
+    the proposal's columns); every export is audited."""
+    scoping.ensure_can(request.user, UnservedCount, "export")
+    service = unserved.listed_service(pk)
+    form, region, order, people = _filtered(request, service, action="export")
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("The filters are not valid; nothing was exported."))
+        return redirect("referrals:unserved-list", pk)
+    rows = unserved.ordered(people, service, order)
+    count = people.count()
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"} | {"service": service.pk}
+    log_export(
+        Person, count=count, file_format=file_format, filters=filters, region_id=region or request.user.region_id
+    )
+    name = f"{'usulan' if unserved.is_proposal_list(service) else 'calon-penerima'}-layanan-{service.pk}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            exports.unserved_csv_lines(rows, service, request.user), content_type=CSV_CONTENT_TYPE
+        )
+    else:
+        response = HttpResponse(exports.unserved_xlsx(rows, service, request.user), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
