@@ -26,8 +26,11 @@ WAITING_TEXT = "waits for the manager's decision"
 
 @pytest.fixture(autouse=True)
 def english(client):
-    """The pages in English here (the letter stays in the office's language)."""
+    """The pages and messages in English here (the letter stays in the office's language)."""
     client.cookies["django_language"] = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()  # a request left English active in this thread: the next tests expect the default
 
 
 @pytest.fixture
