@@ -46,6 +46,11 @@ class Criterion:
     is_set: Callable
     q: Callable
     check: Callable
+    # The label with the criterion's own values ("Age 17–45 years"), for the reasons shown.
+    describe: Callable | None = None
+
+    def label_for(self, criteria) -> str:
+        return str(self.describe(criteria)) if self.describe else str(self.label)
 
 
 def age_on(birth_date: datetime.date, today: datetime.date) -> int:
@@ -103,22 +108,29 @@ def _in_force_check(c, person, today):
     return met, str(shown)
 
 
-def _min_age_q(c, today):
-    return Q(birth_date__lte=born_by(today, c.min_age))
+def _age_q(c, today):
+    q = Q()
+    if c.min_age is not None:
+        q &= Q(birth_date__lte=born_by(today, c.min_age))
+    if c.max_age is not None:
+        q &= Q(birth_date__gt=born_by(today, c.max_age + 1))
+    return q
 
 
-def _min_age_check(c, person, today):
-    met = person.birth_date is not None and age_on(person.birth_date, today) >= c.min_age
+def _age_check(c, person, today):
+    if person.birth_date is None:
+        return False, NONE_SHOWN
+    age = age_on(person.birth_date, today)
+    met = (c.min_age is None or age >= c.min_age) and (c.max_age is None or age <= c.max_age)
     return met, _age_shown(person, today)
 
 
-def _max_age_q(c, today):
-    return Q(birth_date__gt=born_by(today, c.max_age + 1))
-
-
-def _max_age_check(c, person, today):
-    met = person.birth_date is not None and age_on(person.birth_date, today) <= c.max_age
-    return met, _age_shown(person, today)
+def _age_described(c):
+    if c.min_age is not None and c.max_age is not None:
+        return gettext("Age %(min)d–%(max)d years") % {"min": c.min_age, "max": c.max_age}
+    if c.min_age is not None:
+        return gettext("Age %(min)d years or older") % {"min": c.min_age}
+    return gettext("Age up to %(max)d years") % {"max": c.max_age}
 
 
 def _sex_q(c, today):
@@ -155,6 +167,10 @@ def _decile_check(c, person, today):
     welfare = _welfare(person)
     decile = welfare.decile if welfare else None
     return decile is not None and decile <= c.max_decile, str(decile) if decile is not None else NONE_SHOWN
+
+
+def _decile_described(c):
+    return gettext("Welfare decile %(decile)d or lower") % {"decile": c.max_decile}
 
 
 def _disability_q(c, today):
@@ -252,8 +268,16 @@ def _program_q(c, today):
 
 
 def _program_check(c, person, today):
-    this_year = [r.program for r in person.programs.all() if r.year == today.year]
-    return c.not_receiving_program not in this_year, _labels(Program, sorted(set(this_year)))
+    this_year = sorted({r.program for r in person.programs.all() if r.year == today.year})
+    if not this_year:
+        return True, gettext("no programme this year")
+    shown = gettext("receives %(programs)s this year") % {"programs": _labels(Program, this_year)}
+    return c.not_receiving_program not in this_year, shown
+
+
+def _program_described(c):
+    # "Not already receiving: BPNT" would read as if BPNT were the programme not received.
+    return gettext("Not receiving %(program)s this year") % {"program": Program(c.not_receiving_program).label}
 
 
 # The person's record in force (alive, living here, not merged away) is always checked.
@@ -261,12 +285,13 @@ IN_FORCE = Criterion(_("Alive and living here, record in force"), lambda c: True
 
 CRITERIA = [
     IN_FORCE,
-    Criterion(_("Minimum age"), lambda c: c.min_age is not None, _min_age_q, _min_age_check),
-    Criterion(_("Maximum age"), lambda c: c.max_age is not None, _max_age_q, _max_age_check),
+    Criterion(_("Age"), lambda c: c.min_age is not None or c.max_age is not None, _age_q, _age_check, _age_described),
     Criterion(_("Sex"), lambda c: bool(c.sex), _sex_q, _sex_check),
     Criterion(_("Lives in"), lambda c: c.area_id is not None, _area_q, _area_check),
     Criterion(_("DTKS/DTSEN status"), lambda c: bool(c.dtks_statuses), _dtks_q, _dtks_check),
-    Criterion(_("Highest welfare decile"), lambda c: c.max_decile is not None, _decile_q, _decile_check),
+    Criterion(
+        _("Highest welfare decile"), lambda c: c.max_decile is not None, _decile_q, _decile_check, _decile_described
+    ),
     Criterion(_("Has a disability"), lambda c: c.disability_required, _disability_q, _disability_check),
     Criterion(_("Disability types"), lambda c: bool(c.disability_types), _disability_types_q, _disability_types_check),
     Criterion(_("Lowest disability severity"), lambda c: bool(c.min_severity), _severity_q, _severity_check),
@@ -274,7 +299,13 @@ CRITERIA = [
     Criterion(_("PPKS categories"), lambda c: bool(_ppks_category_ids(c)), _ppks_q, _ppks_check),
     Criterion(_("Assessed needs"), lambda c: bool(c.need_domains), _needs_q, _needs_check),
     Criterion(_("NIK"), lambda c: c.has_nik is not None, _nik_q, _nik_check),
-    Criterion(_("Not already receiving"), lambda c: bool(c.not_receiving_program), _program_q, _program_check),
+    Criterion(
+        _("Not already receiving"),
+        lambda c: bool(c.not_receiving_program),
+        _program_q,
+        _program_check,
+        _program_described,
+    ),
 ]
 
 
@@ -295,7 +326,9 @@ def eligible_q(criteria, today: datetime.date) -> Q:
 
 def evaluate(criteria, person, today: datetime.date) -> list[tuple[str, bool, str]]:
     """For one person: (criterion label, met, the person's value) for each criterion set."""
-    return [(str(criterion.label), *criterion.check(criteria, person, today)) for criterion in _applying(criteria)]
+    return [
+        (criterion.label_for(criteria), *criterion.check(criteria, person, today)) for criterion in _applying(criteria)
+    ]
 
 
 def is_eligible(criteria, person, today: datetime.date) -> bool:

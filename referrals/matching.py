@@ -23,9 +23,9 @@ from django.utils.translation import gettext
 from assessments.selectors import prefetch_needs
 from onegate import reference_cache, scoping
 from onegate.regions.models import code_within
-from registry.models import MaritalStatus, PersonPpks, Program, ProgramReceipt
+from registry.models import MaritalStatus, PersonPpks, ProgramReceipt
 
-from .eligibility import CRITERIA, IN_FORCE, NONE_SHOWN, age_on, eligible_q, evaluate
+from .eligibility import CRITERIA, IN_FORCE, age_on, eligible_q, evaluate
 from .models import OPEN_STATUSES, Referral, ReferralStatus, Service, ServiceStatus
 
 # A completed referral counts as receiving the service for a year.
@@ -190,16 +190,7 @@ def _is_pending_draft(referral) -> bool:
 
 
 def _reason(criteria, label: str, shown: str) -> tuple[str, str]:
-    """A criterion met and the person's value, as the page and the referral's reason show it. "Not
-    already receiving: BPNT/Sembako" would read as if BPNT were the programme not received: the
-    programme the criterion names goes into the label, the person's programmes into the value."""
-    if label == gettext("Not already receiving"):
-        program = Program(criteria.not_receiving_program).label
-        label = gettext("Not receiving %(program)s this year") % {"program": program}
-        if shown == NONE_SHOWN:
-            shown = gettext("no programme this year")
-        else:
-            shown = gettext("receives %(programs)s this year") % {"programs": shown}
+    """A criterion met and the person's value, as the page and the referral's reason show it."""
     return capfirst(label), shown  # some labels are also the criteria form's field names, in lower case
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from complaints.models import Complaint
 from onegate import idempotency, scoping
 from onegate.accounts.models import Role
@@ -175,9 +176,18 @@ def referral_create(request):
             messages.success(request, _("Referral drafted. Check it, then send it to the agency."))
             return redirect(referral)
     name = complaint.subject_display if complaint else person.full_name
-    return render(
-        request, "referrals/form.html", {"form": form, "complaint": complaint, "person": person, "person_name": name}
-    )
+    context = {"form": form, "complaint": complaint, "person": person, "person_name": name}
+    if complaint is None:
+        context["open_complaints"] = _open_complaints_of(request.user, person)
+        context["service_pk"] = initial.get("service", "")
+    return render(request, "referrals/form.html", context)
+
+
+def _open_complaints_of(user, person) -> list:
+    """The person's open complaints the user may refer from: a referral made through one is
+    followed on it, and the resident who asked for updates hears of it."""
+    rows = Complaint.objects.filter(subject=person, status__in=COMPLAINT_OPEN_STATUSES).order_by("-pk")
+    return list(scoping.restrict(rows, user, scoping.CHANGE).only("pk", "ticket_number", "status")[:3])
 
 
 @login_required

@@ -34,3 +34,21 @@ def test_the_demo_has_referrals_in_every_state_and_overdue_work_for_the_demo_acc
     for referral in Referral.objects.filter(complaint__isnull=False, sent_at__isnull=False).select_related("complaint"):
         assert referral.complaint.received_at < referral.sent_at  # the story is told in order
         assert referral.finished_at is None or referral.sent_at < referral.finished_at
+
+
+@pytest.mark.django_db
+def test_the_demo_office_asks_for_the_managers_decision_and_shows_it_in_every_state():
+    from referrals import decisions
+    from referrals.models import Decision, ReferralSettings
+
+    call_command("seed_demo")
+    assert ReferralSettings.current().decision_required
+    assert Referral.objects.filter(status=ReferralStatus.DRAFT, decision="").exists()
+    assert Referral.objects.filter(status=ReferralStatus.DRAFT, decision=Decision.REJECTED).exists()
+    assert Referral.objects.filter(status=ReferralStatus.SENT, decision=Decision.APPROVED).exists()
+    for username in ("manajer", "manajer.magersari"):
+        assert decisions.waiting_count(User.objects.get(username=username)) > 0, username
+    # An administrator's choice is kept when the demo runs again.
+    ReferralSettings.objects.filter(pk=1).update(decision_required=False)
+    call_command("seed_demo")
+    assert not ReferralSettings.current().decision_required

@@ -77,10 +77,10 @@ def test_age_range_counts_completed_years_at_the_reference_date(regions):
     sixty = person(nik="3576024505600003", birth_date=datetime.date(1966, 12, 7))
     no_birth_date = person(nik="3576024505600004", birth_date=None)
     assert paths(criteria, turns_18_today) == (True, True)
-    assert reasons(criteria, turns_18_today)["Usia minimal"] == (True, "18 tahun")
+    assert reasons(criteria, turns_18_today)["Usia 18–59 tahun"] == (True, "18 tahun")
     assert paths(criteria, turns_18_tomorrow) == (False, False)
     assert paths(criteria, sixty) == (False, False)
-    assert reasons(criteria, sixty)["Usia maksimal"] == (False, "60 tahun")
+    assert reasons(criteria, sixty)["Usia 18–59 tahun"] == (False, "60 tahun")
     assert paths(criteria, no_birth_date) == (False, False)
 
 
@@ -123,7 +123,7 @@ def test_dtks_status_any_of_and_highest_decile(regions):
     assert paths(dtks, no_profile) == (False, False)
     decile = criteria_with(max_decile=4)
     assert paths(decile, poor) == (True, True)
-    assert reasons(decile, poor)["Desil kesejahteraan tertinggi"] == (True, "3")
+    assert reasons(decile, poor)["Desil kesejahteraan 4 ke bawah"] == (True, "3")
     assert paths(decile, better_off) == (False, False)
     assert paths(decile, no_profile) == (False, False)
 
@@ -243,7 +243,7 @@ def test_not_receiving_the_programme_in_the_reference_year(regions):
     ProgramReceipt.objects.create(person=other_programme, program=Program.PKH, year=2026)
     criteria = criteria_with(not_receiving_program=Program.PBI_JK)
     assert paths(criteria, receives) == (False, False)
-    assert reasons(criteria, receives)["Belum menerima"] == (False, "PBI-JK")
+    assert reasons(criteria, receives)["Belum menerima PBI-JK tahun ini"] == (False, "tahun ini menerima PBI-JK")
     assert paths(criteria, received_last_year) == (True, True)
     assert paths(criteria, other_programme) == (True, True)
 
@@ -269,7 +269,7 @@ def test_people_who_moved_away_are_not_eligible_and_the_reason_says_so(regions):
     WelfareProfile.objects.create(person=moved, dtks_status=DtksStatus.REGISTERED, decile=2)
     assert paths(criteria, moved) == (False, False)
     assert reasons(criteria, moved)["Hidup dan berdomisili di sini, data berlaku"] == (False, "Pindah")
-    assert reasons(criteria, moved)["Desil kesejahteraan tertinggi"] == (True, "2")
+    assert reasons(criteria, moved)["Desil kesejahteraan 4 ke bawah"] == (True, "2")
     moved.life_status = LifeStatus.ALIVE
     moved.save()
     assert paths(criteria, moved) == (True, True)

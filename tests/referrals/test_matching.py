@@ -97,9 +97,9 @@ def test_services_met_are_suggested_with_every_criterion_and_the_persons_value(m
     found = suggested(sumarni)
     assert set(found) == {"Pendaftaran PBI-JK daerah", "Pendampingan lansia"}
     age = age_on(BORN, today())
-    assert found["Pendampingan lansia"].reasons == [("Usia minimal", f"{age} tahun")]
+    assert found["Pendampingan lansia"].reasons == [("Usia 60 tahun ke atas", f"{age} tahun")]
     assert found["Pendaftaran PBI-JK daerah"].reasons == [
-        ("Desil kesejahteraan tertinggi", "3"),
+        ("Desil kesejahteraan 4 ke bawah", "3"),
         ("Belum menerima PBI-JK tahun ini", "tidak ada program tahun ini"),
     ]
     ProgramReceipt.objects.create(person=sumarni, program="bpnt", year=today().year)
@@ -107,7 +107,7 @@ def test_services_met_are_suggested_with_every_criterion_and_the_persons_value(m
         "Belum menerima PBI-JK tahun ini",
         "tahun ini menerima BPNT/Sembako",
     )
-    assert found["Pendampingan lansia"].reason_text == f"Memenuhi kriteria layanan: Usia minimal: {age} tahun"
+    assert found["Pendampingan lansia"].reason_text == f"Memenuhi kriteria layanan: Usia 60 tahun ke atas: {age} tahun"
 
 
 def test_a_failed_criterion_and_services_without_criteria_are_not_suggested(matching_directory, sumarni):
@@ -220,8 +220,8 @@ def test_the_person_page_lists_the_suggestions_with_reasons_badges_and_the_refer
     text = page(client_for(users[username]), sumarni)
     section = text[text.index('id="suggestions"') : text.index('id="person-referrals-title"')]
     assert "Layanan yang mungkin sesuai" in section
-    assert f"Usia minimal: <strong>{age_on(BORN, today())} tahun</strong>" in section
-    assert "Desil kesejahteraan tertinggi: <strong>3</strong>" in section
+    assert f"Usia 60 tahun ke atas: <strong>{age_on(BORN, today())} tahun</strong>" in section
+    assert "Desil kesejahteraan 4 ke bawah: <strong>3</strong>" in section
     assert "sudah menerima" in section
     assert f'href="{open_referral.get_absolute_url()}">rujukan terbuka {open_referral.number}' in section
     assert "Dokumen yang belum ada di berkas:</span> SKTM" in section
@@ -293,7 +293,7 @@ def test_the_refer_button_prefills_the_service_and_the_reasons(users, client_for
     assert response.status_code == 200
     form = response.context["form"]
     assert form.initial["service"] == lansia.pk
-    reason = f"Memenuhi kriteria layanan: Usia minimal: {age_on(BORN, today())} tahun"
+    reason = f"Memenuhi kriteria layanan: Usia 60 tahun ke atas: {age_on(BORN, today())} tahun"
     assert form.initial["reason"] == reason
     text = html.unescape(response.content.decode())
     assert f'<option value="{lansia.pk}" selected>' in text
@@ -331,6 +331,31 @@ def test_a_prefill_for_a_person_outside_the_scope_is_404_and_names_nobody(
     assert client_for(users["dinkes"]).get(create_url(person=sumarni.pk)).status_code == 403
 
 
+def test_a_person_with_an_open_complaint_is_offered_the_referral_through_it(
+    users, client_for, matching_directory, sumarni
+):
+    """From the unserved list or the person page the referral starts from the person; when they
+    have an open complaint, the form offers to refer through it (followed there, resident told)."""
+    lansia = matching_directory["lansia"]
+    complaint = make_complaint(users["loket"], subject=sumarni)
+    finished = make_complaint(users["loket"], subject=sumarni)
+    complaint_services.complaint_change_status(
+        finished, to_status=Status.CLOSED, note="Selesai, tidak perlu rujukan.", acting_user=users["manajer"]
+    )
+    through = f"{reverse('referrals:create')}?pengaduan={complaint.pk}&amp;service={lansia.pk}"
+    page = client_for(users["kel.wates"]).get(create_url(person=sumarni.pk, service=lansia.pk)).content.decode()
+    assert 'id="open-complaints"' in page and through in page
+    assert f"pengaduan={finished.pk}" not in page
+    # Through the complaint: the form keeps the service and the reasons, and the referral is the complaint's.
+    client = client_for(users["kel.wates"])
+    response = client.get(f"{reverse('referrals:create')}?pengaduan={complaint.pk}&service={lansia.pk}")
+    assert response.context["form"].initial["service"] == lansia.pk
+    assert 'id="open-complaints"' not in response.content.decode()
+    # Someone who may not see the complaint is not offered it.
+    other = client_for(users["kel.kranggan"]).get(create_url(person=sumarni.pk))
+    assert other.status_code == 404
+
+
 # --- The complaint page ------------------------------------------------------------------------
 def test_the_complaint_page_shows_the_suggestions_while_in_assessment_only(
     users, client_for, matching_directory, sumarni
@@ -349,7 +374,7 @@ def test_the_complaint_page_shows_the_suggestions_while_in_assessment_only(
     response = client.get(complaint.get_absolute_url())
     assert "Layanan yang mungkin sesuai" in response.content.decode() and refer in response.content.decode()
     form = client.get(html.unescape(refer)).context["form"]
-    assert form.initial["reason"].startswith("Memenuhi kriteria layanan: Usia minimal")
+    assert form.initial["reason"].startswith("Memenuhi kriteria layanan: Usia 60 tahun ke atas")
     complaint_services.complaint_change_status(
         complaint, to_status=Status.RESOLVED, note="Selesai.", acting_user=users["manajer"]
     )
