@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NeedDomain, NeedLevel
 from assessments.selectors import PREFETCHED_NEEDS, has_need_q, latest_needs
-from onegate import scoping
+from onegate import reference_cache, scoping
 from onegate.pagination import COUNT_CAP
 from registry.models import Person, Program, WelfareProfile
 from registry.selectors import people_visible_to
@@ -74,7 +74,13 @@ def has_criteria(service) -> bool:
 
 
 def listed_services() -> list[Service]:
-    """Active services whose criteria set something, by agency and name."""
+    """Active services whose criteria set something, by agency and name. Kept in process memory like
+    the matching's directory (onegate.reference_cache: an edit of a service, its criteria or agency
+    empties it at once in this process, in the others within its TTL); the people stay live."""
+    return reference_cache.cached("unserved:listed-services", _load_listed_services)
+
+
+def _load_listed_services() -> list[Service]:
     services = (
         Service.objects.filter(status=ServiceStatus.ACTIVE, agency__is_active=True, criteria__isnull=False)
         .select_related("agency", "criteria", "criteria__area")
@@ -184,13 +190,24 @@ def service_counts(user) -> list[ServiceCounts]:
 
 
 # --- The list of one service's unserved people --------------------------------------------------
-def unserved_people(user, service, *, today: datetime.date | None = None, region: str | None = None, action="view"):
-    """The unserved people of ``service`` the user may see (optionally of one kelurahan), unordered."""
+def unserved_people(
+    user,
+    service,
+    *,
+    today: datetime.date | None = None,
+    region: str | None = None,
+    action="view",
+    need_hint: bool = True,
+):
+    """The unserved people of ``service`` the user may see (optionally of one kelurahan), unordered.
+
+    ``need_hint=False``: the same people without the hint below, for a page read by walking the
+    (decile, person) index (``ordered``'s ``walk_from``)."""
     ensure_can_view(user)
     today = today or timezone.localdate()
     people = people_visible_to(user, action).filter(unserved_q(service, today))
     criteria = service.criteria
-    if criteria.need_domains:
+    if criteria.need_domains and need_hint:
         # Implied by the criteria's need filter, written so that PostgreSQL starts from the few
         # assessed households instead of checking the need of every person of the area.
         people = people.filter(_in_need(criteria.need_domains))
@@ -208,10 +225,10 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _in_need(domains) -> _AnyOf:
-    """People whose household's latest assessment records a need in ``domains`` (for the household
-    or a member): implied by has_need_q, and cheap to read first."""
-    households = latest_needs().filter(domain__in=list(domains), level__gte=NeedLevel.NEEDED)
+def _in_need(domains, min_level: int = NeedLevel.NEEDED) -> _AnyOf:
+    """People whose household's latest assessment records a need in ``domains`` at ``min_level`` or
+    above (for the household or a member): implied by has_need_q, and cheap to read first."""
+    households = latest_needs().filter(domain__in=list(domains), level__gte=min_level)
     return _AnyOf(F("household_id"), Subquery(households.values("assessment__household_id")))
 
 
@@ -249,6 +266,27 @@ def forget_counts(service_id: int) -> None:
         cache.set(f"unserved-generation:{service_id}", 1, None)
 
 
+# A page of a part may be read by walking the (decile, person) index of welfare profiles with every
+# check made row by row (``walk_from``: the part without the need hint), instead of checking every
+# member of the hint's assessed households (20,000-30,000 people at 1M): cheaper when the part is
+# dense, i.e. when the walk is expected to read at most WALK_ROWS_MAX profiles to reach the page's
+# end (about: the page's end x the profiles / the part's count).
+WALK_ROWS_MAX = 5000
+
+
+def _people_with_decile() -> int:
+    """About how many welfare profiles the walk may read (PostgreSQL's statistics, kept a while)."""
+    from django.db import connection
+
+    def estimate() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [WelfareProfile._meta.db_table])
+            row = cursor.fetchone()
+        return max(int(row[0]), 0) if row else 0
+
+    return reference_cache.cached("unserved:people-with-decile", estimate)
+
+
 class Chained:
     """Querysets read one after the other as one list, sliced and counted (up to COUNT_CAP) like the
     lists of onegate.pagination; the count is remembered (COUNT_SECONDS, counts_generation).
@@ -256,10 +294,16 @@ class Chained:
     The orders of these lists are built from parts an index can give in order, because ordering
     hundreds of thousands of eligible people to keep 25 takes a second: people with a decile in the
     order of the (decile, person) index of welfare profiles, then those without one by id; for
-    urgency, first the few with a need in the service's domains (urgent first), then the others."""
+    urgency, first those with an urgent need in the service's domains, then those with a need (each
+    by decile), then the others.
 
-    def __init__(self, parts, service_id: int):
+    ``walks``: for each part, the same rows without the need hint (or None), read instead of the
+    part when it is dense enough for the walk to be the cheaper read (WALK_ROWS_MAX)."""
+
+    def __init__(self, parts, service_id: int, walks=None, max_decile: int | None = None):
         self.parts = parts
+        self.max_decile = max_decile
+        self.walks = walks or [None] * len(parts)
         self.service_id = service_id
         self.count_cap = COUNT_CAP
         self._counts: list[int] | None = None
@@ -286,16 +330,25 @@ class Chained:
     def count(self) -> int:
         return len(self)
 
+    def _reader(self, i: int, n: int, stop: int):
+        walk = self.walks[i]
+        # The walk reads the profiles of deciles 1 to max_decile only (deciles are tenths).
+        profiles = _people_with_decile() * min(self.max_decile or 10, 10) // 10
+        if walk is not None and n and stop * profiles <= n * WALK_ROWS_MAX:
+            return walk
+        return self.parts[i]
+
     def __getitem__(self, k):
         if not isinstance(k, slice):
             return self[k : k + 1][0]
         start, stop = k.start or 0, k.stop
         rows, offset = [], 0
-        for part, n in zip(self.parts, self._capped_counts(), strict=True):
+        for i, n in enumerate(self._capped_counts()):
             if stop <= offset:
                 break
             if start < offset + n:
-                rows += list(part[max(start - offset, 0) : min(stop, offset + n) - offset])
+                first, last = max(start - offset, 0), min(stop, offset + n) - offset
+                rows += list(self._reader(i, n, last)[first:last])
             offset += n
         return rows
 
@@ -312,17 +365,31 @@ def _by_decile(people, service) -> list:
     return [with_decile, without.order_by("pk")]
 
 
-def ordered(people, service, order: str) -> Chained:
-    """The list in the order asked for (module docstring: urgency)."""
+def ordered(people, service, order: str, *, walk_from=None) -> Chained:
+    """The list in the order asked for (module docstring: urgency). ``walk_from``: the same people
+    without the need hint (unserved_people(need_hint=False)), for dense pages by decile and for the
+    urgent (whose hint is their own: two hints make PostgreSQL compare the two lists of households)."""
     domains = need_domains(service)
+    by_decile = (F("welfare__decile").asc(nulls_last=True), "pk")
     if order != BY_URGENCY or not domains:
-        return Chained(_by_decile(people, service), service.pk)
-    by_urgency = ("-urgency", F("welfare__decile").asc(nulls_last=True), "pk")
-    if service.criteria.need_domains:  # everyone listed has such a need: few people, one read
-        return Chained([people.annotate(urgency=urgency_of(service)).order_by(*by_urgency)], service.pk)
+        parts, walks = _by_decile(people, service), None
+        if walk_from is not None and service.criteria.need_domains:  # (the walk is the decile index's)
+            walks = [_by_decile(walk_from, service)[0]] + [None] * (len(parts) - 1)
+        return Chained(parts, service.pk, walks, max_decile=service.criteria.max_decile)
+    # Urgency has two levels: the urgent (few: their need is read first), then the needed, each by
+    # decile; sorting every person with a need by urgency to keep 25 cost a third of a second.
+    urgent = has_need_q(domains, NeedLevel.URGENT)
+    if service.criteria.need_domains:  # everyone listed has such a need
+        first = (walk_from if walk_from is not None else people).filter(_in_need(domains, NeedLevel.URGENT))
+        first = first.filter(urgent)
+        return Chained([first.order_by(*by_decile), people.exclude(urgent).order_by(*by_decile)], service.pk)
+    first = people.filter(_in_need(domains, NeedLevel.URGENT)).filter(urgent)
     with_need = has_need_q(domains, NeedLevel.NEEDED)
-    first = people.filter(_in_need(domains)).filter(with_need).annotate(urgency=urgency_of(service))
-    return Chained([first.order_by(*by_urgency), *_by_decile(people.filter(~with_need), service)], service.pk)
+    needed = people.filter(_in_need(domains)).filter(with_need).exclude(urgent)
+    return Chained(
+        [first.order_by(*by_decile), needed.order_by(*by_decile), *_by_decile(people.filter(~with_need), service)],
+        service.pk,
+    )
 
 
 def page_rows(people: list, service, today: datetime.date) -> list[dict]:

@@ -80,7 +80,9 @@ def unserved_list(request, pk):
     unserved.ensure_can_view(request.user)
     service = unserved.listed_service(pk)
     form, region, order, people = _filtered(request, service)
-    rows = unserved.ordered(people.only("pk"), service, order)
+    # The same people without the need hint: a dense page is read by walking the decile index.
+    walk_from = unserved.unserved_people(request.user, service, region=region, need_hint=False)
+    rows = unserved.ordered(people.only("pk"), service, order, walk_from=walk_from.only("pk"))
     page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context = {
@@ -115,7 +117,8 @@ def unserved_export(request, pk, file_format):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("referrals:unserved-list", pk)
-    rows = unserved.ordered(people, service, order)
+    walk_from = unserved.unserved_people(request.user, service, region=region, action="export", need_hint=False)
+    rows = unserved.ordered(people, service, order, walk_from=walk_from)
     count = people.count()
     filters = {k: v for k, v in request.GET.items() if v and k != "page"} | {"service": service.pk}
     log_export(
