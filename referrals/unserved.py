@@ -206,13 +206,17 @@ def unserved_people(
     ensure_can_view(user)
     today = today or timezone.localdate()
     people = people_visible_to(user, action).filter(unserved_q(service, today))
-    criteria = service.criteria
-    if criteria.need_domains and need_hint:
-        # Implied by the criteria's need filter, written so that PostgreSQL starts from the few
-        # assessed households instead of checking the need of every person of the area.
-        people = people.filter(_in_need(criteria.need_domains))
     if region:
         people = people.filter(region_id=region)
+    return with_need_hint(people, service) if need_hint else people
+
+
+def with_need_hint(people, service):
+    """``people`` (unserved_people(need_hint=False)) with the hint of a service whose criteria ask
+    for a need: implied by the criteria's need filter, written so that PostgreSQL starts from the
+    few assessed households instead of checking the need of every person of the area."""
+    if service.criteria.need_domains:
+        return people.filter(_in_need(service.criteria.need_domains))
     return people
 
 

@@ -69,19 +69,19 @@ def unserved_refresh(request):
 
 
 def _filtered(request, service, action="view"):
+    """The filter form, its choices, and the people: with the need hint, and without it (the same
+    people, read by walking the decile index when a page is dense: unserved.ordered)."""
     form = UnservedFilter(request.GET or None, user=request.user)
     region, order = form.chosen()
-    people = unserved.unserved_people(request.user, service, region=region, action=action)
-    return form, region, order, people
+    walk_from = unserved.unserved_people(request.user, service, region=region, action=action, need_hint=False)
+    return form, region, order, unserved.with_need_hint(walk_from, service), walk_from
 
 
 @login_required
 def unserved_list(request, pk):
     unserved.ensure_can_view(request.user)
     service = unserved.listed_service(pk)
-    form, region, order, people = _filtered(request, service)
-    # The same people without the need hint: a dense page is read by walking the decile index.
-    walk_from = unserved.unserved_people(request.user, service, region=region, need_hint=False)
+    form, region, order, people, walk_from = _filtered(request, service)
     rows = unserved.ordered(people.only("pk"), service, order, walk_from=walk_from.only("pk"))
     page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -113,11 +113,10 @@ def unserved_export(request, pk, file_format):
     the proposal's columns); every export is audited."""
     scoping.ensure_can(request.user, UnservedCount, "export")
     service = unserved.listed_service(pk)
-    form, region, order, people = _filtered(request, service, action="export")
+    form, region, order, people, walk_from = _filtered(request, service, action="export")
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("referrals:unserved-list", pk)
-    walk_from = unserved.unserved_people(request.user, service, region=region, action="export", need_hint=False)
     rows = unserved.ordered(people, service, order, walk_from=walk_from)
     count = people.count()
     filters = {k: v for k, v in request.GET.items() if v and k != "page"} | {"service": service.pk}
