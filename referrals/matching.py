@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from assessments.selectors import prefetch_needs
 from onegate import reference_cache, scoping
-from onegate.regions.models import code_within
+from onegate.regions.models import code_within, within_q
 from registry.models import MaritalStatus, PersonPpks, ProgramReceipt
 
 from .eligibility import CRITERIA, IN_FORCE, age_on, eligible_q, evaluate
@@ -48,7 +48,9 @@ def referred_q(service) -> Q:
 
 
 def eligible_for_q(service, today: datetime.date) -> Q:
-    return eligible_q(getattr(service, "criteria", None), today)
+    """The service's criteria, for the residents of its service area (as the person page's
+    suggestions check with ``code_within``)."""
+    return within_q("region", service.area_id) & eligible_q(getattr(service, "criteria", None), today)
 
 
 def unserved_q(service, today: datetime.date) -> Q:

@@ -326,3 +326,18 @@ def test_a_service_nobody_qualifies_for_shows_zeros_once_counted(users, world, d
     unserved.refresh_counts()
     (row,) = [c for c in unserved.service_counts(users["kel.wates"]) if c.service == nobody]
     assert (row.eligible, row.unserved) == (0, 0) and row.counted_at is not None
+
+
+def test_a_service_for_one_kelurahan_lists_only_its_residents_as_the_person_page_suggests(users, world, dinkes):
+    """A service's area bounds who is eligible, in the lists as on the person page."""
+    from referrals.matching import for_matching, suggestions_for
+
+    wates_only = service_with_details(dinkes, "Posyandu lansia Wates", documents=(), area_id=WATES)
+    ServiceCriteria.objects.create(service=wates_only, max_decile=4)
+    today = timezone.localdate()
+    eligible = set(Person.objects.filter(eligible_for_q(wates_only, today)).values_list("full_name", flat=True))
+    assert "Ani Wates" in eligible and "Fajar Kranggan" not in eligible
+    for name, expected in (("Ani Wates", True), ("Fajar Kranggan", False)):
+        person = for_matching(Person.objects.filter(full_name=name)).get()
+        names = {s.service.name for s in suggestions_for(person, today, services=[wates_only])}
+        assert ("Posyandu lansia Wates" in names) is expected
