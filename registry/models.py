@@ -408,8 +408,10 @@ class WelfareProfile(VersionedModel):
     class Meta:
         verbose_name = _("welfare profile")
         verbose_name_plural = _("welfare profiles")
-        # Lists of people by decile, poorest first (referrals.unserved), read from the index in order.
-        indexes = [models.Index(fields=["decile", "person"], name="welfare_decile_person")]
+        # Lists of people by decile, poorest first (referrals.unserved), read from the index in order;
+        # the DTKS status in it too, so that a list for the registered (or not) skips the others
+        # without reading their rows.
+        indexes = [models.Index(fields=["decile", "person"], name="welfare_decile_person", include=["dtks_status"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(decile__isnull=True) | models.Q(decile__range=(1, 10)), name="decile_1_to_10"
