@@ -404,14 +404,19 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
     from registry.models import PersonPpks, ProgramReceipt
 
     pks = [p.pk for p in people]
+    criteria = service.criteria
+    # Only what the criteria set read (evaluate checks nothing else): each prefetch is a query and
+    # a queryset per person.
+    prefetches = []
+    if criteria.ppks_categories.all():
+        prefetches.append(Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")))
+    if criteria.not_receiving_program:
+        prefetches.append(Prefetch("programs", queryset=ProgramReceipt.objects.all()))
     loaded = {
         p.pk: p
         for p in Person.objects.filter(pk__in=pks)
         .select_related("region", "welfare", "disability", "household")
-        .prefetch_related(
-            Prefetch("ppks", queryset=PersonPpks.objects.select_related("category")),
-            Prefetch("programs", queryset=ProgramReceipt.objects.all()),
-        )
+        .prefetch_related(*prefetches)
     }
     # Every person's needs (their household's latest assessment) in one read, for the reasons
     # (eligibility reads them through needs_of_person) and the urgency.
@@ -432,7 +437,6 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
                 levels[domain] = max(level, levels.get(domain, 0))
         setattr(person, PREFETCHED_NEEDS, levels)
         person.urgency = max((level for domain, level in levels.items() if domain in domains), default=0)
-    criteria = service.criteria
     rows = []
     for person in people:
         full = loaded[person.pk]
