@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -329,6 +330,20 @@ def evaluate(criteria, person, today: datetime.date) -> list[tuple[str, bool, st
     return [
         (criterion.label_for(criteria), *criterion.check(criteria, person, today)) for criterion in _applying(criteria)
     ]
+
+
+def sets_criteria(criteria) -> bool:
+    """Whether ``criteria`` sets anything beyond the always-checked record in force (empty criteria
+    mean "anyone": such services are neither suggested nor listed)."""
+    return criteria is not None and any(c.is_set(criteria) for c in CRITERIA if c is not IN_FORCE)
+
+
+def shown_reasons(evaluated) -> list[tuple[str, str]]:
+    """``evaluate``'s rows as pages and referral reasons show them: the criteria the service sets
+    (not the always-on record check), each label capitalised (some are also the criteria form's
+    lower-case field names) with the person's value."""
+    always = str(IN_FORCE.label)
+    return [(capfirst(label), value) for label, _met, value in evaluated if label != always]
 
 
 def is_eligible(criteria, person, today: datetime.date) -> bool:

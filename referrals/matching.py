@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.text import capfirst
 from django.utils.timezone import localdate
 from django.utils.translation import gettext
 
@@ -25,7 +24,7 @@ from onegate import reference_cache, scoping
 from onegate.regions.models import code_within, within_q
 from registry.models import MaritalStatus, PersonPpks, ProgramReceipt
 
-from .eligibility import CRITERIA, IN_FORCE, age_on, eligible_q, evaluate
+from .eligibility import age_on, eligible_q, evaluate, sets_criteria, shown_reasons
 from .models import OPEN_STATUSES, Referral, ReferralStatus, Service, ServiceStatus
 
 # A completed referral counts as receiving the service for a year.
@@ -92,12 +91,6 @@ def reason_text(reasons) -> str:
     return gettext("Meets the service's criteria: %(reasons)s") % {"reasons": listed}
 
 
-def sets_criteria(criteria) -> bool:
-    """Whether ``criteria`` sets anything beyond the always-checked record in force (empty criteria
-    mean "anyone": such services are not suggested)."""
-    return criteria is not None and any(c.is_set(criteria) for c in CRITERIA if c is not IN_FORCE)
-
-
 def _load_services_with_criteria() -> list[Service]:
     services = (
         Service.objects.filter(status=ServiceStatus.ACTIVE, agency__is_active=True, criteria__isnull=False)
@@ -160,7 +153,6 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
     since = today - datetime.timedelta(days=RECEIVING_DAYS)
     this_year = {r.program for r in person.programs.all() if r.year == today.year}
     file_has = _file_has(person, referrals, today)
-    in_force = str(IN_FORCE.label)
     suggestions = []
     for service in services:
         if not code_within(person.region_id, service.area_id):
@@ -175,7 +167,7 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
         suggestions.append(
             Suggestion(
                 service=service,
-                reasons=[_reason(service.criteria, label, shown) for label, _, shown in rows if label != in_force],
+                reasons=shown_reasons(rows),
                 receiving=bool(receiving),
                 open_referral=next((r for r in mine if r.status in OPEN_STATUSES and r.visible), None),
                 draft=next((r for r in mine if _is_pending_draft(r) and r.visible), None),
@@ -189,11 +181,6 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
 def _is_pending_draft(referral) -> bool:
     # A recommendation the manager did not approve stays a draft, closed: not pending.
     return referral.status == ReferralStatus.DRAFT and not referral.is_closed_recommendation
-
-
-def _reason(criteria, label: str, shown: str) -> tuple[str, str]:
-    """A criterion met and the person's value, as the page and the referral's reason show it."""
-    return capfirst(label), shown  # some labels are also the criteria form's field names, in lower case
 
 
 def suggestion_for(person, service, today: datetime.date, *, user=None) -> Suggestion | None:

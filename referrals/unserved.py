@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NeedDomain, NeedLevel
@@ -37,7 +36,7 @@ from onegate.pagination import COUNT_CAP
 from registry.models import Person, Program, WelfareProfile
 from registry.selectors import people_visible_to
 
-from .eligibility import CRITERIA, IN_FORCE, evaluate
+from .eligibility import evaluate, sets_criteria, shown_reasons
 from .matching import eligible_for_q, receiving_q, referred_q, unserved_q
 from .models import Service, ServiceCategory, ServiceStatus, UnservedCount
 
@@ -69,8 +68,7 @@ def can_refresh(user) -> bool:
 
 # --- The services listed --------------------------------------------------------------------------
 def has_criteria(service) -> bool:
-    criteria = getattr(service, "criteria", None)
-    return criteria is not None and any(c.is_set(criteria) for c in CRITERIA if c is not IN_FORCE)
+    return sets_criteria(getattr(service, "criteria", None))
 
 
 def listed_services() -> list[Service]:
@@ -440,11 +438,7 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
     rows = []
     for person in people:
         full = loaded[person.pk]
-        reasons = [
-            f"{capfirst(label)}: {value}"
-            for label, met, value in evaluate(criteria, full, today)
-            if label != str(IN_FORCE.label)
-        ]
+        reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluate(criteria, full, today))]
         rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
     return rows
 
