@@ -35,7 +35,7 @@ def complaint_messages(user, complaint):
     from onegate import scoping
     from onegate.phones import mask_phone
 
-    from .models import Consent, Message
+    from .models import Consent, Message, OptOut
 
     if not scoping.can(user, Message):
         return None
@@ -47,11 +47,23 @@ def complaint_messages(user, complaint):
     )
     for message in messages:
         message.masked_phone = mask_phone(message.phone)
+    # The resident may have stopped the messages since (a STOP reply or the status page's button).
+    opt_out = OptOut.objects.filter(phone=consent.phone).first() if consent else None
     return {
         "consent": consent,
         "consent_phone": mask_phone(consent.phone) if consent else "",
         "messages": messages,
+        "opt_out": opt_out,
+        "opt_out_how": opt_out_how(opt_out.source) if opt_out else "",
     }
+
+
+def opt_out_how(source: str) -> str:
+    """How the resident stopped the messages, as the complaint page says it."""
+    from django.utils.translation import gettext
+
+    known = {"halaman status": gettext("on the status page"), "balasan STOP": gettext("by replying STOP")}
+    return known.get(source, source)
 
 
 def record_processing(m):

@@ -32,3 +32,18 @@ def test_a_complaint_without_consent_says_so(users, client_for):
     complaint = desk_complaint(users["loket"], channel="")
     html = client_for(users["loket"]).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert "complaint-messages-title" in html and "og-message-" not in html
+
+
+def test_the_complaint_page_says_when_the_resident_stopped_the_messages(users, client_for, sending, provider):
+    """After a STOP (reply or status page) the staff must not read "agreed to updates" alone: no
+    more messages go to that phone."""
+    from notices import services
+
+    complaint = sending(lambda: desk_complaint(users["loket"], channel="sms"))
+    url = reverse("complaints:detail", args=[complaint.pk])
+    assert 'id="messages-stopped"' not in client_for(users["manajer"]).get(url).content.decode()
+    services.opt_out_topic("complaint", complaint.pk, source="halaman status")
+    html = client_for(users["manajer"]).get(url).content.decode()
+    assert 'id="messages-stopped"' in html
+    assert "Dihentikan oleh pelapor lewat halaman status pada" in html
+    assert "081234567890" not in html
