@@ -135,3 +135,16 @@ def test_only_a_submitted_assessment_is_decided(users, household):
     with pytest.raises(ValidationError):
         services.assessment_reject(draft, acting_user=users["manajer"], reason="x")
     assert Assessment.objects.get().status == VerificationStatus.DRAFT
+
+
+def test_the_panel_keeps_who_came_along_with_the_visit_not_with_the_verification(users, client_for, household):
+    """ "(bersama Pak RT)" follows the visit and its assessor; after the verifier it read as if the
+    manager had verified it with Pak RT."""
+    assessment = submitted(household, users["kel.wates"])
+    Assessment.objects.filter(pk=assessment.pk).update(companions="Pak RT")
+    services.assessment_verify(Assessment.objects.get(pk=assessment.pk), acting_user=users["manajer"])
+    manager = users["manajer"].get_full_name()
+    for url in (household.get_absolute_url(), household.members.get().get_absolute_url()):
+        page = client_for(users["kel.wates"]).get(url).content.decode()
+        visit, verification = page.index("(bersama Pak RT)"), page.index(f"oleh {manager}, ")
+        assert visit < verification, url
