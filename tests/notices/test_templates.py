@@ -63,3 +63,13 @@ def test_administrators_see_the_outbox_with_masked_phones(users, client_for, sen
     sending(lambda: desk_complaint(users["loket"]))
     page = client_for(users["admin"]).get(reverse("admin:notices_message_changelist")).content.decode()
     assert "0812****7890" in page and "081234567890" not in page
+
+
+def test_the_outbox_calls_the_ticket_number_a_ticket_number_not_a_referral(users, client_for, sending, provider):
+    """In the portal "rujukan" is a referral; the outbox and the consents hold the complaint's
+    ticket number ("rujukan nomor" read as a referral number)."""
+    sending(lambda: desk_complaint(users["loket"]))
+    client = client_for(users["admin"])
+    for name in ("admin:notices_message_changelist", "admin:notices_consent_changelist"):
+        page = client.get(reverse(name)).content.decode()
+        assert "Nomor tiket" in page and "ujukan nomor" not in page, name
