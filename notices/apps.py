@@ -10,11 +10,16 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Resident messages")
 
     def ready(self):
+        from django.core import checks
+
         from onegate import panels, scoping
         from onegate.accounts.models import Role
         from onegate.audit import audited
 
         from . import models as m
+        from .checks import portal_address_for_messages
+
+        checks.register(portal_address_for_messages)
 
         # As the complaints they are about: the desk and the manager their city, a kelurahan officer
         # their kelurahan. Nobody changes them through a page: the services and the workers do.

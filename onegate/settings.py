@@ -308,7 +308,8 @@ PUBLIC_COMPLAINT_RATE = env.str("PUBLIC_COMPLAINT_RATE", default="10/h")
 # The gateway: "console" (development: written to the log) or "http" (a signed JSON POST to
 # RESIDENT_MESSAGES_URL, an SMS or WhatsApp Business provider; notices/gateways.py). The shared
 # secret signs what goes out and checks the provider's receipts and replies. The links in the
-# messages (the public status page) use PORTAL_URL: set it, or they carry a path only.
+# messages (the public status page) use PORTAL_URL: with a gateway other than console, manage.py
+# check and migrate fail without it (notices.E001); the console's messages carry the path only.
 RESIDENT_MESSAGES_GATEWAY = env.str("RESIDENT_MESSAGES_GATEWAY", default="console")
 RESIDENT_MESSAGES_URL = env.str("RESIDENT_MESSAGES_URL", default="")
 RESIDENT_MESSAGES_SECRET = env.str("RESIDENT_MESSAGES_SECRET", default="")

@@ -73,3 +73,18 @@ def test_the_outbox_calls_the_ticket_number_a_ticket_number_not_a_referral(users
     for name in ("admin:notices_message_changelist", "admin:notices_consent_changelist"):
         page = client.get(reverse(name)).content.decode()
         assert "Nomor tiket" in page and "ujukan nomor" not in page, name
+
+
+def test_real_messages_without_the_portal_address_are_a_configuration_error(settings):
+    """The messages' link to the status page is PORTAL_URL + the path: without it a resident gets
+    "/lapor/pengaduan/status/?tiket=…", which no phone opens. The console gateway (development)
+    may go without; a real gateway may not."""
+    from notices.checks import portal_address_for_messages
+
+    settings.RESIDENT_MESSAGES_GATEWAY, settings.PORTAL_URL = "console", ""
+    assert portal_address_for_messages(None) == []
+    settings.RESIDENT_MESSAGES_GATEWAY = "http"
+    (error,) = portal_address_for_messages(None)
+    assert error.id == "notices.E001" and "PORTAL_URL" in error.msg
+    settings.PORTAL_URL = "https://onegate.example.go.id"
+    assert portal_address_for_messages(None) == []
