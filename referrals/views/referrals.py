@@ -4,6 +4,7 @@ referral page with its timeline, and the actions on it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,6 +47,7 @@ from ..forms import (
 from ..matching import for_matching, suggestion_for
 from ..models import (
     OPEN_STATUSES,
+    Decision,
     DocumentKind,
     Referral,
     ReferralStatus,
@@ -177,10 +179,25 @@ def referral_create(request):
             return redirect(referral)
     name = complaint.subject_display if complaint else person.full_name
     context = {"form": form, "complaint": complaint, "person": person, "person_name": name}
+    context["same_service"] = _unfinished_to_service(request.user, person, initial.get("service"))
+    if context["same_service"]:
+        context["decision_required"] = decisions.decision_required()  # how their drafts are named
     if complaint is None:
         context["open_complaints"] = _open_complaints_of(request.user, person)
         context["service_pk"] = initial.get("service", "")
     return render(request, "referrals/form.html", context)
+
+
+def _unfinished_to_service(user, person, service_pk) -> list:
+    """The person's referrals to the prefilled service that are not finished: a draft (a
+    recommendation waiting for the manager's decision, unless closed by it) or an open one. The
+    form says so, so that a second recommendation for the same need is not made unawares."""
+    if person is None or not service_pk:
+        return []
+    rows = Referral.objects.filter(person=person, service_id=service_pk).filter(
+        Q(status__in=OPEN_STATUSES) | (Q(status=ReferralStatus.DRAFT) & ~Q(decision=Decision.REJECTED))
+    )
+    return list(scoping.restrict(rows, user).order_by("-created_at", "-pk")[:3])
 
 
 def _open_complaints_of(user, person) -> list:

@@ -23,6 +23,7 @@ from tests.complaints.factories import make_complaint
 from tests.complaints.test_query_counts import queries_for
 from tests.conftest import WATES
 from tests.factories import HouseholdFactory, PersonFactory
+from tests.referrals.conftest import draft as referral_draft
 from tests.referrals.conftest import sent
 from tests.referrals.factories import ServiceFactory, service_with_details
 
@@ -309,6 +310,29 @@ def test_the_refer_button_prefills_the_service_and_the_reasons(users, client_for
     referral = Referral.objects.get(person=sumarni)
     assert response.status_code == 302 and response.url == referral.get_absolute_url()
     assert (referral.service, referral.reason, referral.status) == (lansia, reason, ReferralStatus.DRAFT)
+
+
+def test_a_prefill_warns_of_the_persons_unfinished_referral_to_that_service(
+    users, client_for, matching_directory, sumarni
+):
+    """From a suggestion or the unserved list, the form for a service the person already has a draft
+    (a recommendation waiting for the manager) or an open referral to says so, linked: a second
+    recommendation for the same need otherwise goes unnoticed."""
+    lansia, pbi = matching_directory["lansia"], matching_directory["pbi"]
+    client = client_for(users["kel.wates"])
+    assert 'id="same-service"' not in client.get(create_url(person=sumarni.pk, service=lansia.pk)).content.decode()
+    draft = referral_draft(users["kel.wates"], lansia, person=sumarni)
+    page = client.get(create_url(person=sumarni.pk, service=lansia.pk)).content.decode()
+    assert 'id="same-service"' in page and draft.get_absolute_url() in page
+    # Another service, or a recommendation the manager closed, is no reason to warn.
+    assert 'id="same-service"' not in client.get(create_url(person=sumarni.pk, service=pbi.pk)).content.decode()
+    Referral.objects.filter(pk=draft.pk).update(
+        decision=Decision.REJECTED,
+        decision_note="Sudah ditangani.",
+        decided_by=users["manajer"],
+        decided_at=timezone.now(),
+    )
+    assert 'id="same-service"' not in client.get(create_url(person=sumarni.pk, service=lansia.pk)).content.decode()
 
 
 def test_a_prefill_the_person_does_not_meet_chooses_the_service_only(users, client_for, matching_directory, sumarni):
