@@ -7,8 +7,10 @@ Decisions (docs/unserved.md):
   and a list of every living resident is no list of candidates.
 - Receiving and referred are counted among the eligible, so eligible = unserved + the others.
 - The index's counts come from UnservedCount (per kelurahan, refreshed by beat, after referral
-  writes and on a manager's request, with the time they were counted); the per-service list is
-  live and paged with LIMIT.
+  writes and on a manager's request, with the time they were counted). A service's list reads
+  UnservedCandidate, made with the counts and brought up to date from the audit trail on every
+  read, each page's rows checked again as they are shown: current without checking a province's
+  people per page.
 - "Urgency" is the highest level of the person's needs (their household's latest assessment, the
   household's or their own) in the service's matching domains: the criteria's need domains, or
   else the domains of the service's category (CATEGORY_NEEDS). Urgent before needed before none.
@@ -341,7 +343,7 @@ def catch_up(service, today: datetime.date | None = None) -> None:
     """Bring the service's candidates up to date before a read (see above)."""
     today = today or timezone.localdate()
     state = UnservedListState.objects.filter(service=service).first()
-    if state is None or state.criteria_key != criteria_key(service):
+    if state is None or (state.criteria_key != criteria_key(service) and _edited_since(service, state)):
         rebuild(service, today)  # never made, or made by other criteria: its rows mean nothing
         return
     if state.built_on != today:
@@ -358,6 +360,16 @@ def catch_up(service, today: datetime.date | None = None) -> None:
             refresh_people(service, changed, today)
         if now - state.caught_up_at > CATCH_UP_MARGIN:
             UnservedListState.objects.filter(service=service).update(caught_up_at=now)
+
+
+def _edited_since(service, state) -> bool:
+    """Whether the service's criteria in the database differ from those its list was made by (this
+    process's copy of the directory may be older than another process's, for the cache's TTL)."""
+    fresh = _load_listed_services()
+    if any(s.pk == service.pk and criteria_key(s) == state.criteria_key for s in fresh):
+        reference_cache.clear()  # this process's copy is the old one: read the directory again
+        return False
+    return True
 
 
 ORDERINGS = {BY_DECILE: ("decile", "person_id"), BY_URGENCY: ("-urgency", "decile", "person_id")}

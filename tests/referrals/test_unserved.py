@@ -413,3 +413,19 @@ def test_an_import_or_a_new_day_has_a_worker_make_the_list_whole(users, world, c
     UnservedListState.objects.filter(service=pkh).update(built_on=timezone.localdate() - timezone.timedelta(days=1))
     client.get(url)
     assert asked == [("referrals.tasks.rebuild_unserved_list", (pkh.pk,))]
+
+
+def test_a_process_with_an_older_copy_of_the_criteria_does_not_make_the_list_again(users, world):
+    from referrals.models import UnservedListState
+
+    pkh = unserved.listed_service(world["pkh"].pk)
+    unserved.candidates(users["kel.wates"], pkh)
+    built = UnservedListState.objects.get(service=pkh).built_at
+    older = unserved.listed_service(pkh.pk)
+    older.criteria.max_decile = 9  # as another worker's copy, kept for the cache's TTL, may differ
+    unserved.catch_up(older)
+    assert UnservedListState.objects.get(service=pkh).built_at == built
+    ServiceCriteria.objects.filter(service=pkh).update(max_decile=1)  # now really edited
+    unserved.catch_up(unserved.listed_service(pkh.pk))
+    assert UnservedListState.objects.get(service=pkh).built_at > built
+    assert candidate_names(pkh) == {"Ani Wates", "Fajar Kranggan"}
