@@ -71,6 +71,10 @@ class ReferralsConfig(AppConfig):
                 region_field="region", roles={"view": back_office, "export": back_office, "refresh": {Role.MANAGER}}
             ),
         )
+        scoping.register(
+            m.UnservedCandidate,
+            scoping.ScopeRule(region_field="region", roles={"view": back_office, "export": back_office}),
+        )
         for model in (m.Service, m.RequiredDocument, m.ServiceSchedule, m.Contact, m.Referral, m.ReferralDocument):
             audited(model, exclude_fields=["updated_at", "version"])
         audited(m.ReferralSettings, exclude_fields=["updated_at"])
@@ -154,6 +158,12 @@ def record_processing(m):
         categories=["counts of people per kelurahan and service (no one is named)"],
         purpose="how many people are eligible for a service and not served, for the back office",
         retention="replaced at each count",
+    )
+    record(
+        m.UnservedCandidate,
+        categories=["who is eligible for a service and not served, with their kelurahan, decile and urgency"],
+        purpose="the back office's list of candidates for a service, read fast",
+        retention="replaced at each count; a person's rows go with their record",
     )
     record(
         m.ReferralEvent,

@@ -60,15 +60,16 @@ def _address(person) -> tuple[str, str, str]:
     return household.address, household.rt, household.rw
 
 
-def export_rows(people, service, user, limit: int | None = None):
-    """The rows, in the list's order, read a thousand people at a time with their reasons."""
+def export_rows(candidates, service, user, limit: int | None = None):
+    """The rows of ``candidates`` (unserved.candidates), in the list's order, read a thousand people
+    at a time with their reasons."""
     today = timezone.localdate()
     proposal = unserved.is_proposal_list(service)
-    stream = people.iterator(chunk_size=CHUNK) if hasattr(people, "iterator") else iter(people)
+    stream = candidates.values_list("person_id", flat=True).iterator(chunk_size=CHUNK)
     if limit is not None:
         stream = islice(stream, limit)
     while chunk := list(islice(stream, CHUNK)):
-        for row in unserved.page_rows(chunk, service, today):
+        for row in unserved.page_rows(user, chunk, service, today, action="export"):
             person = row["person"]
             address, rt, rw = _address(person)
             kk = person.household.kk_number if person.household_id else ""

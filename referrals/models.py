@@ -600,3 +600,48 @@ class UnservedCount(models.Model):
 
     def __str__(self):
         return f"{self.service_id} · {self.region_id}: {self.unserved}/{self.eligible}"
+
+
+class UnservedCandidate(models.Model):
+    """One person on a service's unserved list (eligible, neither receiving nor referred), with what
+    the list sorts by: a page is a read of one index instead of checking a province's people.
+
+    Made whole per service with the counts (referrals.unserved.rebuild) and kept current on every
+    read from the audit trail: the people whose records, households, assessments or referrals
+    changed since are checked again (referrals.unserved.catch_up); a page's rows are checked again
+    as they are shown."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    decile = models.PositiveSmallIntegerField(null=True)
+    urgency = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unserved candidate")
+        verbose_name_plural = _("unserved candidates")
+        constraints = [models.UniqueConstraint(fields=["service", "person"], name="unserved_candidate_once")]
+        # The two orders (decile: poorest first, people without one last as PostgreSQL sorts NULL
+        # by default; urgency first), for the whole area and for one kelurahan.
+        indexes = [
+            models.Index(fields=["service", "decile", "person"], name="unserved_by_decile"),
+            models.Index(fields=["service", "-urgency", "decile", "person"], name="unserved_by_urgency"),
+            models.Index(fields=["service", "region", "decile", "person"], name="unserved_region_by_decile"),
+            models.Index(fields=["service", "region", "-urgency", "decile", "person"], name="unserved_region_urgency"),
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} · {self.person_id}"
+
+
+class UnservedListState(models.Model):
+    """When a service's candidates were made whole, and up to when the trail's changes were read."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    built_at = models.DateTimeField()
+    built_on = models.DateField()  # the day its ages and "this year" were reckoned on
+    caught_up_at = models.DateTimeField()
+    criteria_key = models.CharField(max_length=64)  # referrals.unserved.criteria_key
+
+    def __str__(self):
+        return f"{self.service_id}: {self.built_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,14 @@ def refresh_unserved_counts(service_ids=None) -> int:
     return unserved.refresh_counts(service_ids)
 
 
+@shared_task
+def rebuild_unserved_list(service_id: int) -> None:
+    """Make one service's list of candidates whole (after an import, on a new day)."""
+    for service in unserved.listed_services():
+        if service.pk == service_id:
+            unserved.rebuild(service)
+
+
 def unserved_counts_changed(service_id: int) -> None:
     """After a referral to the service was sent or finished: count it again once committed, in a
     worker (a burst of changes within a minute is counted once)."""
@@ -29,7 +37,6 @@ def unserved_counts_changed(service_id: int) -> None:
     from onegate import jobs
 
     def send():
-        unserved.forget_counts(service_id)  # the lists' counts at once, the index's in a worker
         if cache.add(f"unserved-refresh:{service_id}", 1, 60):
             jobs.send(refresh_unserved_counts, [service_id])
 

@@ -7,8 +7,10 @@ Decisions (docs/unserved.md):
   and a list of every living resident is no list of candidates.
 - Receiving and referred are counted among the eligible, so eligible = unserved + the others.
 - The index's counts come from UnservedCount (per kelurahan, refreshed by beat, after referral
-  writes and on a manager's request, with the time they were counted); the per-service list is
-  live and paged with LIMIT.
+  writes and on a manager's request, with the time they were counted). A service's list reads
+  UnservedCandidate, made with the counts and brought up to date from the audit trail on every
+  read, each page's rows checked again as they are shown: current without checking a province's
+  people per page.
 - "Urgency" is the highest level of the person's needs (their household's latest assessment, the
   household's or their own) in the service's matching domains: the criteria's need domains, or
   else the domains of the service's category (CATEGORY_NEEDS). Urgent before needed before none.
@@ -24,21 +26,20 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import BooleanField, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NeedDomain, NeedLevel
-from assessments.selectors import PREFETCHED_NEEDS, has_need_q, latest_needs
+from assessments.selectors import PREFETCHED_NEEDS, latest_needs
 from onegate import reference_cache, scoping
-from onegate.pagination import COUNT_CAP
-from registry.models import Person, Program, WelfareProfile
+from registry.models import Person, Program
 from registry.selectors import people_visible_to
 
 from .eligibility import evaluate, sets_criteria, shown_reasons
 from .matching import eligible_for_q, receiving_q, referred_q, unserved_q
-from .models import Service, ServiceCategory, ServiceStatus, UnservedCount
+from .models import Service, ServiceCategory, ServiceStatus, UnservedCandidate, UnservedCount, UnservedListState
 
 NATIONAL_PROGRAMS = frozenset({Program.PKH, Program.BPNT, Program.PBI_JK, Program.ATENSI})
 CATEGORY_NEEDS = {
@@ -138,10 +139,13 @@ def count_people(people, service, today: datetime.date) -> dict[str, dict[str, i
 
 
 def refresh_counts(service_ids=None, *, today: datetime.date | None = None) -> int:
-    """Count again (every listed service, or those of ``service_ids``); returns the services counted."""
+    """Count again (every listed service, or those of ``service_ids``); returns the services counted.
+    Counting every service (beat, every hour) also makes each list's candidates whole."""
     today = today or timezone.localdate()
     services = [s for s in listed_services() if service_ids is None or s.pk in set(service_ids)]
     for service in services:
+        if service_ids is None:
+            rebuild(service, today)
         counted_at = timezone.now()
         by_region = count_people(Person.objects.all(), service, today)
         by_region.pop(None, None)
@@ -153,8 +157,10 @@ def refresh_counts(service_ids=None, *, today: datetime.date | None = None) -> i
                 UnservedCount(service=service, region_id=region, counted_at=counted_at, **counts)
                 for region, counts in by_region.items()
             )
-    if service_ids is None:  # a service that left the list keeps no stale counts
+    if service_ids is None:  # a service that left the list keeps no stale counts nor candidates
         UnservedCount.objects.exclude(service__in=[s.pk for s in services]).delete()
+        UnservedListState.objects.exclude(service__in=[s.pk for s in services]).delete()
+        UnservedCandidate.objects.exclude(service__in=[s.pk for s in services]).delete()
     return len(services)
 
 
@@ -187,51 +193,205 @@ def service_counts(user) -> list[ServiceCounts]:
     return result
 
 
-# --- The list of one service's unserved people --------------------------------------------------
-def unserved_people(
-    user,
-    service,
-    *,
-    today: datetime.date | None = None,
-    region: str | None = None,
-    action="view",
-    need_hint: bool = True,
-):
-    """The unserved people of ``service`` the user may see (optionally of one kelurahan), unordered.
+# --- The candidates: each service's unserved people, kept in a table --------------------------
+# Checking a province's people for a service's criteria, referrals and receipts takes a second;
+# a page of the list must take milliseconds. So each service's unserved people are written to
+# UnservedCandidate (with their kelurahan, decile and urgency: what the list filters and sorts by)
+# when the counts are made, and every read first brings the table up to date from the audit trail:
+# the people whose records, profiles, household, assessments or referrals changed since are checked
+# again (catch_up). A page's rows are checked again as they are loaded (page_rows), which also
+# catches what the trail cannot say (a birthday that ends an age range, a new year).
+CATCH_UP_MARGIN = datetime.timedelta(minutes=2)  # a change committed that long after it was stamped
+CATCH_UP_MAX = 5000  # more people changed than this (an import): the list is made whole by a worker
+_LOCK_CLASS = 1818  # pg_advisory_xact_lock(1818, service): one writer of a service's candidates
 
-    ``need_hint=False``: the same people without the hint below, for a page read by walking the
-    (decile, person) index (``ordered``'s ``walk_from``)."""
-    ensure_can_view(user)
+
+def _lock(service_id: int, *, wait: bool) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, service_id])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, service_id])
+        return cursor.fetchone()[0]
+
+
+def criteria_key(service) -> str:
+    """What the candidates were chosen by: the criteria, the area, the programme and the category (the
+    need domains of urgency). A different key (an administrator's edit) makes the list whole again."""
+    criteria = service.criteria
+    values = {f.attname: getattr(criteria, f.attname) for f in criteria._meta.concrete_fields}
+    values["ppks"] = sorted(c.pk for c in criteria.ppks_categories.all())
+    values["service"] = (service.area_id, service.program, service.category)
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+
+
+def _execute(sql: str, params) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write_candidates(service, people, today: datetime.date) -> None:
+    """Add the unserved of ``people`` (a Person queryset) to the service's candidates, with their
+    urgency, in one INSERT … SELECT."""
+    rows = people.filter(unserved_q(service, today)).order_by().values_list("pk", "region_id", "welfare__decile")
+    sql, params = rows.query.sql_with_params()
+    table = UnservedCandidate._meta.db_table
+    _execute(
+        f"INSERT INTO {table} (service_id, person_id, region_id, decile, urgency) "
+        f"SELECT %s, q.*, 0 FROM ({sql}) AS q ON CONFLICT DO NOTHING",
+        [service.pk, *params],
+    )
+    domains = need_domains(service)
+    if not domains:
+        return
+    # The urgency of the few people whose household's latest assessment records a need there.
+    assessed = people.filter(_in_need(domains)).annotate(top=urgency_of(service)).filter(top__gt=0)
+    sql, params = assessed.order_by().values_list("pk", "top").query.sql_with_params()
+    _execute(
+        f"UPDATE {table} AS c SET urgency = u.top FROM ({sql}) AS u(person_id, top) "
+        "WHERE c.service_id = %s AND c.person_id = u.person_id",
+        [*params, service.pk],
+    )
+
+
+def _registry():
+    return Person.objects.filter(merged_into__isnull=True)
+
+
+def rebuild(service, today: datetime.date | None = None) -> None:
+    """Make the service's candidates whole: every unserved person of the registry."""
     today = today or timezone.localdate()
-    people = people_visible_to(user, action).filter(unserved_q(service, today))
+    with transaction.atomic():
+        _lock(service.pk, wait=True)
+        started = timezone.now()  # what changes after this the next read catches up
+        UnservedCandidate.objects.filter(service=service).delete()
+        _write_candidates(service, _registry(), today)
+        UnservedListState.objects.update_or_create(
+            service=service,
+            defaults={
+                "built_at": started,
+                "built_on": today,
+                "caught_up_at": started,
+                "criteria_key": criteria_key(service),
+            },
+        )
+
+
+def refresh_people(service, person_ids, today: datetime.date | None = None) -> None:
+    """Check these people again for the service: each is a candidate after it if unserved now."""
+    today = today or timezone.localdate()
+    ids = list(person_ids)
+    UnservedCandidate.objects.filter(service=service, person_id__in=ids).delete()
+    _write_candidates(service, _registry().filter(pk__in=ids), today)
+
+
+def changed_people(since: datetime.datetime) -> set[int] | None:
+    """The people whose records changed after ``since`` by the audit trail: their own record and
+    profiles, their household (its record, assessments and needs: every member), their referrals.
+    None: more than CATCH_UP_MAX, or an import was written (a whole new list is cheaper)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from onegate.audit import entry_model
+    from registry.models import Household, ImportBatch
+
+    from .models import Referral
+
+    entry = entry_model()
+    types = ContentType.objects.get_for_models(Person, Household, Referral, ImportBatch)
+    person, household, referral, batch = (types[m].pk for m in (Person, Household, Referral, ImportBatch))
+    entries = (
+        entry.objects.filter(timestamp__gt=since, action__lt=entry.Action.ACCESS)
+        .order_by()
+        .values_list("content_type_id", "object_pk", "about_type_id", "about_id")[: CATCH_UP_MAX * 4 + 1]
+    )
+    people, households, referrals = set(), set(), set()
+    for n, (kind, pk, about_kind, about_id) in enumerate(entries):
+        if kind == batch or n == CATCH_UP_MAX * 4:
+            return None
+        if about_kind == person:
+            people.add(about_id)
+        elif about_kind == household:
+            households.add(about_id)
+        if kind == household:
+            households.add(int(pk))
+        elif kind == referral:
+            referrals.add(int(pk))
+    if households:
+        people.update(Person.objects.filter(household_id__in=households).values_list("pk", flat=True))
+    if referrals:
+        people.update(
+            Referral.objects.filter(pk__in=referrals, person__isnull=False).values_list("person_id", flat=True)
+        )
+    return people if len(people) <= CATCH_UP_MAX else None
+
+
+def ask_rebuild(service) -> None:
+    """A worker makes the list whole (once in ten minutes at most); meanwhile it is read as it is."""
+    from celery import current_app
+
+    from onegate import jobs
+
+    if cache.add(f"unserved-rebuild:{service.pk}", 1, 600):  # the task by name: tasks imports this module
+        jobs.send(current_app.tasks["referrals.tasks.rebuild_unserved_list"], service.pk)
+
+
+def catch_up(service, today: datetime.date | None = None) -> None:
+    """Bring the service's candidates up to date before a read (see above)."""
+    today = today or timezone.localdate()
+    state = UnservedListState.objects.filter(service=service).first()
+    if state is None or (state.criteria_key != criteria_key(service) and _edited_since(service, state)):
+        rebuild(service, today)  # never made, or made by other criteria: its rows mean nothing
+        return
+    if state.built_on != today:
+        ask_rebuild(service)  # ages and "this year" move on; the page's own check drops who left
+    now = timezone.now()
+    changed = changed_people(state.caught_up_at - CATCH_UP_MARGIN)
+    if changed is None:
+        ask_rebuild(service)
+        return
+    with transaction.atomic():
+        if not _lock(service.pk, wait=False):
+            return  # another request or a worker is writing them now
+        if changed:
+            refresh_people(service, changed, today)
+        if now - state.caught_up_at > CATCH_UP_MARGIN:
+            UnservedListState.objects.filter(service=service).update(caught_up_at=now)
+
+
+def _edited_since(service, state) -> bool:
+    """Whether the service's criteria in the database differ from those its list was made by (this
+    process's copy of the directory may be older than another process's, for the cache's TTL)."""
+    fresh = _load_listed_services()
+    if any(s.pk == service.pk and criteria_key(s) == state.criteria_key for s in fresh):
+        reference_cache.clear()  # this process's copy is the old one: read the directory again
+        return False
+    return True
+
+
+ORDERINGS = {BY_DECILE: ("decile", "person_id"), BY_URGENCY: ("-urgency", "decile", "person_id")}
+
+
+def candidates(user, service, *, region: str | None = None, order: str = BY_DECILE, action="view"):
+    """The service's unserved people the user may see (optionally of one kelurahan), as candidate
+    rows in the list's order: decile (poorest first, people without one last) or urgency (the
+    highest level of the matching need, then decile)."""
+    ensure_can_view(user)
+    catch_up(service)
+    rows = scoping.restrict(UnservedCandidate.objects.filter(service=service), user, action)
     if region:
-        people = people.filter(region_id=region)
-    return with_need_hint(people, service) if need_hint else people
+        rows = rows.filter(region_id=region)
+    return rows.order_by(*ORDERINGS.get(order, ORDERINGS[BY_DECILE]))
 
 
-def with_need_hint(people, service):
-    """``people`` (unserved_people(need_hint=False)) with the hint of a service whose criteria ask
-    for a need: implied by the criteria's need filter, written so that PostgreSQL starts from the
-    few assessed households instead of checking the need of every person of the area."""
-    if service.criteria.need_domains:
-        return people.filter(_in_need(service.criteria.need_domains))
-    return people
-
-
-class _AnyOf(Func):
-    """``column = ANY(ARRAY(subquery))``: the subquery runs once and the column's index is read for
-    its values (for ``IN (subquery)`` PostgreSQL may hash the whole table instead)."""
-
-    arg_joiner = " = ANY(ARRAY("
-    template = "(%(expressions)s)))"
-    output_field = BooleanField()
-
-
-def _in_need(domains, min_level: int = NeedLevel.NEEDED) -> _AnyOf:
+def _in_need(domains, min_level: int = NeedLevel.NEEDED) -> Q:
     """People whose household's latest assessment records a need in ``domains`` at ``min_level`` or
-    above (for the household or a member): implied by has_need_q, and cheap to read first."""
+    above (for the household or a member)."""
     households = latest_needs().filter(domain__in=list(domains), level__gte=min_level)
-    return _AnyOf(F("household_id"), Subquery(households.values("assessment__household_id")))
+    return Q(household_id__in=households.values("assessment__household_id"))
 
 
 def urgency_of(service, person_ref: str = "pk"):
@@ -249,159 +409,16 @@ def urgency_of(service, person_ref: str = "pk"):
     return Coalesce(Subquery(needs, output_field=IntegerField()), 0)
 
 
-# How many people a list holds is remembered for COUNT_SECONDS: counting them again costs tens to
-# hundreds of milliseconds at a province's scale. A referral to the service sent or finished
-# forgets it at once (counts_generation), so the count follows the rows the office changes; a
-# change in the registry (a new decile) shows in the count within COUNT_SECONDS, in the rows at once.
-COUNT_SECONDS = 300
-
-
-def counts_generation(service_id: int) -> int:
-    return cache.get(f"unserved-generation:{service_id}", 0)
-
-
-def forget_counts(service_id: int) -> None:
-    """A referral to the service was sent or finished: its lists are counted again."""
-    try:
-        cache.incr(f"unserved-generation:{service_id}")
-    except ValueError:  # not there yet
-        cache.set(f"unserved-generation:{service_id}", 1, None)
-
-
-# A page of a part may be read by walking the (decile, person) index of welfare profiles with every
-# check made row by row (``walk_from``: the part without the need hint), instead of checking every
-# member of the hint's assessed households (20,000-30,000 people at 1M): cheaper when the part is
-# dense, i.e. when the walk is expected to read at most WALK_ROWS_MAX profiles to reach the page's
-# end (about: the page's end x the profiles / the part's count).
-WALK_ROWS_MAX = 5000
-
-
-def _people_with_decile() -> int:
-    """About how many welfare profiles the walk may read (PostgreSQL's statistics, kept a while)."""
-    from django.db import connection
-
-    def estimate() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [WelfareProfile._meta.db_table])
-            row = cursor.fetchone()
-        return max(int(row[0]), 0) if row else 0
-
-    return reference_cache.cached("unserved:people-with-decile", estimate)
-
-
-class Chained:
-    """Querysets read one after the other as one list, sliced and counted (up to COUNT_CAP) like the
-    lists of onegate.pagination; the count is remembered (COUNT_SECONDS, counts_generation).
-
-    The orders of these lists are built from parts an index can give in order, because ordering
-    hundreds of thousands of eligible people to keep 25 takes a second: people with a decile in the
-    order of the (decile, person) index of welfare profiles, then those without one by id; for
-    urgency, first those with an urgent need in the service's domains, then those with a need (each
-    by decile), then the others.
-
-    ``walks``: for each part, the same rows without the need hint (or None), read instead of the
-    part when it is dense enough for the walk to be the cheaper read (WALK_ROWS_MAX)."""
-
-    def __init__(self, parts, service_id: int, walks=None, max_decile: int | None = None):
-        self.parts = parts
-        self.max_decile = max_decile
-        self.walks = walks or [None] * len(parts)
-        self.service_id = service_id
-        self.count_cap = COUNT_CAP
-        self._counts: list[int] | None = None
-
-    def _capped_counts(self) -> list[int]:
-        if self._counts is None:
-            sql = "\n".join(str(p.query) for p in self.parts)
-            generation = counts_generation(self.service_id)
-            key = f"unserved-count:{self.service_id}:{generation}:" + hashlib.sha256(sql.encode()).hexdigest()
-            counts = cache.get(key)
-            if counts is None:
-                counts, left = [], self.count_cap + 1
-                for part in self.parts:
-                    n = part.order_by().values("pk")[:left].count() if left > 0 else 0
-                    counts.append(n)
-                    left -= n
-                cache.set(key, counts, COUNT_SECONDS)
-            self._counts = counts
-        return self._counts
-
-    def __len__(self) -> int:
-        return sum(self._capped_counts())
-
-    def count(self) -> int:
-        return len(self)
-
-    def _reader(self, i: int, n: int, stop: int):
-        walk = self.walks[i]
-        # The walk reads the profiles of deciles 1 to max_decile only (deciles are tenths).
-        profiles = _people_with_decile() * min(self.max_decile or 10, 10) // 10
-        if walk is not None and n and stop * profiles <= n * WALK_ROWS_MAX:
-            return walk
-        return self.parts[i]
-
-    def __getitem__(self, k):
-        if not isinstance(k, slice):
-            return self[k : k + 1][0]
-        start, stop = k.start or 0, k.stop
-        rows, offset = [], 0
-        for i, n in enumerate(self._capped_counts()):
-            if stop <= offset:
-                break
-            if start < offset + n:
-                first, last = max(start - offset, 0), min(stop, offset + n) - offset
-                rows += list(self._reader(i, n, last)[first:last])
-            offset += n
-        return rows
-
-    def iterator(self, chunk_size=2000):
-        for part in self.parts:
-            yield from part.iterator(chunk_size=chunk_size)
-
-
-def _by_decile(people, service) -> list:
-    with_decile = people.filter(welfare__decile__isnull=False).order_by("welfare__decile", "welfare__person")
-    if service.criteria.max_decile is not None:  # nobody without a decile is eligible
-        return [with_decile]
-    without = people.exclude(Exists(WelfareProfile.objects.filter(person=OuterRef("pk"), decile__isnull=False)))
-    return [with_decile, without.order_by("pk")]
-
-
-def ordered(people, service, order: str, *, walk_from=None) -> Chained:
-    """The list in the order asked for (module docstring: urgency). ``walk_from``: the same people
-    without the need hint (unserved_people(need_hint=False)), for dense pages by decile and for the
-    urgent (whose hint is their own: two hints make PostgreSQL compare the two lists of households)."""
-    domains = need_domains(service)
-    by_decile = (F("welfare__decile").asc(nulls_last=True), "pk")
-    if order != BY_URGENCY or not domains:
-        parts, walks = _by_decile(people, service), None
-        if walk_from is not None and service.criteria.need_domains:  # (the walk is the decile index's)
-            walks = [_by_decile(walk_from, service)[0]] + [None] * (len(parts) - 1)
-        return Chained(parts, service.pk, walks, max_decile=service.criteria.max_decile)
-    # Urgency has two levels: the urgent (few: their need is read first), then the needed, each by
-    # decile; sorting every person with a need by urgency to keep 25 cost a third of a second.
-    urgent = has_need_q(domains, NeedLevel.URGENT)
-    if service.criteria.need_domains:  # everyone listed has such a need
-        first = (walk_from if walk_from is not None else people).filter(_in_need(domains, NeedLevel.URGENT))
-        first = first.filter(urgent)
-        return Chained([first.order_by(*by_decile), people.exclude(urgent).order_by(*by_decile)], service.pk)
-    first = people.filter(_in_need(domains, NeedLevel.URGENT)).filter(urgent)
-    with_need = has_need_q(domains, NeedLevel.NEEDED)
-    needed = people.filter(_in_need(domains)).filter(with_need).exclude(urgent)
-    return Chained(
-        [first.order_by(*by_decile), needed.order_by(*by_decile), *_by_decile(people.filter(~with_need), service)],
-        service.pk,
-    )
-
-
-def page_rows(people: list, service, today: datetime.date) -> list[dict]:
-    """What each row of a page shows: the person, their need's urgency and the reasons (each
-    criterion set, with the person's value), read with a few queries for the whole page."""
+def page_rows(user, person_ids: list[int], service, today: datetime.date, action="view") -> list[dict]:
+    """What each row of a page shows, in the order of ``person_ids``: the person, their need's
+    urgency and the reasons (each criterion set, with the person's value), read with a few queries
+    for the whole page. Each person is checked again as they are read (through the scoping of the
+    registry): one no longer unserved, or no longer the user's, is left out and checked again for
+    the table."""
     from django.db.models import Prefetch
 
     from registry.models import PersonPpks, ProgramReceipt
 
-    pks = [p.pk for p in people]
     criteria = service.criteria
     # Only what the criteria set read (evaluate checks nothing else): each prefetch is a query and
     # a queryset per person.
@@ -412,10 +429,15 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
         prefetches.append(Prefetch("programs", queryset=ProgramReceipt.objects.all()))
     loaded = {
         p.pk: p
-        for p in Person.objects.filter(pk__in=pks)
+        for p in people_visible_to(user, action)
+        .filter(pk__in=person_ids)
+        .filter(unserved_q(service, today))
         .select_related("region", "welfare", "disability", "household")
         .prefetch_related(*prefetches)
     }
+    stale = [pk for pk in person_ids if pk not in loaded]
+    if stale:
+        refresh_people(service, stale, today)
     # Every person's needs (their household's latest assessment) in one read, for the reasons
     # (eligibility reads them through needs_of_person) and the urgency.
     needs = latest_needs().filter(
@@ -436,8 +458,10 @@ def page_rows(people: list, service, today: datetime.date) -> list[dict]:
         setattr(person, PREFETCHED_NEEDS, levels)
         person.urgency = max((level for domain, level in levels.items() if domain in domains), default=0)
     rows = []
-    for person in people:
-        full = loaded[person.pk]
+    for pk in person_ids:
+        full = loaded.get(pk)
+        if full is None:
+            continue
         reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluate(criteria, full, today))]
         rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
     return rows

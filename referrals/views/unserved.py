@@ -69,27 +69,25 @@ def unserved_refresh(request):
 
 
 def _filtered(request, service, action="view"):
-    """The filter form, its choices, and the people: with the need hint, and without it (the same
-    people, read by walking the decile index when a page is dense: unserved.ordered)."""
+    """The filter form and the service's unserved people it chooses, in its order (candidate rows)."""
     form = UnservedFilter(request.GET or None, user=request.user)
     region, order = form.chosen()
-    walk_from = unserved.unserved_people(request.user, service, region=region, action=action, need_hint=False)
-    return form, region, order, unserved.with_need_hint(walk_from, service), walk_from
+    rows = unserved.candidates(request.user, service, region=region, order=order, action=action)
+    return form, region, rows
 
 
 @login_required
 def unserved_list(request, pk):
     unserved.ensure_can_view(request.user)
     service = unserved.listed_service(pk)
-    form, region, order, people, walk_from = _filtered(request, service)
-    rows = unserved.ordered(people.only("pk"), service, order, walk_from=walk_from.only("pk"))
-    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, region, rows = _filtered(request, service)
+    page = CappedCountPaginator(rows.values_list("person_id", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context = {
         "service": service,
         "form": form,
         "page": page,
-        "rows": unserved.page_rows(list(page.object_list), service, today),
+        "rows": unserved.page_rows(request.user, list(page.object_list), service, today),
         "is_proposal": unserved.is_proposal_list(service),
         "can_export": scoping.can(request.user, UnservedCount, "export"),
         "query": _query_without_page(request),
@@ -113,12 +111,11 @@ def unserved_export(request, pk, file_format):
     the proposal's columns); every export is audited."""
     scoping.ensure_can(request.user, UnservedCount, "export")
     service = unserved.listed_service(pk)
-    form, region, order, people, walk_from = _filtered(request, service, action="export")
+    form, region, rows = _filtered(request, service, action="export")
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("referrals:unserved-list", pk)
-    rows = unserved.ordered(people, service, order, walk_from=walk_from)
-    count = people.count()
+    count = rows.count()
     filters = {k: v for k, v in request.GET.items() if v and k != "page"} | {"service": service.pk}
     log_export(
         Person, count=count, file_format=file_format, filters=filters, region_id=region or request.user.region_id

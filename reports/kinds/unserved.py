@@ -7,7 +7,6 @@ goes to the field). Long lists stop at MAX_ROWS: a kelurahan's list is the usefu
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,21 +54,18 @@ class UnservedList(ReportKind):
     def context(self, report, scope, progress):
         service = unserved.listed_service(report.service_id)
         today = timezone.localdate()
-        people = unserved.unserved_people(scope, service, today=today).filter(
-            areas_q("region", report_areas(report, scope))
-        )
-        total = people.count()
+        candidates = unserved.candidates(scope, service).filter(areas_q("region", report_areas(report, scope)))
+        total = candidates.count()
         progress(0.3)
-        ordered = (
-            people.annotate(urgency=unserved.urgency_of(service))
-            .order_by("region__name", "region_id", "-urgency", F("welfare__decile").asc(nulls_last=True), "full_name")
-            .only("pk")[:MAX_ROWS]
+        chosen = list(
+            candidates.order_by("region__name", "region_id", "-urgency", "decile", "person__full_name").values_list(
+                "person_id", flat=True
+            )[:MAX_ROWS]
         )
         rows = []
-        chunk = list(ordered)
-        for start in range(0, len(chunk), 500):
-            rows += unserved.page_rows(chunk[start : start + 500], service, today)
-            progress(0.3 + 0.6 * min(1, (start + 500) / max(len(chunk), 1)))
+        for start in range(0, len(chosen), 500):
+            rows += unserved.page_rows(scope, chosen[start : start + 500], service, today)
+            progress(0.3 + 0.6 * min(1, (start + 500) / max(len(chosen), 1)))
         groups = []
         for region, members in groupby(rows, key=lambda row: row["person"].region):
             groups.append({"region": region, "rows": [_shown(row) for row in members]})

@@ -16,7 +16,7 @@ from onegate import navigation
 from onegate.audit import entry_model
 from referrals import exports, unserved
 from referrals.matching import eligible_for_q, receiving_q, referred_q, unserved_q
-from referrals.models import ReferralStatus, ServiceCriteria, ServiceStatus, UnservedCount
+from referrals.models import ReferralStatus, ServiceCriteria, ServiceStatus, UnservedCandidate, UnservedCount
 from referrals.services import referral_change_status
 from registry.models import Person, ProgramReceipt, WelfareProfile
 from reports.models import ReportStatus, ReportType
@@ -341,3 +341,91 @@ def test_a_service_for_one_kelurahan_lists_only_its_residents_as_the_person_page
         person = for_matching(Person.objects.filter(full_name=name)).get()
         names = {s.service.name for s in suggestions_for(person, today, services=[wates_only])}
         assert ("Posyandu lansia Wates" in names) is expected
+
+
+# --- The candidates table: made once, kept current from the audit trail ------------------------------
+def candidate_names(service) -> set[str]:
+    return set(UnservedCandidate.objects.filter(service=service).values_list("person__full_name", flat=True))
+
+
+def test_the_list_is_made_once_then_follows_each_change_at_once(users, world, client_for):
+    pkh, client = world["pkh"], client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{pkh.pk}/"
+    assert names_in(client.get(url)) == {"Ani Wates", FORMULA_NAME}
+    # Made for the whole registry at the first read, whoever read it.
+    assert candidate_names(pkh) == {"Ani Wates", FORMULA_NAME, "Fajar Kranggan"}
+    # Changes through the registry's and the office's usual writes (each leaves an audit entry).
+    dedi = world["dedi"].welfare
+    dedi.decile = 2
+    dedi.save()  # now poor enough
+    resident("Gita Baru", decile=1)  # registered after the list was made
+    world["ani"].delete()  # erased
+    ProgramReceipt.objects.create(person=world["formula"], program="pkh", year=timezone.localdate().year)
+    assess(world["dedi"].household, users["kel.wates"], [(None, "ekonomi", NeedLevel.URGENT)])
+    page = client.get(url, {"order": "urgensi"})
+    assert [row["person"].full_name for row in page.context["rows"]] == ["Dedi Wates", "Gita Baru"]
+    assert page.context["page"].paginator.count == 2
+    assert candidate_names(pkh) == {"Dedi Wates", "Gita Baru", "Fajar Kranggan"}
+    assert UnservedCandidate.objects.get(service=pkh, person=world["dedi"]).urgency == NeedLevel.URGENT
+
+
+def test_a_change_the_trail_does_not_hold_leaves_the_page_and_the_table_as_it_is_read(users, world, client_for):
+    pkh, client = world["pkh"], client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{pkh.pk}/"
+    client.get(url)
+    WelfareProfile.objects.filter(person=world["ani"]).update(decile=9)  # no signal, no audit entry
+    assert names_in(client.get(url)) == {FORMULA_NAME}
+    assert "Ani Wates" not in candidate_names(pkh)
+
+
+def test_criteria_edited_make_the_list_again(users, world, client_for):
+    pkh, client = world["pkh"], client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{pkh.pk}/"
+    client.get(url)
+    pkh.criteria.max_decile = 1
+    pkh.criteria.save()
+    assert names_in(client.get(url)) == {"Ani Wates"}
+
+
+def test_an_import_or_a_new_day_has_a_worker_make_the_list_whole(users, world, client_for, monkeypatch):
+    from onegate import jobs
+    from referrals.models import UnservedListState
+    from referrals.tasks import rebuild_unserved_list
+
+    pkh, client = world["pkh"], client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{pkh.pk}/"
+    client.get(url)
+    asked = []
+    monkeypatch.setattr(jobs, "send", lambda task, *args: asked.append((task.name, args)))
+    monkeypatch.setattr(unserved, "CATCH_UP_MAX", 1)  # more changed than a read checks
+    resident("Gita Baru", decile=1)
+    resident("Hana Baru", decile=1)
+    assert names_in(client.get(url)) == {"Ani Wates", FORMULA_NAME}  # read as it is meanwhile
+    assert asked == [("referrals.tasks.rebuild_unserved_list", (pkh.pk,))]
+    rebuild_unserved_list(pkh.pk)
+    monkeypatch.setattr(unserved, "CATCH_UP_MAX", 5000)
+    assert names_in(client.get(url)) == {"Ani Wates", FORMULA_NAME, "Gita Baru", "Hana Baru"}
+    # A new day: ages and "this year" are reckoned again by a worker.
+    from django.core.cache import cache
+
+    cache.clear()
+    asked.clear()
+    UnservedListState.objects.filter(service=pkh).update(built_on=timezone.localdate() - timezone.timedelta(days=1))
+    client.get(url)
+    assert asked == [("referrals.tasks.rebuild_unserved_list", (pkh.pk,))]
+
+
+def test_a_process_with_an_older_copy_of_the_criteria_does_not_make_the_list_again(users, world):
+    from referrals.models import UnservedListState
+
+    pkh = unserved.listed_service(world["pkh"].pk)
+    unserved.candidates(users["kel.wates"], pkh)
+    built = UnservedListState.objects.get(service=pkh).built_at
+    older = unserved.listed_service(pkh.pk)
+    older.criteria.max_decile = 9  # as another worker's copy, kept for the cache's TTL, may differ
+    unserved.catch_up(older)
+    assert UnservedListState.objects.get(service=pkh).built_at == built
+    ServiceCriteria.objects.filter(service=pkh).update(max_decile=1)  # now really edited
+    unserved.catch_up(unserved.listed_service(pkh.pk))
+    assert UnservedListState.objects.get(service=pkh).built_at > built
+    assert candidate_names(pkh) == {"Ani Wates", "Fajar Kranggan"}
