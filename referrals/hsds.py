@@ -224,8 +224,17 @@ def eligibility_values(criteria) -> list[tuple[str, str, str]]:
 
 def describe_criteria(criteria) -> str:
     """The criteria in a sentence for people (the end of HSDS's eligibility_description)."""
-    if criteria is None:
+    parts = criteria_parts(criteria)
+    if not parts:
         return ""
+    return gettext("Criteria: %(criteria)s.") % {"criteria": "; ".join(parts)}
+
+
+def criteria_parts(criteria) -> list[str]:
+    """Each criterion set, with its values, for people ("usia 6–24 tahun", "Desil kesejahteraan
+    tertinggi: 4"); the service page lists them, the HSDS export joins them."""
+    if criteria is None:
+        return []
     parts = []
     if criteria.min_age is not None and criteria.max_age is not None:
         parts.append(gettext("age %(min)d–%(max)d years") % {"min": criteria.min_age, "max": criteria.max_age})
@@ -237,9 +246,7 @@ def describe_criteria(criteria) -> str:
     for code, _value, label in eligibility_values(criteria):
         by_term.setdefault(code, []).append(label)
     parts += [f"{capfirst(ELIGIBILITY_TERMS[code])}: {', '.join(labels)}" for code, labels in by_term.items()]
-    if not parts:
-        return ""
-    return gettext("Criteria: %(criteria)s.") % {"criteria": "; ".join(parts)}
+    return parts
 
 
 def _place_names(agencies) -> dict[str, tuple[str, str]]:

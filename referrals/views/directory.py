@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ..filters import ServiceFilter
-from ..hsds import Directory, exported_services
+from ..hsds import Directory, criteria_of, criteria_parts, exported_services
 from ..models import Service
 
 PAGE_SIZE = 20
@@ -37,9 +37,15 @@ def directory(request):
 @login_required
 def service_detail(request, pk):
     service = get_object_or_404(
-        _services().prefetch_related("contacts", "agency__contacts"), pk=pk, agency__is_active=True
+        _services()
+        .select_related("criteria__area")
+        .prefetch_related("contacts", "agency__contacts", "criteria__ppks_categories"),
+        pk=pk,
+        agency__is_active=True,
     )
-    return render(request, "referrals/service_detail.html", {"service": service})
+    # What the suggestions and the unserved lists check, beside the free text for people.
+    criteria = criteria_parts(criteria_of(service))
+    return render(request, "referrals/service_detail.html", {"service": service, "criteria": criteria})
 
 
 def _attachment(response, extension):

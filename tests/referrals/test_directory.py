@@ -63,6 +63,20 @@ def test_a_service_page_shows_documents_hours_and_contacts(users, client_for, se
     assert "SKTM" in body and "07:30" in body and "Petugas Jamkesda" in body and service.agency.name in body
 
 
+def test_a_service_page_shows_the_criteria_the_matching_uses(users, client_for, services):
+    """What the suggestions and the unserved lists check, beside the free text written for people
+    (which may say more, or less): saved by an administrator, it was shown on no staff page."""
+    from referrals.models import ServiceCriteria
+
+    service = services["pbi"]
+    url = reverse("referrals:service-detail", args=[service.pk])
+    assert 'id="service-criteria"' not in client_for(users["kel.wates"]).get(url).content.decode()
+    ServiceCriteria.objects.create(service=service, min_age=18, max_decile=4, not_receiving_program="pbi_jk")
+    body = client_for(users["kel.wates"]).get(url).content.decode()
+    assert 'id="service-criteria"' in body
+    assert "usia 18 tahun ke atas" in body and "Desil kesejahteraan tertinggi: 4" in body and "PBI-JK" in body
+
+
 def test_the_demo_directory_has_the_agencies_the_seeds_name_and_is_idempotent(regions):
     first = load_directory("35.76")
     assert load_directory("35.76") == {"agencies": 0, "services": 0}
