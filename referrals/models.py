@@ -641,6 +641,7 @@ class UnservedListState(models.Model):
     built_at = models.DateTimeField()
     built_on = models.DateField()  # the day its ages and "this year" were reckoned on
     caught_up_at = models.DateTimeField()
+    seen_entries = ArrayField(models.BigIntegerField(), default=list)  # read, of the last minutes
     criteria_key = models.CharField(max_length=64)  # referrals.unserved.criteria_key
 
     def __str__(self):

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import NeedDomain, NeedLevel
 from assessments.selectors import PREFETCHED_NEEDS, latest_needs
 from onegate import reference_cache, scoping
+from onegate.regions.models import code_within
 from registry.models import Person, Program
 from registry.selectors import people_visible_to
 
@@ -203,6 +204,7 @@ def service_counts(user) -> list[ServiceCounts]:
 # catches what the trail cannot say (a birthday that ends an age range, a new year).
 CATCH_UP_MARGIN = datetime.timedelta(minutes=2)  # a change committed that long after it was stamped
 CATCH_UP_MAX = 5000  # more people changed than this (an import): the list is made whole by a worker
+CATCH_UP_ENTRIES = 4 * CATCH_UP_MAX  # (or more entries written than this)
 _LOCK_CLASS = 1818  # pg_advisory_xact_lock(1818, service): one writer of a service's candidates
 
 
@@ -234,28 +236,48 @@ def _execute(sql: str, params) -> None:
         cursor.execute(sql, params)
 
 
-def _write_candidates(service, people, today: datetime.date) -> None:
-    """Add the unserved of ``people`` (a Person queryset) to the service's candidates, with their
-    urgency, in one INSERT … SELECT."""
-    rows = people.filter(unserved_q(service, today)).order_by().values_list("pk", "region_id", "welfare__decile")
-    sql, params = rows.query.sql_with_params()
+def _write_candidates(service, people, today: datetime.date, person_ids=None) -> None:
+    """Make the service's candidates among ``people`` (a Person queryset; ``person_ids``: the ids it
+    is limited to, or None for the whole registry) what the definition says now. Only what differs
+    is written: people no longer unserved go, new ones come, a changed kelurahan, decile or urgency
+    is updated, and the others are left alone, so that making a list whole every hour neither
+    rewrites it nor bloats its indexes."""
+    fresh = people.filter(unserved_q(service, today)).order_by().values_list("pk", "region_id", "welfare__decile")
+    sql, params = fresh.query.sql_with_params()
     table = UnservedCandidate._meta.db_table
-    _execute(
-        f"INSERT INTO {table} (service_id, person_id, region_id, decile, urgency) "
-        f"SELECT %s, q.*, 0 FROM ({sql}) AS q ON CONFLICT DO NOTHING",
-        [service.pk, *params],
-    )
-    domains = need_domains(service)
-    if not domains:
-        return
-    # The urgency of the few people whose household's latest assessment records a need there.
-    assessed = people.filter(_in_need(domains)).annotate(top=urgency_of(service)).filter(top__gt=0)
-    sql, params = assessed.order_by().values_list("pk", "top").query.sql_with_params()
-    _execute(
-        f"UPDATE {table} AS c SET urgency = u.top FROM ({sql}) AS u(person_id, top) "
-        "WHERE c.service_id = %s AND c.person_id = u.person_id",
-        [*params, service.pk],
-    )
+    with transaction.atomic():
+        _execute(
+            "CREATE TEMP TABLE unserved_fresh ON COMMIT DROP AS SELECT DISTINCT ON (q.person_id) q.*, 0 AS urgency "
+            f"FROM ({sql}) AS q(person_id, region_id, decile)",
+            params,
+        )
+        domains = need_domains(service)
+        if domains:  # the urgency of the few whose household's latest assessment records a need there
+            assessed = people.filter(_in_need(domains)).annotate(top=urgency_of(service)).filter(top__gt=0)
+            sql, params = assessed.order_by().values_list("pk", "top").query.sql_with_params()
+            _execute(
+                f"UPDATE unserved_fresh AS f SET urgency = u.top FROM ({sql}) AS u(person_id, top) "
+                "WHERE f.person_id = u.person_id",
+                params,
+            )
+        if person_ids is None:
+            _execute("ANALYZE unserved_fresh", [])
+        limited = "" if person_ids is None else "AND c.person_id = ANY(%s::bigint[])"
+        _execute(
+            f"DELETE FROM {table} AS c WHERE c.service_id = %s {limited} "
+            "AND NOT EXISTS (SELECT 1 FROM unserved_fresh AS f WHERE f.person_id = c.person_id)",
+            [service.pk] + ([] if person_ids is None else [list(person_ids)]),
+        )
+        _execute(
+            f"INSERT INTO {table} AS c (service_id, person_id, region_id, decile, urgency) "
+            "SELECT %s, person_id, region_id, decile, urgency FROM unserved_fresh "
+            "ON CONFLICT (service_id, person_id) DO UPDATE "
+            "SET region_id = EXCLUDED.region_id, decile = EXCLUDED.decile, urgency = EXCLUDED.urgency "
+            "WHERE (c.region_id, c.decile, c.urgency) IS DISTINCT FROM "
+            "(EXCLUDED.region_id, EXCLUDED.decile, EXCLUDED.urgency)",
+            [service.pk],
+        )
+        _execute("DROP TABLE unserved_fresh", [])
 
 
 def _registry():
@@ -268,7 +290,8 @@ def rebuild(service, today: datetime.date | None = None) -> None:
     with transaction.atomic():
         _lock(service.pk, wait=True)
         started = timezone.now()  # what changes after this the next read catches up
-        UnservedCandidate.objects.filter(service=service).delete()
+        # Entries committed by now are in the list written next: the next read skips them.
+        seen = [e[0] for e in _entries_since(started - CATCH_UP_MARGIN)][:CATCH_UP_ENTRIES]
         _write_candidates(service, _registry(), today)
         UnservedListState.objects.update_or_create(
             service=service,
@@ -276,41 +299,52 @@ def rebuild(service, today: datetime.date | None = None) -> None:
                 "built_at": started,
                 "built_on": today,
                 "caught_up_at": started,
+                "seen_entries": seen,
                 "criteria_key": criteria_key(service),
             },
         )
 
 
 def refresh_people(service, person_ids, today: datetime.date | None = None) -> None:
-    """Check these people again for the service: each is a candidate after it if unserved now."""
+    """Check these people again for the service: each is a candidate after it if unserved now. The
+    caller holds the service's lock (_lock)."""
     today = today or timezone.localdate()
     ids = list(person_ids)
-    UnservedCandidate.objects.filter(service=service, person_id__in=ids).delete()
-    _write_candidates(service, _registry().filter(pk__in=ids), today)
+    _write_candidates(service, _registry().filter(pk__in=ids), today, person_ids=ids)
 
 
-def changed_people(since: datetime.datetime) -> set[int] | None:
-    """The people whose records changed after ``since`` by the audit trail: their own record and
-    profiles, their household (its record, assessments and needs: every member), their referrals.
-    None: more than CATCH_UP_MAX, or an import was written (a whole new list is cheaper)."""
+def _entries_since(since: datetime.datetime) -> list[tuple]:
+    """The audit trail's writes after ``since`` (at most CATCH_UP_ENTRIES + 1): id, time, kind,
+    object, and the kind and id of the record it is about."""
+    from onegate.audit import entry_model
+
+    entry = entry_model()
+    return list(
+        entry.objects.filter(timestamp__gt=since, action__lt=entry.Action.ACCESS)
+        .order_by()
+        .values_list("pk", "timestamp", "content_type_id", "object_pk", "about_type_id", "about_id")[
+            : CATCH_UP_ENTRIES + 1
+        ]
+    )
+
+
+def changed_people(entries) -> set[int] | None:
+    """The people whose records the trail's ``entries`` (_entries_since) changed: their own record
+    and profiles, their household (its record, assessments and needs: every member), their
+    referrals. None: more than CATCH_UP_MAX, or an import was written (a whole new list is cheaper)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from onegate.audit import entry_model
     from registry.models import Household, ImportBatch
 
     from .models import Referral
 
-    entry = entry_model()
+    if len(entries) > CATCH_UP_ENTRIES:
+        return None
     types = ContentType.objects.get_for_models(Person, Household, Referral, ImportBatch)
     person, household, referral, batch = (types[m].pk for m in (Person, Household, Referral, ImportBatch))
-    entries = (
-        entry.objects.filter(timestamp__gt=since, action__lt=entry.Action.ACCESS)
-        .order_by()
-        .values_list("content_type_id", "object_pk", "about_type_id", "about_id")[: CATCH_UP_MAX * 4 + 1]
-    )
     people, households, referrals = set(), set(), set()
-    for n, (kind, pk, about_kind, about_id) in enumerate(entries):
-        if kind == batch or n == CATCH_UP_MAX * 4:
+    for _pk, _at, kind, pk, about_kind, about_id in entries:
+        if kind == batch:
             return None
         if about_kind == person:
             people.add(about_id)
@@ -348,8 +382,15 @@ def catch_up(service, today: datetime.date | None = None) -> None:
         return
     if state.built_on != today:
         ask_rebuild(service)  # ages and "this year" move on; the page's own check drops who left
+    # The entries of the last CATCH_UP_MARGIN are read again (a change may be committed a while
+    # after it was stamped); those already read (seen_entries) are skipped.
     now = timezone.now()
-    changed = changed_people(state.caught_up_at - CATCH_UP_MARGIN)
+    entries = _entries_since(state.caught_up_at - CATCH_UP_MARGIN)
+    seen = set(state.seen_entries)
+    new = [e for e in entries if e[0] not in seen]
+    if not new and now - state.caught_up_at <= CATCH_UP_MARGIN:
+        return  # nothing new, and the window need not move yet
+    changed = changed_people(new)
     if changed is None:
         ask_rebuild(service)
         return
@@ -358,8 +399,8 @@ def catch_up(service, today: datetime.date | None = None) -> None:
             return  # another request or a worker is writing them now
         if changed:
             refresh_people(service, changed, today)
-        if now - state.caught_up_at > CATCH_UP_MARGIN:
-            UnservedListState.objects.filter(service=service).update(caught_up_at=now)
+        recent = [e[0] for e in entries if e[1] > now - CATCH_UP_MARGIN]
+        UnservedListState.objects.filter(service=service).update(caught_up_at=now, seen_entries=recent)
 
 
 def _edited_since(service, state) -> bool:
@@ -431,13 +472,9 @@ def page_rows(user, person_ids: list[int], service, today: datetime.date, action
         p.pk: p
         for p in people_visible_to(user, action)
         .filter(pk__in=person_ids)
-        .filter(unserved_q(service, today))
         .select_related("region", "welfare", "disability", "household")
         .prefetch_related(*prefetches)
     }
-    stale = [pk for pk in person_ids if pk not in loaded]
-    if stale:
-        refresh_people(service, stale, today)
     # Every person's needs (their household's latest assessment) in one read, for the reasons
     # (eligibility reads them through needs_of_person) and the urgency.
     needs = latest_needs().filter(
@@ -457,13 +494,20 @@ def page_rows(user, person_ids: list[int], service, today: datetime.date, action
                 levels[domain] = max(level, levels.get(domain, 0))
         setattr(person, PREFETCHED_NEEDS, levels)
         person.urgency = max((level for domain, level in levels.items() if domain in domains), default=0)
-    rows = []
+    rows, stale = [], []
     for pk in person_ids:
         full = loaded.get(pk)
-        if full is None:
+        evaluated = evaluate(criteria, full, today) if full is not None else []
+        # Eligible as the table says? (The Python check agrees with the SQL one: test_eligibility.)
+        if full is None or not code_within(full.region_id, service.area_id) or not all(m for _, m, _ in evaluated):
+            stale.append(pk)
             continue
-        reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluate(criteria, full, today))]
+        reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluated)]
         rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
+    if stale:  # left out, and checked again for the table by the SQL definition
+        with transaction.atomic():
+            if _lock(service.pk, wait=False):  # else a worker is making the list whole now
+                refresh_people(service, stale, today)
     return rows
 
 

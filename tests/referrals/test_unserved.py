@@ -429,3 +429,20 @@ def test_a_process_with_an_older_copy_of_the_criteria_does_not_make_the_list_aga
     unserved.catch_up(unserved.listed_service(pkh.pk))
     assert UnservedListState.objects.get(service=pkh).built_at > built
     assert candidate_names(pkh) == {"Ani Wates", "Fajar Kranggan"}
+
+
+def test_a_change_committed_after_a_read_but_stamped_before_it_is_caught_up(users, world, client_for):
+    """A transaction's entries carry the time they were written, not committed: a read looks back
+    CATCH_UP_MARGIN, and skips the entries it has already read."""
+    from referrals.models import UnservedListState
+
+    pkh, client = world["pkh"], client_for(users["kel.wates"])
+    url = f"/rujukan/kelayakan/{pkh.pk}/"
+    client.get(url)
+    client.get(url)
+    read_at = UnservedListState.objects.get(service=pkh).caught_up_at
+    dedi = world["dedi"].welfare
+    dedi.decile = 2
+    dedi.save()
+    entry_model().objects.filter(about_id=world["dedi"].pk).update(timestamp=read_at - timezone.timedelta(seconds=60))
+    assert "Dedi Wates" in names_in(client.get(url))
