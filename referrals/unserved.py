@@ -494,6 +494,7 @@ def page_rows(user, person_ids: list[int], service, today: datetime.date, action
                 levels[domain] = max(level, levels.get(domain, 0))
         setattr(person, PREFETCHED_NEEDS, levels)
         person.urgency = max((level for domain, level in levels.items() if domain in domains), default=0)
+    unfinished = _unfinished_drafts(user, service, loaded)
     rows, stale = [], []
     for pk in person_ids:
         full = loaded.get(pk)
@@ -503,12 +504,39 @@ def page_rows(user, person_ids: list[int], service, today: datetime.date, action
             stale.append(pk)
             continue
         reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluated)]
-        rows.append({"person": full, "urgency": full.urgency, "reasons": reasons, "decile": _decile(full)})
+        rows.append(
+            {
+                "person": full,
+                "urgency": full.urgency,
+                "reasons": reasons,
+                "decile": _decile(full),
+                "drafts": unfinished.get(pk, []),
+            }
+        )
     if stale:  # left out, and checked again for the table by the SQL definition
         with transaction.atomic():
             if _lock(service.pk, wait=False):  # else a worker is making the list whole now
                 refresh_people(service, stale, today)
     return rows
+
+
+def _unfinished_drafts(user, service, people: dict) -> dict[int, list]:
+    """The drafts to the service of these people that are not closed by a rejecting decision (a
+    recommendation waiting for the manager, or a draft not sent): still unserved, but a second
+    recommendation for the same need should not be made unawares."""
+    from .models import Decision, Referral, ReferralStatus
+
+    drafts = (
+        scoping.restrict(Referral.objects.all(), user)
+        .filter(service=service, person_id__in=list(people), status=ReferralStatus.DRAFT)
+        .exclude(decision=Decision.REJECTED)
+        .only("pk", "person_id", "number", "status", "decision")
+        .order_by("pk")
+    )
+    by_person: dict[int, list] = {}
+    for draft in drafts:
+        by_person.setdefault(draft.person_id, []).append(draft)
+    return by_person
 
 
 def _decile(person):

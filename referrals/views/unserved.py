@@ -21,7 +21,8 @@ from onegate.filters import village_options
 from onegate.pagination import CappedCountPaginator
 from registry.models import Person
 
-from .. import exports, unserved
+from .. import decisions, exports, unserved
+from ..hsds import criteria_parts
 from ..models import UnservedCount
 
 PAGE_SIZE = 25
@@ -82,13 +83,15 @@ def unserved_list(request, pk):
     service = unserved.listed_service(pk)
     form, region, rows = _filtered(request, service)
     page = CappedCountPaginator(rows.values_list("person_id", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    rows = unserved.page_rows(request.user, list(page.object_list), service, timezone.localdate())
     context = {
         "service": service,
         "form": form,
         "page": page,
-        "rows": unserved.page_rows(request.user, list(page.object_list), service, today),
+        "rows": rows,
         "is_proposal": unserved.is_proposal_list(service),
+        "criteria": criteria_parts(service.criteria),
+        "decision_required": any(r["drafts"] for r in rows) and decisions.decision_required(),  # drafts' names
         "can_export": scoping.can(request.user, UnservedCount, "export"),
         "query": _query_without_page(request),
         "region": region,

@@ -22,7 +22,7 @@ from registry.models import Person, ProgramReceipt, WelfareProfile
 from reports.models import ReportStatus, ReportType
 from tests.conftest import KRANGGAN, WATES
 from tests.factories import HouseholdFactory, PersonFactory
-from tests.referrals.conftest import sent
+from tests.referrals.conftest import draft, sent
 from tests.referrals.factories import ServiceFactory, service_with_details
 from tests.referrals.test_eligibility import assess
 from tests.reports.conftest import pdf_text, private_media, render  # noqa: F401  (fixtures)
@@ -446,3 +446,19 @@ def test_a_change_committed_after_a_read_but_stamped_before_it_is_caught_up(user
     dedi.save()
     entry_model().objects.filter(about_id=world["dedi"].pk).update(timestamp=read_at - timezone.timedelta(seconds=60))
     assert "Dedi Wates" in names_in(client.get(url))
+
+
+def test_a_row_names_the_persons_draft_to_the_service_and_the_page_the_criteria_checked(users, world, client_for):
+    """Found looking at the demo: a person with a recommendation waiting for the decision showed as
+    plainly unserved, inviting a second one; the page showed only the free text of who the service
+    is for, not what the list checks."""
+    from referrals.models import ReferralSettings
+
+    ReferralSettings.objects.update_or_create(pk=1, defaults={"decision_required": True})
+    recommendation = draft(users["manajer"], world["pkh"], person=world["ani"])
+    page = client_for(users["kel.wates"]).get(f"/rujukan/kelayakan/{world['pkh'].pk}/")
+    (row,) = [r for r in page.context["rows"] if r["person"] == world["ani"]]
+    assert row["drafts"] == [recommendation]
+    html = page.content.decode()
+    assert f'href="{recommendation.get_absolute_url()}"' in html and "Menunggu penetapan" in html
+    assert "Desil kesejahteraan 4 ke bawah" in html or "Desil kesejahteraan tertinggi: 4" in html
