@@ -21,6 +21,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -46,7 +47,9 @@ class CappedCountPaginator(Paginator):
         # The keys only: what the rows would show (annotations) is not worked out for 10,001 of them.
         counted = QuerySet.__getitem__(queryset.order_by().values("pk"), slice(None, self.cap + 1))
         sql, params = counted.query.sql_with_params()
-        key = "capped-count:" + hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+        # The database's name too: two databases may share one cache (a benchmark's and the demo's).
+        database = connections[queryset.db].settings_dict["NAME"]
+        key = "capped-count:" + hashlib.sha256(f"{database}\n{sql}\n{params!r}".encode()).hexdigest()
         if cache.get(key):
             count = self.cap + 1
         elif hasattr(queryset, "capped_count"):  # a queryset that knows a cheaper way (registry.search)
