@@ -287,8 +287,14 @@ def _registry():
 def rebuild(service, today: datetime.date | None = None) -> None:
     """Make the service's candidates whole: every unserved person of the registry."""
     today = today or timezone.localdate()
+    asked = timezone.now()
     with transaction.atomic():
         _lock(service.pk, wait=True)
+        done = UnservedListState.objects.filter(
+            service=service, built_at__gte=asked, built_on=today, criteria_key=criteria_key(service)
+        )
+        if done.exists():  # made whole by another request or worker while this one waited
+            return
         started = timezone.now()  # what changes after this the next read catches up
         # Entries committed by now are in the list written next: the next read skips them.
         seen = [e[0] for e in _entries_since(started - CATCH_UP_MARGIN)][:CATCH_UP_ENTRIES]
@@ -370,7 +376,7 @@ def ask_rebuild(service) -> None:
     from onegate import jobs
 
     if cache.add(f"unserved-rebuild:{service.pk}", 1, 600):  # the task by name: tasks imports this module
-        jobs.send(current_app.tasks["referrals.tasks.rebuild_unserved_list"], service.pk)
+        jobs.send(current_app.signature("referrals.tasks.rebuild_unserved_list"), service.pk)
 
 
 def catch_up(service, today: datetime.date | None = None) -> None:

@@ -462,3 +462,44 @@ def test_a_row_names_the_persons_draft_to_the_service_and_the_page_the_criteria_
     html = page.content.decode()
     assert f'href="{recommendation.get_absolute_url()}"' in html and "Menunggu penetapan" in html
     assert "Desil kesejahteraan 4 ke bawah" in html or "Desil kesejahteraan tertinggi: 4" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_and_a_worker_writing_the_list_at_once_leave_it_exact(users, world):
+    """Two readers catching up, a worker making the list whole and a page re-checking its rows, all
+    at the same moment: nothing fails, nothing is doubled, the table is the definition's list."""
+    import threading
+
+    from django.db import connection
+
+    pkh = unserved.listed_service(world["pkh"].pk)
+    unserved.candidates(users["manajer"], pkh)
+    for n in range(6):
+        resident(f"Baru {n}", decile=1 + n % 3)
+    WelfareProfile.objects.filter(person=world["ani"]).update(decile=9)  # seen only by a page's check
+    barrier, failures = threading.Barrier(4), []
+
+    def run(work):
+        try:
+            barrier.wait()
+            work()
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    def page():
+        ids = list(unserved.candidates(users["manajer"], pkh).values_list("person_id", flat=True)[:25])
+        unserved.page_rows(users["manajer"], ids, pkh, timezone.localdate())
+
+    works = [lambda: unserved.catch_up(pkh), lambda: unserved.catch_up(pkh), lambda: unserved.rebuild(pkh), page]
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    unserved.catch_up(pkh)
+    listed = list(UnservedCandidate.objects.filter(service=pkh).values_list("person_id", flat=True))
+    expected = Person.objects.filter(unserved_q(pkh, timezone.localdate())).values_list("pk", flat=True)
+    assert sorted(listed) == sorted(expected) and "Ani Wates" not in candidate_names(pkh)

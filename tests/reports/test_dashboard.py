@@ -58,6 +58,6 @@ def test_the_home_page_shows_the_charts_with_their_tables(users, registry_data, 
     assert 'id="dashboard"' in page
     svgs = re.findall(r'<svg [^>]*role="img" aria-labelledby="([\w-]+)-title \1-desc"', page)
     assert {"home-profiles", "home-villages", "home-months"} <= set(svgs)
-    assert page.count('<div class="visually-hidden"><table data-chart-table=') == len(svgs)
+    assert page.count('<div class="visually-hidden"><table class="caption-top" data-chart-table=') == len(svgs)
     assert "web/home/manager.html" in [t.name for t in client_for(users["manajer"]).get(reverse("home")).templates]
     assert 'id="dashboard"' not in client_for(users["admin"]).get(reverse("home")).text
