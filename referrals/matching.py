@@ -52,6 +52,15 @@ def eligible_for_q(service, today: datetime.date) -> Q:
     return within_q("region", service.area_id) & eligible_q(getattr(service, "criteria", None), today)
 
 
+def eligible_rows(service, person, today: datetime.date) -> list | None:
+    """:func:`eligible_for_q` for one person: evaluate's rows when they live in the service's area
+    and meet every criterion, else None."""
+    if not code_within(person.region_id, service.area_id):
+        return None
+    rows = evaluate(service.criteria, person, today)
+    return rows if all(met for _, met, _ in rows) else None
+
+
 def unserved_q(service, today: datetime.date) -> Q:
     return eligible_for_q(service, today) & ~receiving_q(service, today) & ~referred_q(service)
 
@@ -155,10 +164,8 @@ def suggestions_for(person, today: datetime.date, *, user=None, services=None) -
     file_has = _file_has(person, referrals, today)
     suggestions = []
     for service in services:
-        if not code_within(person.region_id, service.area_id):
-            continue  # the service is for another area's residents
-        rows = evaluate(service.criteria, person, today)
-        if not all(met for _, met, _ in rows):
+        rows = eligible_rows(service, person, today)
+        if rows is None:
             continue
         mine = [r for r in referrals if r.service_id == service.pk]
         receiving = (service.program and service.program in this_year) or any(

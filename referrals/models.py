@@ -298,6 +298,10 @@ class Decision(models.TextChoices):
     REJECTED = "tidak_ditetapkan", _("Not approved")
 
 
+# A draft still pending: not closed by a decision not to approve it (Referral.is_closed_recommendation).
+PENDING_DRAFT = models.Q(status=ReferralStatus.DRAFT) & ~models.Q(decision=Decision.REJECTED)
+
+
 class ReferralSettings(models.Model):
     """The office's referral settings, one row, edited by administrators in the admin. Read through
     :meth:`current` (no row yet: the defaults)."""

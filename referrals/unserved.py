@@ -34,12 +34,11 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import NeedDomain, NeedLevel
 from assessments.selectors import PREFETCHED_NEEDS, latest_needs
 from onegate import reference_cache, scoping
-from onegate.regions.models import code_within
 from registry.models import Person, Program
 from registry.selectors import people_visible_to
 
-from .eligibility import evaluate, sets_criteria, shown_reasons
-from .matching import eligible_for_q, receiving_q, referred_q, unserved_q
+from .eligibility import sets_criteria, shown_reasons
+from .matching import eligible_for_q, eligible_rows, receiving_q, referred_q, unserved_q
 from .models import Service, ServiceCategory, ServiceStatus, UnservedCandidate, UnservedCount, UnservedListState
 
 NATIONAL_PROGRAMS = frozenset({Program.PKH, Program.BPNT, Program.PBI_JK, Program.ATENSI})
@@ -504,9 +503,9 @@ def page_rows(user, person_ids: list[int], service, today: datetime.date, action
     rows, stale = [], []
     for pk in person_ids:
         full = loaded.get(pk)
-        evaluated = evaluate(criteria, full, today) if full is not None else []
         # Eligible as the table says? (The Python check agrees with the SQL one: test_eligibility.)
-        if full is None or not code_within(full.region_id, service.area_id) or not all(m for _, m, _ in evaluated):
+        evaluated = eligible_rows(service, full, today) if full is not None else None
+        if evaluated is None:
             stale.append(pk)
             continue
         reasons = [f"{label}: {value}" for label, value in shown_reasons(evaluated)]
@@ -530,12 +529,11 @@ def _unfinished_drafts(user, service, people: dict) -> dict[int, list]:
     """The drafts to the service of these people that are not closed by a rejecting decision (a
     recommendation waiting for the manager, or a draft not sent): still unserved, but a second
     recommendation for the same need should not be made unawares."""
-    from .models import Decision, Referral, ReferralStatus
+    from .models import PENDING_DRAFT, Referral
 
     drafts = (
         scoping.restrict(Referral.objects.all(), user)
-        .filter(service=service, person_id__in=list(people), status=ReferralStatus.DRAFT)
-        .exclude(decision=Decision.REJECTED)
+        .filter(PENDING_DRAFT, service=service, person_id__in=list(people))
         .only("pk", "person_id", "number", "status", "decision")
         .order_by("pk")
     )

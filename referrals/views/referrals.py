@@ -47,7 +47,7 @@ from ..forms import (
 from ..matching import for_matching, suggestion_for
 from ..models import (
     OPEN_STATUSES,
-    Decision,
+    PENDING_DRAFT,
     DocumentKind,
     Referral,
     ReferralStatus,
@@ -195,7 +195,7 @@ def _unfinished_to_service(user, person, service_pk) -> list:
     if person is None or not service_pk:
         return []
     rows = Referral.objects.filter(person=person, service_id=service_pk).filter(
-        Q(status__in=OPEN_STATUSES) | (Q(status=ReferralStatus.DRAFT) & ~Q(decision=Decision.REJECTED))
+        Q(status__in=OPEN_STATUSES) | PENDING_DRAFT
     )
     return list(scoping.restrict(rows, user).order_by("-created_at", "-pk")[:3])
 
